@@ -1,0 +1,101 @@
+//! `gazette build`: manifest → model → PDF → the edition folder.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use gazette::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use gazette::model::Edition;
+use gazette::output::Staging;
+use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
+use gazette::manifest;
+
+use crate::args::BuildArgs;
+
+pub fn run(args: &BuildArgs) -> ExitCode {
+    let start = Instant::now();
+    let edition = match manifest::load(&args.issue) {
+        Ok(edition) => edition,
+        Err(diags) => return fail(&diags),
+    };
+    let fonts = match FontSet::load(&args.font_paths) {
+        Ok(fonts) => fonts,
+        Err(message) => return fail(&[Diagnostic::new(message).help("give --font-path a folder that holds .ttf, .otf or .ttc files")]),
+    };
+    let uncovered = typeset::uncovered(&edition, &fonts);
+    if !uncovered.is_empty() {
+        let root = manifest::root_of(&args.issue);
+        let diags: Diagnostics = uncovered.iter().map(|u| uncovered_diagnostic(&edition, &root, u)).collect();
+        return fail(&diags);
+    }
+    let (json, missing) = typeset::edition_json(&edition, &fonts);
+    if !missing.is_empty() {
+        let listed: Vec<String> = missing.iter().map(|(role, family)| format!("{family} ({role})")).collect();
+        eprintln!("note: fonts not available, the next in each role's list is used: {}; add them with --font-path DIR", listed.join(", "));
+    }
+    let world = EditionWorld::new(&fonts, json, edition.issue.date);
+    let pdf = match typeset::compile(&world, &edition) {
+        Ok(pdf) => pdf,
+        Err(messages) => {
+            let diags: Diagnostics = messages
+                .into_iter()
+                .map(|m| Diagnostic::new(format!("typesetting failed: {m}")).help("this is a bug in gazette's templates, not in your issue: please report it"))
+                .collect();
+            return fail(&diags);
+        }
+    };
+    let file_name = format!("{}.pdf", edition.id);
+    let written = Staging::new(&args.out, &edition.id).and_then(|staging| {
+        staging.write(&file_name, &pdf.bytes)?;
+        staging.publish()
+    });
+    match written {
+        Ok(folder) => {
+            println!(
+                "built {} ({} pages, {} KiB) in {:.2} s",
+                folder.join(&file_name).display(),
+                pdf.pages,
+                pdf.bytes.len() / 1024,
+                start.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&[Diagnostic::in_file(&args.out, format!("cannot write the edition: {error}"))
+            .help("check that the output folder is writable; any earlier edition there is unchanged")]),
+    }
+}
+
+fn fail(diags: &[Diagnostic]) -> ExitCode {
+    for diag in diags {
+        eprintln!("{diag}");
+    }
+    let count = diags.len();
+    eprintln!("error: the edition was not built ({count} error{}); nothing was written", if count == 1 { "" } else { "s" });
+    ExitCode::FAILURE
+}
+
+/// Points at the first place the uncovered character is written.
+fn uncovered_diagnostic(edition: &Edition, root: &Path, uncovered: &Uncovered) -> Diagnostic {
+    let c = uncovered.character;
+    let (files, whose) = match uncovered.document {
+        None => (vec!["issue.toml".to_string()], "the issue manifest".to_string()),
+        Some((s, d)) => {
+            let document = &edition.sections[s].documents[d];
+            let mut files = vec![document.source.clone()];
+            files.extend(document.attachments.iter().map(|a| a.source.clone()));
+            files.extend(document.interpretation.iter().map(|i| i.source.clone()));
+            (files, format!("document \"{}\"", document.title))
+        }
+    };
+    let message = format!("no font has the character '{c}' (U+{:04X}) in {whose}", c as u32);
+    let help = "it would print as an empty box: replace it, or add a font that has it with --font-path DIR";
+    for file in &files {
+        let path = root.join(file);
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && let Some(at) = text.find(c)
+        {
+            return SourceFile::new(path, text).error(at..at + c.len_utf8(), message).help(help);
+        }
+    }
+    Diagnostic::in_file(&root.join(&files[0]), message).help(help)
+}

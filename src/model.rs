@@ -1,0 +1,207 @@
+//! The validated edition: what the manifest says once every check has passed.
+//! Renderers read only this model, serialised as JSON, never the user's files.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Edition {
+    /// `<gazette id>-<year>-<NN>`, the folder and file name of the edition.
+    pub id: String,
+    /// A stable identifier, independent of where and when the edition is built.
+    pub uri: String,
+    pub gazette: Gazette,
+    pub issue: Issue,
+    pub fonts: Fonts,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gazette {
+    pub id: String,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub publisher: String,
+    pub issn: Option<String>,
+    pub cn: Option<String>,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    pub year: u16,
+    pub number: u32,
+    pub running: Option<u32>,
+    pub date: Date,
+}
+
+/// The font families for each typographic role, first found wins.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fonts {
+    pub song: Vec<String>,
+    pub fangsong: Vec<String>,
+    pub hei: Vec<String>,
+    pub kai: Vec<String>,
+}
+
+impl Fonts {
+    /// The families of the fonts bundled in `fonts/`, the default for every role.
+    /// The Song face stands in for FangSong: no open-licensed FangSong exists.
+    pub fn bundled() -> Self {
+        let one = |family: &str| vec![family.to_string()];
+        Self {
+            song: one("Noto Serif CJK SC"),
+            fangsong: one("Noto Serif CJK SC"),
+            hei: one("Noto Sans CJK SC"),
+            kai: one("LXGW WenKai"),
+        }
+    }
+
+    pub fn roles(&self) -> [(&'static str, &[String]); 4] {
+        [("song", &self.song), ("fangsong", &self.fangsong), ("hei", &self.hei), ("kai", &self.kai)]
+    }
+}
+
+/// A BCP 47 tag with the parts typst needs to shape and break lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Language {
+    pub tag: String,
+    /// ISO 639 language, as typst's `text(lang:)` wants it.
+    pub lang: String,
+    /// ISO 3166 region for typst's `text(region:)`: it picks CJK punctuation style.
+    pub region: Option<String>,
+}
+
+impl Language {
+    pub fn zh_hans() -> Self {
+        Self { tag: "zh-Hans".into(), lang: "zh".into(), region: Some("CN".into()) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// The date as GB/T 9704 writes it: Arabic numerals, 年月日, no leading zeros.
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub documents: Vec<Document>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// The document's source file, relative to the issue folder, `/`-separated.
+    pub source: String,
+    pub title: String,
+    pub number: Option<String>,
+    pub issuer: String,
+    pub addressees: Option<String>,
+    pub date: Date,
+    pub disclosure: Disclosure,
+    pub signatory: Option<String>,
+    pub language: Language,
+    pub body: Vec<Block>,
+    pub attachments: Vec<Attachment>,
+    pub interpretation: Option<Interpretation>,
+}
+
+/// 公开属性: whether and how a document may be disclosed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Disclosure {
+    /// 主动公开: published proactively; the only kind a public edition carries.
+    Proactive,
+    /// 依申请公开: disclosed on request only.
+    OnRequest,
+    /// 不予公开: not disclosed.
+    Withheld,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    /// `附件`, `附件1`…, or `None` for the text a 印发 notice issues.
+    pub label: Option<String>,
+    pub title: String,
+    pub source: String,
+    pub body: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Interpretation {
+    pub title: String,
+    pub source: String,
+    pub body: Vec<Block>,
+}
+
+/// The typeface a heading or run-in lead is set in, from its numbering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Face {
+    Hei,
+    Kai,
+    Fangsong,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Block {
+    Paragraph {
+        /// A run-in heading such as `（一）加强组织领导。` or `第一条`.
+        lead: Option<Lead>,
+        inlines: Vec<Inline>,
+    },
+    Heading {
+        level: u8,
+        face: Face,
+        /// `第一章 总则`: centred rather than indented.
+        chapter: bool,
+        text: String,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+    Table {
+        align: Vec<Align>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Lead {
+    pub face: Face,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Inline {
+    Text { text: String },
+    Strong { text: String },
+    Emph { text: String },
+    Break,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Auto,
+    Left,
+    Center,
+    Right,
+}

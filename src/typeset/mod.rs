@@ -1,0 +1,149 @@
+//! The PDF edition, laid out by typst used as a library. This is the only
+//! module that knows typst; everything after it reads the PDF bytes.
+
+mod fonts;
+mod world;
+
+pub use fonts::FontSet;
+pub use world::EditionWorld;
+
+use typst::foundations::{Datetime, Smart};
+use typst::{World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::model::{Block, Edition, Inline};
+
+/// A laid-out PDF edition.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// A character that no font has, and where it is: `None` for the issue's
+/// own text, or the section and document index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncovered {
+    pub document: Option<(usize, usize)>,
+    pub character: char,
+}
+
+/// Every character of the edition that no font covers. typst would draw an
+/// empty box for it and succeed, so this check is ours.
+pub fn uncovered(edition: &Edition, fonts: &FontSet) -> Vec<Uncovered> {
+    let mut found = Vec::new();
+    let mut check = |document: Option<(usize, usize)>, texts: Vec<&str>| {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in texts.iter().flat_map(|t| t.chars()) {
+            if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c) {
+                found.push(Uncovered { document, character: c });
+            }
+        }
+    };
+    let gazette = &edition.gazette;
+    let mut own = vec![gazette.title.as_str(), gazette.publisher.as_str()];
+    own.extend(gazette.title_en.as_deref());
+    own.extend(edition.sections.iter().map(|s| s.title.as_str()));
+    check(None, own);
+    for (s, section) in edition.sections.iter().enumerate() {
+        for (d, document) in section.documents.iter().enumerate() {
+            let mut texts = vec![document.title.as_str(), document.issuer.as_str()];
+            texts.extend(document.number.as_deref());
+            texts.extend(document.addressees.as_deref());
+            texts.extend(document.signatory.as_deref());
+            collect_text(&document.body, &mut texts);
+            for attachment in &document.attachments {
+                texts.push(&attachment.title);
+                texts.extend(attachment.label.as_deref());
+                collect_text(&attachment.body, &mut texts);
+            }
+            if let Some(interpretation) = &document.interpretation {
+                texts.push(&interpretation.title);
+                collect_text(&interpretation.body, &mut texts);
+            }
+            check(Some((s, d)), texts);
+        }
+    }
+    found
+}
+
+fn collect_text<'a>(blocks: &'a [Block], texts: &mut Vec<&'a str>) {
+    let inline_text = |inline: &'a Inline| match inline {
+        Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => Some(text.as_str()),
+        Inline::Break => None,
+    };
+    for block in blocks {
+        match block {
+            Block::Paragraph { lead, inlines } => {
+                texts.extend(lead.as_ref().map(|l| l.text.as_str()));
+                texts.extend(inlines.iter().filter_map(inline_text));
+            }
+            Block::Heading { text, .. } => texts.push(text),
+            Block::List { items, .. } => items.iter().for_each(|item| collect_text(item, texts)),
+            Block::Table { header, rows, .. } => {
+                texts.extend(header.iter().chain(rows.iter().flatten()).flatten().filter_map(inline_text));
+            }
+        }
+    }
+}
+
+/// The font families of each role that are not available, and the edition's
+/// JSON with only available families, so typst has nothing to warn about.
+pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'static str, String)>) {
+    let mut edition = edition.clone();
+    let mut missing = Vec::new();
+    for (role, families) in [
+        ("song", &mut edition.fonts.song),
+        ("fangsong", &mut edition.fonts.fangsong),
+        ("hei", &mut edition.fonts.hei),
+        ("kai", &mut edition.fonts.kai),
+    ] {
+        families.retain(|family| {
+            let found = fonts.has_family(family);
+            if !found {
+                missing.push((role, family.clone()));
+            }
+            found
+        });
+    }
+    let json = serde_json::to_vec(&edition).unwrap_or_else(|e| unreachable!("the model always serialises: {e}"));
+    (json, missing)
+}
+
+/// Lays out and exports the edition described by `world`: the part of the
+/// build that is typst's own work.
+pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<String>> {
+    let document = typst::compile::<PagedDocument>(world).output.map_err(|d| messages(world, d))?;
+    let date = edition.issue.date;
+    let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
+    let options = PdfOptions {
+        ident: Smart::Custom(edition.uri.clone()),
+        creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: datetime.map(Timestamp::new_utc),
+        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| vec![e.message().to_string()])?,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|d| messages(world, d))?;
+    Ok(Pdf { bytes, pages: document.pages().len() })
+}
+
+/// typst's errors with the template line they come from.
+fn messages(world: &EditionWorld, diags: impl IntoIterator<Item = typst::diag::SourceDiagnostic>) -> Vec<String> {
+    diags
+        .into_iter()
+        .map(|d| {
+            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            let place = d
+                .span
+                .id()
+                .and_then(|id| Some((id, world.source(id).ok()?, world.range(d.span)?)))
+                .map(|(id, source, range)| {
+                    let line = source.text()[..range.start].matches('\n').count() + 1;
+                    format!("templates{}:{line}: ", id.get().vpath().get_with_slash())
+                })
+                .unwrap_or_default();
+            format!("{place}{}{hints}", d.message)
+        })
+        .collect()
+}
