@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "gazette", version, about = "Builds the authentic digital edition of a government gazette issue")]
+#[command(
+    name = "gazette",
+    version,
+    about = "Builds the authentic digital edition of a government gazette issue"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

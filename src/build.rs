@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use gazette::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use gazette::manifest;
 use gazette::model::Edition;
 use gazette::output::Staging;
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
-use gazette::manifest;
 
 use crate::args::BuildArgs;
 
@@ -20,18 +20,30 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     };
     let fonts = match FontSet::load(&args.font_paths) {
         Ok(fonts) => fonts,
-        Err(message) => return fail(&[Diagnostic::new(message).help("give --font-path a folder that holds .ttf, .otf or .ttc files")]),
+        Err(message) => {
+            return fail(&[Diagnostic::new(message)
+                .help("give --font-path a folder that holds .ttf, .otf or .ttc files")]);
+        }
     };
     let uncovered = typeset::uncovered(&edition, &fonts);
     if !uncovered.is_empty() {
         let root = manifest::root_of(&args.issue);
-        let diags: Diagnostics = uncovered.iter().map(|u| uncovered_diagnostic(&edition, &root, u)).collect();
+        let diags: Diagnostics = uncovered
+            .iter()
+            .map(|u| uncovered_diagnostic(&edition, &root, u))
+            .collect();
         return fail(&diags);
     }
     let (json, missing) = typeset::edition_json(&edition, &fonts);
     if !missing.is_empty() {
-        let listed: Vec<String> = missing.iter().map(|(role, family)| format!("{family} ({role})")).collect();
-        eprintln!("note: fonts not available, the next in each role's list is used: {}; add them with --font-path DIR", listed.join(", "));
+        let listed: Vec<String> = missing
+            .iter()
+            .map(|(role, family)| format!("{family} ({role})"))
+            .collect();
+        eprintln!(
+            "note: fonts not available, the next in each role's list is used: {}; add them with --font-path DIR",
+            listed.join(", ")
+        );
     }
     let world = EditionWorld::new(&fonts, json, edition.issue.date);
     let pdf = match typeset::compile(&world, &edition) {
@@ -39,7 +51,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Err(messages) => {
             let diags: Diagnostics = messages
                 .into_iter()
-                .map(|m| Diagnostic::new(format!("typesetting failed: {m}")).help("this is a bug in gazette's templates, not in your issue: please report it"))
+                .map(|m| {
+                    Diagnostic::new(format!("typesetting failed: {m}")).help(
+                        "this is a bug in gazette's templates, not in your issue: please report it",
+                    )
+                })
                 .collect();
             return fail(&diags);
         }
@@ -60,8 +76,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(error) => fail(&[Diagnostic::in_file(&args.out, format!("cannot write the edition: {error}"))
-            .help("check that the output folder is writable; any earlier edition there is unchanged")]),
+        Err(error) => fail(&[Diagnostic::in_file(
+            &args.out,
+            format!("cannot write the edition: {error}"),
+        )
+        .help("check that the output folder is writable; any earlier edition there is unchanged")]),
     }
 }
 
@@ -70,7 +89,10 @@ fn fail(diags: &[Diagnostic]) -> ExitCode {
         eprintln!("{diag}");
     }
     let count = diags.len();
-    eprintln!("error: the edition was not built ({count} error{}); nothing was written", if count == 1 { "" } else { "s" });
+    eprintln!(
+        "error: the edition was not built ({count} error{}); nothing was written",
+        if count == 1 { "" } else { "s" }
+    );
     ExitCode::FAILURE
 }
 
@@ -78,7 +100,10 @@ fn fail(diags: &[Diagnostic]) -> ExitCode {
 fn uncovered_diagnostic(edition: &Edition, root: &Path, uncovered: &Uncovered) -> Diagnostic {
     let c = uncovered.character;
     let (files, whose) = match uncovered.document {
-        None => (vec!["issue.toml".to_string()], "the issue manifest".to_string()),
+        None => (
+            vec!["issue.toml".to_string()],
+            "the issue manifest".to_string(),
+        ),
         Some((s, d)) => {
             let document = &edition.sections[s].documents[d];
             let mut files = vec![document.source.clone()];
@@ -87,14 +112,19 @@ fn uncovered_diagnostic(edition: &Edition, root: &Path, uncovered: &Uncovered) -
             (files, format!("document \"{}\"", document.title))
         }
     };
-    let message = format!("no font has the character '{c}' (U+{:04X}) in {whose}", c as u32);
+    let message = format!(
+        "no font has the character '{c}' (U+{:04X}) in {whose}",
+        c as u32
+    );
     let help = "it would print as an empty box: replace it, or add a font that has it with --font-path DIR";
     for file in &files {
         let path = root.join(file);
         if let Ok(text) = std::fs::read_to_string(&path)
             && let Some(at) = text.find(c)
         {
-            return SourceFile::new(path, text).error(at..at + c.len_utf8(), message).help(help);
+            return SourceFile::new(path, text)
+                .error(at..at + c.len_utf8(), message)
+                .help(help);
         }
     }
     Diagnostic::in_file(&root.join(&files[0]), message).help(help)

@@ -16,7 +16,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        Self { path: path.into(), text }
+        Self {
+            path: path.into(),
+            text,
+        }
     }
 
     /// A diagnostic pointing at `span`, a byte range into this file's text.
@@ -28,7 +31,9 @@ impl SourceFile {
         let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
         let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
         let before = &self.text[line_start..start];
         let marked_end = end.min(line_start + line_text.len()).max(start);
@@ -83,12 +88,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with no file to point at (a command-line option, say).
     pub fn new(message: impl Into<String>) -> Self {
-        Self { file: None, location: None, message: message.into(), help: None }
+        Self {
+            file: None,
+            location: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// A problem with a whole file (missing, unreadable), with no position in it.
     pub fn in_file(path: &Path, message: impl Into<String>) -> Self {
-        Self { file: Some(path.to_path_buf()), ..Self::new(message) }
+        Self {
+            file: Some(path.to_path_buf()),
+            ..Self::new(message)
+        }
     }
 
     fn at(mut self, location: Location) -> Self {
@@ -115,14 +128,22 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
-        let gutter = self.location.as_ref().map_or(1, |l| l.line.to_string().len());
+        let gutter = self
+            .location
+            .as_ref()
+            .map_or(1, |l| l.line.to_string().len());
         let pad = " ".repeat(gutter);
         match (&self.file, &self.location) {
             (Some(file), Some(loc)) => {
                 writeln!(f, "{pad}--> {}:{}:{}", file.display(), loc.line, loc.column)?;
                 writeln!(f, "{pad} |")?;
                 writeln!(f, "{} | {}", loc.line, loc.line_text)?;
-                writeln!(f, "{pad} | {}{}", " ".repeat(loc.indent), "^".repeat(loc.width))?;
+                writeln!(
+                    f,
+                    "{pad} | {}{}",
+                    " ".repeat(loc.indent),
+                    "^".repeat(loc.width)
+                )?;
             }
             (Some(file), None) => writeln!(f, "{pad}--> {}", file.display())?,
             _ => {}
@@ -144,7 +165,10 @@ mod tests {
     #[test]
     fn points_at_the_line_and_column_in_characters() {
         let file = SourceFile::new("a.md", "title = 1\n标题 = 2\n".to_string());
-        let rendered = file.error(17..20, "bad value").help("write a string").to_string();
+        let rendered = file
+            .error(17..20, "bad value")
+            .help("write a string")
+            .to_string();
         assert_eq!(
             rendered,
             "error: bad value\n --> a.md:2:4\n  |\n2 | 标题 = 2\n  |      ^^^\n  = help: write a string\n"

@@ -57,7 +57,12 @@ impl Fonts {
     }
 
     pub fn roles(&self) -> [(&'static str, &[String]); 4] {
-        [("song", &self.song), ("fangsong", &self.fangsong), ("hei", &self.hei), ("kai", &self.kai)]
+        [
+            ("song", &self.song),
+            ("fangsong", &self.fangsong),
+            ("hei", &self.hei),
+            ("kai", &self.kai),
+        ]
     }
 }
 
@@ -73,7 +78,11 @@ pub struct Language {
 
 impl Language {
     pub fn zh_hans() -> Self {
-        Self { tag: "zh-Hans".into(), lang: "zh".into(), region: Some("CN".into()) }
+        Self {
+            tag: "zh-Hans".into(),
+            lang: "zh".into(),
+            region: Some("CN".into()),
+        }
     }
 }
 

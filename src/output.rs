@@ -15,8 +15,13 @@ impl Staging {
     /// Stages the edition that will land at `out/id`.
     pub fn new(out: &Path, id: &str) -> io::Result<Self> {
         std::fs::create_dir_all(out)?;
-        let dir = tempfile::Builder::new().prefix(".gazette-staging-").tempdir_in(out)?;
-        Ok(Self { dir, target: out.join(id) })
+        let dir = tempfile::Builder::new()
+            .prefix(".gazette-staging-")
+            .tempdir_in(out)?;
+        Ok(Self {
+            dir,
+            target: out.join(id),
+        })
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
@@ -28,7 +33,10 @@ impl Staging {
     pub fn publish(self) -> io::Result<PathBuf> {
         let staged = self.dir.keep();
         if self.target.exists() {
-            let old = tempfile::Builder::new().prefix(".gazette-old-").tempdir_in(staged.parent().unwrap_or(Path::new(".")))?.keep();
+            let old = tempfile::Builder::new()
+                .prefix(".gazette-old-")
+                .tempdir_in(staged.parent().unwrap_or(Path::new(".")))?
+                .keep();
             std::fs::rename(&self.target, old.join("edition"))?;
             if let Err(error) = std::fs::rename(&staged, &self.target) {
                 std::fs::rename(old.join("edition"), &self.target)?;
@@ -56,8 +64,14 @@ mod tests {
             staging.write("e.pdf", content.as_bytes()).unwrap();
             staging.publish().unwrap();
         }
-        assert_eq!(std::fs::read_to_string(out.path().join("e/e.pdf")).unwrap(), "second");
-        let names: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("e/e.pdf")).unwrap(),
+            "second"
+        );
+        let names: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["e"]);
     }
 

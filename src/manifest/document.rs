@@ -29,11 +29,24 @@ pub struct Loaded {
     pub disclosure_span: std::ops::Range<usize>,
 }
 
-pub fn load(issue: &Folder, diags: &mut Diagnostics, path: &str, language: &Language) -> Option<Loaded> {
+pub fn load(
+    issue: &Folder,
+    diags: &mut Diagnostics,
+    path: &str,
+    language: &Language,
+) -> Option<Loaded> {
     let file = issue.read(path, diags)?;
     let (front, body_offset) = split_front_matter(&file, diags)?;
     let toml = super::fields::parse(&file, &file.text[front.clone()], front.start, diags)?;
-    let table = Table::new(&file, &toml, 0..0, front.start, "the document's front matter", KEYS, diags);
+    let table = Table::new(
+        &file,
+        &toml,
+        0..0,
+        front.start,
+        "the document's front matter",
+        KEYS,
+        diags,
+    );
 
     let title = table.string("title", Some("\"上海市人民政府关于……的通知\""), diags);
     let number = table.string("number", None, diags);
@@ -53,34 +66,75 @@ pub fn load(issue: &Folder, diags: &mut Diagnostics, path: &str, language: &Lang
     let body = markdown::parse(&file, &file.text[body_offset..], body_offset, diags);
     let folder = Path::new(path).parent().unwrap_or(Path::new(""));
     let attachment_tables = table.tables("attachments", diags);
-    let labelled = attachment_tables.iter().filter(|t| t.value.get("label").is_none()).count();
+    let labelled = attachment_tables
+        .iter()
+        .filter(|t| t.value.get("label").is_none())
+        .count();
     let mut attachments = Vec::new();
     let mut counter = 0;
     for entry in attachment_tables {
-        let sub = Table::new(&file, entry.value, entry.span, front.start, "[[attachments]]", &["title", "file", "label"], diags);
+        let sub = Table::new(
+            &file,
+            entry.value,
+            entry.span,
+            front.start,
+            "[[attachments]]",
+            &["title", "file", "label"],
+            diags,
+        );
         let title = sub.string("title", Some("\"2025年重点任务分工表\""), diags);
         let label = match sub.get_label(diags) {
             Some(label) => label,
             None => {
                 counter += 1;
-                Some(if labelled > 1 { format!("附件{counter}") } else { "附件".to_string() })
+                Some(if labelled > 1 {
+                    format!("附件{counter}")
+                } else {
+                    "附件".to_string()
+                })
             }
         };
-        let Some(At { value: source, span }) = sub.string("file", Some("\"attachments/table.md\""), diags) else { continue };
+        let Some(At {
+            value: source,
+            span,
+        }) = sub.string("file", Some("\"attachments/table.md\""), diags)
+        else {
+            continue;
+        };
         let source = issue.relative(folder, &source, &file, span, diags);
         if let (Some(title), Some(source)) = (title, source)
             && let Some(body) = issue.markdown(&source, diags)
         {
-            attachments.push(Attachment { label, title: title.value, source, body });
+            attachments.push(Attachment {
+                label,
+                title: title.value,
+                source,
+                body,
+            });
         }
     }
     let interpretation = table.table("interpretation", diags).and_then(|entry| {
-        let sub = Table::new(&file, entry.value, entry.span, front.start, "[interpretation]", &["title", "file"], diags);
+        let sub = Table::new(
+            &file,
+            entry.value,
+            entry.span,
+            front.start,
+            "[interpretation]",
+            &["title", "file"],
+            diags,
+        );
         let title = sub.string("title", Some("\"《……》政策解读\""), diags);
-        let At { value: source, span } = sub.string("file", Some("\"interpretations/x.md\""), diags)?;
+        let At {
+            value: source,
+            span,
+        } = sub.string("file", Some("\"interpretations/x.md\""), diags)?;
         let source = issue.relative(folder, &source, &file, span, diags)?;
         let body = issue.markdown(&source, diags)?;
-        Some(Interpretation { title: title?.value, source, body })
+        Some(Interpretation {
+            title: title?.value,
+            source,
+            body,
+        })
     });
 
     let (title, issuer, date, disclosure) = (title?, issuer?, date?, disclosure?);
@@ -118,12 +172,18 @@ impl Table<'_, '_> {
 }
 
 /// Splits off the front matter: returns its byte range and where the body starts.
-fn split_front_matter(file: &SourceFile, diags: &mut Diagnostics) -> Option<(std::ops::Range<usize>, usize)> {
+fn split_front_matter(
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+) -> Option<(std::ops::Range<usize>, usize)> {
     let text = &file.text;
     let help = "start the file with a line `+++`, then the document's TOML keys (title, issuer, date, disclosure…), then another line `+++`, then the body";
     let first = text.lines().next().unwrap_or("");
     if first.trim_end() != "+++" {
-        diags.push(file.error(0..first.len(), "the document has no front matter").help(help));
+        diags.push(
+            file.error(0..first.len(), "the document has no front matter")
+                .help(help),
+        );
         return None;
     }
     let start = first.len() + 1;
@@ -134,7 +194,10 @@ fn split_front_matter(file: &SourceFile, diags: &mut Diagnostics) -> Option<(std
         }
         position += line.len();
     }
-    diags.push(file.error(0..3, "the front matter is never closed").help("add a line `+++` after the last front-matter key"));
+    diags.push(
+        file.error(0..3, "the front matter is never closed")
+            .help("add a line `+++` after the last front-matter key"),
+    );
     None
 }
 
@@ -154,21 +217,30 @@ fn disclosure(table: &Table, diags: &mut Diagnostics) -> Option<At<Disclosure>> 
             return None;
         }
     };
-    Some(At { value: disclosure, span })
+    Some(At {
+        value: disclosure,
+        span,
+    })
 }
 
 /// 发文字号 after GB/T 9704-2012 7.2.4: 机关代字, the year in 〔〕, a serial
 /// number without leading zeros, then 号.
 fn check_number(file: &SourceFile, number: &At<String>, date: Date, diags: &mut Diagnostics) {
     let text = number.value.as_str();
-    let error = |message: String, help: &str| file.error(number.span.clone(), message).help(help.to_string());
+    let error = |message: String, help: &str| {
+        file.error(number.span.clone(), message)
+            .help(help.to_string())
+    };
     let Some((agency, rest)) = text.split_once('〔') else {
         let help = if text.contains(['[', '(', '（', '【', '［']) {
             "write the year in the hexagonal brackets 〔〕 (U+3014, U+3015), e.g. 沪府办字〔2025〕5号"
         } else {
             "write it as 机关代字〔年份〕序号号, e.g. 沪府办字〔2025〕5号"
         };
-        diags.push(error(format!("malformed document number \"{text}\": no year in 〔〕"), help));
+        diags.push(error(
+            format!("malformed document number \"{text}\": no year in 〔〕"),
+            help,
+        ));
         return;
     };
     let (year, serial) = rest.split_once('〕').unwrap_or((rest, ""));
@@ -193,7 +265,10 @@ fn check_number(file: &SourceFile, number: &At<String>, date: Date, diags: &mut 
         ));
     } else if year.parse::<u16>().ok() != Some(date.year) {
         diags.push(error(
-            format!("the document number's year {year} is not the year of the date written ({})", date.year),
+            format!(
+                "the document number's year {year} is not the year of the date written ({})",
+                date.year
+            ),
             "a document is numbered in the year it is written: check the number and `date`",
         ));
     }
@@ -205,13 +280,19 @@ impl Folder {
         let file = self.read(path, diags)?;
         if file.text.starts_with("+++") {
             diags.push(
-                file.error(0..3, "attachment and interpretation files have no front matter")
-                    .help("put their title in the document's front matter and remove the `+++` block"),
+                file.error(
+                    0..3,
+                    "attachment and interpretation files have no front matter",
+                )
+                .help("put their title in the document's front matter and remove the `+++` block"),
             );
         }
         let blocks = markdown::parse(&file, &file.text, 0, diags);
         if blocks.is_empty() {
-            diags.push(Diagnostic::in_file(&self.display(path), "the file is empty").help("write its text, or remove it from the document's front matter"));
+            diags.push(
+                Diagnostic::in_file(&self.display(path), "the file is empty")
+                    .help("write its text, or remove it from the document's front matter"),
+            );
         }
         Some(blocks)
     }

@@ -32,7 +32,12 @@ pub fn parse<'i>(
     }
     for error in errors {
         let span = error.span().unwrap_or(0..0);
-        let message = error.message().lines().next().unwrap_or("invalid TOML").trim();
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim();
         diags.push(
             file.error(span.start + offset..span.end + offset, format!("invalid TOML: {message}"))
                 .help("see docs/manifest.md for the syntax; dates are written 2025-03-31, text in \"quotes\""),
@@ -71,11 +76,20 @@ impl<'a, 'i> Table<'a, 'i> {
                 help = format!("did you mean `{near}`? {help}");
             }
             diags.push(
-                file.error(shift(key.span(), offset), format!("unknown key `{}` in {name}", key.get_ref()))
-                    .help(help),
+                file.error(
+                    shift(key.span(), offset),
+                    format!("unknown key `{}` in {name}", key.get_ref()),
+                )
+                .help(help),
             );
         }
-        Self { file, table, span: shift(span, offset), offset, name }
+        Self {
+            file,
+            table,
+            span: shift(span, offset),
+            offset,
+            name,
+        }
     }
 
     fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
@@ -85,15 +99,30 @@ impl<'a, 'i> Table<'a, 'i> {
     fn missing(&self, key: &str, example: &str, diags: &mut Diagnostics) {
         diags.push(
             self.file
-                .error(self.span.start..self.span.start, format!("missing key `{key}` in {}", self.name))
+                .error(
+                    self.span.start..self.span.start,
+                    format!("missing key `{key}` in {}", self.name),
+                )
                 .help(format!("add a line `{key} = {example}`")),
         );
     }
 
-    fn wrong_type(&self, key: &str, value: &Spanned<DeValue>, expected: &str, diags: &mut Diagnostics) {
+    fn wrong_type(
+        &self,
+        key: &str,
+        value: &Spanned<DeValue>,
+        expected: &str,
+        diags: &mut Diagnostics,
+    ) {
         diags.push(
             self.file
-                .error(self.span_of(value), format!("`{key}` must be {expected}, not {}", value.get_ref().type_str()))
+                .error(
+                    self.span_of(value),
+                    format!(
+                        "`{key}` must be {expected}, not {}",
+                        value.get_ref().type_str()
+                    ),
+                )
                 .help(format!("write `{key} = {}`", example_of(expected))),
         );
     }
@@ -103,7 +132,12 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// A non-empty string. `example` shows what to write when it is missing.
-    pub fn string(&self, key: &str, example: Option<&str>, diags: &mut Diagnostics) -> Option<At<String>> {
+    pub fn string(
+        &self,
+        key: &str,
+        example: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<At<String>> {
         let Some(value) = self.get(key) else {
             if let Some(example) = example {
                 self.missing(key, example, diags);
@@ -119,21 +153,36 @@ impl<'a, 'i> Table<'a, 'i> {
             diags.push(
                 self.file
                     .error(span, format!("`{key}` is empty"))
-                    .help(format!("give `{key}` a value, or remove the line if it is optional")),
+                    .help(format!(
+                        "give `{key}` a value, or remove the line if it is optional"
+                    )),
             );
             return None;
         }
-        Some(At { value: text.trim().to_string(), span })
+        Some(At {
+            value: text.trim().to_string(),
+            span,
+        })
     }
 
-    pub fn integer(&self, key: &str, range: Range<i64>, required: bool, diags: &mut Diagnostics) -> Option<At<i64>> {
+    pub fn integer(
+        &self,
+        key: &str,
+        range: Range<i64>,
+        required: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<At<i64>> {
         let Some(value) = self.get(key) else {
             if required {
                 self.missing(key, &range.start.max(1).to_string(), diags);
             }
             return None;
         };
-        let Some(number) = value.get_ref().as_integer().and_then(|n| n.as_str().parse::<i64>().ok()) else {
+        let Some(number) = value
+            .get_ref()
+            .as_integer()
+            .and_then(|n| n.as_str().parse::<i64>().ok())
+        else {
             self.wrong_type(key, value, "a whole number", diags);
             return None;
         };
@@ -141,12 +190,26 @@ impl<'a, 'i> Table<'a, 'i> {
         if !range.contains(&number) {
             diags.push(
                 self.file
-                    .error(span, format!("`{key}` is {number}, outside {}..{}", range.start, range.end - 1))
-                    .help(format!("`{key}` must lie between {} and {}", range.start, range.end - 1)),
+                    .error(
+                        span,
+                        format!(
+                            "`{key}` is {number}, outside {}..{}",
+                            range.start,
+                            range.end - 1
+                        ),
+                    )
+                    .help(format!(
+                        "`{key}` must lie between {} and {}",
+                        range.start,
+                        range.end - 1
+                    )),
             );
             return None;
         }
-        Some(At { value: number, span })
+        Some(At {
+            value: number,
+            span,
+        })
     }
 
     /// A TOML local date such as `2025-03-31` (TOML itself rejects 2025-02-30).
@@ -161,8 +224,13 @@ impl<'a, 'i> Table<'a, 'i> {
             DeValue::String(text) => {
                 diags.push(
                     self.file
-                        .error(span, format!("`{key}` must be a TOML date, not the string \"{text}\""))
-                        .help(format!("write the date without quotes: `{key} = 2025-03-31`")),
+                        .error(
+                            span,
+                            format!("`{key}` must be a TOML date, not the string \"{text}\""),
+                        )
+                        .help(format!(
+                            "write the date without quotes: `{key} = 2025-03-31`"
+                        )),
                 );
                 return None;
             }
@@ -172,11 +240,21 @@ impl<'a, 'i> Table<'a, 'i> {
             }
         };
         match (datetime.date, datetime.time) {
-            (Some(date), None) => Some(At { value: Date { year: date.year, month: date.month, day: date.day }, span }),
+            (Some(date), None) => Some(At {
+                value: Date {
+                    year: date.year,
+                    month: date.month,
+                    day: date.day,
+                },
+                span,
+            }),
             _ => {
                 diags.push(
                     self.file
-                        .error(span, format!("`{key}` must be a plain date, without a time of day"))
+                        .error(
+                            span,
+                            format!("`{key}` must be a plain date, without a time of day"),
+                        )
                         .help(format!("write `{key} = 2025-03-31`")),
                 );
                 None
@@ -194,20 +272,27 @@ impl<'a, 'i> Table<'a, 'i> {
         let mut items = Vec::new();
         for item in array.iter() {
             match item.get_ref().as_str() {
-                Some(text) if !text.trim().is_empty() => {
-                    items.push(At { value: text.trim().to_string(), span: self.span_of(item) })
-                }
+                Some(text) if !text.trim().is_empty() => items.push(At {
+                    value: text.trim().to_string(),
+                    span: self.span_of(item),
+                }),
                 _ => self.wrong_type(key, item, "an array of non-empty strings", diags),
             }
         }
-        Some(At { value: items, span: self.span_of(value) })
+        Some(At {
+            value: items,
+            span: self.span_of(value),
+        })
     }
 
     /// A sub-table (`[name]`), if present.
     pub fn table(&self, key: &str, diags: &mut Diagnostics) -> Option<At<&'a DeTable<'i>>> {
         let value = self.get(key)?;
         match value.get_ref().as_table() {
-            Some(table) => Some(At { value: table, span: value.span() }),
+            Some(table) => Some(At {
+                value: table,
+                span: value.span(),
+            }),
             None => {
                 self.wrong_type(key, value, "a table", diags);
                 None
@@ -217,7 +302,9 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// An array of tables (`[[name]]`); empty if absent.
     pub fn tables(&self, key: &str, diags: &mut Diagnostics) -> Vec<At<&'a DeTable<'i>>> {
-        let Some(value) = self.get(key) else { return Vec::new() };
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
         let Some(array) = value.get_ref().as_array() else {
             self.wrong_type(key, value, "an array of tables", diags);
             return Vec::new();
@@ -225,7 +312,10 @@ impl<'a, 'i> Table<'a, 'i> {
         let mut tables = Vec::new();
         for item in array.iter() {
             match item.get_ref().as_table() {
-                Some(table) => tables.push(At { value: table, span: item.span() }),
+                Some(table) => tables.push(At {
+                    value: table,
+                    span: item.span(),
+                }),
                 None => self.wrong_type(key, item, "a table", diags),
             }
         }
@@ -275,7 +365,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
             previous = current;
         }
     }
@@ -289,7 +381,10 @@ mod tests {
     #[test]
     fn suggests_near_keys_only() {
         assert_eq!(closest("titel", &["title", "number"]), Some("title"));
-        assert_eq!(closest("disclosur", &["title", "disclosure"]), Some("disclosure"));
+        assert_eq!(
+            closest("disclosur", &["title", "disclosure"]),
+            Some("disclosure")
+        );
         assert_eq!(closest("colour", &["title", "number"]), None);
     }
 }

@@ -14,9 +14,16 @@ use crate::model::{Align, Block, Face, Inline, Lead};
 pub fn parse(file: &SourceFile, text: &str, offset: usize, diags: &mut Diagnostics) -> Vec<Block> {
     // Strikethrough, footnotes and task lists are enabled only so that they are
     // recognised and refused, instead of printing their markup literally.
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
-    let mut reader = Reader { events: Parser::new_ext(text, options).into_offset_iter().peekable(), file, offset, diags };
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS;
+    let mut reader = Reader {
+        events: Parser::new_ext(text, options).into_offset_iter().peekable(),
+        file,
+        offset,
+        diags,
+    };
     reader.blocks(None)
 }
 
@@ -54,7 +61,10 @@ impl Reader<'_, '_> {
                         Some(block) => blocks.push(block),
                         None => self.error(
                             span,
-                            &format!("heading {} is deeper than the four levels of official numbering", level as usize),
+                            &format!(
+                                "heading {} is deeper than the four levels of official numbering",
+                                level as usize
+                            ),
                             "use `# 一、`, `## （一）`, `### 1.` and `#### （1）`",
                         ),
                     }
@@ -67,19 +77,22 @@ impl Reader<'_, '_> {
                     self.events.next();
                     blocks.push(self.table(align));
                 }
-                Event::Start(Tag::BlockQuote(_)) => {
-                    self.refuse(span, "block quotes are not supported", "remove the leading `>`")
-                }
+                Event::Start(Tag::BlockQuote(_)) => self.refuse(
+                    span,
+                    "block quotes are not supported",
+                    "remove the leading `>`",
+                ),
                 Event::Start(Tag::CodeBlock(_)) => self.refuse(
                     span,
                     "code blocks are not supported",
                     "write the text as ordinary paragraphs, without fences or a four-space indent",
                 ),
-                Event::Start(Tag::HtmlBlock) => self.refuse(
-                    span,
-                    "raw HTML is not supported",
-                    "write the text without tags; to print `<`, write `\\<`",
-                ),
+                Event::Start(Tag::HtmlBlock) => {
+                    // Text is data: what looks like HTML is printed as written.
+                    self.events.next();
+                    let inlines = self.inlines(Some(TagEnd::HtmlBlock));
+                    blocks.push(paragraph(inlines));
+                }
                 Event::Start(Tag::FootnoteDefinition(_)) => self.refuse(
                     span,
                     "footnotes are not supported",
@@ -118,7 +131,11 @@ impl Reader<'_, '_> {
                 _ => {}
             }
         }
-        Block::List { ordered: start.is_some(), start: start.unwrap_or(1), items }
+        Block::List {
+            ordered: start.is_some(),
+            start: start.unwrap_or(1),
+            items,
+        }
     }
 
     fn table(&mut self, align: Vec<Alignment>) -> Block {
@@ -150,7 +167,11 @@ impl Reader<'_, '_> {
                 Alignment::Right => Align::Right,
             })
             .collect();
-        Block::Table { align, header, rows }
+        Block::Table {
+            align,
+            header,
+            rows,
+        }
     }
 
     /// Inline content up to `until`, or, for `None`, up to the next block-level event.
@@ -175,26 +196,32 @@ impl Reader<'_, '_> {
                     "inline code is not supported",
                     "remove the backticks; to print a backtick, write \\`",
                 ),
-                Event::Html(_) | Event::InlineHtml(_) => self.error(
-                    span,
-                    "raw HTML is not supported",
-                    "write the text without tags; to print `<`, write `\\<`",
-                ),
-                Event::FootnoteReference(_) => {
-                    self.error(span, "footnotes are not supported", "put the note in the text, in parentheses")
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    out.text(html.trim_end_matches('\n'))
                 }
+                Event::FootnoteReference(_) => self.error(
+                    span,
+                    "footnotes are not supported",
+                    "put the note in the text, in parentheses",
+                ),
                 Event::TaskListMarker(_) => {
                     self.error(span, "task lists are not supported", "remove the `[ ]` box")
                 }
-                Event::Start(Tag::Link { .. }) => {
-                    self.error(span, "links are not supported", "write the address as plain text")
-                }
-                Event::Start(Tag::Image { .. }) => {
-                    self.error(span, "images are not supported", "gazette documents carry text and tables only; remove the image")
-                }
-                Event::Start(Tag::Strikethrough) => {
-                    self.error(span, "strikethrough is not supported", "remove the `~~` marks")
-                }
+                Event::Start(Tag::Link { .. }) => self.error(
+                    span,
+                    "links are not supported",
+                    "write the address as plain text",
+                ),
+                Event::Start(Tag::Image { .. }) => self.error(
+                    span,
+                    "images are not supported",
+                    "gazette documents carry text and tables only; remove the image",
+                ),
+                Event::Start(Tag::Strikethrough) => self.error(
+                    span,
+                    "strikethrough is not supported",
+                    "remove the `~~` marks",
+                ),
                 _ => {}
             }
         }
@@ -255,7 +282,9 @@ struct Inlines {
 impl Inlines {
     fn text(&mut self, text: &str) {
         let mut text = text.to_string();
-        if std::mem::take(&mut self.soft_break) && needs_space(self.last_char(), text.chars().next()) {
+        if std::mem::take(&mut self.soft_break)
+            && needs_space(self.last_char(), text.chars().next())
+        {
             text.insert(0, ' ');
         }
         let make = |text| match (self.strong, self.emph) {
@@ -278,7 +307,9 @@ impl Inlines {
 
     fn last_char(&self) -> Option<char> {
         match self.inlines.last()? {
-            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => text.chars().last(),
+            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => {
+                text.chars().last()
+            }
             Inline::Break => None,
         }
     }
@@ -301,7 +332,9 @@ fn plain_text(inlines: &[Inline]) -> String {
     inlines
         .iter()
         .map(|inline| match inline {
-            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => text.as_str(),
+            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => {
+                text.as_str()
+            }
             Inline::Break => " ",
         })
         .collect::<String>()
@@ -310,15 +343,34 @@ fn plain_text(inlines: &[Inline]) -> String {
 }
 
 fn paragraph(mut inlines: Vec<Inline>) -> Block {
-    let lead = match inlines.first() {
-        Some(Inline::Strong { text }) => {
-            let lead = Lead { face: face_of_numbering(text), text: text.clone() };
-            inlines.remove(0);
-            Some(lead)
-        }
+    let lead = match inlines.first_mut() {
+        Some(Inline::Strong { text }) => Some(std::mem::take(text)),
+        Some(Inline::Text { text }) => unflanked_lead(text),
         _ => None,
     };
+    if inlines.first().is_some_and(
+        |i| matches!(i, Inline::Strong { text } | Inline::Text { text } if text.is_empty()),
+    ) {
+        inlines.remove(0);
+    }
+    let lead = lead.map(|text| Lead {
+        face: face_of_numbering(&text),
+        text,
+    });
     Block::Paragraph { lead, inlines }
+}
+
+/// CommonMark does not close `**（一）加强组织领导。**各区要` because the
+/// closing `**` follows punctuation and precedes a letter, a rule made for
+/// spaced scripts. A paragraph that starts with such a lead gets it anyway:
+/// the literal `**` would never be what the editor meant. Takes the lead off
+/// the front of `text`.
+fn unflanked_lead(text: &mut String) -> Option<String> {
+    let rest = text.strip_prefix("**")?;
+    let end = rest.find("**").filter(|&end| end > 0)?;
+    let lead = rest[..end].to_string();
+    *text = rest[end + 2..].to_string();
+    Some(lead)
 }
 
 fn heading(level: HeadingLevel, text: String) -> Option<Block> {
@@ -334,15 +386,25 @@ fn heading(level: HeadingLevel, text: String) -> Option<Block> {
         2 => Face::Kai,
         _ => Face::Fangsong,
     };
-    Some(Block::Heading { level, face, chapter: is_chapter(&text), text })
+    Some(Block::Heading {
+        level,
+        face,
+        chapter: is_chapter(&text),
+        text,
+    })
 }
 
 const CHINESE_NUMERALS: &str = "〇零一二三四五六七八九十百千两";
 
 /// `第一章`, `第十二节`: chapter and section headings of rules and measures.
 fn is_chapter(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix('第') else { return false };
-    let numerals = rest.chars().take_while(|c| CHINESE_NUMERALS.contains(*c)).count();
+    let Some(rest) = text.strip_prefix('第') else {
+        return false;
+    };
+    let numerals = rest
+        .chars()
+        .take_while(|c| CHINESE_NUMERALS.contains(*c))
+        .count();
     numerals > 0 && matches!(rest.chars().nth(numerals), Some('章' | '节' | '節'))
 }
 
@@ -374,17 +436,27 @@ mod tests {
     #[test]
     fn joins_chinese_lines_without_a_space_and_latin_with_one() {
         let (blocks, _) = read("各区人民政府\n市政府各委 and\nLatin text\n");
-        let Block::Paragraph { inlines, .. } = &blocks[0] else { panic!("{blocks:?}") };
-        assert_eq!(inlines, &[Inline::Text { text: "各区人民政府市政府各委 and Latin text".into() }]);
+        let Block::Paragraph { inlines, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            inlines,
+            &[Inline::Text {
+                text: "各区人民政府市政府各委 and Latin text".into()
+            }]
+        );
     }
 
     #[test]
     fn run_in_leads_take_the_face_of_their_numbering() {
-        let (blocks, _) = read("**（一）加强领导。**各区要……\n\n**第一条**　为了规范\n\n**（1）**细化\n");
+        let (blocks, _) =
+            read("**（一）加强领导。**各区要……\n\n**第一条**　为了规范\n\n**（1）**细化\n");
         let faces: Vec<Face> = blocks
             .iter()
             .map(|b| match b {
-                Block::Paragraph { lead: Some(lead), .. } => lead.face,
+                Block::Paragraph {
+                    lead: Some(lead), ..
+                } => lead.face,
                 _ => panic!("{b:?}"),
             })
             .collect();
@@ -402,14 +474,24 @@ mod tests {
     fn typst_and_markup_look_alikes_stay_text() {
         let (blocks, diags) = read("#read(\"/etc/passwd\") #import \"@preview/x:1.0.0\" ]]>\n");
         assert!(diags.is_empty());
-        let Block::Paragraph { inlines, .. } = &blocks[0] else { panic!() };
-        assert_eq!(plain_text(inlines), "#read(\"/etc/passwd\") #import \"@preview/x:1.0.0\" ]]>");
+        let Block::Paragraph { inlines, .. } = &blocks[0] else {
+            panic!()
+        };
+        assert_eq!(
+            plain_text(inlines),
+            "#read(\"/etc/passwd\") #import \"@preview/x:1.0.0\" ]]>"
+        );
     }
 
     #[test]
     fn refuses_each_unsupported_construct_with_its_position() {
-        let (_, diags) = read("正文\n\n![图](a.png)\n\n> 引文\n\n```\ncode\n```\n\n[链接](http://x)\n\n---\n\n##### 五级\n");
-        let messages: Vec<_> = diags.iter().map(|d| (d.message.as_str(), d.line_column().unwrap().0)).collect();
+        let (_, diags) = read(
+            "正文\n\n![图](a.png)\n\n> 引文\n\n```\ncode\n```\n\n[链接](http://x)\n\n---\n\n##### 五级\n",
+        );
+        let messages: Vec<_> = diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.line_column().unwrap().0))
+            .collect();
         assert_eq!(
             messages,
             [
@@ -418,7 +500,10 @@ mod tests {
                 ("code blocks are not supported", 7),
                 ("links are not supported", 11),
                 ("horizontal rules are not supported", 13),
-                ("heading 5 is deeper than the four levels of official numbering", 15),
+                (
+                    "heading 5 is deeper than the four levels of official numbering",
+                    15
+                ),
             ]
         );
     }
@@ -428,6 +513,8 @@ mod tests {
         let (blocks, diags) = read("1. 甲\n2. 乙\n\n| 序号 | 任务 |\n|---|:-:|\n| 1 | 防汛 |\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert!(matches!(&blocks[0], Block::List { ordered: true, items, .. } if items.len() == 2));
-        assert!(matches!(&blocks[1], Block::Table { header, rows, .. } if header.len() == 2 && rows.len() == 1));
+        assert!(
+            matches!(&blocks[1], Block::Table { header, rows, .. } if header.len() == 2 && rows.len() == 1)
+        );
     }
 }

@@ -17,14 +17,25 @@ use crate::model::{Disclosure, Edition, Fonts, Gazette, Language, Section};
 
 /// The issue folder of `path`, which names the folder or its `issue.toml`.
 pub fn root_of(path: &Path) -> PathBuf {
-    if path.is_dir() { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() }
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
 }
 
 /// Reads the issue at `path`: a folder holding `issue.toml`, or that file.
 pub fn load(path: &Path) -> Result<Edition, Diagnostics> {
     let root = root_of(path);
-    let manifest = if path.is_dir() { path.join("issue.toml") } else { path.to_path_buf() };
-    let canonical_root = match root.canonicalize().or_else(|_| Path::new(".").canonicalize()) {
+    let manifest = if path.is_dir() {
+        path.join("issue.toml")
+    } else {
+        path.to_path_buf()
+    };
+    let canonical_root = match root
+        .canonicalize()
+        .or_else(|_| Path::new(".").canonicalize())
+    {
         Ok(root) if manifest.is_file() => root,
         _ => {
             return Err(vec![
@@ -33,8 +44,14 @@ pub fn load(path: &Path) -> Result<Edition, Diagnostics> {
             ]);
         }
     };
-    let folder = Folder { root, canonical_root };
-    let name = manifest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let folder = Folder {
+        root,
+        canonical_root,
+    };
+    let name = manifest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut diags = Vec::new();
     match folder.edition(&name, &mut diags) {
         Some(edition) if diags.is_empty() => Ok(edition),
@@ -58,17 +75,33 @@ impl Folder {
     /// Reads a file of the issue; `path` has been checked by [`Issue::relative`].
     fn read(&self, path: &str, diags: &mut Diagnostics) -> Option<SourceFile> {
         let display = self.display(path);
-        let inside = display.canonicalize().is_ok_and(|real| real.starts_with(&self.canonical_root));
-        let result = if inside { std::fs::read(&display) } else { Err(std::io::ErrorKind::NotFound.into()) };
+        let inside = display
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(&self.canonical_root));
+        let result = if inside {
+            std::fs::read(&display)
+        } else {
+            Err(std::io::ErrorKind::NotFound.into())
+        };
         match result.map(String::from_utf8) {
             Ok(Ok(text)) => Some(SourceFile::new(display, text.replace("\r\n", "\n"))),
             Ok(Err(_)) => {
-                diags.push(Diagnostic::in_file(&display, "the file is not UTF-8 text").help("save it as UTF-8"));
+                diags.push(
+                    Diagnostic::in_file(&display, "the file is not UTF-8 text")
+                        .help("save it as UTF-8"),
+                );
                 None
             }
             Err(error) => {
-                let reason = if error.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { error.to_string() };
-                diags.push(Diagnostic::in_file(&display, format!("cannot read the file: {reason}")).help("check the path; paths are relative to the file that names them"));
+                let reason = if error.kind() == std::io::ErrorKind::NotFound {
+                    "no such file".to_string()
+                } else {
+                    error.to_string()
+                };
+                diags.push(
+                    Diagnostic::in_file(&display, format!("cannot read the file: {reason}"))
+                        .help("check the path; paths are relative to the file that names them"),
+                );
                 None
             }
         }
@@ -77,8 +110,18 @@ impl Folder {
     /// Resolves `path`, written in `file` relative to `folder` (both inside the
     /// issue), to a `/`-separated path relative to the issue folder. Refuses
     /// absolute paths and paths that leave the issue folder.
-    fn relative(&self, folder: &Path, path: &str, file: &SourceFile, span: Range<usize>, diags: &mut Diagnostics) -> Option<String> {
-        let mut parts: Vec<String> = folder.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    fn relative(
+        &self,
+        folder: &Path,
+        path: &str,
+        file: &SourceFile,
+        span: Range<usize>,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let mut parts: Vec<String> = folder
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
         for component in Path::new(path).components() {
             match component {
                 Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
@@ -101,33 +144,60 @@ impl Folder {
     fn edition(&self, manifest: &str, diags: &mut Diagnostics) -> Option<Edition> {
         let file = self.read(manifest, diags)?;
         let toml = fields::parse(&file, &file.text, 0, diags)?;
-        let top = Table::new(&file, &toml, 0..0, 0, "issue.toml", &["gazette", "issue", "fonts", "sections"], diags);
+        let top = Table::new(
+            &file,
+            &toml,
+            0..0,
+            0,
+            "issue.toml",
+            &["gazette", "issue", "fonts", "sections"],
+            diags,
+        );
 
         let gazette = match top.table("gazette", diags) {
             Some(table) => gazette(&file, table, diags),
             None => {
-                diags.push(file.error(0..0, "issue.toml has no [gazette] table").help("add a [gazette] table with id, title, publisher and language"));
+                diags.push(
+                    file.error(0..0, "issue.toml has no [gazette] table")
+                        .help("add a [gazette] table with id, title, publisher and language"),
+                );
                 None
             }
         };
         let issue = match top.table("issue", diags) {
             Some(table) => issue(&file, table, diags),
             None => {
-                diags.push(file.error(0..0, "issue.toml has no [issue] table").help("add an [issue] table with year, number and date"));
+                diags.push(
+                    file.error(0..0, "issue.toml has no [issue] table")
+                        .help("add an [issue] table with year, number and date"),
+                );
                 None
             }
         };
         let fonts = fonts(&top, diags);
         let section_tables = top.tables("sections", diags);
         if section_tables.is_empty() {
-            diags.push(file.error(0..0, "the issue has no sections").help("add a [[sections]] table with a title and its documents"));
+            diags.push(
+                file.error(0..0, "the issue has no sections")
+                    .help("add a [[sections]] table with a title and its documents"),
+            );
         }
-        let language = gazette.as_ref().map_or_else(|| Language::zh_hans(), |g| g.language.clone());
+        let language = gazette
+            .as_ref()
+            .map_or_else(Language::zh_hans, |g| g.language.clone());
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut numbers: HashMap<String, (PathBuf, Range<usize>)> = HashMap::new();
         let mut sections = Vec::new();
         for entry in &section_tables {
-            let table = Table::new(&file, entry.value, entry.span.clone(), 0, "[[sections]]", &["title", "documents"], diags);
+            let table = Table::new(
+                &file,
+                entry.value,
+                entry.span.clone(),
+                0,
+                "[[sections]]",
+                &["title", "documents"],
+                diags,
+            );
             let title = table.string("title", Some("\"市政府文件\""), diags);
             let listed = table.strings("documents", diags);
             let mut documents = Vec::new();
@@ -137,28 +207,50 @@ impl Folder {
                         .help("list at least one document file, or remove the section"),
                 ),
                 None if table.raw_str("documents").is_none() => diags.push(
-                    file.error(entry.span.clone(), format!("section \"{}\" has no `documents`", title.as_ref().map_or("", |t| &t.value)))
-                        .help("add `documents = [\"documents/….md\"]`"),
+                    file.error(
+                        entry.span.clone(),
+                        format!(
+                            "section \"{}\" has no `documents`",
+                            title.as_ref().map_or("", |t| &t.value)
+                        ),
+                    )
+                    .help("add `documents = [\"documents/….md\"]`"),
                 ),
                 _ => {}
             }
             for At { value: path, span } in listed.map(|l| l.value).unwrap_or_default() {
-                let Some(path) = self.relative(Path::new(""), &path, &file, span.clone(), diags) else { continue };
+                let Some(path) = self.relative(Path::new(""), &path, &file, span.clone(), diags)
+                else {
+                    continue;
+                };
                 if let Some(first) = seen.get(&path) {
-                    let (line, _) = file.error(first.clone(), "").line_column().unwrap_or((0, 0));
+                    let (line, _) = file
+                        .error(first.clone(), "")
+                        .line_column()
+                        .unwrap_or((0, 0));
                     diags.push(
-                        file.error(span, format!("duplicate document: \"{path}\" is listed twice"))
-                            .help(format!("it is already listed on line {line}; remove one of them")),
+                        file.error(
+                            span,
+                            format!("duplicate document: \"{path}\" is listed twice"),
+                        )
+                        .help(format!(
+                            "it is already listed on line {line}; remove one of them"
+                        )),
                     );
                     continue;
                 }
                 seen.insert(path.clone(), span);
-                let Some(loaded) = document::load(self, diags, &path, &language) else { continue };
+                let Some(loaded) = document::load(self, diags, &path, &language) else {
+                    continue;
+                };
                 check(&loaded, issue.as_ref(), &mut numbers, diags);
                 documents.push(loaded.document);
             }
             if let Some(title) = title {
-                sections.push(Section { title: title.value, documents });
+                sections.push(Section {
+                    title: title.value,
+                    documents,
+                });
             }
         }
 
@@ -172,49 +264,79 @@ impl Folder {
             sections,
         })
     }
-
 }
 
 /// Checks that concern a document among the others and in its issue.
 fn check(
-        loaded: &document::Loaded,
-        issue: Option<&(crate::model::Issue, Range<usize>)>,
-        numbers: &mut HashMap<String, (PathBuf, Range<usize>)>,
-        diags: &mut Diagnostics,
-    ) {
-        let document = &loaded.document;
-        let file = &loaded.file;
-        if document.disclosure != Disclosure::Proactive {
-            diags.push(
+    loaded: &document::Loaded,
+    issue: Option<&(crate::model::Issue, Range<usize>)>,
+    numbers: &mut HashMap<String, (PathBuf, Range<usize>)>,
+    diags: &mut Diagnostics,
+) {
+    let document = &loaded.document;
+    let file = &loaded.file;
+    if document.disclosure != Disclosure::Proactive {
+        diags.push(
                 file.error(loaded.disclosure_span.clone(), "this document is not for proactive disclosure and cannot enter a public edition")
                     .help("only documents marked 主动公开 are published in the gazette (公开属性审查); take it out of the issue's sections, or correct its disclosure attribute if it was wrong"),
             );
-        }
-        if let Some((issue, _)) = issue
-            && document.date > issue.date
-        {
-            diags.push(
+    }
+    if let Some((issue, _)) = issue
+        && document.date > issue.date
+    {
+        diags.push(
                 file.error(loaded.date_span.clone(), format!("the document is dated {}, after the issue's publication date {}", document.date.iso(), issue.date.iso()))
                     .help("a gazette publishes documents already written: check `date` here and in issue.toml"),
             );
+    }
+    if let (Some(number), Some(span)) = (&document.number, &loaded.number_span) {
+        if let Some((first, _)) = numbers.get(number) {
+            diags.push(
+                file.error(
+                    span.clone(),
+                    format!(
+                        "duplicate document: number {number} is also used by {}",
+                        first.display()
+                    ),
+                )
+                .help(
+                    "each document number is unique: list the document once, or correct the number",
+                ),
+            );
+        } else {
+            numbers.insert(number.clone(), (file.path.clone(), span.clone()));
         }
-        if let (Some(number), Some(span)) = (&document.number, &loaded.number_span) {
-            if let Some((first, _)) = numbers.get(number) {
-                diags.push(
-                    file.error(span.clone(), format!("duplicate document: number {number} is also used by {}", first.display()))
-                        .help("each document number is unique: list the document once, or correct the number"),
-                );
-            } else {
-                numbers.insert(number.clone(), (file.path.clone(), span.clone()));
-            }
-        }
+    }
 }
 
-fn gazette(file: &SourceFile, entry: At<&toml::de::DeTable>, diags: &mut Diagnostics) -> Option<Gazette> {
-    let table = Table::new(file, entry.value, entry.span, 0, "[gazette]", &["id", "title", "title_en", "publisher", "issn", "cn", "language"], diags);
+fn gazette(
+    file: &SourceFile,
+    entry: At<&toml::de::DeTable>,
+    diags: &mut Diagnostics,
+) -> Option<Gazette> {
+    let table = Table::new(
+        file,
+        entry.value,
+        entry.span,
+        0,
+        "[gazette]",
+        &[
+            "id",
+            "title",
+            "title_en",
+            "publisher",
+            "issn",
+            "cn",
+            "language",
+        ],
+        diags,
+    );
     let id = table.string("id", Some("\"shanghai-gazette\""), diags);
     if let Some(At { value, span }) = &id
-        && (!value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') || value.starts_with('-'))
+        && (!value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            || value.starts_with('-'))
     {
         diags.push(file.error(span.clone(), format!("gazette id \"{value}\" is not a slug")).help("use lowercase ASCII letters, digits and hyphens, e.g. \"shanghai-gazette\"; it names the edition's files"));
     }
@@ -231,13 +353,24 @@ fn gazette(file: &SourceFile, entry: At<&toml::de::DeTable>, diags: &mut Diagnos
     if let Some(At { value, span }) = &cn
         && !valid_cn(value)
     {
-        diags.push(file.error(span.clone(), format!("\"{value}\" is not a China serial number")).help("write it as NN-NNNN/X, e.g. \"31-1234/D\""));
+        diags.push(
+            file.error(
+                span.clone(),
+                format!("\"{value}\" is not a China serial number"),
+            )
+            .help("write it as NN-NNNN/X, e.g. \"31-1234/D\""),
+        );
     }
-    let language = table.string("language", Some("\"zh-Hans\""), diags).and_then(|tag| language(file, &tag, diags));
+    let language = table
+        .string("language", Some("\"zh-Hans\""), diags)
+        .and_then(|tag| language(file, &tag, diags));
     if let Some(At { value, span }) = &id
         && value.len() > 64
     {
-        diags.push(file.error(span.clone(), "gazette id is longer than 64 characters").help("use a short slug"));
+        diags.push(
+            file.error(span.clone(), "gazette id is longer than 64 characters")
+                .help("use a short slug"),
+        );
     }
     Some(Gazette {
         id: id?.value,
@@ -250,8 +383,20 @@ fn gazette(file: &SourceFile, entry: At<&toml::de::DeTable>, diags: &mut Diagnos
     })
 }
 
-fn issue(file: &SourceFile, entry: At<&toml::de::DeTable>, diags: &mut Diagnostics) -> Option<(crate::model::Issue, Range<usize>)> {
-    let table = Table::new(file, entry.value, entry.span.clone(), 0, "[issue]", &["year", "number", "running", "date"], diags);
+fn issue(
+    file: &SourceFile,
+    entry: At<&toml::de::DeTable>,
+    diags: &mut Diagnostics,
+) -> Option<(crate::model::Issue, Range<usize>)> {
+    let table = Table::new(
+        file,
+        entry.value,
+        entry.span.clone(),
+        0,
+        "[issue]",
+        &["year", "number", "running", "date"],
+        diags,
+    );
     let year = table.integer("year", 1900..10000, true, diags);
     let number = table.integer("number", 1..1000, true, diags);
     let running = table.integer("running", 1..1_000_000, false, diags);
@@ -260,8 +405,15 @@ fn issue(file: &SourceFile, entry: At<&toml::de::DeTable>, diags: &mut Diagnosti
         && i64::from(date.value.year) != year.value
     {
         diags.push(
-            file.error(date.span.clone(), format!("the publication date {} is not in the issue's year {}", date.value.iso(), year.value))
-                .help("an issue is published in its own year: correct `year` or `date`"),
+            file.error(
+                date.span.clone(),
+                format!(
+                    "the publication date {} is not in the issue's year {}",
+                    date.value.iso(),
+                    year.value
+                ),
+            )
+            .help("an issue is published in its own year: correct `year` or `date`"),
         );
     }
     Some((
@@ -277,8 +429,18 @@ fn issue(file: &SourceFile, entry: At<&toml::de::DeTable>, diags: &mut Diagnosti
 
 fn fonts(top: &Table, diags: &mut Diagnostics) -> Fonts {
     let mut fonts = Fonts::bundled();
-    let Some(entry) = top.table("fonts", diags) else { return fonts };
-    let table = Table::new(top.file(), entry.value, entry.span, 0, "[fonts]", &["song", "fangsong", "hei", "kai"], diags);
+    let Some(entry) = top.table("fonts", diags) else {
+        return fonts;
+    };
+    let table = Table::new(
+        top.file(),
+        entry.value,
+        entry.span,
+        0,
+        "[fonts]",
+        &["song", "fangsong", "hei", "kai"],
+        diags,
+    );
     for (role, families) in [
         ("song", &mut fonts.song),
         ("fangsong", &mut fonts.fangsong),
@@ -316,12 +478,19 @@ fn language(file: &SourceFile, tag: &At<String>, diags: &mut Diagnostics) -> Opt
     };
     let Some(region) = region else {
         diags.push(
-            file.error(tag.span.clone(), format!("unsupported language tag \"{}\"", tag.value))
-                .help("use a BCP 47 tag such as zh-Hans, zh-Hant, zh-Hant-HK or en"),
+            file.error(
+                tag.span.clone(),
+                format!("unsupported language tag \"{}\"", tag.value),
+            )
+            .help("use a BCP 47 tag such as zh-Hans, zh-Hant, zh-Hant-HK or en"),
         );
         return None;
     };
-    Some(Language { tag: tag.value.clone(), lang, region: region.map(str::to_string) })
+    Some(Language {
+        tag: tag.value.clone(),
+        lang,
+        region: region.map(str::to_string),
+    })
 }
 
 fn valid_issn(issn: &str) -> bool {
@@ -333,20 +502,36 @@ fn valid_issn(issn: &str) -> bool {
     if !digits[..7].iter().all(char::is_ascii_digit) {
         return false;
     }
-    let sum: u32 = digits[..7].iter().zip((2..=8).rev()).map(|(d, w)| d.to_digit(10).unwrap_or(0) * w).sum();
+    let sum: u32 = digits[..7]
+        .iter()
+        .zip((2..=8).rev())
+        .map(|(d, w)| d.to_digit(10).unwrap_or(0) * w)
+        .sum();
     let check = (11 - sum % 11) % 11;
-    let expected = if check == 10 { 'X' } else { char::from_digit(check, 10).unwrap_or('?') };
+    let expected = if check == 10 {
+        'X'
+    } else {
+        char::from_digit(check, 10).unwrap_or('?')
+    };
     digits[7].to_ascii_uppercase() == expected
 }
 
 fn valid_cn(cn: &str) -> bool {
-    let Some((number, class)) = cn.split_once('/') else { return false };
-    let Some((region, serial)) = number.split_once('-') else { return false };
+    let Some((number, class)) = cn.split_once('/') else {
+        return false;
+    };
+    let Some((region, serial)) = number.split_once('-') else {
+        return false;
+    };
     region.len() == 2
         && serial.len() == 4
-        && (region.to_owned() + serial).bytes().all(|b| b.is_ascii_digit())
+        && (region.to_owned() + serial)
+            .bytes()
+            .all(|b| b.is_ascii_digit())
         && !class.is_empty()
-        && class.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        && class
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 #[cfg(test)]

@@ -37,26 +37,36 @@ impl FontSet {
                 .filter_map(Result::ok)
                 .map(|entry| entry.into_path())
                 .filter(|path| {
-                    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                    let ext = path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
                     matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc")
                 })
                 .collect();
             // Sorted, so the same folder always gives the same fallback order.
             paths.sort();
             for path in paths {
-                let data = std::fs::read(&path).map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
+                let data = std::fs::read(&path)
+                    .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
                 fonts.extend(Font::iter(Bytes::new(data)));
             }
         }
         for data in BUNDLED {
             fonts.extend(Font::iter(Bytes::new(data)));
         }
-        Ok(Self { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts })
+        Ok(Self {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        })
     }
 
     /// Whether some font has a glyph for `c`: typst falls back through all of them.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts.iter().any(|font| font.info().coverage.contains(c as u32))
+        self.fonts
+            .iter()
+            .any(|font| font.info().coverage.contains(c as u32))
     }
 
     pub fn has_family(&self, family: &str) -> bool {

@@ -36,7 +36,10 @@ pub fn uncovered(edition: &Edition, fonts: &FontSet) -> Vec<Uncovered> {
         let mut seen = std::collections::BTreeSet::new();
         for c in texts.iter().flat_map(|t| t.chars()) {
             if !c.is_whitespace() && !c.is_control() && seen.insert(c) && !fonts.covers(c) {
-                found.push(Uncovered { document, character: c });
+                found.push(Uncovered {
+                    document,
+                    character: c,
+                });
             }
         }
     };
@@ -69,7 +72,9 @@ pub fn uncovered(edition: &Edition, fonts: &FontSet) -> Vec<Uncovered> {
 
 fn collect_text<'a>(blocks: &'a [Block], texts: &mut Vec<&'a str>) {
     let inline_text = |inline: &'a Inline| match inline {
-        Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => Some(text.as_str()),
+        Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => {
+            Some(text.as_str())
+        }
         Inline::Break => None,
     };
     for block in blocks {
@@ -81,7 +86,13 @@ fn collect_text<'a>(blocks: &'a [Block], texts: &mut Vec<&'a str>) {
             Block::Heading { text, .. } => texts.push(text),
             Block::List { items, .. } => items.iter().for_each(|item| collect_text(item, texts)),
             Block::Table { header, rows, .. } => {
-                texts.extend(header.iter().chain(rows.iter().flatten()).flatten().filter_map(inline_text));
+                texts.extend(
+                    header
+                        .iter()
+                        .chain(rows.iter().flatten())
+                        .flatten()
+                        .filter_map(inline_text),
+                );
             }
         }
     }
@@ -106,34 +117,48 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
             found
         });
     }
-    let json = serde_json::to_vec(&edition).unwrap_or_else(|e| unreachable!("the model always serialises: {e}"));
+    let json = serde_json::to_vec(&edition)
+        .unwrap_or_else(|e| unreachable!("the model always serialises: {e}"));
     (json, missing)
 }
 
 /// Lays out and exports the edition described by `world`: the part of the
 /// build that is typst's own work.
 pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<String>> {
-    let document = typst::compile::<PagedDocument>(world).output.map_err(|d| messages(world, d))?;
+    let document = typst::compile::<PagedDocument>(world)
+        .output
+        .map_err(|d| messages(world, d))?;
     let date = edition.issue.date;
     let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
     let options = PdfOptions {
         ident: Smart::Custom(edition.uri.clone()),
         creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
         timestamp: datetime.map(Timestamp::new_utc),
-        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| vec![e.message().to_string()])?,
+        standards: PdfStandards::new(&[PdfStandard::A_3b])
+            .map_err(|e| vec![e.message().to_string()])?,
         tagged: true,
         ..PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|d| messages(world, d))?;
-    Ok(Pdf { bytes, pages: document.pages().len() })
+    Ok(Pdf {
+        bytes,
+        pages: document.pages().len(),
+    })
 }
 
 /// typst's errors with the template line they come from.
-fn messages(world: &EditionWorld, diags: impl IntoIterator<Item = typst::diag::SourceDiagnostic>) -> Vec<String> {
+fn messages(
+    world: &EditionWorld,
+    diags: impl IntoIterator<Item = typst::diag::SourceDiagnostic>,
+) -> Vec<String> {
     diags
         .into_iter()
         .map(|d| {
-            let hints: String = d.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+            let hints: String = d
+                .hints
+                .iter()
+                .map(|h| format!(" (hint: {})", h.v))
+                .collect();
             let place = d
                 .span
                 .id()
@@ -146,4 +171,94 @@ fn messages(world: &EditionWorld, diags: impl IntoIterator<Item = typst::diag::S
             format!("{place}{}{hints}", d.message)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::layout::{Frame, FrameItem};
+
+    fn lay_out(issue: &std::path::Path) -> (Edition, PagedDocument) {
+        let edition = crate::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
+        let fonts = FontSet::load(&[] as &[&str]).unwrap();
+        assert_eq!(uncovered(&edition, &fonts), []);
+        let (json, _) = edition_json(&edition, &fonts);
+        let world = EditionWorld::new(&fonts, json, edition.issue.date);
+        let document = typst::compile::<PagedDocument>(&world)
+            .output
+            .unwrap_or_else(|d| panic!("{d:?}"));
+        (edition, document)
+    }
+
+    fn text_of(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Text(text) => out.push_str(&text.text),
+                FrameItem::Group(group) => text_of(&group.frame, out),
+                _ => {}
+            }
+        }
+    }
+
+    fn document_text(document: &PagedDocument) -> String {
+        let mut out = String::new();
+        document
+            .pages()
+            .iter()
+            .for_each(|page| text_of(&page.frame, &mut out));
+        out
+    }
+
+    #[test]
+    fn user_text_that_looks_like_code_is_printed_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "issue.toml",
+            "[gazette]\nid = \"t\"\ntitle = \"公报\"\npublisher = \"办公厅\"\nlanguage = \"zh-Hans\"\n\
+             [issue]\nyear = 2025\nnumber = 1\ndate = 2025-08-15\n\
+             [[sections]]\ntitle = \"文件\"\ndocuments = [\"a.md\"]\n",
+        );
+        write(
+            "a.md",
+            "+++\ntitle = \"#read(\\\"/etc/passwd\\\")\"\nissuer = \"办公厅\"\ndate = 2025-08-01\ndisclosure = \"主动公开\"\n+++\n\
+             正文 #read(\"/etc/passwd\") 与 #import \"@preview/x:1.0.0\" 以及 <script>]]>\n",
+        );
+        let (_, document) = lay_out(dir.path());
+        let text = document_text(&document);
+        assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
+        assert!(text.contains("#import"), "{text}");
+        assert!(text.contains("\"@preview/x:1.0.0\""), "{text}");
+        assert!(text.contains("<script>]]>"), "{text}");
+        assert!(
+            !text.contains("root:"),
+            "the template read a file of the machine"
+        );
+    }
+
+    #[test]
+    fn the_sample_issue_carries_the_circular_over_thirty_pages() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/shanghai-gazette-2025-08");
+        let (edition, document) = lay_out(&sample);
+        assert!(
+            document.pages().len() >= 30,
+            "{} pages",
+            document.pages().len()
+        );
+        let documents: usize = edition.sections.iter().map(|s| s.documents.len()).sum();
+        assert!(documents >= 8 && edition.sections.len() >= 3);
+        let text = document_text(&document);
+        for phrase in [
+            "滬府辦字〔2025〕5號",
+            "深入推進政府公報數字化轉型試點",
+            "逐步推廣電子簽章",
+        ] {
+            assert!(text.contains(phrase), "{phrase} is not in the edition");
+        }
+    }
 }

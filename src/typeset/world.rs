@@ -15,7 +15,10 @@ use crate::model::Date;
 const TEMPLATES: [(&str, &str); 4] = [
     ("/gazette.typ", include_str!("../../templates/gazette.typ")),
     ("/cover.typ", include_str!("../../templates/cover.typ")),
-    ("/document.typ", include_str!("../../templates/document.typ")),
+    (
+        "/document.typ",
+        include_str!("../../templates/document.typ"),
+    ),
     ("/blocks.typ", include_str!("../../templates/blocks.typ")),
 ];
 
@@ -32,13 +35,17 @@ pub struct EditionWorld<'a> {
 
 fn file_id(path: &str) -> FileId {
     // The paths are our own constants, always valid.
-    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("invalid template path {path}"));
+    let vpath =
+        VirtualPath::new(path).unwrap_or_else(|_| unreachable!("invalid template path {path}"));
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
 impl<'a> EditionWorld<'a> {
     pub fn new(fonts: &'a FontSet, edition_json: Vec<u8>, date: Date) -> Self {
-        let sources = TEMPLATES.iter().map(|(path, text)| Source::new(file_id(path), text.to_string())).collect();
+        let sources = TEMPLATES
+            .iter()
+            .map(|(path, text)| Source::new(file_id(path), text.to_string()))
+            .collect();
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -64,14 +71,18 @@ impl World for EditionWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.sources.iter().find(|s| s.id() == id).cloned().ok_or_else(|| refuse(id))
+        self.sources
+            .iter()
+            .find(|s| s.id() == id)
+            .cloned()
+            .ok_or_else(|| refuse(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == file_id(EDITION_JSON) {
             return Ok(self.edition.clone());
         }
-        self.source(id).map(|s| Bytes::from_string(s))
+        self.source(id).map(Bytes::from_string)
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -86,7 +97,9 @@ impl World for EditionWorld<'_> {
 fn refuse(id: FileId) -> FileError {
     let path = id.get();
     match path.root() {
-        VirtualRoot::Package(_) => FileError::Other(Some("packages are not available to gazette templates".into())),
+        VirtualRoot::Package(_) => FileError::Other(Some(
+            "packages are not available to gazette templates".into(),
+        )),
         VirtualRoot::Project => FileError::NotFound(path.vpath().get_without_slash().into()),
     }
 }

@@ -1,0 +1,529 @@
+//! `gazette build` as an editor meets it: a small issue, then each mistake an
+//! editor can make, with the message it must produce.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ISSUE: &str = r#"[gazette]
+id = "test-gazette"
+title = "上海市人民政府公报"
+publisher = "上海市人民政府办公厅"
+issn = "1672-0636"
+language = "zh-Hans"
+
+[issue]
+year = 2025
+number = 8
+running = 512
+date = 2025-08-15
+
+[[sections]]
+title = "市政府文件"
+documents = ["documents/a.md"]
+
+[[sections]]
+title = "市政府办公厅文件"
+documents = ["documents/b.md"]
+"#;
+
+const DOC_A: &str = r#"+++
+title = "上海市人民政府关于做好防汛防台工作的通知"
+number = "沪府〔2025〕41号"
+issuer = "上海市人民政府"
+addressees = "各区人民政府，市政府各委、办、局"
+date = 2025-06-20
+disclosure = "主动公开"
+
+[[attachments]]
+title = "重点任务分工表"
+file = "attachments/table.md"
++++
+现将有关事项通知如下。
+
+# 一、总体要求
+
+**（一）加强组织领导。**
+各区要落实属地责任。
+
+| 序号 | 任务 | 责任单位 |
+|---|---|---|
+| 1 | 防汛 | 市水务局 |
+"#;
+
+const DOC_B: &str = r#"+++
+title = "上海市人民政府辦公廳關于印發《2025年上海市政務公開工作要點》的通知"
+number = "滬府辦字〔2025〕5號"
+issuer = "上海市人民政府辦公廳"
+date = 2025-03-31
+disclosure = "主動公開"
+language = "zh-Hant"
++++
+《2025年上海市政務公開工作要點》已經市政府同意,現印發給你們,請認真按照執行。
+"#;
+
+/// A valid issue in a temporary folder, which each test then breaks.
+struct Issue {
+    dir: tempfile::TempDir,
+}
+
+impl Issue {
+    fn new() -> Self {
+        let issue = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        issue.write("issue.toml", ISSUE);
+        issue.write("documents/a.md", DOC_A);
+        issue.write("documents/b.md", DOC_B);
+        issue.write(
+            "documents/attachments/table.md",
+            "| 序号 | 任务 |\n|---|---|\n| 1 | 巡查 |\n",
+        );
+        issue
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join("issue").join(name)
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("dist")
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn edit(&self, name: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(name)).unwrap();
+        assert!(text.contains(from), "{from:?} is not in {name}");
+        self.write(name, &text.replacen(from, to, 1));
+    }
+
+    fn build(&self) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .arg("build")
+            .arg(self.path(""))
+            .arg("--out")
+            .arg(self.out())
+            .output()
+            .unwrap()
+    }
+
+    fn pdf(&self) -> PathBuf {
+        self.out()
+            .join("test-gazette-2025-08/test-gazette-2025-08.pdf")
+    }
+
+    /// Builds, expecting failure; checks nothing was written and no panic.
+    fn fails(&self) -> String {
+        let output = self.build();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "expected a failed build:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert!(
+            !self.out().exists() || !self.pdf().exists(),
+            "a failed build wrote output"
+        );
+        stderr
+    }
+}
+
+/// Asserts the report holds `message` at `file:line` (relative to the issue).
+fn assert_reports(stderr: &str, message: &str, location: &str) {
+    assert!(
+        stderr.contains(message),
+        "missing {message:?} in:\n{stderr}"
+    );
+    let location = Path::new("issue").join(location);
+    let location = location.to_string_lossy();
+    assert!(
+        stderr.contains(&*location),
+        "missing location {location:?} in:\n{stderr}"
+    );
+    assert!(stderr.contains("help:"), "no help in:\n{stderr}");
+}
+
+#[test]
+fn a_valid_issue_builds_a_pdf() {
+    let issue = Issue::new();
+    let output = issue.build();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = std::fs::read(issue.pdf()).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("pdfaid:part>3<") || text.contains("pdfaid:part=\"3\""),
+        "no PDF/A-3 metadata"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let issue = Issue::new();
+    assert!(issue.build().status.success());
+    let first = std::fs::read(issue.pdf()).unwrap();
+    assert!(issue.build().status.success());
+    assert_eq!(first, std::fs::read(issue.pdf()).unwrap());
+}
+
+#[test]
+fn a_failed_build_keeps_the_earlier_edition() {
+    let issue = Issue::new();
+    assert!(issue.build().status.success());
+    let before = std::fs::read(issue.pdf()).unwrap();
+    issue.edit("documents/a.md", "title =", "titel =");
+    let output = issue.build();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read(issue.pdf()).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(issue.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["test-gazette-2025-08"]);
+}
+
+#[test]
+fn unknown_key_in_a_document_suggests_the_right_one() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "title =", "titel =");
+    let stderr = issue.fails();
+    assert_reports(
+        &stderr,
+        "unknown key `titel` in the document's front matter",
+        "documents/a.md:2:1",
+    );
+    assert!(stderr.contains("did you mean `title`?"), "{stderr}");
+    assert!(stderr.contains("missing key `title`"), "{stderr}");
+}
+
+#[test]
+fn unknown_key_in_the_manifest() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "publisher =", "publsher =");
+    assert_reports(
+        &issue.fails(),
+        "unknown key `publsher` in [gazette]",
+        "issue.toml:4:1",
+    );
+}
+
+#[test]
+fn missing_document_file() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "documents/b.md", "documents/missing.md");
+    let stderr = issue.fails();
+    assert!(
+        stderr.contains("cannot read the file: no such file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("documents/missing.md"), "{stderr}");
+}
+
+#[test]
+fn missing_attachment_file() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/a.md",
+        "attachments/table.md",
+        "attachments/gone.md",
+    );
+    let stderr = issue.fails();
+    assert!(
+        stderr.contains("cannot read the file: no such file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("attachments/gone.md"), "{stderr}");
+}
+
+#[test]
+fn impossible_date() {
+    let issue = Issue::new();
+    issue.edit("documents/b.md", "2025-03-31", "2025-02-30");
+    assert_reports(&issue.fails(), "invalid TOML", "documents/b.md:5:");
+}
+
+#[test]
+fn date_written_as_a_string() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/b.md",
+        "date = 2025-03-31",
+        "date = \"2025年3月31日\"",
+    );
+    assert_reports(
+        &issue.fails(),
+        "`date` must be a TOML date",
+        "documents/b.md:5:8",
+    );
+}
+
+#[test]
+fn document_dated_after_the_issue() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "2025-06-20", "2025-09-01");
+    assert_reports(
+        &issue.fails(),
+        "after the issue's publication date 2025-08-15",
+        "documents/a.md:6:8",
+    );
+}
+
+#[test]
+fn publication_date_outside_the_issue_year() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "date = 2025-08-15", "date = 2024-08-15");
+    assert_reports(
+        &issue.fails(),
+        "is not in the issue's year 2025",
+        "issue.toml:12:8",
+    );
+}
+
+#[test]
+fn document_number_with_square_brackets() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "沪府〔2025〕41号", "沪府[2025]41号");
+    let stderr = issue.fails();
+    assert_reports(
+        &stderr,
+        "malformed document number \"沪府[2025]41号\"",
+        "documents/a.md:3:10",
+    );
+    assert!(stderr.contains("hexagonal brackets 〔〕"), "{stderr}");
+}
+
+#[test]
+fn document_number_with_a_leading_zero() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "〔2025〕41号", "〔2025〕041号");
+    assert_reports(
+        &issue.fails(),
+        "the serial number has a leading zero",
+        "documents/a.md:3:",
+    );
+}
+
+#[test]
+fn document_number_of_another_year() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "〔2025〕41号", "〔2024〕41号");
+    assert_reports(
+        &issue.fails(),
+        "the document number's year 2024 is not the year of the date written (2025)",
+        "documents/a.md:3:",
+    );
+}
+
+#[test]
+fn document_listed_twice() {
+    let issue = Issue::new();
+    issue.edit(
+        "issue.toml",
+        "documents = [\"documents/b.md\"]",
+        "documents = [\"documents/b.md\", \"./documents/a.md\"]",
+    );
+    assert_reports(
+        &issue.fails(),
+        "duplicate document: \"documents/a.md\" is listed twice",
+        "issue.toml:20:",
+    );
+}
+
+#[test]
+fn two_documents_with_one_number() {
+    let issue = Issue::new();
+    issue.edit("documents/b.md", "滬府辦字〔2025〕5號", "沪府〔2025〕41号");
+    assert_reports(
+        &issue.fails(),
+        "duplicate document: number 沪府〔2025〕41号 is also used by",
+        "documents/b.md:3:",
+    );
+}
+
+#[test]
+fn empty_section() {
+    let issue = Issue::new();
+    issue.edit(
+        "issue.toml",
+        "documents = [\"documents/b.md\"]",
+        "documents = []",
+    );
+    assert_reports(
+        &issue.fails(),
+        "empty section: it lists no documents",
+        "issue.toml:20:13",
+    );
+}
+
+#[test]
+fn unsupported_markdown() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/a.md",
+        "现将有关事项通知如下。",
+        "现将有关事项通知如下。\n\n![现场照片](photo.jpg)\n\n见`附表`。",
+    );
+    let stderr = issue.fails();
+    assert_reports(&stderr, "images are not supported", "documents/a.md:15:1");
+    assert_reports(
+        &stderr,
+        "inline code is not supported",
+        "documents/a.md:17:2",
+    );
+}
+
+#[test]
+fn a_document_not_for_proactive_disclosure_is_refused() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "主动公开", "依申请公开");
+    let stderr = issue.fails();
+    assert_reports(
+        &stderr,
+        "not for proactive disclosure and cannot enter a public edition",
+        "documents/a.md:7:14",
+    );
+    assert!(
+        stderr.contains("only documents marked 主动公开"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_disclosure_attribute() {
+    let issue = Issue::new();
+    issue.edit("documents/a.md", "主动公开", "公开");
+    assert_reports(
+        &issue.fails(),
+        "unknown disclosure attribute \"公开\"",
+        "documents/a.md:7:",
+    );
+}
+
+#[test]
+fn document_without_front_matter() {
+    let issue = Issue::new();
+    issue.write("documents/b.md", "《要点》已經市政府同意。\n");
+    assert_reports(
+        &issue.fails(),
+        "the document has no front matter",
+        "documents/b.md:1:1",
+    );
+}
+
+#[test]
+fn front_matter_never_closed() {
+    let issue = Issue::new();
+    issue.write("documents/b.md", "+++\ntitle = \"通知\"\n正文\n");
+    assert_reports(
+        &issue.fails(),
+        "the front matter is never closed",
+        "documents/b.md:1:1",
+    );
+}
+
+#[test]
+fn a_path_leaving_the_issue_folder() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "documents/b.md", "../../etc/passwd");
+    assert_reports(
+        &issue.fails(),
+        "\"../../etc/passwd\" is outside the issue folder",
+        "issue.toml:20:",
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let issue = Issue::new();
+    issue.edit("documents/b.md", "issuer = \"上海市人民政府辦公廳\"\n", "");
+    assert_reports(
+        &issue.fails(),
+        "missing key `issuer` in the document's front matter",
+        "documents/b.md:",
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "number = 8", "number = \"第8期\"");
+    assert_reports(
+        &issue.fails(),
+        "`number` must be a whole number, not string",
+        "issue.toml:10:10",
+    );
+}
+
+#[test]
+fn invalid_issn() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "1672-0636", "1672-0637");
+    assert_reports(
+        &issue.fails(),
+        "\"1672-0637\" is not a valid ISSN",
+        "issue.toml:5:8",
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let issue = Issue::new();
+    std::fs::write(
+        issue.path("documents/b.md"),
+        b"+++\ntitle = \"\xcd\xa8\xff\xaa\"\n+++\n",
+    )
+    .unwrap();
+    let stderr = issue.fails();
+    assert!(stderr.contains("the file is not UTF-8 text"), "{stderr}");
+}
+
+#[test]
+fn no_manifest() {
+    let issue = Issue::new();
+    std::fs::remove_file(issue.path("issue.toml")).unwrap();
+    let stderr = issue.fails();
+    assert!(stderr.contains("no issue manifest here"), "{stderr}");
+}
+
+#[test]
+fn a_character_no_font_has() {
+    let issue = Issue::new();
+    issue.edit("documents/b.md", "已經市政府同意", "已經市政府\u{E000}同意");
+    assert_reports(
+        &issue.fails(),
+        "no font has the character '\u{E000}' (U+E000) in document",
+        "documents/b.md:9:",
+    );
+}
+
+#[test]
+fn every_error_of_a_run_is_reported() {
+    let issue = Issue::new();
+    issue.edit("issue.toml", "publisher =", "publsher =");
+    issue.edit("documents/a.md", "主动公开", "不予公开");
+    issue.edit("documents/b.md", "滬府辦字〔2025〕5號", "滬府辦字(2025)5號");
+    let stderr = issue.fails();
+    assert!(stderr.contains("(4 errors)"), "{stderr}");
+    for message in [
+        "unknown key `publsher`",
+        "missing key `publisher`",
+        "cannot enter a public edition",
+        "malformed document number",
+    ] {
+        assert!(
+            stderr.contains(message),
+            "missing {message:?} in:\n{stderr}"
+        );
+    }
+}
