@@ -1,0 +1,97 @@
+//! Our whole build against typst alone on the same template and data.
+//!
+//! "Whole build" runs the `gazette build` binary: process start, manifest and
+//! Markdown, font loading, glyph coverage, layout, PDF export and the atomic
+//! write. "typst alone" is only `typst::compile` + `typst_pdf::pdf` on a world
+//! already set up, with typst's memoisation cache emptied before each run so
+//! that neither side reuses earlier work. Each figure is the median of several
+//! runs, interleaved so machine noise hits both sides alike.
+//!
+//! Run: cargo bench --profile dev --bench build
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use gazette::typeset::{self, EditionWorld, FontSet};
+
+const RUNS: usize = 7;
+
+fn main() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08");
+    let generated = tempfile::tempdir().expect("a temporary folder");
+    generate(generated.path(), 22);
+    let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
+
+    println!("{:<22} {:>6} {:>16} {:>16} {:>7}", "issue", "pages", "whole build ms", "typst alone ms", "ratio");
+    for (name, issue) in [("sample", sample.as_path()), ("generated", generated.path())] {
+        let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
+        let (json, _) = typeset::edition_json(&edition, &fonts);
+        let world = EditionWorld::new(&fonts, json, edition.issue.date);
+        let out = tempfile::tempdir().expect("a temporary folder");
+        let (mut whole, mut alone, mut pages) = (Vec::new(), Vec::new(), 0);
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let status = Command::new(env!("CARGO_BIN_EXE_gazette"))
+                .arg("build")
+                .arg(issue)
+                .arg("--out")
+                .arg(out.path())
+                .stderr(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("gazette runs");
+            whole.push(start.elapsed());
+            assert!(status.success());
+
+            typst::comemo::evict(0);
+            let start = Instant::now();
+            let pdf = typeset::compile(&world, &edition).unwrap_or_else(|e| panic!("{e:?}"));
+            alone.push(start.elapsed());
+            pages = pdf.pages;
+        }
+        let (whole, alone) = (median(whole), median(alone));
+        println!(
+            "{:<22} {:>6} {:>16.1} {:>16.1} {:>7.2}",
+            name,
+            pages,
+            whole.as_secs_f64() * 1e3,
+            alone.as_secs_f64() * 1e3,
+            whole.as_secs_f64() / alone.as_secs_f64()
+        );
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// An issue of `documents` documents built from the sample's real circular,
+/// about 120 pages for 22 documents.
+fn generate(dir: &Path, documents: usize) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08/documents");
+    let body = std::fs::read_to_string(sample.join("attachments/hufubanzi-2025-5-yaodian.md"))
+        .expect("the sample's work plan");
+    let sections = ["市政府文件", "市政府办公厅文件", "部门文件"];
+    let mut manifest = String::from(
+        "[gazette]\nid = \"bench\"\ntitle = \"上海市人民政府公报\"\npublisher = \"上海市人民政府办公厅\"\nlanguage = \"zh-Hans\"\n\n\
+         [issue]\nyear = 2025\nnumber = 12\ndate = 2025-12-15\n",
+    );
+    for (s, section) in sections.iter().enumerate() {
+        let files: Vec<String> =
+            (0..documents).filter(|d| d % sections.len() == s).map(|d| format!("\"d{d}.md\"")).collect();
+        manifest += &format!("\n[[sections]]\ntitle = \"{section}\"\ndocuments = [{}]\n", files.join(", "));
+    }
+    std::fs::write(dir.join("issue.toml"), manifest).expect("write issue.toml");
+    for d in 0..documents {
+        let document = format!(
+            "+++\ntitle = \"上海市人民政府关于印发第{n}项工作要点的通知\"\nnumber = \"沪府〔2025〕{n}号\"\n\
+             issuer = \"上海市人民政府\"\naddressees = \"各区人民政府，市政府各委、办、局\"\ndate = 2025-11-{day:02}\n\
+             disclosure = \"主动公开\"\n+++\n{body}",
+            n = d + 1,
+            day = d % 28 + 1,
+        );
+        std::fs::write(dir.join(format!("d{d}.md")), document).expect("write a document");
+    }
+}
