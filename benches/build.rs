@@ -23,8 +23,14 @@ fn main() {
     generate(generated.path(), 22);
     let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
 
-    println!("{:<22} {:>6} {:>16} {:>16} {:>7}", "issue", "pages", "whole build ms", "typst alone ms", "ratio");
-    for (name, issue) in [("sample", sample.as_path()), ("generated", generated.path())] {
+    println!(
+        "{:<22} {:>6} {:>16} {:>16} {:>7}",
+        "issue", "pages", "whole build ms", "typst alone ms", "ratio"
+    );
+    for (name, issue) in [
+        ("sample", sample.as_path()),
+        ("generated", generated.path()),
+    ] {
         let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
         let (json, _) = typeset::edition_json(&edition, &fonts);
         let world = EditionWorld::new(&fonts, json, edition.issue.date);
@@ -70,7 +76,8 @@ fn median(mut times: Vec<Duration>) -> Duration {
 /// An issue of `documents` documents built from the sample's real circular,
 /// about 120 pages for 22 documents.
 fn generate(dir: &Path, documents: usize) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08/documents");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08/documents");
     let body = std::fs::read_to_string(sample.join("attachments/hufubanzi-2025-5-yaodian.md"))
         .expect("the sample's work plan");
     let sections = ["市政府文件", "市政府办公厅文件", "部门文件"];
@@ -79,9 +86,14 @@ fn generate(dir: &Path, documents: usize) {
          [issue]\nyear = 2025\nnumber = 12\ndate = 2025-12-15\n",
     );
     for (s, section) in sections.iter().enumerate() {
-        let files: Vec<String> =
-            (0..documents).filter(|d| d % sections.len() == s).map(|d| format!("\"d{d}.md\"")).collect();
-        manifest += &format!("\n[[sections]]\ntitle = \"{section}\"\ndocuments = [{}]\n", files.join(", "));
+        let files: Vec<String> = (0..documents)
+            .filter(|d| d % sections.len() == s)
+            .map(|d| format!("\"d{d}.md\""))
+            .collect();
+        manifest += &format!(
+            "\n[[sections]]\ntitle = \"{section}\"\ndocuments = [{}]\n",
+            files.join(", ")
+        );
     }
     std::fs::write(dir.join("issue.toml"), manifest).expect("write issue.toml");
     for d in 0..documents {
