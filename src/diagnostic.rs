@@ -114,11 +114,6 @@ impl Diagnostic {
         self
     }
 
-    /// The file the problem is in, if any.
-    pub fn file(&self) -> Option<&Path> {
-        self.file.as_deref()
-    }
-
     /// The 1-based line and column, if the problem has a position.
     pub fn line_column(&self) -> Option<(usize, usize)> {
         self.location.as_ref().map(|l| (l.line, l.column))

@@ -55,15 +55,6 @@ impl Fonts {
             kai: one("LXGW WenKai"),
         }
     }
-
-    pub fn roles(&self) -> [(&'static str, &[String]); 4] {
-        [
-            ("song", &self.song),
-            ("fangsong", &self.fangsong),
-            ("hei", &self.hei),
-            ("kai", &self.kai),
-        ]
-    }
 }
 
 /// A BCP 47 tag with the parts typst needs to shape and break lines.
