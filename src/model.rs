@@ -44,6 +44,20 @@ pub struct Fonts {
 }
 
 impl Fonts {
+    /// The role names, as the manifest's `[fonts]` table spells them.
+    pub const ROLES: [&'static str; 4] = ["song", "fangsong", "hei", "kai"];
+
+    /// Each role with its family list, in the order of [`Fonts::ROLES`].
+    pub fn roles_mut(&mut self) -> [(&'static str, &mut Vec<String>); 4] {
+        let [song, fangsong, hei, kai] = Self::ROLES;
+        [
+            (song, &mut self.song),
+            (fangsong, &mut self.fangsong),
+            (hei, &mut self.hei),
+            (kai, &mut self.kai),
+        ]
+    }
+
     /// The families of the fonts bundled in `fonts/`, the default for every role.
     /// The Song face stands in for FangSong: no open-licensed FangSong exists.
     pub fn bundled() -> Self {

@@ -438,15 +438,10 @@ fn fonts(top: &Table, diags: &mut Diagnostics) -> Fonts {
         entry.span,
         0,
         "[fonts]",
-        &["song", "fangsong", "hei", "kai"],
+        &Fonts::ROLES,
         diags,
     );
-    for (role, families) in [
-        ("song", &mut fonts.song),
-        ("fangsong", &mut fonts.fangsong),
-        ("hei", &mut fonts.hei),
-        ("kai", &mut fonts.kai),
-    ] {
+    for (role, families) in fonts.roles_mut() {
         if let Some(listed) = table.strings(role, diags) {
             let mut chosen: Vec<String> = listed.value.into_iter().map(|f| f.value).collect();
             for bundled in families.drain(..) {

@@ -103,12 +103,7 @@ fn collect_text<'a>(blocks: &'a [Block], texts: &mut Vec<&'a str>) {
 pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'static str, String)>) {
     let mut edition = edition.clone();
     let mut missing = Vec::new();
-    for (role, families) in [
-        ("song", &mut edition.fonts.song),
-        ("fangsong", &mut edition.fonts.fangsong),
-        ("hei", &mut edition.fonts.hei),
-        ("kai", &mut edition.fonts.kai),
-    ] {
+    for (role, families) in edition.fonts.roles_mut() {
         families.retain(|family| {
             let found = fonts.has_family(family);
             if !found {
