@@ -9,5 +9,6 @@ pub mod diagnostic;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
