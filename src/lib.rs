@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod seal;
 pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
