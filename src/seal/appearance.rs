@@ -105,10 +105,10 @@ const NAME_FILL: f32 = 0.9;
 const PURPOSE_HEIGHT: f32 = 4.6 / 21.0;
 /// Vertical centre of the purpose line, below the star's lower tips.
 const PURPOSE_CENTRE_Y: f32 = -10.5 / 21.0;
-const PURPOSE_MAX_WIDTH: f32 = 24.0 / 21.0;
+const PURPOSE_MAX_WIDTH: f32 = 20.0 / 21.0;
 /// Extra space between purpose characters, in ems.
 const PURPOSE_TRACKING: f32 = 0.1;
-/// Narrowest characters may get (width/height) before text shrinks instead.
+/// Narrowest horizontal scale characters may get before text shrinks instead.
 const MIN_CONDENSE: f32 = 0.6;
 
 /// Draws the seal as the content of a Form XObject with BBox `[0 0 d d]`.
@@ -541,6 +541,7 @@ impl ContentStream {
     }
 
     fn fill(&mut self, path: &[Segment]) {
+        // A space has no outline; an empty path would leave a lone `f`.
         if path.is_empty() {
             return;
         }
@@ -829,6 +830,60 @@ mod tests {
             "{angles:?}"
         );
         assert!((180.0..240.0).contains(&spread), "{spread}");
+    }
+
+    #[test]
+    fn quadratic_curves_become_the_same_cubic_curves() {
+        let mut collector = OutlineCollector {
+            path: Vec::new(),
+            current: Point::new(0.0, 0.0),
+            em: 1000.0,
+        };
+        collector.move_to(0.0, 0.0);
+        collector.quad_to(1000.0, 1000.0, 2000.0, 0.0);
+        let Segment::CurveTo(c1, c2, end) = collector.path[1] else {
+            panic!("expected a cubic curve, got {:?}", collector.path[1]);
+        };
+        // The quadratic's midpoint (1, 0.5) must be the cubic's too.
+        let mid = Point::new(0.0, 0.0)
+            .scaled(0.125)
+            .plus(c1.scaled(0.375))
+            .plus(c2.scaled(0.375))
+            .plus(end.scaled(0.125));
+        assert!(
+            (mid.x - 1.0).abs() < 1e-6 && (mid.y - 0.5).abs() < 1e-6,
+            "{mid:?}"
+        );
+        assert_eq!(end, Point::new(2.0, 0.0));
+    }
+
+    #[test]
+    fn a_truetype_font_with_quadratic_outlines_works_too() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/LXGWWenKai-Regular.ttf");
+        let font = std::fs::read(path).unwrap();
+        let face = Face::parse(&font, 0).unwrap();
+        assert!(
+            face.tables().glyf.is_some(),
+            "test needs a glyf (quadratic) font"
+        );
+        let design = SealDesign {
+            organisation: NAME,
+            purpose: PURPOSE,
+            diameter: DIAMETER,
+        };
+        let appearance = draw(&design, &font).unwrap();
+        let paths = filled_paths(&appearance.content);
+        assert_eq!(
+            paths.len(),
+            2 + visible_chars(NAME) + visible_chars(PURPOSE)
+        );
+        let curves = operations(&appearance.content)
+            .iter()
+            .filter(|(operator, _)| operator == "c")
+            .count();
+        assert!(curves > 100, "only {curves} curves");
+        let inside = DIAMETER / 2.0 * (1.0 - RING_WIDTH);
+        assert!(paths[1..].iter().flatten().all(|&p| polar(p).0 < inside));
     }
 
     /// Radial and tangential size of the first character, 上 in both names.
