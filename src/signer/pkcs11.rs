@@ -406,6 +406,17 @@ mod tests {
     }
 
     #[test]
+    fn names_a_module_that_cannot_be_loaded() {
+        let key =
+            KeySource::parse("pkcs11:token=t;object=o?module-path=/nonexistent/p11.so").unwrap();
+        let error = open_error(&key, &with_pin(Some(PIN)));
+        assert!(
+            error.contains("cannot load the PKCS#11 module /nonexistent/p11.so"),
+            "{error}"
+        );
+    }
+
+    #[test]
     #[ignore = "run by signs_on_softhsm, in a process with its own SOFTHSM2_CONF"]
     fn token_checks() {
         if env::var(CHILD_MARKER).is_err() {
