@@ -1,0 +1,645 @@
+//! An example PKI for trying gazette out: a root CA, an intermediate CA and
+//! seal certificates for an example issuing body, every name marked TEST ONLY.
+//!
+//! The keys are fresh on every run, but the names, extensions and validity
+//! periods are fixed, so two runs differ only by their keys (and the serial
+//! numbers and key identifiers derived from them). The seal certificate has
+//! no extended key usage on purpose: poppler's pdfsig rejects a certificate
+//! whose only extended key usage is documentSigning.
+//!
+//! ring cannot generate RSA keys, so the RSA seal key comes from the `rsa`
+//! crate; it is only generated there, never used to sign.
+
+use std::fmt;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use der::pem::LineEnding;
+use p12_keystore::{
+    Certificate as P12Certificate, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain,
+};
+use pkcs8::pkcs5::pbes2;
+use pkcs8::{EncodePrivateKey, PrivateKeyInfoRef};
+use rcgen::{
+    BasicConstraints, Certificate, CertificateParams, DistinguishedName, DnType, IsCa, Issuer,
+    KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, date_time_ymd,
+};
+use ring::digest;
+use ring::rand::{SecureRandom, SystemRandom};
+use zeroize::Zeroizing;
+
+/// The password of the example's encrypted key and PKCS#12 file. Published:
+/// it protects nothing.
+pub const EXAMPLE_PASSWORD: &str = "gazette-test-only";
+
+/// The first line of every PEM file written, which PEM parsers skip.
+const PEM_NOTICE: &str =
+    "# TEST ONLY - example PKI made by gazette certs example; never use in production";
+
+const ORGANISATION: &str = "上海市人民政府办公厅（示例 TEST ONLY）";
+const ISSUING_BODY: &str = "Example Issuing Body — TEST ONLY";
+
+/// OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256.
+const PBKDF2_ITERATIONS: u32 = 600_000;
+const RSA_SEAL_BITS: usize = 2048;
+
+/// The files [`write_example`] writes, in the order it returns them (a test
+/// holds the two lists together).
+pub const EXAMPLE_FILES: [&str; 13] = [
+    "root.pem",
+    "root.key.pem",
+    "intermediate.pem",
+    "intermediate.key.pem",
+    "seal.pem",
+    "seal.key.pem",
+    "seal.key.enc.pem",
+    "seal.p12",
+    "seal-chain.pem",
+    "seal-rsa.pem",
+    "seal-rsa.key.pem",
+    "seal-rsa-chain.pem",
+    "README.md",
+];
+
+/// Why the example PKI could not be written.
+#[derive(Debug)]
+pub struct CertsError(pub String);
+
+impl fmt::Display for CertsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CertsError {}
+
+/// Says what was being done when a library call failed.
+trait Context<T> {
+    fn context(self, doing: &str) -> Result<T, CertsError>;
+}
+
+impl<T, E: fmt::Display> Context<T> for Result<T, E> {
+    fn context(self, doing: &str) -> Result<T, CertsError> {
+        self.map_err(|error| CertsError(format!("could not {doing}: {error}")))
+    }
+}
+
+/// A certificate with the key that belongs to it.
+struct Issued {
+    certificate: Certificate,
+    key: KeyPair,
+    params: CertificateParams,
+}
+
+/// Writes the example PKI into `dir` (created if missing) and returns the
+/// paths written. Refuses to overwrite any existing file: keys are never
+/// replaced silently.
+pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, CertsError> {
+    let existing = EXAMPLE_FILES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.exists());
+    if let Some(existing) = existing {
+        return Err(CertsError(format!(
+            "{} already exists; gazette never overwrites keys: choose an empty folder",
+            existing.display()
+        )));
+    }
+    fs::create_dir_all(dir).context(&format!("create {}", dir.display()))?;
+
+    let root = issue_root()?;
+    let root_issuer = Issuer::from_params(&root.params, &root.key);
+    let intermediate = issue(intermediate_params(), new_ec_key()?, &root_issuer)?;
+    let intermediate_issuer = Issuer::from_params(&intermediate.params, &intermediate.key);
+    let seal = issue(
+        seal_params("Example Gazette Seal — TEST ONLY, not for production"),
+        new_ec_key()?,
+        &intermediate_issuer,
+    )?;
+    let rsa_key_pkcs8 = new_rsa_pkcs8()?;
+    let rsa_seal = issue(
+        seal_params("Example Gazette Seal (RSA) — TEST ONLY, not for production"),
+        KeyPair::try_from(rsa_key_pkcs8.as_slice()).context("load the RSA key")?,
+        &intermediate_issuer,
+    )?;
+
+    let chain = [&seal, &intermediate, &root];
+    let rsa_chain = [&rsa_seal, &intermediate, &root];
+    let files: [(&str, Zeroizing<Vec<u8>>, Secrecy); 13] = [
+        ("root.pem", certificate_pem(&[&root]), Secrecy::Public),
+        ("root.key.pem", key_pem(&root.key), Secrecy::Secret),
+        (
+            "intermediate.pem",
+            certificate_pem(&[&intermediate]),
+            Secrecy::Public,
+        ),
+        (
+            "intermediate.key.pem",
+            key_pem(&intermediate.key),
+            Secrecy::Secret,
+        ),
+        ("seal.pem", certificate_pem(&[&seal]), Secrecy::Public),
+        ("seal.key.pem", key_pem(&seal.key), Secrecy::Secret),
+        (
+            "seal.key.enc.pem",
+            encrypted_key_pem(&seal.key)?,
+            Secrecy::Secret,
+        ),
+        ("seal.p12", pkcs12(&seal, &chain)?, Secrecy::Secret),
+        ("seal-chain.pem", certificate_pem(&chain), Secrecy::Public),
+        (
+            "seal-rsa.pem",
+            certificate_pem(&[&rsa_seal]),
+            Secrecy::Public,
+        ),
+        ("seal-rsa.key.pem", key_pem(&rsa_seal.key), Secrecy::Secret),
+        (
+            "seal-rsa-chain.pem",
+            certificate_pem(&rsa_chain),
+            Secrecy::Public,
+        ),
+        (
+            "README.md",
+            Zeroizing::new(readme().into_bytes()),
+            Secrecy::Public,
+        ),
+    ];
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes, secrecy) in files {
+        let path = dir.join(name);
+        write_new(&path, &bytes, secrecy)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn new_ec_key() -> Result<KeyPair, CertsError> {
+    KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).context("generate a P-256 key")
+}
+
+/// A fresh RSA key as plain PKCS#8 DER.
+fn new_rsa_pkcs8() -> Result<Zeroizing<Vec<u8>>, CertsError> {
+    let key = rsa::PrivateKey::new(&mut getrandom::SysRng, RSA_SEAL_BITS)
+        .context("generate an RSA key")?;
+    let pkcs8 = key.to_pkcs8_der().context("encode the RSA key")?;
+    Ok(Zeroizing::new(pkcs8.as_bytes().to_vec()))
+}
+
+fn name(common_name: &str, unit: &str) -> DistinguishedName {
+    let mut name = DistinguishedName::new();
+    name.push(DnType::OrganizationName, ORGANISATION);
+    name.push(DnType::OrganizationalUnitName, unit);
+    name.push(DnType::CommonName, common_name);
+    name
+}
+
+/// From 2025-01-01 00:00:00 to the last second of `last_year`, UTC.
+fn validity(params: &mut CertificateParams, last_year: i32) {
+    params.not_before = date_time_ymd(2025, 1, 1);
+    params.not_after = date_time_ymd(last_year + 1, 1, 1) - Duration::from_secs(1);
+}
+
+fn ca_params(
+    common_name: &str,
+    last_year: i32,
+    path_length: BasicConstraints,
+) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = name(common_name, ISSUING_BODY);
+    validity(&mut params, last_year);
+    params.is_ca = IsCa::Ca(path_length);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params
+}
+
+fn issue_root() -> Result<Issued, CertsError> {
+    let params = ca_params(
+        "示例公报根证书 Example Gazette Root CA — TEST ONLY",
+        2045,
+        BasicConstraints::Unconstrained,
+    );
+    let key = new_ec_key()?;
+    let certificate = params
+        .self_signed(&key)
+        .context("sign the root certificate")?;
+    Ok(Issued {
+        certificate,
+        key,
+        params,
+    })
+}
+
+fn intermediate_params() -> CertificateParams {
+    let mut params = ca_params(
+        "示例公报签章中级证书 Example Gazette Sealing CA — TEST ONLY",
+        2040,
+        BasicConstraints::Constrained(0),
+    );
+    params.use_authority_key_identifier_extension = true;
+    params
+}
+
+/// A seal: signs documents (digitalSignature) and stands behind them
+/// (nonRepudiation, called contentCommitment in rcgen), nothing else.
+fn seal_params(common_name: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = name(common_name, "公报电子印章（示例）Gazette Seal — TEST ONLY");
+    validity(&mut params, 2035);
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::ContentCommitment,
+    ];
+    params.use_authority_key_identifier_extension = true;
+    params
+}
+
+fn issue(
+    params: CertificateParams,
+    key: KeyPair,
+    issuer: &Issuer<'_, &KeyPair>,
+) -> Result<Issued, CertsError> {
+    let certificate = params
+        .signed_by(&key, issuer)
+        .context("sign a certificate")?;
+    Ok(Issued {
+        certificate,
+        key,
+        params,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Secrecy {
+    Public,
+    Secret,
+}
+
+fn certificate_pem(certificates: &[&Issued]) -> Zeroizing<Vec<u8>> {
+    let pems: String = certificates
+        .iter()
+        .map(|issued| issued.certificate.pem())
+        .collect();
+    Zeroizing::new(format!("{PEM_NOTICE}\n{pems}").into_bytes())
+}
+
+fn key_pem(key: &KeyPair) -> Zeroizing<Vec<u8>> {
+    let pem = Zeroizing::new(key.serialize_pem());
+    Zeroizing::new(format!("{PEM_NOTICE}\n{}", pem.as_str()).into_bytes())
+}
+
+/// The key as PKCS#8 encrypted with PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC,
+/// which openssl, python's cryptography and gazette all read.
+fn encrypted_key_pem(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, CertsError> {
+    let rng = SystemRandom::new();
+    let mut salt = [0; 16];
+    let mut iv = [0; 16];
+    rng.fill(&mut salt)
+        .and_then(|()| rng.fill(&mut iv))
+        .map_err(|_| CertsError("the system random source failed".to_owned()))?;
+    let parameters =
+        pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, iv)
+            .context("set up key encryption")?;
+    let info =
+        PrivateKeyInfoRef::try_from(key.serialized_der()).context("read the generated key")?;
+    let pem = info
+        .encrypt_with_params(parameters, EXAMPLE_PASSWORD)
+        .and_then(|document| Ok(document.to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)?))
+        .context("encrypt the seal key")?;
+    Ok(Zeroizing::new(
+        format!("{PEM_NOTICE}\n{}", pem.as_str()).into_bytes(),
+    ))
+}
+
+/// The seal key and its whole chain as PKCS#12, with p12-keystore's defaults:
+/// PBES2 AES-256 and an HMAC-SHA256 MAC, which openssl 3 and python read.
+fn pkcs12(seal: &Issued, chain: &[&Issued]) -> Result<Zeroizing<Vec<u8>>, CertsError> {
+    let key =
+        PrivateKey::from_der(seal.key.serialized_der()).context("wrap the seal key for PKCS#12")?;
+    let certificates = chain
+        .iter()
+        .map(|issued| P12Certificate::from_der(issued.certificate.der()))
+        .collect::<Result<Vec<_>, _>>()
+        .context("wrap the chain for PKCS#12")?;
+    let local_key_id = digest::digest(&digest::SHA256, seal.certificate.der());
+    let mut store = KeyStore::new();
+    store.add_entry(
+        "seal",
+        KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(
+            local_key_id.as_ref(),
+            key,
+            certificates,
+        )),
+    );
+    let bytes = store
+        .writer(EXAMPLE_PASSWORD)
+        .write()
+        .context("write the PKCS#12 file")?;
+    Ok(Zeroizing::new(bytes))
+}
+
+/// Creates `path`, never replacing a file; keys get mode 0600.
+fn write_new(path: &Path, bytes: &[u8], secrecy: Secrecy) -> Result<(), CertsError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if let Secrecy::Secret = secrecy {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = secrecy;
+    options
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .context(&format!("write {}", path.display()))
+}
+
+fn readme() -> String {
+    format!(
+        "# Example PKI — TEST ONLY, never use in production
+
+Made by `gazette certs example`. These keys are published: a document sealed
+with them proves nothing. Use them to try gazette and in tests, never in
+production, and never add `root.pem` to a trust store you use for real.
+
+The example issuing body is 上海市人民政府办公厅（示例 TEST ONLY）; every
+certificate's common name and organisation say TEST ONLY.
+
+Password of `seal.key.enc.pem` and `seal.p12`: `{EXAMPLE_PASSWORD}`
+
+| File | What it is |
+| --- | --- |
+| `root.pem` | root CA certificate, ECDSA P-256, valid 2025-01-01 to 2045-12-31 (UTC) |
+| `root.key.pem` | root CA private key, plain PKCS#8 |
+| `intermediate.pem` | intermediate CA certificate (path length 0), signed by the root, valid 2025-01-01 to 2040-12-31 |
+| `intermediate.key.pem` | intermediate CA private key, plain PKCS#8 |
+| `seal.pem` | seal certificate, ECDSA P-256, signed by the intermediate, valid 2025-01-01 to 2035-12-31; key usage digitalSignature and nonRepudiation, no extended key usage |
+| `seal.key.pem` | seal private key, plain PKCS#8 |
+| `seal.key.enc.pem` | the same seal key, encrypted PKCS#8 (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC) |
+| `seal.p12` | PKCS#12 with the seal key and the whole chain (PBES2 AES-256, HMAC-SHA256 MAC) |
+| `seal-chain.pem` | seal, intermediate and root certificates, in that order |
+| `seal-rsa.pem` | a second seal certificate, for an RSA-2048 key, signed by the same intermediate |
+| `seal-rsa.key.pem` | the RSA seal private key, plain PKCS#8 |
+| `seal-rsa-chain.pem` | RSA seal, intermediate and root certificates |
+
+Private key files are written with mode 0600; a copy that lost it (git does
+not keep it) makes gazette warn until `chmod 600 *.key.pem seal.p12`. Every
+PEM file starts with a comment line before `-----BEGIN`, which PEM readers
+(openssl, python, gazette) skip.
+
+Regenerate with `gazette certs example DIR` into an empty folder: the names,
+extensions and validity periods stay the same, the keys change.
+"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use tempfile::TempDir;
+    use x509_parser::certificate::X509Certificate;
+    use x509_parser::extensions::ParsedExtension;
+    use x509_parser::oid_registry::{
+        OID_PKCS1_RSAENCRYPTION, OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER,
+        OID_X509_EXT_SUBJECT_KEY_IDENTIFIER,
+    };
+
+    use super::*;
+    use crate::signer::test_support::{
+        certificates, copy_private, example_dir, public_key, verifies,
+    };
+    use crate::signer::{self, FixedSecrets, KeySource, RsaPadding, Secret, SignatureAlgorithm};
+
+    /// 2025-01-01T00:00:00Z and the last second of 2045, 2040 and 2035.
+    const NOT_BEFORE: i64 = 1_735_689_600;
+    const ROOT_NOT_AFTER: i64 = 2_398_377_599;
+    const INTERMEDIATE_NOT_AFTER: i64 = 2_240_611_199;
+    const SEAL_NOT_AFTER: i64 = 2_082_758_399;
+
+    fn parse(der: &[u8]) -> X509Certificate<'_> {
+        x509_parser::parse_x509_certificate(der).unwrap().1
+    }
+
+    fn key_identifier<'a>(certificate: &'a X509Certificate<'_>, authority: bool) -> &'a [u8] {
+        let oid = if authority {
+            OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER
+        } else {
+            OID_X509_EXT_SUBJECT_KEY_IDENTIFIER
+        };
+        let extension = certificate.get_extension_unique(&oid).unwrap().unwrap();
+        match extension.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(aki) => aki.key_identifier.as_ref().unwrap().0,
+            ParsedExtension::SubjectKeyIdentifier(ski) => ski.0,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    fn assert_test_only_names(certificate: &X509Certificate<'_>) {
+        let subject = certificate.subject();
+        let names: Vec<&str> = subject
+            .iter_common_name()
+            .chain(subject.iter_organization())
+            .map(|attribute| attribute.as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names.iter().all(|name| name.contains("TEST ONLY")),
+            "{names:?}"
+        );
+        assert!(names.contains(&ORGANISATION), "{names:?}");
+    }
+
+    fn assert_validity(certificate: &X509Certificate<'_>, not_after: i64) {
+        assert_eq!(certificate.validity().not_before.timestamp(), NOT_BEFORE);
+        assert_eq!(certificate.validity().not_after.timestamp(), not_after);
+    }
+
+    fn assert_ca(certificate: &X509Certificate<'_>, path_length: Option<u32>) {
+        let constraints = certificate.basic_constraints().unwrap().unwrap();
+        assert!(constraints.critical && constraints.value.ca);
+        assert_eq!(constraints.value.path_len_constraint, path_length);
+        let usage = certificate.key_usage().unwrap().unwrap();
+        assert!(usage.critical);
+        assert!(usage.value.key_cert_sign() && usage.value.crl_sign());
+        assert!(!usage.value.digital_signature());
+    }
+
+    fn assert_seal(seal: &X509Certificate<'_>, intermediate: &X509Certificate<'_>) {
+        assert_test_only_names(seal);
+        assert_validity(seal, SEAL_NOT_AFTER);
+        let usage = seal.key_usage().unwrap().unwrap();
+        assert!(usage.critical);
+        assert!(usage.value.digital_signature() && usage.value.non_repudiation());
+        assert_eq!(
+            usage.value.flags.count_ones(),
+            2,
+            "only the two seal usages"
+        );
+        assert!(
+            seal.extended_key_usage().unwrap().is_none(),
+            "pdfsig rejects documentSigning-only EKU"
+        );
+        assert!(!seal.basic_constraints().unwrap().unwrap().value.ca);
+        assert_eq!(
+            key_identifier(seal, true),
+            key_identifier(intermediate, false)
+        );
+        assert!(!key_identifier(seal, false).is_empty());
+        seal.verify_signature(Some(intermediate.public_key()))
+            .unwrap();
+    }
+
+    /// Everything a folder written by `write_example` must satisfy.
+    fn check_example(dir: &Path) {
+        for name in EXAMPLE_FILES.iter().filter(|name| name.ends_with(".pem")) {
+            let text = fs::read_to_string(dir.join(name)).unwrap();
+            assert!(
+                text.starts_with(&format!("{PEM_NOTICE}\n-----BEGIN ")),
+                "{name}"
+            );
+        }
+        let load = |name: &str| certificates(&dir.join(name));
+        let [root_der, intermediate_der, seal_der, rsa_der] =
+            ["root.pem", "intermediate.pem", "seal.pem", "seal-rsa.pem"].map(|name| {
+                let mut found = load(name);
+                assert_eq!(found.len(), 1, "{name}");
+                found.remove(0)
+            });
+        let (root, intermediate) = (parse(&root_der), parse(&intermediate_der));
+
+        assert_test_only_names(&root);
+        assert_validity(&root, ROOT_NOT_AFTER);
+        assert_ca(&root, None);
+        root.verify_signature(None).unwrap();
+        assert_eq!(root.subject(), root.issuer());
+
+        assert_test_only_names(&intermediate);
+        assert_validity(&intermediate, INTERMEDIATE_NOT_AFTER);
+        assert_ca(&intermediate, Some(0));
+        assert_eq!(
+            key_identifier(&intermediate, true),
+            key_identifier(&root, false)
+        );
+        intermediate
+            .verify_signature(Some(root.public_key()))
+            .unwrap();
+
+        assert_seal(&parse(&seal_der), &intermediate);
+        let rsa_seal = parse(&rsa_der);
+        assert_seal(&rsa_seal, &intermediate);
+        assert_eq!(
+            rsa_seal.public_key().algorithm.algorithm,
+            OID_PKCS1_RSAENCRYPTION
+        );
+
+        let chain_of =
+            |leaf: &Vec<u8>| vec![leaf.clone(), intermediate_der.clone(), root_der.clone()];
+        assert_eq!(load("seal-chain.pem"), chain_of(&seal_der));
+        assert_eq!(load("seal-rsa-chain.pem"), chain_of(&rsa_der));
+
+        let readme = fs::read_to_string(dir.join("README.md")).unwrap();
+        assert!(readme.contains("TEST ONLY") && readme.contains(EXAMPLE_PASSWORD));
+        check_keys_match(dir, &seal_der, &rsa_der);
+    }
+
+    /// Each key file opens with gazette's signer and signs for its certificate;
+    /// the PKCS#12 file carries the whole chain.
+    fn check_keys_match(dir: &Path, seal_der: &[u8], rsa_der: &[u8]) {
+        let secrets = FixedSecrets {
+            key_password: Some(Secret::new(EXAMPLE_PASSWORD)),
+            pin: None,
+        };
+        let message = b"gazette example PKI";
+        for (name, certificate, algorithm) in [
+            (
+                "root.key.pem",
+                "root.pem",
+                SignatureAlgorithm::EcdsaP256Sha256,
+            ),
+            (
+                "intermediate.key.pem",
+                "intermediate.pem",
+                SignatureAlgorithm::EcdsaP256Sha256,
+            ),
+            (
+                "seal.key.pem",
+                "seal.pem",
+                SignatureAlgorithm::EcdsaP256Sha256,
+            ),
+            (
+                "seal.key.enc.pem",
+                "seal.pem",
+                SignatureAlgorithm::EcdsaP256Sha256,
+            ),
+            ("seal.p12", "seal.pem", SignatureAlgorithm::EcdsaP256Sha256),
+            (
+                "seal-rsa.key.pem",
+                "seal-rsa.pem",
+                SignatureAlgorithm::RsaPkcs1Sha256,
+            ),
+        ] {
+            let key = KeySource::File(dir.join(name));
+            let identity = signer::open(&key, RsaPadding::Pkcs1, &secrets).unwrap();
+            assert_eq!(identity.signer.algorithm(), algorithm, "{name}");
+            let signature = identity.signer.sign(message).unwrap();
+            assert!(
+                verifies(&dir.join(certificate), algorithm, message, &signature),
+                "{name}"
+            );
+            if name == "seal.p12" {
+                assert_eq!(
+                    identity.chain.unwrap(),
+                    certificates(&dir.join("seal-chain.pem"))
+                );
+            }
+        }
+        assert_ne!(public_key(seal_der), public_key(rsa_der));
+    }
+
+    #[test]
+    fn committed_example_is_well_formed() {
+        check_example(&example_dir());
+    }
+
+    #[test]
+    fn writes_a_fresh_example() {
+        let temp = TempDir::new().unwrap();
+        let dir = temp.path().join("pki");
+        let written = write_example(&dir).unwrap();
+        let expected: Vec<PathBuf> = EXAMPLE_FILES.iter().map(|name| dir.join(name)).collect();
+        assert_eq!(written, expected);
+        check_example(&dir);
+        for name in EXAMPLE_FILES {
+            let mode = fs::metadata(dir.join(name)).unwrap().permissions().mode() & 0o777;
+            let secret = name.contains(".key.") || name.ends_with(".p12");
+            assert_eq!(mode & 0o077 == 0, secret, "{name} has mode {mode:o}");
+        }
+        assert_ne!(
+            fs::read(dir.join("seal.key.pem")).unwrap(),
+            fs::read(example_dir().join("seal.key.pem")).unwrap(),
+            "keys are fresh on every run"
+        );
+    }
+
+    #[test]
+    fn refuses_to_overwrite() {
+        let temp = TempDir::new().unwrap();
+        let kept = copy_private(&example_dir(), "seal-rsa.key.pem", temp.path());
+        let before = fs::read(&kept).unwrap();
+        let error = write_example(temp.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("seal-rsa.key.pem") && error.contains("already exists"),
+            "{error}"
+        );
+        assert_eq!(fs::read(&kept).unwrap(), before);
+        assert_eq!(
+            fs::read_dir(temp.path()).unwrap().count(),
+            1,
+            "nothing else written"
+        );
+    }
+}
