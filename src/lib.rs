@@ -5,6 +5,7 @@
 //! edition in place atomically. Sealing and verification will read the files
 //! these write and never depend on typst.
 
+pub mod cms;
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;
