@@ -309,3 +309,78 @@ fn describe_oid(oid: &ObjectIdentifier) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use der::Decode;
+    use rcgen::PublicKeyData;
+
+    use super::*;
+    use crate::cms::tests::TestKey;
+
+    fn rsa_key() -> SubjectPublicKeyInfoOwned {
+        let key = TestKey::new(SignatureAlgorithm::RsaPssSha256).rcgen();
+        SubjectPublicKeyInfoOwned::from_der(&key.subject_public_key_info()).expect("SPKI")
+    }
+
+    fn pss(params: Option<RsaPssParams>) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned {
+            oid: rfc5912::ID_RSASSA_PSS,
+            parameters: params.map(|p| Any::encode_from(&p).expect("params")),
+        }
+    }
+
+    #[test]
+    fn pss_with_sha256_mgf1_sha256_and_salt_32_is_accepted_however_spelt() {
+        let key = rsa_key();
+        let ours = signature_identifier(SignatureAlgorithm::RsaPssSha256).expect("identifier");
+        assert!(verifier_for(&ours, &key, None).is_ok());
+
+        let mut explicit = RsaPssParams::sha256();
+        explicit.trailer_field = Some(1);
+        explicit.hash_algorithm = Some(DigestAlgorithm::Sha256.identifier());
+        assert!(verifier_for(&pss(Some(explicit)), &key, None).is_ok());
+    }
+
+    #[test]
+    fn other_pss_parameters_are_refused() {
+        let key = rsa_key();
+        let variants: [fn(&mut RsaPssParams); 5] = [
+            |p| p.salt_length = Some(20),
+            |p| p.salt_length = None,
+            |p| p.trailer_field = Some(2),
+            |p| p.hash_algorithm = Some(DigestAlgorithm::Sha384.identifier()),
+            |p| p.mask_gen_algorithm = None,
+        ];
+        for change in variants {
+            let mut params = RsaPssParams::sha256();
+            change(&mut params);
+            let refused = verifier_for(&pss(Some(params.clone())), &key, None);
+            assert!(refused.is_err(), "{params:?} accepted");
+        }
+        let why = verifier_for(&pss(None), &key, None)
+            .err()
+            .expect("SHA-1 defaults refused");
+        assert!(why.contains("32-byte salt"), "{why}");
+    }
+
+    #[test]
+    fn a_signature_algorithm_for_another_key_type_is_refused() {
+        let ecdsa = signature_identifier(SignatureAlgorithm::EcdsaP256Sha256).expect("identifier");
+        let why = verifier_for(&ecdsa, &rsa_key(), None)
+            .err()
+            .expect("refused");
+        assert!(why.contains("with the RSA key"), "{why}");
+    }
+
+    #[test]
+    fn bare_rsa_encryption_needs_the_signer_info_digest() {
+        let bare = AlgorithmIdentifierOwned {
+            oid: rfc5912::RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        };
+        let key = rsa_key();
+        assert!(verifier_for(&bare, &key, None).is_err());
+        let verifier = verifier_for(&bare, &key, Some(DigestAlgorithm::Sha512)).expect("accepted");
+        assert_eq!(verifier.name, "RSA PKCS#1 v1.5 with SHA-512");
+    }
+}

@@ -15,6 +15,9 @@ mod report;
 mod sign;
 mod verify;
 
+#[cfg(test)]
+mod tests;
+
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
