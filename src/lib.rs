@@ -1,11 +1,13 @@
 //! gazette: from an issue manifest to an authentic digital edition.
 //!
 //! The pipeline runs one way: [`manifest`] reads and checks the issue into the
-//! [`model`]; [`typeset`] lays it out as a PDF through typst; [`output`] puts the
-//! edition in place atomically. Sealing and verification will read the files
-//! these write and never depend on typst.
+//! [`model`]; [`typeset`] lays it out as a PDF through typst; [`seal`] appends
+//! the electronic seal, signed through [`cms`] by a [`signer`]; [`output`] puts
+//! the edition in place atomically. [`verify`] reads all of it back and never
+//! depends on typst; [`certs`] makes an example PKI for trying it out.
 
 pub mod certs;
+pub mod cms;
 pub mod diagnostic;
 pub mod manifest;
 pub mod model;

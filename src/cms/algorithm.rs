@@ -1,0 +1,386 @@
+//! The digest and signature algorithms a seal may use, named by their OIDs.
+//!
+//! One table serves both directions: signing picks the identifiers for the
+//! [`SignatureAlgorithm`] a key store reports; verifying maps identifiers found
+//! in a CMS or a certificate back to a ring verifier and refuses what it does
+//! not know rather than guess.
+
+use const_oid::db::{DB, rfc5912};
+use der::Sequence;
+use der::asn1::{Any, ObjectIdentifier};
+use ring::{digest, signature};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+
+use crate::signer::SignatureAlgorithm;
+
+/// The salt RSASSA-PSS uses with SHA-256: as long as the digest (RFC 4055).
+const PSS_SALT_LENGTH: u32 = 32;
+/// trailerFieldBC, the only trailer RSASSA-PSS defines.
+const PSS_TRAILER_FIELD: u32 = 1;
+
+/// A digest algorithm for message digests and certificate hashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DigestAlgorithm {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl DigestAlgorithm {
+    /// Recognises a digest identifier; parameters must be absent or NULL (RFC 5754).
+    pub(crate) fn from_identifier(id: &AlgorithmIdentifierOwned) -> Option<Self> {
+        if id.parameters.as_ref().is_some_and(|p| !p.is_null()) {
+            return None;
+        }
+        [Self::Sha256, Self::Sha384, Self::Sha512]
+            .into_iter()
+            .find(|d| d.oid() == id.oid)
+    }
+
+    pub(crate) fn oid(self) -> ObjectIdentifier {
+        match self {
+            Self::Sha256 => rfc5912::ID_SHA_256,
+            Self::Sha384 => rfc5912::ID_SHA_384,
+            Self::Sha512 => rfc5912::ID_SHA_512,
+        }
+    }
+
+    /// The identifier as CMS wants it: parameters absent (RFC 5754 section 2).
+    pub(crate) fn identifier(self) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned {
+            oid: self.oid(),
+            parameters: None,
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "SHA-256",
+            Self::Sha384 => "SHA-384",
+            Self::Sha512 => "SHA-512",
+        }
+    }
+
+    /// The digest of `parts` taken as one message (a PDF's byte ranges).
+    pub(crate) fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
+        let mut context = digest::Context::new(match self {
+            Self::Sha256 => &digest::SHA256,
+            Self::Sha384 => &digest::SHA384,
+            Self::Sha512 => &digest::SHA512,
+        });
+        for part in parts {
+            context.update(part);
+        }
+        context.finish().as_ref().to_vec()
+    }
+}
+
+/// The digest a signature algorithm hashes with, used for the content too.
+pub(crate) fn digest_of(algorithm: SignatureAlgorithm) -> DigestAlgorithm {
+    match algorithm {
+        SignatureAlgorithm::EcdsaP384Sha384 => DigestAlgorithm::Sha384,
+        SignatureAlgorithm::EcdsaP256Sha256
+        | SignatureAlgorithm::RsaPkcs1Sha256
+        | SignatureAlgorithm::RsaPssSha256 => DigestAlgorithm::Sha256,
+    }
+}
+
+/// The signatureAlgorithm identifier for a SignerInfo.
+pub(crate) fn signature_identifier(
+    algorithm: SignatureAlgorithm,
+) -> Result<AlgorithmIdentifierOwned, der::Error> {
+    let (oid, parameters) = match algorithm {
+        // RFC 5758: ECDSA identifiers have no parameters.
+        SignatureAlgorithm::EcdsaP256Sha256 => (rfc5912::ECDSA_WITH_SHA_256, None),
+        SignatureAlgorithm::EcdsaP384Sha384 => (rfc5912::ECDSA_WITH_SHA_384, None),
+        // RFC 4055 section 5: PKCS#1 v1.5 identifiers carry NULL.
+        SignatureAlgorithm::RsaPkcs1Sha256 => {
+            (rfc5912::SHA_256_WITH_RSA_ENCRYPTION, Some(Any::null()))
+        }
+        SignatureAlgorithm::RsaPssSha256 => (
+            rfc5912::ID_RSASSA_PSS,
+            Some(Any::encode_from(&RsaPssParams::sha256())?),
+        ),
+    };
+    Ok(AlgorithmIdentifierOwned { oid, parameters })
+}
+
+/// RSASSA-PSS-params (RFC 4055 section 3.1). Every field has a DEFAULT naming
+/// SHA-1, so absent fields are kept absent here and refused when verifying.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+struct RsaPssParams {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash_algorithm: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mask_gen_algorithm: Option<AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt_length: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer_field: Option<u32>,
+}
+
+impl RsaPssParams {
+    /// SHA-256, MGF1 with SHA-256, a 32-byte salt. The trailer field is 1, its
+    /// DEFAULT, which DER requires to be left out.
+    fn sha256() -> Self {
+        let sha256 = AlgorithmIdentifierOwned {
+            oid: rfc5912::ID_SHA_256,
+            // RFC 4055 section 2.1: PSS hash identifiers are written with NULL.
+            parameters: Some(Any::null()),
+        };
+        let mgf1_parameters = Any::encode_from(&sha256).ok();
+        RsaPssParams {
+            hash_algorithm: Some(sha256),
+            mask_gen_algorithm: Some(AlgorithmIdentifierOwned {
+                oid: rfc5912::ID_MGF_1,
+                parameters: mgf1_parameters,
+            }),
+            salt_length: Some(PSS_SALT_LENGTH),
+            trailer_field: None,
+        }
+    }
+
+    /// Whether these are exactly the SHA-256 parameters ring verifies, whatever
+    /// NULL-or-absent spelling the hash identifiers use.
+    fn is_sha256(&self) -> bool {
+        let is_sha256 = |id: &AlgorithmIdentifierOwned| {
+            DigestAlgorithm::from_identifier(id) == Some(DigestAlgorithm::Sha256)
+        };
+        let mgf1_sha256 = self.mask_gen_algorithm.as_ref().is_some_and(|mgf| {
+            mgf.oid == rfc5912::ID_MGF_1
+                && mgf
+                    .parameters
+                    .as_ref()
+                    .and_then(|p| p.decode_as::<AlgorithmIdentifierOwned>().ok())
+                    .is_some_and(|hash| is_sha256(&hash))
+        });
+        self.hash_algorithm.as_ref().is_some_and(is_sha256)
+            && mgf1_sha256
+            && self.salt_length == Some(PSS_SALT_LENGTH)
+            && self.trailer_field.unwrap_or(PSS_TRAILER_FIELD) == PSS_TRAILER_FIELD
+    }
+}
+
+/// A signature algorithm resolved for one public key, ready to verify.
+pub(crate) struct Verifier {
+    algorithm: &'static dyn signature::VerificationAlgorithm,
+    pub(crate) name: &'static str,
+}
+
+impl Verifier {
+    /// Whether `signature` over `message` verifies with `key`.
+    pub(crate) fn verify(
+        &self,
+        key: &SubjectPublicKeyInfoOwned,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        let Some(key_bytes) = key.subject_public_key.as_bytes() else {
+            return false;
+        };
+        signature::UnparsedPublicKey::new(self.algorithm, key_bytes)
+            .verify(message, signature)
+            .is_ok()
+    }
+}
+
+/// The kinds of public key ring can verify with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Rsa,
+    EcP256,
+    EcP384,
+}
+
+fn key_kind(key: &SubjectPublicKeyInfoOwned) -> Option<KeyKind> {
+    let curve = || {
+        key.algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+    };
+    match key.algorithm.oid {
+        rfc5912::RSA_ENCRYPTION => Some(KeyKind::Rsa),
+        rfc5912::ID_EC_PUBLIC_KEY => match curve()? {
+            rfc5912::SECP_256_R_1 => Some(KeyKind::EcP256),
+            rfc5912::SECP_384_R_1 => Some(KeyKind::EcP384),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Resolves `signature_algorithm` for `key`. `digest` is the SignerInfo's
+/// digest algorithm, which CMS lets a bare `rsaEncryption` identifier rely on;
+/// certificates pass `None`. The error says what is unsupported.
+pub(crate) fn verifier_for(
+    signature_algorithm: &AlgorithmIdentifierOwned,
+    key: &SubjectPublicKeyInfoOwned,
+    digest: Option<DigestAlgorithm>,
+) -> Result<Verifier, String> {
+    use signature as s;
+    let kind = key_kind(key).ok_or_else(|| {
+        format!(
+            "public keys of type {} are not supported",
+            describe_key(key)
+        )
+    })?;
+    let found = |algorithm, name| Ok(Verifier { algorithm, name });
+    let pkcs1 = |digest| match digest {
+        DigestAlgorithm::Sha256 => found(
+            &s::RSA_PKCS1_2048_8192_SHA256,
+            "RSA PKCS#1 v1.5 with SHA-256",
+        ),
+        DigestAlgorithm::Sha384 => found(
+            &s::RSA_PKCS1_2048_8192_SHA384,
+            "RSA PKCS#1 v1.5 with SHA-384",
+        ),
+        DigestAlgorithm::Sha512 => found(
+            &s::RSA_PKCS1_2048_8192_SHA512,
+            "RSA PKCS#1 v1.5 with SHA-512",
+        ),
+    };
+    match (signature_algorithm.oid, kind) {
+        (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP256) => {
+            found(&s::ECDSA_P256_SHA256_ASN1, "ECDSA P-256 with SHA-256")
+        }
+        (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP256) => {
+            found(&s::ECDSA_P256_SHA384_ASN1, "ECDSA P-256 with SHA-384")
+        }
+        (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP384) => {
+            found(&s::ECDSA_P384_SHA256_ASN1, "ECDSA P-384 with SHA-256")
+        }
+        (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP384) => {
+            found(&s::ECDSA_P384_SHA384_ASN1, "ECDSA P-384 with SHA-384")
+        }
+        (rfc5912::SHA_256_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha256),
+        (rfc5912::SHA_384_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha384),
+        (rfc5912::SHA_512_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha512),
+        (rfc5912::RSA_ENCRYPTION, KeyKind::Rsa) => match digest {
+            Some(digest) => pkcs1(digest),
+            None => Err("rsaEncryption names no digest outside a CMS SignerInfo".to_owned()),
+        },
+        (rfc5912::ID_RSASSA_PSS, KeyKind::Rsa) => {
+            let params = signature_algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<RsaPssParams>().ok());
+            match params {
+                Some(params) if params.is_sha256() => found(
+                    &s::RSA_PSS_2048_8192_SHA256,
+                    "RSASSA-PSS with SHA-256 (MGF1 SHA-256, 32-byte salt)",
+                ),
+                _ => Err(
+                    "RSASSA-PSS is supported only with SHA-256, MGF1 with SHA-256 \
+                     and a 32-byte salt"
+                        .to_owned(),
+                ),
+            }
+        }
+        (oid, _) => Err(format!(
+            "signature algorithm {} is not supported with the {} key",
+            describe_oid(&oid),
+            describe_key(key)
+        )),
+    }
+}
+
+/// A readable name for an algorithm identifier, for reports.
+pub(crate) fn describe(id: &AlgorithmIdentifierOwned) -> String {
+    if let Some(digest) = DigestAlgorithm::from_identifier(id) {
+        return digest.name().to_owned();
+    }
+    describe_oid(&id.oid)
+}
+
+fn describe_key(key: &SubjectPublicKeyInfoOwned) -> String {
+    match key_kind(key) {
+        Some(KeyKind::Rsa) => "RSA".to_owned(),
+        Some(KeyKind::EcP256) => "ECDSA P-256".to_owned(),
+        Some(KeyKind::EcP384) => "ECDSA P-384".to_owned(),
+        None => describe_oid(&key.algorithm.oid),
+    }
+}
+
+fn describe_oid(oid: &ObjectIdentifier) -> String {
+    match DB.by_oid(oid) {
+        Some(name) => format!("{name} ({oid})"),
+        None => oid.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use der::Decode;
+    use rcgen::PublicKeyData;
+
+    use super::*;
+    use crate::cms::tests::TestKey;
+
+    fn rsa_key() -> SubjectPublicKeyInfoOwned {
+        let key = TestKey::new(SignatureAlgorithm::RsaPssSha256).rcgen();
+        SubjectPublicKeyInfoOwned::from_der(&key.subject_public_key_info()).expect("SPKI")
+    }
+
+    fn pss(params: Option<RsaPssParams>) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned {
+            oid: rfc5912::ID_RSASSA_PSS,
+            parameters: params.map(|p| Any::encode_from(&p).expect("params")),
+        }
+    }
+
+    #[test]
+    fn pss_with_sha256_mgf1_sha256_and_salt_32_is_accepted_however_spelt() {
+        let key = rsa_key();
+        let ours = signature_identifier(SignatureAlgorithm::RsaPssSha256).expect("identifier");
+        assert!(verifier_for(&ours, &key, None).is_ok());
+
+        let mut explicit = RsaPssParams::sha256();
+        explicit.trailer_field = Some(1);
+        explicit.hash_algorithm = Some(DigestAlgorithm::Sha256.identifier());
+        assert!(verifier_for(&pss(Some(explicit)), &key, None).is_ok());
+    }
+
+    #[test]
+    fn other_pss_parameters_are_refused() {
+        let key = rsa_key();
+        let variants: [fn(&mut RsaPssParams); 5] = [
+            |p| p.salt_length = Some(20),
+            |p| p.salt_length = None,
+            |p| p.trailer_field = Some(2),
+            |p| p.hash_algorithm = Some(DigestAlgorithm::Sha384.identifier()),
+            |p| p.mask_gen_algorithm = None,
+        ];
+        for change in variants {
+            let mut params = RsaPssParams::sha256();
+            change(&mut params);
+            let refused = verifier_for(&pss(Some(params.clone())), &key, None);
+            assert!(refused.is_err(), "{params:?} accepted");
+        }
+        let why = verifier_for(&pss(None), &key, None)
+            .err()
+            .expect("SHA-1 defaults refused");
+        assert!(why.contains("32-byte salt"), "{why}");
+    }
+
+    #[test]
+    fn a_signature_algorithm_for_another_key_type_is_refused() {
+        let ecdsa = signature_identifier(SignatureAlgorithm::EcdsaP256Sha256).expect("identifier");
+        let why = verifier_for(&ecdsa, &rsa_key(), None)
+            .err()
+            .expect("refused");
+        assert!(why.contains("with the RSA key"), "{why}");
+    }
+
+    #[test]
+    fn bare_rsa_encryption_needs_the_signer_info_digest() {
+        let bare = AlgorithmIdentifierOwned {
+            oid: rfc5912::RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        };
+        let key = rsa_key();
+        assert!(verifier_for(&bare, &key, None).is_err());
+        let verifier = verifier_for(&bare, &key, Some(DigestAlgorithm::Sha512)).expect("accepted");
+        assert_eq!(verifier.name, "RSA PKCS#1 v1.5 with SHA-512");
+    }
+}

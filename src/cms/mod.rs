@@ -1,0 +1,100 @@
+//! The PAdES seal's CMS signature: making it, checking it, and the certificate
+//! path behind it.
+//!
+//! [`sign_detached`] writes the CMS `SignedData` that goes into a PDF's
+//! `/Contents` (PAdES baseline B-B, SubFilter `ETSI.CAdES.detached`).
+//! [`verify_detached`] reads one back and reports every finding as data, so
+//! `gazette verify` can print it or emit it as JSON. Certificates go in and out
+//! as DER; [`load_pem_certificates`] reads the PEM files people actually have.
+
+mod algorithm;
+mod attributes;
+mod certs;
+mod chain;
+mod report;
+mod sign;
+mod verify;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::signer::SignerError;
+
+pub use certs::{CertificateSummary, load_pem_certificates};
+pub use report::{Problem, ProblemCode, SignatureCheck, Trust};
+pub use sign::{reserved_size, sign_detached};
+pub use verify::verify_detached;
+
+/// A moment as seconds since 1970-01-01T00:00:00Z, the precision certificates
+/// have. Displays as RFC 3339 UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UnixTime(pub i64);
+
+impl UnixTime {
+    /// The current time of this machine's clock.
+    pub fn now() -> Self {
+        let seconds = match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+        };
+        UnixTime(seconds)
+    }
+}
+
+impl fmt::Display for UnixTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let date_time = u64::try_from(self.0)
+            .ok()
+            .and_then(|s| der::DateTime::from_unix_duration(Duration::from_secs(s)).ok());
+        match date_time {
+            Some(date_time) => write!(f, "{date_time}"),
+            None => write!(f, "{} seconds from 1970", self.0),
+        }
+    }
+}
+
+/// Why a CMS signature could not be made or read at all.
+///
+/// Findings about a signature that *could* be read are not errors: they are
+/// [`Problem`]s in a [`SignatureCheck`].
+#[derive(Debug)]
+pub enum CmsError {
+    /// The bytes are not a CMS `SignedData` this module can read.
+    Malformed(String),
+    /// A certificate given to sign with or to trust cannot be used.
+    Certificate(String),
+    /// The key store could not sign.
+    Signer(SignerError),
+    /// The signature made does not verify with the signer's certificate.
+    KeyMismatch(String),
+    /// The CMS structure could not be encoded.
+    Encoding(der::Error),
+}
+
+impl fmt::Display for CmsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CmsError::Malformed(why) => {
+                write!(f, "the signature is not a readable CMS SignedData: {why}")
+            }
+            CmsError::Certificate(why) => f.write_str(why),
+            CmsError::Signer(why) => write!(f, "the key store could not sign: {why}"),
+            CmsError::KeyMismatch(why) => f.write_str(why),
+            CmsError::Encoding(why) => write!(f, "could not encode the CMS signature: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for CmsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CmsError::Signer(inner) => Some(inner),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! What a signature check found, as plain data for `gazette verify` and its JSON.
+
+use serde::Serialize;
+
+use super::certs::CertificateSummary;
+
+/// Everything learnt about one CMS signature. The signature is good when
+/// `problems` is empty, which `valid` repeats for JSON readers.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignatureCheck {
+    pub valid: bool,
+    /// The signing certificate, when it was found among the CMS certificates.
+    pub signer: Option<CertificateSummary>,
+    pub digest_algorithm: String,
+    pub signature_algorithm: String,
+    /// Whether the message-digest attribute equals the digest of the content.
+    pub digest_matches: bool,
+    /// Whether the signature over the signed attributes verifies with the signer's key.
+    pub signature_valid: bool,
+    /// The certificate path, signer first; ends with the trust anchor when one was reached.
+    pub chain: Vec<CertificateSummary>,
+    pub trust: Trust,
+    pub problems: Vec<Problem>,
+}
+
+/// Whether the signer's certificate leads to a trust anchor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Trust {
+    /// Every certificate on the path verifies up to this anchor.
+    Trusted {
+        anchor: CertificateSummary,
+    },
+    Untrusted {
+        reason: String,
+    },
+}
+
+/// One finding that makes the signature fail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: ProblemCode,
+    /// Says what is wrong, naming the certificate or attribute concerned.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(code: ProblemCode, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Stable machine codes for problems; they appear in JSON as kebab-case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCode {
+    /// The CMS holds more than one SignerInfo.
+    SignerCount,
+    /// The CMS carries the content itself; PAdES wants it detached.
+    NotDetached,
+    /// The encapsulated content type or the content-type attribute is not id-data.
+    ContentType,
+    /// A required signed attribute is absent.
+    MissingAttribute,
+    /// A signed attribute is repeated, has several values, or cannot be read.
+    MalformedAttribute,
+    /// The message-digest attribute differs from the digest of the content.
+    DigestMismatch,
+    /// The signature over the signed attributes does not verify.
+    BadSignature,
+    /// A signing-time attribute is present, which PAdES B-B forbids.
+    SigningTimePresent,
+    /// signing-certificate-v2 does not identify the signer's certificate.
+    SigningCertificateMismatch,
+    /// A digest or signature algorithm (or its parameters) is not supported.
+    UnsupportedAlgorithm,
+    /// The signer's certificate is not among the CMS certificates.
+    SignerCertificateMissing,
+    /// A certificate cannot be read.
+    MalformedCertificate,
+    /// A certificate on the path had expired at the time checked.
+    Expired,
+    /// A certificate on the path was not yet valid at the time checked.
+    NotYetValid,
+    /// The path does not reach a trust anchor.
+    Untrusted,
+    /// A certificate's signature does not verify with its issuer's key.
+    BadChainSignature,
+    /// An issuing certificate is not a CA certificate.
+    NotACa,
+    /// An issuing certificate's pathLenConstraint is exceeded.
+    PathLength,
+    /// A certificate's keyUsage does not allow what it is used for.
+    KeyUsage,
+    /// The signer's extendedKeyUsage allows neither document signing nor email protection.
+    ExtendedKeyUsage,
+    /// A certificate has a critical extension this checker does not process.
+    UnknownCriticalExtension,
+}
