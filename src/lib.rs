@@ -16,3 +16,4 @@ pub mod seal;
 pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
+pub mod verify;

@@ -1,15 +1,16 @@
-mod args;
-mod build;
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command};
+use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build(args) => build::run(&args),
+        Command::Build(args) => cli::build::run(&args),
+        Command::Verify(args) => cli::verify::run(&args),
+        Command::Certs(command) => cli::certs::run(&command),
     }
 }

@@ -1,6 +1,8 @@
 //! The validated edition: what the manifest says once every check has passed.
 //! Renderers read only this model, serialised as JSON, never the user's files.
 
+use std::path::PathBuf;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -12,7 +14,24 @@ pub struct Edition {
     pub gazette: Gazette,
     pub issue: Issue,
     pub fonts: Fonts,
+    /// Who seals the edition; never given to the templates.
+    #[serde(skip)]
+    pub seal: Option<Seal>,
     pub sections: Vec<Section>,
+}
+
+/// The manifest's [seal] table: the identity that seals the edition and what
+/// the visible seal says.
+#[derive(Debug, Clone)]
+pub struct Seal {
+    /// A key file path (resolved) or a PKCS#11 URI.
+    pub key: String,
+    /// The certificate chain, seal's first; a PKCS#12 key file may carry it instead.
+    pub certificates: Option<PathBuf>,
+    /// The name along the seal's upper arc; the publisher by default.
+    pub organisation: String,
+    /// The line below the star, 公报专用章 by default.
+    pub purpose: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

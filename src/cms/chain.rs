@@ -282,17 +282,19 @@ fn check_critical_extensions(certificate: &ParsedCertificate, problems: &mut Vec
     }
 }
 
-/// The seal's own certificate must allow signing documents.
+/// The seal's own certificate must allow signing documents. nonRepudiation
+/// alone is not enough: PDF readers (poppler, Acrobat) want digitalSignature
+/// for a document signature, so a seal without it would fail elsewhere.
 fn check_signer_usage(certificate: &ParsedCertificate, problems: &mut Vec<Problem>) {
     let tbs = certificate.cert.tbs_certificate();
     let who = certificate.subject_text();
     match tbs.get_extension::<KeyUsage>() {
-        Ok(Some((_, usage))) if usage.digital_signature() || usage.non_repudiation() => {}
+        Ok(Some((_, usage))) if usage.digital_signature() => {}
         Ok(Some(_)) => problems.push(Problem::new(
             ProblemCode::KeyUsage,
             format!(
-                "the certificate of {who} does not allow digital signatures: its keyUsage has \
-                 neither digitalSignature nor nonRepudiation"
+                "the certificate of {who} does not allow digital signatures: its keyUsage \
+                 lacks digitalSignature"
             ),
         )),
         Ok(None) => problems.push(Problem::new(

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use fields::{At, Table};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::model::{Disclosure, Edition, Fonts, Gazette, Language, Section};
+use crate::model::{Disclosure, Edition, Fonts, Gazette, Language, Seal, Section};
 
 /// The issue folder of `path`, which names the folder or its `issue.toml`.
 pub fn root_of(path: &Path) -> PathBuf {
@@ -150,7 +150,7 @@ impl Folder {
             0..0,
             0,
             "issue.toml",
-            &["gazette", "issue", "fonts", "sections"],
+            &["gazette", "issue", "fonts", "seal", "sections"],
             diags,
         );
 
@@ -175,6 +175,9 @@ impl Folder {
             }
         };
         let fonts = fonts(&top, diags);
+        let seal = top
+            .table("seal", diags)
+            .and_then(|entry| self.seal(&file, entry, gazette.as_ref(), diags));
         let section_tables = top.tables("sections", diags);
         if section_tables.is_empty() {
             diags.push(
@@ -261,7 +264,63 @@ impl Folder {
             gazette,
             issue,
             fonts,
+            seal,
             sections,
+        })
+    }
+
+    /// The [seal] table. Its files may lie outside the issue folder: keys are
+    /// kept apart from content, and nothing of them enters the edition.
+    fn seal(
+        &self,
+        file: &SourceFile,
+        entry: At<&toml::de::DeTable>,
+        gazette: Option<&crate::model::Gazette>,
+        diags: &mut Diagnostics,
+    ) -> Option<Seal> {
+        let table = Table::new(
+            file,
+            entry.value,
+            entry.span,
+            0,
+            "[seal]",
+            &["certificates", "key", "organisation", "purpose"],
+            diags,
+        );
+        let key = table.string("key", Some("\"../keys/seal.p12\""), diags);
+        let certificates = table.string("certificates", None, diags);
+        let organisation = table.string("organisation", None, diags);
+        let purpose = table.string("purpose", None, diags);
+        let existing = |at: &At<String>, diags: &mut Diagnostics| {
+            let path = self.root.join(&at.value);
+            if path.is_file() {
+                Some(path)
+            } else {
+                diags.push(
+                    file.error(at.span.clone(), format!("no such file: {}", path.display()))
+                        .help("paths in [seal] are relative to the issue folder"),
+                );
+                None
+            }
+        };
+        let key = key?;
+        let key = if key.value.starts_with("pkcs11:") {
+            key.value
+        } else {
+            existing(&key, diags)?.to_string_lossy().into_owned()
+        };
+        let certificates = match &certificates {
+            Some(at) => Some(existing(at, diags)?),
+            None => None,
+        };
+        Some(Seal {
+            key,
+            certificates,
+            organisation: organisation
+                .map(|o| o.value)
+                .or_else(|| gazette.map(|g| g.publisher.clone()))
+                .unwrap_or_default(),
+            purpose: purpose.map_or_else(|| "公报专用章".to_string(), |p| p.value),
         })
     }
 }

@@ -15,6 +15,10 @@ const BUNDLED: [&[u8]; 4] = [
     include_bytes!("../../fonts/LXGWWenKai-Regular.ttf"),
 ];
 
+/// The face the red seal's characters are drawn from: Noto Sans CJK SC Bold,
+/// a Hei face, as official seals use.
+pub const SEAL_FONT: &[u8] = BUNDLED[2];
+
 pub struct FontSet {
     pub(super) book: LazyHash<FontBook>,
     pub(super) fonts: Vec<Font>,

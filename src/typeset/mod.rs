@@ -4,10 +4,13 @@
 mod fonts;
 mod world;
 
-pub use fonts::FontSet;
+pub use fonts::{FontSet, SEAL_FONT};
 pub use world::EditionWorld;
 
-use typst::foundations::{Datetime, Smart};
+use typst::foundations::{Datetime, Label, Smart};
+use typst::introspection::Introspector;
+use typst::layout::Abs;
+use typst::utils::PicoStr;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -18,7 +21,20 @@ use crate::model::{Block, Edition, Inline};
 pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
+    /// Where the template left room for the seal, if it did.
+    pub seal_spot: Option<SealSpot>,
 }
+
+/// The seal's square on a page, in PDF points from the page's lower left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SealSpot {
+    /// 0-based page index.
+    pub page: usize,
+    pub rect: [f32; 4],
+}
+
+/// The side of the box labelled `<seal>` in templates/cover.typ.
+pub const SEAL_DIAMETER_MM: f64 = 42.0;
 
 /// A character that no font has, and where it is: `None` for the issue's
 /// own text, or the section and document index.
@@ -138,6 +154,24 @@ pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<Strin
     Ok(Pdf {
         bytes,
         pages: document.pages().len(),
+        seal_spot: seal_spot(&document),
+    })
+}
+
+/// Reads back where the `<seal>` box landed: typst gives its top left corner
+/// from the page's top left.
+fn seal_spot(document: &PagedDocument) -> Option<SealSpot> {
+    let label = Label::new(PicoStr::intern("seal"))?;
+    let introspector = document.introspector();
+    let location = introspector.query_label(label).ok()?.location()?;
+    let position = introspector.position(location)?;
+    let page = position.page.get() - 1;
+    let height = document.pages().get(page)?.frame.height().to_pt();
+    let side = Abs::mm(SEAL_DIAMETER_MM).to_pt();
+    let (x, top) = (position.point.x.to_pt(), height - position.point.y.to_pt());
+    Some(SealSpot {
+        page,
+        rect: [x as f32, (top - side) as f32, (x + side) as f32, top as f32],
     })
 }
 

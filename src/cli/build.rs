@@ -10,7 +10,8 @@ use gazette::model::Edition;
 use gazette::output::Staging;
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
 
-use crate::args::BuildArgs;
+use crate::cli::args::BuildArgs;
+use crate::cli::seal;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let start = Instant::now();
@@ -60,18 +61,28 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             return fail(&diags);
         }
     };
+    let sealed = match seal::seal(&args.seal, &edition, &pdf) {
+        Ok(sealed) => sealed,
+        Err(diag) => return fail(&[*diag]),
+    };
+    let bytes = sealed.as_deref().unwrap_or(&pdf.bytes);
     let file_name = format!("{}.pdf", edition.id);
     let written = Staging::new(&args.out, &edition.id).and_then(|staging| {
-        staging.write(&file_name, &pdf.bytes)?;
+        staging.write(&file_name, bytes)?;
         staging.publish()
     });
     match written {
         Ok(folder) => {
             println!(
-                "built {} ({} pages, {} KiB) in {:.2} s",
+                "built {} ({} pages, {} KiB, {}) in {:.2} s",
                 folder.join(&file_name).display(),
                 pdf.pages,
-                pdf.bytes.len() / 1024,
+                bytes.len() / 1024,
+                if sealed.is_some() {
+                    "sealed"
+                } else {
+                    "not sealed"
+                },
                 start.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS

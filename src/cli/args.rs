@@ -1,0 +1,100 @@
+//! The command line, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "Builds the authentic digital edition of a government gazette issue"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build an issue's edition: DIR/<edition-id>/<edition-id>.pdf
+    Build(BuildArgs),
+    /// Check a sealed edition: who sealed it, when, and whether it changed since
+    ///
+    /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
+    Verify(VerifyArgs),
+    /// Make certificates for trying gazette out (never for production)
+    #[command(subcommand)]
+    Certs(CertsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The issue: a folder holding issue.toml, or that file
+    pub issue: PathBuf,
+
+    /// Where editions are written; each lands in a folder named by its id
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub out: PathBuf,
+
+    /// Also use the fonts under DIR (e.g. the office's licensed official faces);
+    /// may be given several times. System fonts are never used otherwise.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub seal: SealArgs,
+}
+
+/// The seal identity, overriding the manifest's [seal] table.
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// The seal certificate chain (PEM, the seal's certificate first)
+    #[arg(long = "seal-cert", value_name = "FILE")]
+    pub certificates: Option<PathBuf>,
+
+    /// The seal's private key: a PKCS#8 file (PEM or DER, may be encrypted), a
+    /// PKCS#12 file, or a PKCS#11 URI (pkcs11:token=…;object=…?module-path=…).
+    /// Passwords and PINs come from GAZETTE_KEY_PASSWORD / GAZETTE_PIN or a prompt.
+    #[arg(long = "seal-key", value_name = "FILE|URI")]
+    pub key: Option<String>,
+
+    /// RSA keys only: the signature padding
+    #[arg(long = "seal-rsa-padding", value_enum, default_value = "pkcs1")]
+    pub rsa_padding: RsaPaddingArg,
+
+    /// Build without sealing, even when the manifest names a seal
+    #[arg(long = "no-seal", conflicts_with_all = ["certificates", "key"])]
+    pub no_seal: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RsaPaddingArg {
+    Pkcs1,
+    Pss,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The sealed PDF
+    pub file: PathBuf,
+
+    /// Trust the certificates in FILE (PEM or DER) as anchors; may be given
+    /// several times. Without it no seal is trusted.
+    #[arg(long, value_name = "FILE")]
+    pub trust: Vec<PathBuf>,
+
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertsCommand {
+    /// Write an example root CA, intermediate and seal certificate, TEST ONLY
+    Example {
+        /// Where to write them
+        #[arg(long, value_name = "DIR", default_value = "certs-example")]
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,162 @@
+//! `gazette verify FILE`: the public's check, one verdict line first.
+
+use std::process::ExitCode;
+
+use gazette::cms::{self, Trust};
+use gazette::verify::{self, Options, Report, SignatureReport, Verdict};
+
+use crate::cli::args::VerifyArgs;
+
+pub fn run(args: &VerifyArgs) -> ExitCode {
+    let options = match load_anchors(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(Verdict::CannotCheck.exit_code());
+        }
+    };
+    let name = args.file.display().to_string();
+    let report = match std::fs::read(&args.file) {
+        Ok(bytes) => verify::verify_pdf(&name, &bytes, &options),
+        Err(error) => {
+            eprintln!("error: cannot read {name}: {error}");
+            return ExitCode::from(Verdict::CannotCheck.exit_code());
+        }
+    };
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(error) => {
+                eprintln!("error: cannot write the report: {error}");
+                return ExitCode::from(Verdict::CannotCheck.exit_code());
+            }
+        }
+    } else {
+        print!("{}", human(&report));
+    }
+    ExitCode::from(report.verdict.exit_code())
+}
+
+fn load_anchors(args: &VerifyArgs) -> Result<Options, String> {
+    let mut anchors = Vec::new();
+    for path in &args.trust {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("cannot read the trust anchors in {}: {e}", path.display()))?;
+        let certificates = cms::load_pem_certificates(&bytes)
+            .map_err(|e| format!("{} holds no usable certificate: {e}", path.display()))?;
+        anchors.extend(certificates);
+    }
+    Ok(Options { anchors })
+}
+
+/// The report for people: the verdict, then one block per signature.
+fn human(report: &Report) -> String {
+    let mut out = format!("{}\n", report.summary);
+    for finding in &report.findings {
+        out += &format!("  {}\n", finding.message);
+    }
+    for signature in &report.signatures {
+        out += &signature_block(signature);
+    }
+    out
+}
+
+fn signature_block(signature: &SignatureReport) -> String {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let mut row = |label: &str, value: String| lines.push((label.to_string(), value));
+    let kind = match signature.docmdp_permission {
+        Some(1) => "certification; no changes allowed but validation data and timestamps".into(),
+        Some(2) => "certification; form filling and signing allowed".into(),
+        Some(p) => format!("certification; DocMDP level {p}"),
+        None => signature.kind.clone(),
+    };
+    row("kind", kind);
+    row("format", signature.sub_filter.clone());
+    if let Some(time) = &signature.claimed_time {
+        row("claimed time", time.clone());
+    }
+    if let Some([_, a, b, c]) = signature.byte_range {
+        let extent = if signature.covers_whole_file {
+            "the whole file"
+        } else {
+            "an earlier revision"
+        };
+        row(
+            "covers",
+            format!("{extent}: bytes 0..{a} and {b}..{}", b + c),
+        );
+    }
+    if let Some(check) = &signature.cms {
+        row(
+            "algorithm",
+            format!(
+                "{} with {}",
+                check.signature_algorithm, check.digest_algorithm
+            ),
+        );
+        row(
+            "digest",
+            yes_no(check.digest_matches, "matches", "DOES NOT MATCH"),
+        );
+        row(
+            "signature",
+            yes_no(check.signature_valid, "valid", "INVALID"),
+        );
+        if let Some(signer) = &check.signer {
+            row("signer", signer.subject.clone());
+            row(
+                "certificate",
+                format!(
+                    "serial {}, valid {} to {}, SHA-256 {}",
+                    signer.serial, signer.not_before, signer.not_after, signer.sha256_fingerprint
+                ),
+            );
+        }
+        let chain: Vec<String> = check
+            .chain
+            .iter()
+            .map(|c| c.common_name.clone().unwrap_or_else(|| c.subject.clone()))
+            .collect();
+        row("chain", chain.join(" → "));
+        row(
+            "trust",
+            match &check.trust {
+                Trust::Trusted { anchor } => format!(
+                    "trusted (anchor: {})",
+                    anchor.common_name.as_deref().unwrap_or(&anchor.subject)
+                ),
+                Trust::Untrusted { reason } => format!("NOT TRUSTED: {reason}"),
+            },
+        );
+        for problem in &check.problems {
+            row("problem", problem.message.clone());
+        }
+    }
+    for finding in &signature.findings {
+        row("problem", finding.message.clone());
+    }
+    if signature.changes_after.is_empty() {
+        if signature.covers_whole_file {
+            row("changes", "none since signing".into());
+        }
+    } else {
+        for change in &signature.changes_after {
+            let verdict = if change.allowed {
+                "allowed"
+            } else {
+                "NOT ALLOWED"
+            };
+            row("change", format!("{} ({verdict})", change.description));
+        }
+    }
+    let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let mut out = format!("\nsignature \"{}\"\n", signature.field);
+    for (label, value) in lines {
+        out += &format!("  {label:<width$}  {value}\n");
+    }
+    out
+}
+
+fn yes_no(ok: bool, good: &str, bad: &str) -> String {
+    if ok { good } else { bad }.to_string()
+}

@@ -1,0 +1,412 @@
+//! What changed in a PDF after a signature, and whether it was allowed.
+//!
+//! Incremental updates are compared object by object: the signed revision is
+//! read on its own and each object of the current file is compared with the one
+//! the signed revision had under the same number. Comparing resolved objects,
+//! not the bytes an update appends, is what catches shadow attacks: a later
+//! cross-reference section that merely points an old object number at content
+//! hidden in the signed bytes changes the resolved object all the same.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use serde::Serialize;
+
+/// One change after a signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Whether the signature's permissions allow it.
+    pub allowed: bool,
+    pub description: String,
+}
+
+/// Kinds of change, from harmless to fatal. Serialised as kebab-case codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// Certificates, OCSP responses or CRLs added to the document security store.
+    ValidationData,
+    /// A document timestamp added.
+    DocumentTimestamp,
+    /// Objects added that nothing in the document refers to.
+    Unreferenced,
+    /// A new signature field, or a form field filled in.
+    FormField,
+    Annotation,
+    PageContent,
+    /// Anything else the catalog reaches: outlines, names, metadata, the page tree.
+    Catalog,
+}
+
+impl ChangeKind {
+    /// What a DocMDP permission level `p` allows (ISO 32000-2, 12.8.2.2). Level 1
+    /// still allows validation data and document timestamps (ETSI EN 319 142-1).
+    fn allowed_at(self, p: i64) -> bool {
+        match self {
+            ChangeKind::ValidationData
+            | ChangeKind::DocumentTimestamp
+            | ChangeKind::Unreferenced => true,
+            ChangeKind::FormField => p >= 2,
+            ChangeKind::Annotation => p >= 3,
+            ChangeKind::PageContent | ChangeKind::Catalog => false,
+        }
+    }
+}
+
+/// Where in the document an object is reached from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Role {
+    ValidationData,
+    DocumentTimestamp,
+    Form,
+    Annotation(u32),
+    Page(u32),
+    PageContent(u32),
+    Catalog,
+}
+
+impl Role {
+    fn kind(self) -> ChangeKind {
+        match self {
+            Role::ValidationData => ChangeKind::ValidationData,
+            Role::DocumentTimestamp => ChangeKind::DocumentTimestamp,
+            Role::Form => ChangeKind::FormField,
+            Role::Annotation(_) => ChangeKind::Annotation,
+            Role::Page(_) | Role::PageContent(_) => ChangeKind::PageContent,
+            Role::Catalog => ChangeKind::Catalog,
+        }
+    }
+
+    fn describe(self, id: ObjectId) -> String {
+        match self {
+            Role::ValidationData => format!("validation data added (object {})", id.0),
+            Role::DocumentTimestamp => format!("document timestamp added (object {})", id.0),
+            Role::Form => format!("form field changed (object {})", id.0),
+            Role::Annotation(page) => format!("annotation changed on page {page}"),
+            Role::Page(page) => format!("page {page} changed"),
+            Role::PageContent(page) => format!("page content changed on page {page}"),
+            Role::Catalog => format!("document structure changed (object {})", id.0),
+        }
+    }
+}
+
+/// Keys that point back up the tree; following them would give every object
+/// every role.
+const BACK_LINKS: [&[u8]; 5] = [b"Parent", b"P", b"Pg", b"Prev", b"Last"];
+
+/// The changes from `signed` to `current`, judged at DocMDP level `p`.
+pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
+    let mut found: Vec<(ChangeKind, String)> = Vec::new();
+    let root = |d: &Document| d.trailer.get(b"Root").and_then(Object::as_reference).ok();
+    let (Some(signed_root), Some(current_root)) = (root(signed), root(current)) else {
+        return vec![judge(
+            ChangeKind::Catalog,
+            "the document catalog is missing".into(),
+            p,
+        )];
+    };
+    if signed_root != current_root {
+        found.push((
+            ChangeKind::Catalog,
+            format!(
+                "the document catalog was replaced (object {} instead of {})",
+                current_root.0, signed_root.0
+            ),
+        ));
+    }
+
+    let roles = roles(current, current_root);
+    let mut unreferenced = 0;
+    for (id, object) in &current.objects {
+        if signed.objects.get(id) == Some(object) {
+            continue;
+        }
+        let old = signed.objects.get(id);
+        match roles.get(id) {
+            None => unreferenced += 1,
+            Some(roles) => found.extend(describe(current, *id, old, object, roles)),
+        }
+    }
+    for id in signed.objects.keys() {
+        if !current.objects.contains_key(id) {
+            found.push((ChangeKind::Catalog, format!("object {} was deleted", id.0)));
+        }
+    }
+    if unreferenced > 0 {
+        found.push((
+            ChangeKind::Unreferenced,
+            format!("{unreferenced} object(s) changed or added that nothing refers to"),
+        ));
+    }
+    found.sort();
+    found.dedup();
+    found.into_iter().map(|(k, d)| judge(k, d, p)).collect()
+}
+
+fn judge(kind: ChangeKind, description: String, p: i64) -> Change {
+    Change {
+        kind,
+        allowed: kind.allowed_at(p),
+        description,
+    }
+}
+
+/// Explains one changed object. Page and catalog dictionaries are compared key
+/// by key, because a new document timestamp or DSS legitimately touches them.
+fn describe(
+    doc: &Document,
+    id: ObjectId,
+    old: Option<&Object>,
+    new: &Object,
+    roles: &BTreeSet<Role>,
+) -> Vec<(ChangeKind, String)> {
+    let dicts = (old.and_then(|o| o.as_dict().ok()), new.as_dict().ok());
+    if let (Some(old), Some(new)) = dicts {
+        if roles.contains(&Role::Catalog) && new.has_type(b"Catalog") {
+            return changed_keys(old, new)
+                .into_iter()
+                .flat_map(|key| catalog_key_change(doc, old, new, &key))
+                .collect();
+        }
+        if let Some(page) = roles.iter().find_map(|r| match r {
+            Role::Page(n) => Some(*n),
+            _ => None,
+        }) && new.has_type(b"Page")
+        {
+            return changed_keys(old, new)
+                .into_iter()
+                .flat_map(|key| page_key_change(doc, old, new, &key, page))
+                .collect();
+        }
+    }
+    // The most serious role decides what the change is.
+    let role = roles
+        .iter()
+        .copied()
+        .max_by_key(|r| r.kind())
+        .unwrap_or(Role::Catalog);
+    vec![(role.kind(), role.describe(id))]
+}
+
+fn changed_keys(old: &Dictionary, new: &Dictionary) -> Vec<Vec<u8>> {
+    let keys: BTreeSet<&Vec<u8>> = old.iter().chain(new.iter()).map(|(k, _)| k).collect();
+    keys.into_iter()
+        .filter(|k| old.get(k).ok() != new.get(k).ok())
+        .cloned()
+        .collect()
+}
+
+fn catalog_key_change(
+    doc: &Document,
+    old: &Dictionary,
+    new: &Dictionary,
+    key: &[u8],
+) -> Vec<(ChangeKind, String)> {
+    match key {
+        b"DSS" => vec![(
+            ChangeKind::ValidationData,
+            "validation data (DSS) added".into(),
+        )],
+        b"AcroForm" => {
+            let fields = |d: &Dictionary| -> Vec<Object> {
+                d.get_deref(b"AcroForm", doc)
+                    .and_then(Object::as_dict)
+                    .and_then(|f| f.get_deref(b"Fields", doc))
+                    .and_then(Object::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let before = fields(old);
+            let added: Vec<Object> = fields(new)
+                .into_iter()
+                .filter(|f| !before.contains(f))
+                .collect();
+            if added.is_empty() {
+                return vec![(ChangeKind::FormField, "the form was changed".into())];
+            }
+            added
+                .iter()
+                .map(|field| classify_added_field(doc, field))
+                .collect()
+        }
+        _ => vec![(
+            ChangeKind::Catalog,
+            format!("catalog entry /{} changed", String::from_utf8_lossy(key)),
+        )],
+    }
+}
+
+fn page_key_change(
+    doc: &Document,
+    old: &Dictionary,
+    new: &Dictionary,
+    key: &[u8],
+    page: u32,
+) -> Vec<(ChangeKind, String)> {
+    if key != b"Annots" {
+        return vec![(
+            ChangeKind::PageContent,
+            format!("page {page} changed (/{})", String::from_utf8_lossy(key)),
+        )];
+    }
+    let annots = |d: &Dictionary| -> Vec<Object> {
+        d.get_deref(b"Annots", doc)
+            .and_then(Object::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let before = annots(old);
+    let after = annots(new);
+    let mut out: Vec<(ChangeKind, String)> = after
+        .iter()
+        .filter(|a| !before.contains(a))
+        .map(|a| match classify_added_field(doc, a) {
+            (ChangeKind::Annotation, _) => (
+                ChangeKind::Annotation,
+                format!("annotation added on page {page}"),
+            ),
+            other => other,
+        })
+        .collect();
+    if before.iter().any(|a| !after.contains(a)) {
+        out.push((
+            ChangeKind::Annotation,
+            format!("annotation removed from page {page}"),
+        ));
+    }
+    out
+}
+
+/// A widget or field added by an update: a document timestamp, a new
+/// signature, or something else.
+fn classify_added_field(doc: &Document, field: &Object) -> (ChangeKind, String) {
+    let Ok(dict) = doc.dereference(field).and_then(|(_, o)| o.as_dict()) else {
+        return (
+            ChangeKind::FormField,
+            "an unreadable form field was added".into(),
+        );
+    };
+    let is_sig = dict.get(b"FT").and_then(Object::as_name).ok() == Some(b"Sig".as_slice());
+    if !is_sig {
+        let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
+        if subtype == Some(b"Widget".as_slice()) || dict.has(b"FT") {
+            return (ChangeKind::FormField, "a form field was added".into());
+        }
+        return (ChangeKind::Annotation, "an annotation was added".into());
+    }
+    let value_type = dict
+        .get_deref(b"V", doc)
+        .and_then(Object::as_dict)
+        .and_then(|v| v.get(b"Type"))
+        .and_then(Object::as_name)
+        .ok();
+    if value_type == Some(b"DocTimeStamp".as_slice()) {
+        (
+            ChangeKind::DocumentTimestamp,
+            "document timestamp added".into(),
+        )
+    } else {
+        (ChangeKind::FormField, "a signature field was added".into())
+    }
+}
+
+/// Every role each object is reached in, walking from the catalog.
+fn roles(doc: &Document, root: ObjectId) -> BTreeMap<ObjectId, BTreeSet<Role>> {
+    let pages: BTreeMap<ObjectId, u32> =
+        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let mut roles: BTreeMap<ObjectId, BTreeSet<Role>> = BTreeMap::new();
+    let mut queue: VecDeque<(ObjectId, Role)> = VecDeque::from([(root, Role::Catalog)]);
+    // The document information dictionary hangs off the trailer, not the catalog.
+    if let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        queue.push_back((info, Role::Catalog));
+    }
+    while let Some((id, role)) = queue.pop_front() {
+        let Ok(object) = doc.get_object(id) else {
+            continue;
+        };
+        let role = match pages.get(&id) {
+            Some(&n) => Role::Page(n),
+            None => own_role(doc, object, role),
+        };
+        if !roles.entry(id).or_default().insert(role) {
+            continue;
+        }
+        let dict = match object {
+            Object::Dictionary(d) => Some(d),
+            Object::Stream(s) => Some(&s.dict),
+            _ => None,
+        };
+        if let Some(dict) = dict {
+            for (key, value) in dict.iter() {
+                if BACK_LINKS.contains(&key.as_slice()) {
+                    continue;
+                }
+                let child = child_role(doc, id == root, role, key, value);
+                push_references(value, child, &mut queue);
+            }
+        } else {
+            push_references(object, role, &mut queue);
+        }
+    }
+    roles
+}
+
+/// Signature fields are form fields wherever they are reached from, and a
+/// document timestamp's field is part of the timestamp.
+fn own_role(doc: &Document, object: &Object, role: Role) -> Role {
+    let Ok(dict) = object.as_dict() else {
+        return role;
+    };
+    if dict.get(b"FT").and_then(Object::as_name).ok() != Some(b"Sig".as_slice()) {
+        return role;
+    }
+    match classify_added_field(doc, object).0 {
+        ChangeKind::DocumentTimestamp => Role::DocumentTimestamp,
+        _ => Role::Form,
+    }
+}
+
+/// The role of what `key` points to, inside an object of role `role`.
+fn child_role(doc: &Document, in_catalog: bool, role: Role, key: &[u8], value: &Object) -> Role {
+    if in_catalog {
+        return match key {
+            b"DSS" => Role::ValidationData,
+            b"AcroForm" | b"Perms" => Role::Form,
+            _ => Role::Catalog,
+        };
+    }
+    match (role, key) {
+        (Role::Page(n), b"Annots") => Role::Annotation(n),
+        (Role::Page(n), _) => Role::PageContent(n),
+        (Role::Form | Role::Annotation(_), b"V") => {
+            let is_timestamp = doc
+                .dereference(value)
+                .ok()
+                .and_then(|(_, o)| o.as_dict().ok())
+                .and_then(|d| d.get(b"Type").and_then(Object::as_name).ok())
+                == Some(b"DocTimeStamp".as_slice());
+            if is_timestamp {
+                Role::DocumentTimestamp
+            } else {
+                role
+            }
+        }
+        _ => role,
+    }
+}
+
+fn push_references(object: &Object, role: Role, queue: &mut VecDeque<(ObjectId, Role)>) {
+    match object {
+        Object::Reference(id) => queue.push_back((*id, role)),
+        Object::Array(items) => items.iter().for_each(|i| push_references(i, role, queue)),
+        Object::Dictionary(dict) => dict
+            .iter()
+            .filter(|(k, _)| !BACK_LINKS.contains(&k.as_slice()))
+            .for_each(|(_, v)| push_references(v, role, queue)),
+        Object::Stream(stream) => {
+            push_references(&Object::Dictionary(stream.dict.clone()), role, queue)
+        }
+        _ => {}
+    }
+}

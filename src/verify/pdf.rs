@@ -1,0 +1,450 @@
+//! Checks every signature of a PDF, and what changed after each.
+//!
+//! The order of checks follows the published attacks on PDF signatures: the
+//! signature value must exist (universal signature forgery), the byte range
+//! must cover the whole revision except exactly the value (signature wrapping,
+//! partial ranges), the signed revision must end where an update begins, and
+//! every later update is judged object by object (incremental saving and
+//! shadow attacks, in `changes`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::changes::{self, Change};
+use super::{Finding, Options, Report, SignatureReport, Verdict, date};
+use crate::cms::{self, UnixTime};
+
+const FORMAT: &str = "pdf";
+
+/// Verifies the PDF `bytes`, named `file` in the report.
+pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
+    let file = file.to_string();
+    if !bytes.starts_with(b"%PDF-") {
+        return Report::without_signatures(
+            file,
+            FORMAT,
+            Verdict::CannotCheck,
+            Finding::new(
+                "not-a-pdf",
+                "this is not a PDF file (it does not start with %PDF-)",
+            ),
+        );
+    }
+    let document = match load(bytes) {
+        Ok(document) => document,
+        Err(why) => return unreadable(file, bytes, why),
+    };
+    let ends = revision_ends(bytes);
+    let fields = signature_fields(&document);
+    let permission = certification(&document);
+    let signatures = fields
+        .iter()
+        .map(|field| check_signature(bytes, &document, field, &ends, permission, options))
+        .collect();
+    let mut report = Report::conclude(file, FORMAT, signatures);
+    if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
+        let finding = Finding::new(
+            "damaged-cross-reference",
+            "the file's cross-reference data is damaged, so readers may show other content than was signed",
+        );
+        report.verdict = Verdict::Invalid;
+        report.summary = format!("INVALID: {}", finding.message);
+        report.findings.push(finding);
+    }
+    report
+}
+
+/// Reads a PDF, turning a panic inside the parser into an error: hostile files
+/// must never take the verifier down.
+fn load(bytes: &[u8]) -> Result<Document, String> {
+    match catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes))) {
+        Ok(Ok(document)) => Ok(document),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err("the PDF parser gave up on it".into()),
+    }
+}
+
+/// A file lopdf cannot read may still be a sealed file cut short: a byte range
+/// reaching past the end says so.
+fn unreadable(file: String, bytes: &[u8], why: String) -> Report {
+    let truncated = raw_byte_ranges(bytes)
+        .into_iter()
+        .find(|r| r[2] + r[3] > bytes.len() as i64);
+    let (verdict, finding) = match truncated {
+        Some(range) => (
+            Verdict::Invalid,
+            Finding::new(
+                "truncated",
+                format!(
+                    "the file is truncated: a signature covers {} bytes but the file has only {}",
+                    range[2] + range[3],
+                    bytes.len()
+                ),
+            ),
+        ),
+        None => (
+            Verdict::CannotCheck,
+            Finding::new("unreadable", format!("the PDF cannot be read: {why}")),
+        ),
+    };
+    Report::without_signatures(file, FORMAT, verdict, finding)
+}
+
+/// Byte ranges found by scanning the bytes, for files that no longer parse.
+fn raw_byte_ranges(bytes: &[u8]) -> Vec<[i64; 4]> {
+    let key = b"/ByteRange";
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].windows(key.len()).position(|w| w == key) {
+        let start = at + offset + key.len();
+        let text: String = bytes[start..]
+            .iter()
+            .take(80)
+            .skip_while(|&&b| b != b'[')
+            .skip(1)
+            .take_while(|&&b| b != b']')
+            .map(|&b| b as char)
+            .collect();
+        let numbers: Vec<i64> = text
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let Ok(range) = <[i64; 4]>::try_from(numbers) {
+            found.push(range);
+        }
+        at = start;
+    }
+    found
+}
+
+/// Offsets just past each `%%EOF` marker (and its end-of-line): where each
+/// revision ends and the next update may begin.
+fn revision_ends(bytes: &[u8]) -> Vec<usize> {
+    let marker = b"%%EOF";
+    let mut ends = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].windows(marker.len()).position(|w| w == marker) {
+        let mut end = at + offset + marker.len();
+        ends.push(end);
+        while end < bytes.len() && (bytes[end] == b'\r' || bytes[end] == b'\n') {
+            end += 1;
+            ends.push(end);
+        }
+        at = end;
+    }
+    ends
+}
+
+/// A signature form field and its value: the signature dictionary, and its
+/// object number when it is an indirect object.
+struct Field {
+    name: String,
+    id: Option<ObjectId>,
+    value: Dictionary,
+}
+
+/// The signature fields of the form, in order, with inherited field types.
+fn signature_fields(document: &Document) -> Vec<Field> {
+    let fields = document
+        .catalog()
+        .ok()
+        .and_then(|c| c.get_deref(b"AcroForm", document).ok())
+        .and_then(|f| f.as_dict().ok())
+        .and_then(|f| f.get_deref(b"Fields", document).ok())
+        .and_then(|f| f.as_array().ok())
+        .cloned()
+        .unwrap_or_default();
+    let mut found = Vec::new();
+    let mut stack: Vec<(Object, String, bool, usize)> = fields
+        .into_iter()
+        .rev()
+        .map(|f| (f, String::new(), false, 0))
+        .collect();
+    while let Some((object, parent_name, parent_is_sig, depth)) = stack.pop() {
+        let Ok((_, Object::Dictionary(dict))) = document.dereference(&object) else {
+            continue;
+        };
+        let partial = dict
+            .get(b"T")
+            .and_then(Object::as_str)
+            .map(|t| lopdf::decode_text_string(&Object::string_literal(t)).unwrap_or_default())
+            .unwrap_or_default();
+        let name = match (parent_name.is_empty(), partial.is_empty()) {
+            (true, _) => partial,
+            (false, true) => parent_name,
+            (false, false) => format!("{parent_name}.{partial}"),
+        };
+        let is_sig = match dict.get(b"FT").and_then(Object::as_name) {
+            Ok(ft) => ft == b"Sig",
+            Err(_) => parent_is_sig,
+        };
+        if let Ok(kids) = dict.get_deref(b"Kids", document).and_then(Object::as_array)
+            && depth < 32
+        {
+            for kid in kids.iter().rev() {
+                stack.push((kid.clone(), name.clone(), is_sig, depth + 1));
+            }
+        }
+        let value = dict.get(b"V").ok().filter(|_| is_sig);
+        if let Some(value) = value
+            && let Ok((_, Object::Dictionary(signature))) = document.dereference(value)
+        {
+            found.push(Field {
+                name,
+                id: value.as_reference().ok(),
+                value: signature.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// The certification signature's dictionary and its DocMDP permission level.
+fn certification(document: &Document) -> Option<(ObjectId, i64)> {
+    let perms = document
+        .catalog()
+        .ok()?
+        .get_deref(b"Perms", document)
+        .ok()?
+        .as_dict()
+        .ok()?;
+    let id = perms.get(b"DocMDP").ok()?.as_reference().ok()?;
+    let signature = document.get_dictionary(id).ok()?;
+    Some((id, docmdp_level(document, signature).unwrap_or(2)))
+}
+
+/// The /P of the signature's DocMDP reference (2 when absent, per ISO 32000).
+fn docmdp_level(document: &Document, signature: &Dictionary) -> Option<i64> {
+    let references = signature
+        .get_deref(b"Reference", document)
+        .ok()?
+        .as_array()
+        .ok()?;
+    references.iter().find_map(|r| {
+        let r = document.dereference(r).ok()?.1.as_dict().ok()?;
+        if r.get(b"TransformMethod").ok()?.as_name().ok()? != b"DocMDP" {
+            return None;
+        }
+        let params = r
+            .get_deref(b"TransformParams", document)
+            .ok()?
+            .as_dict()
+            .ok()?;
+        Some(params.get(b"P").and_then(Object::as_i64).unwrap_or(2))
+    })
+}
+
+fn check_signature(
+    bytes: &[u8],
+    document: &Document,
+    field: &Field,
+    ends: &[usize],
+    certification: Option<(ObjectId, i64)>,
+    options: &Options,
+) -> SignatureReport {
+    let (id, dict) = (field.id, &field.value);
+    let name_of = |key: &[u8]| {
+        dict.get(key)
+            .and_then(Object::as_name)
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default()
+    };
+    let is_timestamp = name_of(b"Type") == "DocTimeStamp";
+    let permission = certification
+        .filter(|(c, _)| Some(*c) == id)
+        .map(|(_, p)| p);
+    let claimed = dict
+        .get(b"M")
+        .and_then(Object::as_str)
+        .ok()
+        .and_then(|m| date::parse(&String::from_utf8_lossy(m)));
+    let mut report = SignatureReport {
+        field: field.name.clone(),
+        kind: match (is_timestamp, permission) {
+            (true, _) => "document-timestamp".into(),
+            (false, Some(_)) => "certification".into(),
+            (false, None) => "approval".into(),
+        },
+        docmdp_permission: permission,
+        sub_filter: name_of(b"SubFilter"),
+        claimed_time: claimed.as_ref().map(|(_, text)| text.clone()),
+        byte_range: None,
+        covers_whole_file: false,
+        cms: None,
+        findings: Vec::new(),
+        changes_after: Vec::new(),
+    };
+    if let Err(finding) = check_signature_bytes(bytes, document, dict, id, ends, &mut report) {
+        report.findings.push(finding);
+        return report;
+    }
+    if is_timestamp {
+        report.findings.push(Finding::new(
+            "timestamp-not-checked",
+            "document timestamps (RFC 3161) are not checked by this version",
+        ));
+        return report;
+    }
+    let Some([_, first, second, length]) = report.byte_range else {
+        return report;
+    };
+    let (first, second, end) = (first as usize, second as usize, (second + length) as usize);
+    let value = dict
+        .get(b"Contents")
+        .and_then(Object::as_str)
+        .unwrap_or_default();
+    let content: [&[u8]; 2] = [&bytes[..first], &bytes[second..end]];
+    let at = match claimed {
+        Some((at, _)) => at,
+        None => {
+            report.findings.push(Finding::new(
+                "no-signing-time",
+                "the signature claims no signing time (/M), so certificates were checked against this machine's clock",
+            ));
+            UnixTime::now()
+        }
+    };
+    match cms::verify_detached(trim_padding(value), &content, at, &options.anchors) {
+        Ok(check) => report.cms = Some(check),
+        Err(error) => report.findings.push(Finding::new(
+            "unreadable-signature",
+            format!("the signature value cannot be read: {error}"),
+        )),
+    }
+    if end < bytes.len() {
+        report.changes_after = changes_after(bytes, end, document, permission.unwrap_or(2));
+    }
+    report
+}
+
+/// The structural checks that make the CMS check meaningful: a value exists,
+/// the range covers a whole revision from byte 0 except exactly the value, and
+/// the dictionary checked is the one that was signed.
+fn check_signature_bytes(
+    bytes: &[u8],
+    document: &Document,
+    dict: &Dictionary,
+    id: Option<ObjectId>,
+    ends: &[usize],
+    report: &mut SignatureReport,
+) -> Result<(), Finding> {
+    let sub_filter = report.sub_filter.as_str();
+    let supported = ["ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161"];
+    if !supported.contains(&sub_filter) {
+        return Err(Finding::new(
+            "unsupported-sub-filter",
+            format!("the signature format /{sub_filter} is not supported"),
+        ));
+    }
+    let value = match dict.get(b"Contents") {
+        Ok(Object::String(value, _)) if !trim_padding(value).is_empty() => value,
+        _ => {
+            return Err(Finding::new(
+                "no-signature-value",
+                "the signature has no value (/Contents is missing or empty)",
+            ));
+        }
+    };
+    let range: Vec<i64> = match dict.get(b"ByteRange").and_then(Object::as_array) {
+        Ok(items) => items.iter().filter_map(|i| i.as_i64().ok()).collect(),
+        Err(_) => Vec::new(),
+    };
+    let Ok(range) = <[i64; 4]>::try_from(range) else {
+        return Err(Finding::new(
+            "no-byte-range",
+            "the signature does not say which bytes it covers (/ByteRange is missing or malformed)",
+        ));
+    };
+    report.byte_range = Some(range);
+    let [start, first, second, length] = range;
+    if range.iter().any(|&n| n < 0) || first > second {
+        return Err(Finding::new(
+            "byte-range-invalid",
+            "the byte range is not a valid range",
+        ));
+    }
+    if start != 0 {
+        return Err(Finding::new(
+            "partial-byte-range",
+            format!(
+                "the signature does not cover the start of the file (its range begins at byte {start})"
+            ),
+        ));
+    }
+    let end = second.saturating_add(length);
+    if end > bytes.len() as i64 {
+        return Err(Finding::new(
+            "truncated",
+            format!(
+                "the file is truncated: the signature covers {end} bytes but the file has only {}",
+                bytes.len()
+            ),
+        ));
+    }
+    let (first, second, end) = (first as usize, second as usize, end as usize);
+    let gap = &bytes[first..second];
+    let hex_inside = gap.len() >= 2
+        && gap[0] == b'<'
+        && gap[gap.len() - 1] == b'>'
+        && gap[1..gap.len() - 1].iter().all(u8::is_ascii_hexdigit);
+    if !hex_inside || decode_hex(&gap[1..gap.len() - 1]) != *value {
+        return Err(Finding::new(
+            "byte-range-gap",
+            format!(
+                "the unsigned part of the file (bytes {first}..{second}) holds more than the signature value"
+            ),
+        ));
+    }
+    if !ends.contains(&end) {
+        return Err(Finding::new(
+            "partial-revision",
+            format!("the signature covers bytes up to {end}, which is not the end of a revision"),
+        ));
+    }
+    report.covers_whole_file = end == bytes.len();
+    // The dictionary we read must be the one inside the signed revision.
+    if let Some(id) = id {
+        let signed = load(&bytes[..end]).map_err(|why| {
+            Finding::new(
+                "unreadable-revision",
+                format!("the signed revision cannot be read: {why}"),
+            )
+        })?;
+        if signed.get_object(id).ok() != document.get_object(id).ok() {
+            return Err(Finding::new(
+                "signature-dictionary-replaced",
+                "the signature dictionary was replaced after signing",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn changes_after(bytes: &[u8], end: usize, document: &Document, permission: i64) -> Vec<Change> {
+    match load(&bytes[..end]) {
+        Ok(signed) => changes::changes(&signed, document, permission),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The value sits in a zero-padded placeholder: the DER header of the outer
+/// value says where the signature ends. Unreadable values are passed on whole,
+/// for the CMS reader to reject with its reason.
+fn trim_padding(value: &[u8]) -> &[u8] {
+    use der::Decode;
+    match der::asn1::AnyRef::from_der_partial(value) {
+        Ok((_, rest)) => &value[..value.len() - rest.len()],
+        Err(_) if value.iter().all(|&b| b == 0) => &[],
+        Err(_) => value,
+    }
+}
+
+/// Hex digits (already checked) to bytes; an odd last digit is the high
+/// nibble, as PDF readers take it.
+fn decode_hex(hex: &[u8]) -> Vec<u8> {
+    let nibble = |b: u8| (b as char).to_digit(16).map_or(0, |d| d as u8);
+    hex.chunks(2)
+        .map(|pair| (nibble(pair[0]) << 4) | pair.get(1).map_or(0, |&b| nibble(b)))
+        .collect()
+}
