@@ -116,6 +116,18 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
         ));
     }
 
+    for key in [b"Info".as_slice(), b"Encrypt"] {
+        if signed.trailer.get(key).ok() != current.trailer.get(key).ok() {
+            found.push((
+                ChangeKind::Catalog,
+                format!(
+                    "the trailer's /{} was changed",
+                    String::from_utf8_lossy(key)
+                ),
+            ));
+        }
+    }
+
     let roles = roles(current, current_root);
     let mut unreferenced = 0;
     for (id, object) in &current.objects {
@@ -139,8 +151,10 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
             format!("{unreferenced} object(s) changed or added that nothing refers to"),
         ));
     }
-    found.sort();
-    found.dedup();
+    // Gravest first, in the order found: the verdict line names the first.
+    found.sort_by_key(|(kind, _)| std::cmp::Reverse(*kind));
+    let mut seen = BTreeSet::new();
+    found.retain(|change| seen.insert(change.clone()));
     found.into_iter().map(|(k, d)| judge(k, d, p)).collect()
 }
 

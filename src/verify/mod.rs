@@ -144,7 +144,7 @@ impl Report {
         let (verdict, summary) = match seals.first() {
             None => (
                 Verdict::Invalid,
-                "not sealed: the file carries no signature".to_string(),
+                "NOT SEALED: the file carries no signature".to_string(),
             ),
             Some(first) => {
                 let who = format!(

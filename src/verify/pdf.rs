@@ -37,6 +37,18 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
     };
     let ends = revision_ends(bytes);
     let fields = signature_fields(&document);
+    if fields.is_empty() && !raw_byte_ranges(bytes).is_empty() {
+        return Report::without_signatures(
+            file,
+            FORMAT,
+            Verdict::Invalid,
+            Finding::new(
+                "seal-hidden",
+                "the file holds a signature that its current version does not show: \
+                 it was changed after sealing, or damaged, so that the seal is hidden",
+            ),
+        );
+    }
     let permission = certification(&document);
     let signatures = fields
         .iter()
