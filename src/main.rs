@@ -9,6 +9,7 @@ use cli::args::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        #[cfg(feature = "typeset")]
         Command::Build(args) => cli::build::run(&args),
         Command::Verify(args) => cli::verify::run(&args),
         Command::Certs(command) => cli::certs::run(&command),

@@ -18,6 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build an issue's edition: DIR/<edition-id>/<edition-id>.pdf
+    #[cfg(feature = "typeset")]
     Build(BuildArgs),
     /// Check a sealed edition: who sealed it, when, and whether it changed since
     ///
@@ -28,6 +29,7 @@ pub enum Command {
     Certs(CertsCommand),
 }
 
+#[cfg(feature = "typeset")]
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// The issue: a folder holding issue.toml, or that file
@@ -46,6 +48,7 @@ pub struct BuildArgs {
     pub seal: SealArgs,
 }
 
+#[cfg(feature = "typeset")]
 /// The seal identity, overriding the manifest's [seal] table.
 #[derive(Debug, Args)]
 pub struct SealArgs {
@@ -68,6 +71,7 @@ pub struct SealArgs {
     pub no_seal: bool,
 }
 
+#[cfg(feature = "typeset")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum RsaPaddingArg {
     Pkcs1,

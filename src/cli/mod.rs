@@ -1,7 +1,10 @@
-//! The commands, one file each, with their arguments in `args.rs`.
+//! The commands, one file each, with their arguments in `args.rs`. Without the
+//! `typeset` feature the binary is the public's verifier alone.
 
 pub mod args;
+#[cfg(feature = "typeset")]
 pub mod build;
 pub mod certs;
+#[cfg(feature = "typeset")]
 pub mod seal;
 pub mod verify;

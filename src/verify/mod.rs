@@ -10,7 +10,7 @@ mod pdf;
 
 use serde::Serialize;
 
-use crate::cms::{SignatureCheck, Trust};
+use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
 pub use changes::{Change, ChangeKind};
 pub use pdf::verify_pdf;
@@ -21,6 +21,8 @@ pub use pdf::verify_pdf;
 pub enum Verdict {
     /// Sealed, trusted, and nothing changed since but what the seal allows.
     Valid,
+    /// The seal is intact, but its certificate does not lead to a trusted root.
+    Untrusted,
     /// The seal itself is good but the file was changed after sealing.
     Modified,
     /// The seal is broken, untrusted, or the file is damaged.
@@ -34,7 +36,7 @@ impl Verdict {
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Valid => 0,
-            Verdict::Modified | Verdict::Invalid => 1,
+            Verdict::Untrusted | Verdict::Modified | Verdict::Invalid => 1,
             Verdict::CannotCheck => 2,
         }
     }
@@ -77,6 +79,17 @@ pub struct SignatureReport {
 impl SignatureReport {
     fn is_intact(&self) -> bool {
         self.findings.is_empty() && self.cms.as_ref().is_some_and(|c| c.valid)
+    }
+
+    /// Intact, and failing only because no trusted root was reached.
+    fn only_untrusted(&self) -> bool {
+        self.findings.is_empty()
+            && self.cms.as_ref().is_some_and(|c| {
+                c.digest_matches
+                    && c.signature_valid
+                    && !c.problems.is_empty()
+                    && c.problems.iter().all(|p| p.code == ProblemCode::Untrusted)
+            })
     }
 
     fn disallowed_changes(&self) -> impl Iterator<Item = &Change> {
@@ -156,7 +169,7 @@ impl Report {
                         .map(|t| format!(" on {t}"))
                         .unwrap_or_default()
                 );
-                if let Some(broken) = seals.iter().find(|s| !s.is_intact()) {
+                if let Some(broken) = seals.iter().find(|s| !s.is_intact() && !s.only_untrusted()) {
                     let why = broken
                         .first_problem()
                         .unwrap_or_else(|| "the signature could not be checked".into());
@@ -170,6 +183,12 @@ impl Report {
                             "MODIFIED: {who}, but changed after sealing: {}",
                             change.description
                         ),
+                    )
+                } else if let Some(untrusted) = seals.iter().find(|s| s.only_untrusted()) {
+                    let why = untrusted.first_problem().unwrap_or_default();
+                    (
+                        Verdict::Untrusted,
+                        format!("UNTRUSTED: {who}, unchanged since, but {why}"),
                     )
                 } else {
                     (
