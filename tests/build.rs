@@ -1,3 +1,4 @@
+#![cfg(feature = "typeset")]
 //! `gazette build` as an editor meets it: a small issue, then each mistake an
 //! editor can make, with the message it must produce.
 
