@@ -238,3 +238,42 @@ pub enum Align {
     Center,
     Right,
 }
+
+/// Where the PDF edition's pages begin in the text, so that the EPUB edition
+/// can mark the same pages and a citation by page works in both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageMap {
+    /// One entry per printed page that holds document text, in page order.
+    pub starts: Vec<PageStart>,
+}
+
+/// A printed page and where in the text it begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageStart {
+    /// The number printed on the page (`— 5 —`).
+    pub page: u32,
+    /// The first block that starts on the page, or, when the page begins in the
+    /// middle of a long block, that block.
+    pub block: BlockRef,
+    /// True when the page begins inside `block` rather than at its start.
+    pub inside: bool,
+}
+
+/// A block of text in the edition: section and document indexes, which part
+/// of the document, and the block's index in that part. A part's title counts
+/// as block 0's position: a page that starts with a title maps to block 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BlockRef {
+    pub section: usize,
+    pub document: usize,
+    pub part: Part,
+    pub block: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Body,
+    /// The attachment at this index in [`Document::attachments`].
+    Attachment(usize),
+    Interpretation,
+}
