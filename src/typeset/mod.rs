@@ -7,15 +7,15 @@ mod world;
 pub use fonts::{FontSet, SEAL_FONT};
 pub use world::EditionWorld;
 
-use typst::foundations::{Datetime, Label, Smart};
-use typst::introspection::Introspector;
+use typst::foundations::{Datetime, Label, Selector, Smart, Value};
+use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::Abs;
 use typst::utils::PicoStr;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::model::{Block, Edition, Inline};
+use crate::model::{Block, BlockRef, Edition, Inline, PageMap, PageStart, Part};
 
 /// A laid-out PDF edition.
 pub struct Pdf {
@@ -23,6 +23,10 @@ pub struct Pdf {
     pub pages: usize,
     /// Where the template left room for the seal, if it did.
     pub seal_spot: Option<SealSpot>,
+    /// Where each printed page begins in the text.
+    pub page_map: PageMap,
+    /// The cover page as SVG, for the EPUB's cover image.
+    pub cover_svg: String,
 }
 
 /// The seal's square on a page, in PDF points from the page's lower left.
@@ -155,6 +159,75 @@ pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<Strin
         bytes,
         pages: document.pages().len(),
         seal_spot: seal_spot(&document),
+        page_map: page_map(&document),
+        cover_svg: document
+            .pages()
+            .first()
+            .map(|page| typst_svg::svg(page, &typst_svg::SvgOptions::default()))
+            .unwrap_or_default(),
+    })
+}
+
+/// Reads back the `<gz-block>` marks of templates/document.typ: the physical
+/// page each block starts on, turned into the printed page numbers, which
+/// start at 1 on the first document's page.
+fn page_map(document: &PagedDocument) -> PageMap {
+    let Some(label) = Label::new(PicoStr::intern("gz-block")) else {
+        return PageMap::default();
+    };
+    let introspector = document.introspector();
+    let mut marks: Vec<(usize, BlockRef)> = introspector
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|content| {
+            let block = block_ref(&content.to_packed::<MetadataElem>()?.value)?;
+            let page = introspector.position(content.location()?)?.page.get();
+            Some((page, block))
+        })
+        .collect();
+    marks.sort();
+    let Some(&(first_page, _)) = marks.first() else {
+        return PageMap::default();
+    };
+    let starts = (first_page..=document.pages().len())
+        .filter_map(|physical| {
+            let at = marks.partition_point(|(page, _)| *page < physical);
+            let (block, inside) = match marks.get(at) {
+                Some((page, block)) if *page == physical => (*block, false),
+                _ => (marks.get(at.checked_sub(1)?)?.1, true),
+            };
+            Some(PageStart {
+                page: u32::try_from(physical - first_page + 1).ok()?,
+                block,
+                inside,
+            })
+        })
+        .collect();
+    PageMap { starts }
+}
+
+/// The `(s: …, d: …, part: …, b: …)` dictionary of a mark.
+fn block_ref(value: &Value) -> Option<BlockRef> {
+    let Value::Dict(dict) = value else {
+        return None;
+    };
+    let int = |key: &str| match dict.get(key).ok()? {
+        Value::Int(n) => usize::try_from(*n).ok(),
+        _ => None,
+    };
+    let part = match dict.get("part").ok()? {
+        Value::Str(part) => match part.as_str() {
+            "body" => Part::Body,
+            "interpretation" => Part::Interpretation,
+            other => Part::Attachment(other.strip_prefix("attachment-")?.parse().ok()?),
+        },
+        _ => return None,
+    };
+    Some(BlockRef {
+        section: int("s")?,
+        document: int("d")?,
+        part,
+        block: int("b")?,
     })
 }
 
@@ -289,5 +362,58 @@ mod tests {
         ] {
             assert!(text.contains(phrase), "{phrase} is not in the edition");
         }
+    }
+
+    #[test]
+    fn the_page_map_follows_the_printed_pages() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/shanghai-gazette-2025-08");
+        let (edition, document) = lay_out(&sample);
+        let map = page_map(&document);
+        let first = BlockRef {
+            section: 0,
+            document: 0,
+            part: Part::Body,
+            block: 0,
+        };
+        assert_eq!(
+            map.starts[0],
+            PageStart {
+                page: 1,
+                block: first,
+                inside: false
+            }
+        );
+        // Every printed page once, in order; the front matter has none.
+        let pages: Vec<u32> = map.starts.iter().map(|s| s.page).collect();
+        let expected: Vec<u32> = (1..=pages.len() as u32).collect();
+        assert_eq!(pages, expected);
+        assert!(
+            document.pages().len() - pages.len() >= 2,
+            "cover and contents are not numbered"
+        );
+        // Every document, attachment and interpretation starts a page.
+        for (s, section) in edition.sections.iter().enumerate() {
+            for (d, doc) in section.documents.iter().enumerate() {
+                let mut parts = vec![Part::Body];
+                parts.extend((0..doc.attachments.len()).map(Part::Attachment));
+                parts.extend(doc.interpretation.iter().map(|_| Part::Interpretation));
+                for part in parts {
+                    let start = BlockRef {
+                        section: s,
+                        document: d,
+                        part,
+                        block: 0,
+                    };
+                    assert!(
+                        map.starts.iter().any(|p| p.block == start && !p.inside),
+                        "{start:?} starts no page"
+                    );
+                }
+            }
+        }
+        // A page the text runs onto without a new block starts inside one.
+        let blocks = map.starts.windows(2).all(|w| w[0].block <= w[1].block);
+        assert!(blocks, "the map goes back in the text");
     }
 }
