@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The sample edition as third-party tools see it: every font embedded, PDF/A
 # metadata, the pages, the circular's text, a clean structure, and the same
-# bytes from a second build. Needs poppler-utils and qpdf.
+# bytes from a second build (unsealed; sealed, all but the ECDSA signature
+# value, whose nonce is random). Needs poppler-utils and qpdf. The seal itself
+# is checked by seal.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -11,13 +13,34 @@ issue=samples/shanghai-gazette-2025-08
 pdf="$out/a/shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf"
 cargo run -q -- build "$issue" --out "$out/a" 2>/dev/null
 cargo run -q -- build "$issue" --out "$out/b" 2>/dev/null
+cargo run -q -- build "$issue" --out "$out/u" --no-seal 2>/dev/null
+cargo run -q -- build "$issue" --out "$out/v" --no-seal 2>/dev/null
 
+passed=0
 failures=0
 check() { # check NAME COMMAND...
-  if "${@:2}"; then echo "ok: $1"; else echo "FAILED: $1"; failures=$((failures + 1)); fi
+  if "${@:2}"; then
+    echo "ok: $1"
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $1"
+    failures=$((failures + 1))
+  fi
 }
+# only_signature_differs A B: same length, and every differing byte lies in
+# the gap between A's signed byte ranges, the signature value. (cmp exits 1
+# when the files differ, which is expected here.)
+only_signature_differs() {
+  local range
+  read -r -a range <<<"$(grep -a -o -m 1 '/ByteRange *\[[0-9 ]*\]' "$1" | tr -c '0-9\n' ' ')"
+  test "${#range[@]}" -eq 4 && test "$(stat -c %s "$1")" -eq "$(stat -c %s "$2")" &&
+    { cmp -l "$1" "$2" || test $? -eq 1; } | awk -v from="${range[1]}" -v to="${range[2]}" \
+      '$1 - 1 < from || $1 - 1 >= to { outside = 1 } END { exit outside }'
+}
+edition() { echo "$out/$1/shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf"; }
 
-check "two builds are byte-identical" cmp -s "$pdf" "$out/b/shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf"
+check "two unsealed builds are byte-identical" cmp -s "$(edition u)" "$(edition v)"
+check "two sealed builds differ only inside the signature value" only_signature_differs "$pdf" "$(edition b)"
 fonts=$(pdffonts "$pdf" | tail -n +3)
 check "pdffonts lists fonts" test -n "$fonts"
 check "pdffonts: every font embedded" test -z "$(awk '{ if ($(NF-4) != "yes") print }' <<<"$fonts")"
@@ -32,5 +55,5 @@ check "pdftotext finds item 29 of the circular" grep -q '深入推進政府公�
 qpdf_clean() { qpdf --check "$pdf" >/dev/null; }
 check "qpdf --check is clean" qpdf_clean
 
-echo "$((10 - failures)) passed, $failures failed"
+echo "$passed passed, $failures failed"
 test "$failures" -eq 0
