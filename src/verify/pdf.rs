@@ -10,6 +10,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
+use memchr::memmem;
 
 use super::changes::{self, Change};
 use super::{Finding, Options, Report, SignatureReport, Verdict, date};
@@ -105,11 +106,9 @@ fn unreadable(file: String, bytes: &[u8], why: String) -> Report {
 
 /// Byte ranges found by scanning the bytes, for files that no longer parse.
 fn raw_byte_ranges(bytes: &[u8]) -> Vec<[i64; 4]> {
-    let key = b"/ByteRange";
     let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(offset) = bytes[at..].windows(key.len()).position(|w| w == key) {
-        let start = at + offset + key.len();
+    for offset in memmem::find_iter(bytes, b"/ByteRange") {
+        let start = offset + b"/ByteRange".len();
         let text: String = bytes[start..]
             .iter()
             .take(80)
@@ -125,7 +124,6 @@ fn raw_byte_ranges(bytes: &[u8]) -> Vec<[i64; 4]> {
         if let Ok(range) = <[i64; 4]>::try_from(numbers) {
             found.push(range);
         }
-        at = start;
     }
     found
 }
@@ -133,17 +131,14 @@ fn raw_byte_ranges(bytes: &[u8]) -> Vec<[i64; 4]> {
 /// Offsets just past each `%%EOF` marker (and its end-of-line): where each
 /// revision ends and the next update may begin.
 fn revision_ends(bytes: &[u8]) -> Vec<usize> {
-    let marker = b"%%EOF";
     let mut ends = Vec::new();
-    let mut at = 0;
-    while let Some(offset) = bytes[at..].windows(marker.len()).position(|w| w == marker) {
-        let mut end = at + offset + marker.len();
+    for offset in memmem::find_iter(bytes, b"%%EOF") {
+        let mut end = offset + b"%%EOF".len();
         ends.push(end);
         while end < bytes.len() && (bytes[end] == b'\r' || bytes[end] == b'\n') {
             end += 1;
             ends.push(end);
         }
-        at = end;
     }
     ends
 }
@@ -415,8 +410,9 @@ fn check_signature_bytes(
         ));
     }
     report.covers_whole_file = end == bytes.len();
-    // The dictionary we read must be the one inside the signed revision.
-    if let Some(id) = id {
+    // The dictionary we read must be the one inside the signed revision; when
+    // the signature covers the whole file, that revision is the document.
+    if let Some(id) = id.filter(|_| !report.covers_whole_file) {
         let signed = load(&bytes[..end]).map_err(|why| {
             Finding::new(
                 "unreadable-revision",
