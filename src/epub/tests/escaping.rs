@@ -1,7 +1,7 @@
 //! User text is data: markup, template syntax and stray control characters in
 //! a title or a paragraph reach the reader as text, or not at all.
 
-use super::support::{parse_ok, plain, render_plain, tiny_edition};
+use super::support::{parse_ok, plain, render_plain, svg_cover, tiny_edition};
 use crate::epub::{EpubError, EpubOptions, render};
 use crate::model::PageMap;
 
@@ -49,6 +49,23 @@ fn markup_and_template_syntax_in_user_text_stay_text() {
             "（此件公开发布）"
         ]
     );
+}
+
+#[test]
+fn user_text_in_attributes_stays_text() {
+    let mut edition = tiny_edition("标题", vec![plain("正文")]);
+    edition.gazette.title = HOSTILE.into();
+    let files = render(
+        &edition,
+        &PageMap::default(),
+        Some(&svg_cover()),
+        &EpubOptions::default(),
+    )
+    .unwrap();
+    let cover = parse_ok(&files, "EPUB/cover.xhtml");
+    let img = cover.iter().find(|e| e.name == "img").unwrap();
+    assert!(img.attr("alt").unwrap().starts_with(HOSTILE));
+    assert_eq!(img.attributes.len(), 3, "{:?}", img.attributes);
 }
 
 #[test]
