@@ -10,7 +10,7 @@ use super::layout::{self, COVER_PAGE, NAV, PACKAGE, PartFile, ROOT, STYLESHEET};
 use super::pages::Placement;
 use super::templates::{self, Templates};
 use super::{Cover, EpubError, EpubFile};
-use crate::model::{Align, Block, Document, Edition, Inline, Part};
+use crate::model::{Align, Block, Disclosure, Document, Edition, Inline, Part};
 
 /// All files of the EPUB, in container order.
 pub(super) fn files(
@@ -377,7 +377,7 @@ fn closing_view(file: &PartFile, document: &Document) -> Value {
         // right, or two in when the issuer is the wider of the two.
         "wide_issuer": half_widths(&document.issuer) > half_widths(&date),
         "date": date,
-        "public": document.disclosure == crate::model::Disclosure::Proactive,
+        "public": document.disclosure == Disclosure::Proactive,
     })
 }
 

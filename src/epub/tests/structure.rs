@@ -230,6 +230,12 @@ fn each_document_is_in_its_own_language() {
     assert_eq!(html_lang("EPUB/text/s2-d4.xhtml"), "zh-Hant");
     assert_eq!(html_lang("EPUB/text/s2-d4-a1.xhtml"), "zh-Hant");
     assert_eq!(html_lang("EPUB/text/s2-d3.xhtml"), "zh-Hans");
+    // 上海市人民政府辦公廳 is wider than 2025年3月31日: it stands two in.
+    let signature = parse_ok(&files, "EPUB/text/s2-d4.xhtml")
+        .into_iter()
+        .find(|e| e.name == "div")
+        .unwrap();
+    assert_eq!(signature.attr("class"), Some("signature wide"));
     assert_eq!(html_lang("EPUB/nav.xhtml"), "zh-Hans");
     assert_eq!(html_lang("EPUB/cover.xhtml"), "zh-Hans");
     let languages: Vec<String> = parse_ok(&files, "EPUB/package.opf")
@@ -285,6 +291,8 @@ fn a_document_has_the_parts_gb9704_prescribes() {
         .collect();
     assert_eq!(links, ["s3-d4-a1.xhtml", "s3-d4-a2.xhtml"]);
     assert_eq!(by_class("issuer")[0].text, "上海市数据局");
+    // The date is the wider line: it stands four characters in, not two.
+    assert_eq!(by_class("signature")[0].attr("class"), Some("signature"));
     assert_eq!(by_class("date")[0].text, "2025年7月25日");
     assert_eq!(by_class("disclosure")[0].text, "（此件公开发布）");
     let headings: Vec<(&str, &str)> = elements
