@@ -2,13 +2,15 @@
 //!
 //! The pipeline runs one way: [`manifest`] reads and checks the issue into the
 //! [`model`]; [`typeset`] lays it out as a PDF through typst; [`seal`] appends
-//! the electronic seal, signed through [`cms`] by a [`signer`]; [`output`] puts
+//! the electronic seal, signed through [`cms`] by a [`signer`]; [`epub`] makes
+//! the reflowable EPUB edition from the same model; [`output`] puts
 //! the edition in place atomically. [`verify`] reads all of it back and never
 //! depends on typst; [`certs`] makes an example PKI for trying it out.
 
 pub mod certs;
 pub mod cms;
 pub mod diagnostic;
+pub mod epub;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -1,0 +1,6 @@
+mod container;
+mod epubcheck;
+mod escaping;
+mod pages;
+mod structure;
+mod support;
