@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use gazette::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use gazette::epub::{self, Cover, EpubOptions};
 use gazette::manifest;
 use gazette::model::Edition;
 use gazette::output::Staging;
@@ -18,6 +19,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let edition = match manifest::load(&args.issue) {
         Ok(edition) => edition,
         Err(diags) => return fail(&diags),
+    };
+    // Opened before typesetting, so that a wrong password fails at once.
+    let identity = match seal::open(&args.seal, &edition) {
+        Ok(identity) => identity,
+        Err(diag) => return fail(&[*diag]),
     };
     let fonts = match FontSet::load(&args.font_paths) {
         Ok(fonts) => fonts,
@@ -61,30 +67,42 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             return fail(&diags);
         }
     };
-    let sealed = match seal::seal(&args.seal, &edition, &pdf) {
-        Ok(sealed) => sealed,
+    let pdf_bytes = match &identity {
+        Some(identity) => match identity.seal_pdf(&edition, &pdf) {
+            Ok(sealed) => sealed,
+            Err(diag) => return fail(&[*diag]),
+        },
+        None => pdf.bytes.clone(),
+    };
+    let epub_bytes = match epub_edition(&edition, &pdf) {
+        Ok(bytes) => bytes,
         Err(diag) => return fail(&[*diag]),
     };
-    let bytes = sealed.as_deref().unwrap_or(&pdf.bytes);
-    let file_name = format!("{}.pdf", edition.id);
+    let pdf_name = format!("{}.pdf", edition.id);
+    let epub_name = format!("{}.epub", edition.id);
     let written = Staging::new(&args.out, &edition.id).and_then(|staging| {
-        staging.write(&file_name, bytes)?;
+        staging.write(&pdf_name, &pdf_bytes)?;
+        staging.write(&epub_name, &epub_bytes)?;
         staging.publish()
     });
     match written {
         Ok(folder) => {
+            let sealed = if identity.is_some() {
+                "sealed"
+            } else {
+                "not sealed"
+            };
             println!(
-                "built {} ({} pages, {} KiB, {}) in {:.2} s",
-                folder.join(&file_name).display(),
-                pdf.pages,
-                bytes.len() / 1024,
-                if sealed.is_some() {
-                    "sealed"
-                } else {
-                    "not sealed"
-                },
-                start.elapsed().as_secs_f64()
+                "built {} in {:.2} s, {sealed}",
+                folder.display(),
+                start.elapsed().as_secs_f64(),
             );
+            println!(
+                "  {pdf_name}  {} pages, {} KiB",
+                pdf.pages,
+                pdf_bytes.len() / 1024
+            );
+            println!("  {epub_name}  {} KiB", epub_bytes.len() / 1024);
             ExitCode::SUCCESS
         }
         Err(error) => fail(&[Diagnostic::in_file(
@@ -93,6 +111,24 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         )
         .help("check that the output folder is writable; any earlier edition there is unchanged")]),
     }
+}
+
+/// The EPUB edition, from the same model, with the PDF's cover and pages.
+fn epub_edition(edition: &Edition, pdf: &typeset::Pdf) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let cover = Cover {
+        bytes: pdf.cover_svg.clone().into_bytes(),
+        media_type: "image/svg+xml",
+    };
+    let bug =
+        |e: epub::EpubError| Box::new(Diagnostic::new(format!("the EPUB edition failed: {e}")));
+    let files = epub::render(
+        edition,
+        &pdf.page_map,
+        Some(&cover),
+        &EpubOptions::default(),
+    )
+    .map_err(bug)?;
+    epub::package(&files, edition.issue.date).map_err(bug)
 }
 
 fn fail(diags: &[Diagnostic]) -> ExitCode {

@@ -1,4 +1,5 @@
-//! The sealing step of `gazette build`: which identity, opened how.
+//! The sealing step of `gazette build`: which identity, opened once, and the
+//! seal it puts on each edition.
 
 use std::path::PathBuf;
 
@@ -6,17 +7,22 @@ use gazette::cms;
 use gazette::diagnostic::Diagnostic;
 use gazette::model::Edition;
 use gazette::seal::{self, SealDesign, Sealer, Spot};
-use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding};
+use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Signer};
 use gazette::typeset::{Pdf, SEAL_DIAMETER_MM, SEAL_FONT};
 
 use crate::cli::args::{RsaPaddingArg, SealArgs};
 
-/// The sealed PDF, or `None` when nothing names a seal identity.
-pub fn seal(
-    args: &SealArgs,
-    edition: &Edition,
-    pdf: &Pdf,
-) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
+/// An opened seal identity and what the visible seal says.
+pub struct SealIdentity {
+    signer: Box<dyn Signer>,
+    chain: Vec<Vec<u8>>,
+    organisation: String,
+    purpose: String,
+}
+
+/// Opens the identity the command line or the manifest names, or `None`
+/// when neither names one (or `--no-seal`).
+pub fn open(args: &SealArgs, edition: &Edition) -> Result<Option<SealIdentity>, Box<Diagnostic>> {
     if args.no_seal {
         return Ok(None);
     }
@@ -63,38 +69,58 @@ pub fn seal(
                 .into());
         }
     };
-    let spot = pdf.seal_spot.ok_or_else(|| {
-        Diagnostic::new("the template left no place for the seal")
-            .help("this is a bug in gazette's templates, not in your issue: please report it")
-    })?;
-    let default_seal = gazette::model::Seal {
-        key: String::new(),
-        certificates: None,
-        organisation: edition.gazette.publisher.clone(),
-        purpose: "公报专用章".into(),
-    };
-    let look = manifest.unwrap_or(&default_seal);
-    let design = SealDesign {
-        organisation: &look.organisation,
-        purpose: &look.purpose,
-        diameter: (SEAL_DIAMETER_MM / 25.4 * 72.0) as f32,
-    };
+    Ok(Some(SealIdentity {
+        signer: identity.signer,
+        chain,
+        organisation: manifest.map_or_else(
+            || edition.gazette.publisher.clone(),
+            |s| s.organisation.clone(),
+        ),
+        purpose: manifest.map_or_else(|| "公报专用章".to_string(), |s| s.purpose.clone()),
+    }))
+}
+
+impl SealIdentity {
+    fn sealer(&self) -> Sealer<'_> {
+        Sealer {
+            signer: self.signer.as_ref(),
+            chain: &self.chain,
+        }
+    }
+
+    /// The PDF with its seal appended.
+    pub fn seal_pdf(&self, edition: &Edition, pdf: &Pdf) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let spot = pdf.seal_spot.ok_or_else(|| {
+            Diagnostic::new("the template left no place for the seal")
+                .help("this is a bug in gazette's templates, not in your issue: please report it")
+        })?;
+        let design = SealDesign {
+            organisation: &self.organisation,
+            purpose: &self.purpose,
+            diameter: (SEAL_DIAMETER_MM / 25.4 * 72.0) as f32,
+        };
+        let spot = Spot {
+            page: spot.page,
+            rect: spot.rect,
+        };
+        seal::seal_pdf(
+            &pdf.bytes,
+            &self.sealer(),
+            &design,
+            SEAL_FONT,
+            spot,
+            &pdf_time(edition),
+        )
+        .map_err(|e| Diagnostic::new(e.to_string()).into())
+    }
+}
+
+/// The claimed time is the issue date at midnight in China: deterministic,
+/// and the day the edition speaks for.
+fn pdf_time(edition: &Edition) -> String {
     let date = edition.issue.date;
-    // The claimed time is the issue date at midnight in China: deterministic,
-    // and the day the edition speaks for.
-    let time = format!(
+    format!(
         "D:{:04}{:02}{:02}000000+08'00'",
         date.year, date.month, date.day
-    );
-    let sealer = Sealer {
-        signer: identity.signer.as_ref(),
-        chain: &chain,
-    };
-    let spot = Spot {
-        page: spot.page,
-        rect: spot.rect,
-    };
-    seal::seal_pdf(&pdf.bytes, &sealer, &design, SEAL_FONT, spot, &time)
-        .map(Some)
-        .map_err(|e| Diagnostic::new(e.to_string()).into())
+    )
 }
