@@ -1,8 +1,10 @@
-//! Our whole build against typst alone on the same template and data.
+//! Our whole build against typst alone on the same template and data, and the
+//! EPUB edition's share of the whole build.
 //!
 //! "Whole build" runs the `gazette build` binary: process start, manifest and
-//! Markdown, font loading, glyph coverage, layout, PDF export and the atomic
-//! write. "typst alone" is only `typst::compile` + `typst_pdf::pdf` on a world
+//! Markdown, font loading, glyph coverage, layout, PDF export, the seal, the
+//! EPUB and the atomic write. "typst alone" is only `typst::compile` +
+//! `typst_pdf::pdf` on a world
 //! set up afresh (fonts loaded anew, untimed) before each run, with typst's
 //! memoisation cache emptied, so that neither side reuses earlier work. Each figure is the median of several
 //! runs, interleaved so machine noise hits both sides alike.
@@ -13,7 +15,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use gazette::epub::{self, Cover, EpubOptions};
 use gazette::typeset::{self, EditionWorld, FontSet};
+use typst_layout::PagedDocument;
 
 const RUNS: usize = 7;
 
@@ -23,8 +27,8 @@ fn main() {
     generate(generated.path(), 22);
 
     println!(
-        "{:<22} {:>6} {:>16} {:>16} {:>7}",
-        "issue", "pages", "whole build ms", "typst alone ms", "ratio"
+        "{:<12} {:>6} {:>16} {:>16} {:>7} {:>9} {:>11}",
+        "issue", "pages", "whole build ms", "typst alone ms", "ratio", "EPUB ms", "EPUB share"
     );
     for (name, issue) in [
         ("sample", sample.as_path()),
@@ -32,7 +36,8 @@ fn main() {
     ] {
         let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
         let out = tempfile::tempdir().expect("a temporary folder");
-        let (mut whole, mut alone, mut pages) = (Vec::new(), Vec::new(), 0);
+        let (mut whole, mut alone, mut epubs, mut pages) = (Vec::new(), Vec::new(), Vec::new(), 0);
+        let options = typeset::pdf_options(&edition).expect("PDF options");
         for _ in 0..RUNS {
             let start = Instant::now();
             let status = Command::new(env!("CARGO_BIN_EXE_gazette"))
@@ -52,18 +57,43 @@ fn main() {
             let world = EditionWorld::new(&fonts, json, edition.issue.date);
             typst::comemo::evict(0);
             let start = Instant::now();
-            let pdf = typeset::compile(&world, &edition).unwrap_or_else(|e| panic!("{e:?}"));
+            let document = typst::compile::<PagedDocument>(&world)
+                .output
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            let bytes = typst_pdf::pdf(&document, &options).unwrap_or_else(|e| panic!("{e:?}"));
             alone.push(start.elapsed());
-            pages = pdf.pages;
+            assert!(!bytes.is_empty());
+            pages = document.pages().len();
+
+            // The EPUB step as the build runs it, given the typeset edition.
+            typst::comemo::evict(0);
+            let pdf = typeset::compile(&world, &edition).unwrap_or_else(|e| panic!("{e:?}"));
+            let start = Instant::now();
+            let cover = Cover {
+                bytes: pdf.cover_svg.clone().into_bytes(),
+                media_type: "image/svg+xml",
+            };
+            let files = epub::render(
+                &edition,
+                &pdf.page_map,
+                Some(&cover),
+                &EpubOptions::default(),
+            )
+            .expect("the EPUB renders");
+            let zipped = epub::package(&files, edition.issue.date).expect("the EPUB packages");
+            epubs.push(start.elapsed());
+            assert!(!zipped.is_empty());
         }
-        let (whole, alone) = (median(whole), median(alone));
+        let (whole, alone, epub) = (median(whole), median(alone), median(epubs));
         println!(
-            "{:<22} {:>6} {:>16.1} {:>16.1} {:>7.2}",
+            "{:<12} {:>6} {:>16.1} {:>16.1} {:>7.2} {:>9.1} {:>10.1}%",
             name,
             pages,
             whole.as_secs_f64() * 1e3,
             alone.as_secs_f64() * 1e3,
-            whole.as_secs_f64() / alone.as_secs_f64()
+            whole.as_secs_f64() / alone.as_secs_f64(),
+            epub.as_secs_f64() * 1e3,
+            epub.as_secs_f64() / whole.as_secs_f64() * 100.0
         );
     }
 }

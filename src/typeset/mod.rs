@@ -143,17 +143,7 @@ pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<Strin
     let document = typst::compile::<PagedDocument>(world)
         .output
         .map_err(|d| messages(world, d))?;
-    let date = edition.issue.date;
-    let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
-    let options = PdfOptions {
-        ident: Smart::Custom(edition.uri.clone()),
-        creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: datetime.map(Timestamp::new_utc),
-        standards: PdfStandards::new(&[PdfStandard::A_3b])
-            .map_err(|e| vec![e.message().to_string()])?,
-        tagged: true,
-        ..PdfOptions::default()
-    };
+    let options = pdf_options(edition).map_err(|e| vec![e])?;
     let bytes = typst_pdf::pdf(&document, &options).map_err(|d| messages(world, d))?;
     Ok(Pdf {
         bytes,
@@ -228,6 +218,21 @@ fn block_ref(value: &Value) -> Option<BlockRef> {
         document: int("d")?,
         part,
         block: int("b")?,
+    })
+}
+
+/// How the edition's PDF is exported: PDF/A-3b, tagged, with the identifier
+/// and date pinned so that the same issue gives the same bytes.
+pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, String> {
+    let date = edition.issue.date;
+    let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
+    Ok(PdfOptions {
+        ident: Smart::Custom(edition.uri.clone()),
+        creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: datetime.map(Timestamp::new_utc),
+        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| e.message().to_string())?,
+        tagged: true,
+        ..PdfOptions::default()
     })
 }
 
