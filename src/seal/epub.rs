@@ -716,8 +716,13 @@ pub(crate) mod tests {
         }
         let key = P384Key::new();
         let files = sample_files();
-        let signatures =
-            sign(&borrowed(&files), &[key.certificate.clone()], &key, TIME).expect("sealed");
+        let signatures = sign(
+            &borrowed(&files),
+            std::slice::from_ref(&key.certificate),
+            &key,
+            TIME,
+        )
+        .expect("sealed");
         let root = unpack(&files, &signatures);
         let trusted = root.path().join("p384.pem");
         std::fs::write(&trusted, key.certificate_pem()).expect("certificate written");

@@ -840,3 +840,602 @@ fn attribute(start: &BytesStart<'_>, name: &str) -> Result<String, Finding> {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    use zip::ZipWriter;
+    use zip::write::SimpleFileOptions;
+
+    use super::*;
+    use crate::cms::Trust;
+    use crate::seal::epub::tests::{
+        P384Key, TIME, borrowed, example_chain, example_signer, sample_files, seal_ecdsa,
+    };
+    use crate::signer::RsaPadding;
+
+    type Files = Vec<(String, Vec<u8>)>;
+
+    fn options(compression: CompressionMethod) -> SimpleFileOptions {
+        SimpleFileOptions::default().compression_method(compression)
+    }
+
+    /// Zips `files` in order: `mimetype` stored as OCF wants, the rest deflated.
+    fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+        zip_with(files, |_| {})
+    }
+
+    /// Zips `files`, then lets `more` add entries of its own.
+    fn zip_with(
+        files: &[(String, Vec<u8>)],
+        more: impl FnOnce(&mut ZipWriter<Cursor<Vec<u8>>>),
+    ) -> Vec<u8> {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        for (path, bytes) in files {
+            let compression = if path == MIMETYPE_PATH {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            zip.start_file(path.as_str(), options(compression))
+                .expect("entry");
+            zip.write_all(bytes).expect("written");
+        }
+        more(&mut zip);
+        zip.finish().expect("zip finished").into_inner()
+    }
+
+    /// The sample files with the example ECDSA seal, signatures.xml last.
+    fn sealed(files: &[(String, Vec<u8>)]) -> Files {
+        let mut all = files.to_vec();
+        all.push((SIGNATURES_PATH.to_owned(), seal_ecdsa(files)));
+        all
+    }
+
+    fn trusting_example_root() -> Options {
+        Options {
+            anchors: example_chain("root.pem"),
+        }
+    }
+
+    fn verify(bytes: &[u8]) -> Report {
+        verify_epub("gazette.epub", bytes, &trusting_example_root())
+    }
+
+    /// The sealed sample container with `signatures.xml` rewritten by `change`.
+    fn with_signatures(change: impl FnOnce(String) -> String) -> Vec<u8> {
+        let mut files = sealed(&sample_files());
+        let last = files.last_mut().expect("signatures.xml");
+        last.1 = change(String::from_utf8(last.1.clone()).expect("UTF-8")).into_bytes();
+        zip_files(&files)
+    }
+
+    fn assert_refused(report: &Report, verdict: Verdict, code: &str) {
+        assert_eq!(report.verdict, verdict, "{}", report.summary);
+        assert!(
+            report.findings.iter().any(|f| f.code == code),
+            "no {code} finding: {:?}",
+            report.findings
+        );
+        assert!(report.signatures.is_empty());
+    }
+
+    fn signature(report: &Report) -> &SignatureReport {
+        report.signatures.first().expect("one signature")
+    }
+
+    fn assert_signature_finding(report: &Report, code: &str) {
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        let codes: Vec<&str> = signature(report).findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [code], "{}", report.summary);
+    }
+
+    fn problem_codes(report: &Report) -> Vec<ProblemCode> {
+        let check = signature(report).cms.as_ref().expect("signature checked");
+        check.problems.iter().map(|p| p.code).collect()
+    }
+
+    fn change_kinds(report: &Report) -> Vec<ChangeKind> {
+        signature(report)
+            .changes_after
+            .iter()
+            .map(|c| c.kind)
+            .collect()
+    }
+
+    #[test]
+    fn a_sealed_container_is_valid() {
+        let bytes = zip_files(&sealed(&sample_files()));
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+        assert_eq!(report.verdict.exit_code(), 0);
+        assert_eq!(report.format, "epub");
+        assert!(
+            report.summary.starts_with("VALID: sealed by "),
+            "{}",
+            report.summary
+        );
+        assert!(report.summary.contains("TEST ONLY"), "{}", report.summary);
+        assert!(
+            report
+                .summary
+                .ends_with(&format!(" on {TIME}; unchanged since sealing")),
+            "{}",
+            report.summary
+        );
+        let signature = signature(&report);
+        assert!(signature.covers_whole_file);
+        assert_eq!(signature.claimed_time.as_deref(), Some(TIME));
+        let check = signature.cms.as_ref().expect("checked");
+        assert!(check.valid && check.signature_valid && check.digest_matches);
+        assert_eq!(check.signature_algorithm, "ECDSA P-256 with SHA-256");
+        assert_eq!(check.chain.len(), 3);
+        assert!(matches!(check.trust, Trust::Trusted { .. }));
+    }
+
+    #[test]
+    fn rsa_and_p384_seals_are_valid() {
+        let files = sample_files();
+        let signer = example_signer("seal-rsa.key.pem", RsaPadding::Pkcs1);
+        let chain = example_chain("seal-rsa-chain.pem");
+        let mut rsa = files.clone();
+        rsa.push((
+            SIGNATURES_PATH.to_owned(),
+            crate::seal::epub::sign(&borrowed(&files), &chain, signer.as_ref(), TIME)
+                .expect("sealed"),
+        ));
+        let report = verify(&zip_files(&rsa));
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+
+        let key = P384Key::new();
+        let mut p384 = files.clone();
+        p384.push((
+            SIGNATURES_PATH.to_owned(),
+            crate::seal::epub::sign(
+                &borrowed(&files),
+                std::slice::from_ref(&key.certificate),
+                &key,
+                TIME,
+            )
+            .expect("sealed"),
+        ));
+        let anchors = Options {
+            anchors: vec![key.certificate.clone()],
+        };
+        let report = verify_epub("p384.epub", &zip_files(&p384), &anchors);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    }
+
+    #[test]
+    fn without_a_trusted_root_the_seal_is_untrusted() {
+        let bytes = zip_files(&sealed(&sample_files()));
+        let report = verify_epub("gazette.epub", &bytes, &Options::default());
+        assert_eq!(report.verdict, Verdict::Untrusted, "{}", report.summary);
+        assert!(report.summary.starts_with("UNTRUSTED: sealed by "));
+        assert_eq!(problem_codes(&report), [ProblemCode::Untrusted]);
+
+        let other_root = rcgen::generate_simple_self_signed(vec!["other.example".to_owned()])
+            .expect("other root");
+        let others = Options {
+            anchors: vec![other_root.cert.der().to_vec()],
+        };
+        let report = verify_epub("gazette.epub", &bytes, &others);
+        assert_eq!(report.verdict, Verdict::Untrusted, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::Untrusted]);
+    }
+
+    #[test]
+    fn a_changed_file_makes_it_modified() {
+        let mut files = sealed(&sample_files());
+        files[2].1 = b"<package>changed</package>".to_vec();
+        let report = verify(&zip_files(&files));
+        assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
+        assert!(
+            report
+                .summary
+                .ends_with("but changed after sealing: OEBPS/content.opf"),
+            "{}",
+            report.summary
+        );
+        assert_eq!(change_kinds(&report), [ChangeKind::FileChanged]);
+        assert!(signature(&report).covers_whole_file);
+    }
+
+    #[test]
+    fn an_added_file_makes_it_modified() {
+        let mut files = sealed(&sample_files());
+        files.push(("OEBPS/extra.js".to_owned(), b"alert(1)".to_vec()));
+        let report = verify(&zip_files(&files));
+        assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
+        assert!(
+            report.summary.contains("OEBPS/extra.js was added"),
+            "{}",
+            report.summary
+        );
+        assert_eq!(change_kinds(&report), [ChangeKind::FileAdded]);
+        assert!(!signature(&report).covers_whole_file);
+    }
+
+    #[test]
+    fn a_removed_file_makes_it_modified() {
+        let mut files = sealed(&sample_files());
+        files.retain(|(path, _)| path != "OEBPS/style sheet.css");
+        let report = verify(&zip_files(&files));
+        assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
+        assert!(
+            report.summary.contains("OEBPS/style sheet.css was removed"),
+            "{}",
+            report.summary
+        );
+        assert_eq!(change_kinds(&report), [ChangeKind::FileRemoved]);
+    }
+
+    /// Replaces the first base64 character after `marker` with another one.
+    fn flip_after(xml: String, marker: &str) -> String {
+        let at = xml.find(marker).expect("marker") + marker.len();
+        let replacement = if xml[at..].starts_with('A') { "B" } else { "A" };
+        format!("{}{replacement}{}", &xml[..at], &xml[at + 1..])
+    }
+
+    #[test]
+    fn a_changed_signed_info_breaks_the_seal() {
+        let bytes = with_signatures(|xml| {
+            flip_after(
+                xml,
+                "<Reference URI=\"mimetype\"><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"></DigestMethod><DigestValue>",
+            )
+        });
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::BadSignature]);
+        assert!(
+            report.summary.contains("does not verify"),
+            "{}",
+            report.summary
+        );
+    }
+
+    #[test]
+    fn a_changed_signature_value_breaks_the_seal() {
+        let bytes = with_signatures(|xml| flip_after(xml, "<SignatureValue>"));
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::BadSignature]);
+    }
+
+    #[test]
+    fn a_changed_signing_time_breaks_the_seal() {
+        let bytes = with_signatures(|xml| xml.replace(TIME, "2025-08-16T00:00:00+08:00"));
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::DigestMismatch]);
+    }
+
+    #[test]
+    fn a_signature_in_another_form_is_reported_as_non_canonical() {
+        let self_closing =
+            with_signatures(|xml| xml.replacen("\"></CanonicalizationMethod>", "\"/>", 1));
+        assert_signature_finding(&verify(&self_closing), "non-canonical");
+        let inherited_namespace = with_signatures(|xml| {
+            xml.replace(
+                "<SignedInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\">",
+                "<SignedInfo>",
+            )
+        });
+        assert_signature_finding(&verify(&inherited_namespace), "non-canonical");
+        let indented = with_signatures(|xml| xml.replacen("<Reference ", "\n  <Reference ", 1));
+        assert_signature_finding(&verify(&indented), "non-canonical");
+        let properties = with_signatures(|xml| xml.replace("<dc:date ", "<dc:date  "));
+        assert_signature_finding(&verify(&properties), "non-canonical");
+    }
+
+    #[test]
+    fn anything_else_in_signatures_xml_is_refused() {
+        // A namespace declared on an ancestor would enter SignedInfo's canonical form.
+        let namespace =
+            with_signatures(|xml| xml.replace("<signatures ", "<signatures xmlns:x=\"urn:x\" "));
+        assert_signature_finding(&verify(&namespace), "unexpected-xml");
+        let comment = with_signatures(|xml| xml.replace("<KeyInfo>", "<!-- hi --><KeyInfo>"));
+        assert_signature_finding(&verify(&comment), "unexpected-xml");
+        let second = with_signatures(|xml| {
+            let signature = element_text(&xml, "Signature");
+            xml.replace("</signatures>", &format!("{signature}\n</signatures>"))
+        });
+        assert_signature_finding(&verify(&second), "unexpected-xml");
+        let outside = with_signatures(|xml| xml.replace("URI=\"mimetype\"", "URI=\"../mimetype\""));
+        assert_signature_finding(&verify(&outside), "unexpected-xml");
+        let doctype = with_signatures(|xml| {
+            xml.replacen("?>\n", "?>\n<!DOCTYPE signatures [<!ENTITY x \"y\">]>\n", 1)
+        });
+        assert_signature_finding(&verify(&doctype), "doctype");
+        let malformed = with_signatures(|xml| xml.replace("</KeyInfo>", "</KeyInfx>"));
+        assert_signature_finding(&verify(&malformed), "unreadable-signature");
+        let pss = with_signatures(|xml| {
+            xml.replace(
+                "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+                "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+            )
+        });
+        assert_signature_finding(&verify(&pss), "unsupported-algorithm");
+    }
+
+    fn element_text<'a>(xml: &'a str, name: &str) -> &'a str {
+        let start = xml.find(&format!("<{name} ")).expect("start");
+        let end_tag = format!("</{name}>");
+        let end = xml.find(&end_tag).expect("end") + end_tag.len();
+        &xml[start..end]
+    }
+
+    #[test]
+    fn a_container_without_signatures_xml_is_not_sealed() {
+        let report = verify(&zip_files(&sample_files()));
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert!(
+            report.summary.starts_with("NOT SEALED"),
+            "{}",
+            report.summary
+        );
+        assert!(report.findings.iter().any(|f| f.code == "not-sealed"));
+    }
+
+    #[test]
+    fn a_truncated_or_foreign_file_cannot_be_checked() {
+        let bytes = zip_files(&sealed(&sample_files()));
+        let report = verify(&bytes[..bytes.len() / 2]);
+        assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
+        assert_eq!(report.verdict.exit_code(), 2);
+        let report = verify(b"%PDF-1.7 not a zip at all");
+        assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
+    }
+
+    /// Every occurrence of `from` in the ZIP's bytes (the name in the local
+    /// header and in the central directory) replaced by `to`, of equal length.
+    fn rename(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+        assert_eq!(from.len(), to.len());
+        let mut found = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(from.len()).position(|w| w == from) {
+            let start = at + offset;
+            bytes[start..start + to.len()].copy_from_slice(to);
+            at = start + to.len();
+            found += 1;
+        }
+        assert_eq!(
+            found, 2,
+            "the name should be in one local and one central header"
+        );
+    }
+
+    /// The sealed sample container with one more entry, first written under a
+    /// placeholder name and then renamed to `name` in the bytes.
+    fn sealed_with_entry_named(name: &[u8]) -> Vec<u8> {
+        let placeholder = "Z".repeat(name.len());
+        let mut files = sealed(&sample_files());
+        files.push((placeholder.clone(), b"<html>evil</html>".to_vec()));
+        let mut bytes = zip_files(&files);
+        rename(&mut bytes, placeholder.as_bytes(), name);
+        bytes
+    }
+
+    #[test]
+    fn entry_names_that_escape_or_confuse_are_refused() {
+        let unsafe_names: [&[u8]; 7] = [
+            b"../evil.xhtml",
+            b"OEBPS/../../evil.xhtml",
+            b"/etc/evil.xhtml",
+            b"OEBPS\\evil.xhtml",
+            b"C:/evil.xhtml",
+            b"OEBPS/evil\0.xhtml",
+            b"OEBPS//evil.xhtml",
+        ];
+        for name in unsafe_names {
+            let report = verify(&sealed_with_entry_named(name));
+            assert_refused(&report, Verdict::Invalid, "unsafe-entry-name");
+        }
+        let report = verify(&sealed_with_entry_named(b"OEBPS/\xFFevil.xhtml"));
+        assert_refused(&report, Verdict::Invalid, "non-utf8-name");
+        // The same name twice: readers disagree on which one they show.
+        let report = verify(&sealed_with_entry_named(b"OEBPS/content.opf"));
+        assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+        let report = verify(&sealed_with_entry_named(b"OEBPS/CONTENT.opf"));
+        assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+    }
+
+    #[test]
+    fn symbolic_links_are_refused() {
+        let bytes = zip_with(&sealed(&sample_files()), |zip| {
+            zip.add_symlink(
+                "OEBPS/link.xhtml",
+                "/etc/passwd",
+                SimpleFileOptions::default(),
+            )
+            .expect("symlink");
+        });
+        assert_refused(&verify(&bytes), Verdict::Invalid, "symlink-entry");
+    }
+
+    /// Sets a flag bit in the local and central headers of the entry `name`.
+    fn set_flag(bytes: &mut [u8], name: &[u8], bit: u16) {
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
+            let start = at + offset;
+            for (header, flags) in [(30, 6), (46, 8)] {
+                let Some(header_start) = start.checked_sub(header) else {
+                    continue;
+                };
+                let signature = if header == 30 {
+                    b"PK\x03\x04"
+                } else {
+                    b"PK\x01\x02"
+                };
+                if &bytes[header_start..header_start + 4] == signature {
+                    bytes[header_start + flags] |= (bit & 0xFF) as u8;
+                }
+            }
+            at = start + name.len();
+        }
+    }
+
+    #[test]
+    fn encrypted_entries_cannot_be_checked() {
+        let mut files = sealed(&sample_files());
+        files.push(("OEBPS/secret.xhtml".to_owned(), b"<html/>".to_vec()));
+        let mut bytes = zip_files(&files);
+        set_flag(&mut bytes, b"OEBPS/secret.xhtml", 1);
+        assert_refused(&verify(&bytes), Verdict::CannotCheck, "encrypted-entry");
+    }
+
+    #[test]
+    fn a_wrong_mimetype_is_refused() {
+        let mut files = sealed(&sample_files());
+        files[0].1 = b"application/zip".to_vec();
+        assert_refused(&verify(&zip_files(&files)), Verdict::Invalid, "mimetype");
+
+        let mut same_length = sealed(&sample_files());
+        same_length[0].1 = b"application/epub+zap".to_vec();
+        assert_refused(
+            &verify(&zip_files(&same_length)),
+            Verdict::Invalid,
+            "mimetype",
+        );
+
+        let mut second = sealed(&sample_files());
+        second.swap(0, 1);
+        assert_refused(&verify(&zip_files(&second)), Verdict::Invalid, "mimetype");
+
+        let files = sealed(&sample_files());
+        let compressed = zip_with(&[], |zip| {
+            for (path, bytes) in &files {
+                zip.start_file(path.as_str(), options(CompressionMethod::Deflated))
+                    .expect("entry");
+                zip.write_all(bytes).expect("written");
+            }
+        });
+        assert_refused(&verify(&compressed), Verdict::Invalid, "mimetype");
+    }
+
+    #[test]
+    fn too_many_entries_are_not_read() {
+        let bytes = zip_with(&sealed(&sample_files()), |zip| {
+            for n in 0..MAX_ENTRIES {
+                zip.start_file(format!("OEBPS/{n}.txt"), options(CompressionMethod::Stored))
+                    .expect("entry");
+            }
+        });
+        assert_refused(&verify(&bytes), Verdict::CannotCheck, "too-many-entries");
+    }
+
+    #[test]
+    fn declared_sizes_beyond_the_limits_are_refused() {
+        let mut total = 0;
+        let large = check_size("a", MAX_ENTRY_SIZE + 1, MAX_ENTRY_SIZE, &mut total);
+        assert_eq!(large.err().map(|r| r.finding.code), Some("too-large"));
+        let mut total = MAX_TOTAL_SIZE - 10;
+        let sum = check_size("b", 11, 11, &mut total);
+        assert_eq!(sum.err().map(|r| r.finding.code), Some("too-large"));
+        let mut total = 0;
+        let bomb = check_size("c", 2 * MIB, 2 * MIB / 101, &mut total);
+        assert_eq!(bomb.err().map(|r| r.finding.code), Some("zip-bomb"));
+        let mut total = 0;
+        assert!(check_size("d", 2 * MIB, 2 * MIB / 99, &mut total).is_ok());
+        let signatures = check_size(
+            SIGNATURES_PATH,
+            MAX_SIGNATURES_SIZE + 1,
+            MAX_SIGNATURES_SIZE,
+            &mut 0,
+        );
+        assert_eq!(signatures.err().map(|r| r.finding.code), Some("too-large"));
+    }
+
+    /// The peak resident memory of this process so far, in KiB.
+    fn peak_memory_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM")
+    }
+
+    /// Patches the declared uncompressed size of `name` in both its headers.
+    fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
+        let mut patched = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
+            let start = at + offset;
+            for (header, field, signature) in [(30, 22, b"PK\x03\x04"), (46, 24, b"PK\x01\x02")] {
+                let Some(header_start) = start.checked_sub(header) else {
+                    continue;
+                };
+                if &bytes[header_start..header_start + 4] == signature {
+                    bytes[header_start + field..header_start + field + 4]
+                        .copy_from_slice(&size.to_le_bytes());
+                    patched += 1;
+                }
+            }
+            at = start + name.len();
+        }
+        assert_eq!(patched, 2);
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_without_unpacking_them() {
+        const BOMB: &str = "OEBPS/zeros.bin";
+        let zeros = vec![0; 1024 * 1024];
+        let mut bytes = zip_with(&sealed(&sample_files()), |zip| {
+            zip.start_file(BOMB, options(CompressionMethod::Deflated))
+                .expect("entry");
+            for _ in 0..300 {
+                zip.write_all(&zeros).expect("written");
+            }
+        });
+        assert!(
+            bytes.len() < 2 * 1024 * 1024,
+            "the bomb is {} bytes",
+            bytes.len()
+        );
+
+        let before = peak_memory_kib();
+        let started = Instant::now();
+        let honest = verify(&bytes);
+        assert_refused(&honest, Verdict::CannotCheck, "zip-bomb");
+
+        // Declared small, it passes the ratio check: reading must stop anyway.
+        declare_size(&mut bytes, BOMB.as_bytes(), 1000);
+        let lying = verify(&bytes);
+        assert_refused(&lying, Verdict::Invalid, "damaged-entry");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+        let grown_mib = (peak_memory_kib() - before) / 1024;
+        assert!(grown_mib < 64, "peak memory grew by {grown_mib} MiB");
+    }
+
+    /// The verifier reads from memory only: its code (before the tests) has
+    /// no way to reach the file system.
+    #[test]
+    fn the_verifier_never_touches_the_disk() {
+        let source = include_str!("epub.rs");
+        let code = source.split("#[cfg(test)]").next().expect("code");
+        for forbidden in [
+            "std::fs",
+            "fs::",
+            "File::",
+            "OpenOptions",
+            "tempfile",
+            ".extract(",
+            "std::path",
+            "Path::",
+            "PathBuf",
+        ] {
+            assert!(
+                !code.contains(forbidden),
+                "the verifier mentions {forbidden}"
+            );
+        }
+    }
+}
