@@ -16,9 +16,37 @@
 //! signature value and the certificate path at that time are checked, and
 //! last every file against its reference.
 //!
-//! Verdicts: a damaged or unsafe container is INVALID, one that cannot be
-//! read or exceeds the limits below CANNOT CHECK; a broken seal is INVALID; a
-//! file changed, added or removed after sealing makes it MODIFIED.
+//! # Verdicts and codes
+//!
+//! The container, as a report finding (the check stops there):
+//!
+//! - CANNOT CHECK: `unreadable-zip` (not a ZIP, or damaged beyond reading),
+//!   `too-many-entries` (over 10 000), `too-large` (an entry over 128 MiB,
+//!   all over 512 MiB, signatures.xml over 16 MiB, all as declared),
+//!   `zip-bomb` (an entry over 1 MiB declared to expand more than 100 times),
+//!   `encrypted-entry`, `unsupported-compression` (neither stored nor deflated).
+//! - INVALID: `unsafe-entry-name` (`..`, `.` or empty segments, a leading `/`,
+//!   backslashes, `:` so drive letters, NUL and other controls, the characters
+//!   OCF forbids, a folder with content), `non-utf8-name`, `duplicate-entry`
+//!   (also names differing only in case), `symlink-entry`, `special-entry`
+//!   (devices, pipes), `inconsistent-zip` (local headers disagree with the
+//!   central directory, overlapping or hidden entries, a second name in an
+//!   Info-ZIP Unicode Path field), `damaged-entry` (content larger or smaller
+//!   than declared, or a wrong CRC), `mimetype` (not the first entry at offset
+//!   0, compressed, with an extra field, or not `application/epub+zip`).
+//! - INVALID, "NOT SEALED": `not-sealed` (no META-INF/signatures.xml).
+//!
+//! The seal, as a finding of its signature (INVALID): `unreadable-signature`
+//! (not well-formed XML), `doctype`, `unexpected-xml` (other content than the
+//! one signature gazette writes, a reference outside the container),
+//! `non-canonical` (SignedInfo or the signed properties not in gazette's
+//! canonical form), `unsupported-algorithm`, `bad-certificate`. Then, as
+//! problems of its check: `bad-signature`, `digest-mismatch` (the signed time
+//! changed), and the certificate path's (`expired`, `untrusted`, ...); an
+//! intact seal whose only problem is `untrusted` is UNTRUSTED.
+//!
+//! The files, as changes after sealing (MODIFIED): `file-changed`,
+//! `file-added` (a file the seal does not cover), `file-removed`.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
@@ -116,6 +144,8 @@ struct Entry {
     path: String,
     is_dir: bool,
     size: u64,
+    /// Where its local header starts in the file.
+    header_start: u64,
 }
 
 fn read_container(bytes: &[u8]) -> Result<Container, Refusal> {
@@ -234,6 +264,7 @@ fn list_entries(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Vec<Entry>, R
             path: path.to_owned(),
             is_dir,
             size,
+            header_start: entry.header_start(),
         });
     }
     Ok(entries)
@@ -310,9 +341,9 @@ fn check_size(name: &str, size: u64, compressed: u64, total: &mut u64) -> Result
 /// its name and content sit at fixed offsets for file-type sniffers.
 fn check_mimetype_entry(bytes: &[u8], entries: &[Entry]) -> Result<(), Refusal> {
     let magic_end = MIMETYPE_MAGIC_OFFSET + MIMETYPE_PATH.len() + EPUB_MIMETYPE.len();
-    let first_is_mimetype = entries
-        .first()
-        .is_some_and(|e| e.path == MIMETYPE_PATH && e.size == EPUB_MIMETYPE.len() as u64);
+    let first_is_mimetype = entries.first().is_some_and(|e| {
+        e.path == MIMETYPE_PATH && e.size == EPUB_MIMETYPE.len() as u64 && e.header_start == 0
+    });
     let magic = bytes.get(MIMETYPE_MAGIC_OFFSET..magic_end);
     let expected = [MIMETYPE_PATH.as_bytes(), EPUB_MIMETYPE].concat();
     if first_is_mimetype && magic == Some(expected.as_slice()) {
@@ -1314,6 +1345,11 @@ mod tests {
             }
         });
         assert_refused(&verify(&compressed), Verdict::Invalid, "mimetype");
+
+        // Bytes before the first entry hide the magic number from sniffers.
+        let mut prefixed = vec![b'#'; 64];
+        prefixed.extend(zip_files(&sealed(&sample_files())));
+        assert_refused(&verify(&prefixed), Verdict::Invalid, "mimetype");
     }
 
     #[test]
