@@ -122,10 +122,10 @@ pub enum EpubSealError {
 impl fmt::Display for EpubSealError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EpubSealError::Container(why) => write!(f, "cannot seal the EPUB: {why}"),
-            EpubSealError::Certificate(why) => write!(f, "cannot seal the EPUB: {why}"),
-            EpubSealError::Algorithm(why) => write!(f, "cannot seal the EPUB: {why}"),
-            EpubSealError::Time(why) => write!(f, "cannot seal the EPUB: {why}"),
+            EpubSealError::Container(why)
+            | EpubSealError::Certificate(why)
+            | EpubSealError::Algorithm(why)
+            | EpubSealError::Time(why) => write!(f, "cannot seal the EPUB: {why}"),
             EpubSealError::Signer(why) => write!(f, "the key store could not sign: {why}"),
             EpubSealError::KeyMismatch(why) => f.write_str(why),
         }
@@ -436,7 +436,7 @@ impl SignatureMethod {
             return Ok(signature.to_vec());
         };
         let bad = |why: String| {
-            EpubSealError::Signer(SignerError(format!(
+            EpubSealError::Signer(SignerError::new(format!(
                 "the key store returned an ECDSA signature that is not a DER Ecdsa-Sig-Value \
                  for {}: {why}",
                 self.name()

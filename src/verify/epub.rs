@@ -1006,6 +1006,26 @@ mod tests {
         assert!(matches!(check.trust, Trust::Trusted { .. }));
     }
 
+    /// A writer that cannot seek puts sizes in data descriptors after each
+    /// entry; such a container is just as valid.
+    #[test]
+    fn a_container_zipped_as_a_stream_is_valid() {
+        let mut zip = ZipWriter::new_stream(Vec::new());
+        for (path, bytes) in &sealed(&sample_files()) {
+            let compression = if path == MIMETYPE_PATH {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            zip.start_file(path.as_str(), options(compression))
+                .expect("entry");
+            zip.write_all(bytes).expect("written");
+        }
+        let bytes = zip.finish().expect("zip finished").into_inner();
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    }
+
     #[test]
     fn rsa_and_p384_seals_are_valid() {
         let files = sample_files();
