@@ -71,6 +71,37 @@ pub(crate) fn check_path(
     }
 }
 
+/// [`check_path`] for a signature that is not a CMS, such as the EPUB
+/// edition's XML signature: `signer` and `others` are the DER certificates the
+/// signature carries (`others` may repeat the signer's), `anchors` the
+/// reader's. Returns the signer's summary with the path. Fails, naming the
+/// certificate, when one is not X.509 DER.
+pub(crate) fn check_der_path(
+    signer: &[u8],
+    others: &[Vec<u8>],
+    anchors: &[Vec<u8>],
+    at: UnixTime,
+    problems: &mut Vec<Problem>,
+) -> Result<(CertificateSummary, PathCheck), String> {
+    let parse = |der: &[u8], what: String| {
+        ParsedCertificate::from_der(der)
+            .map_err(|e| format!("{what} is not an X.509 DER certificate: {e}"))
+    };
+    let signer = parse(signer, "the signer's certificate".to_owned())?;
+    let pool = others
+        .iter()
+        .enumerate()
+        .map(|(index, der)| parse(der, format!("certificate {} of the signature", index + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let anchors = anchors
+        .iter()
+        .enumerate()
+        .map(|(index, der)| parse(der, format!("trust anchor {}", index + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let path = check_path(&signer, &pool, &anchors, at, problems);
+    Ok((signer.summary(), path))
+}
+
 /// How a certificate's signature fared against its issuer's key.
 enum Link {
     Verified,

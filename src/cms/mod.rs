@@ -26,6 +26,7 @@ use serde::Serialize;
 use crate::signer::SignerError;
 
 pub use certs::{CertificateSummary, load_pem_certificates};
+pub(crate) use chain::check_der_path;
 pub use report::{Problem, ProblemCode, SignatureCheck, Trust};
 pub use sign::{reserved_size, sign_detached};
 pub use verify::verify_detached;

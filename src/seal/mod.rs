@@ -1,6 +1,7 @@
 //! Sealing: the visible seal, and the PAdES signature that carries it.
 
 pub mod appearance;
+pub mod epub;
 pub mod pdf;
 
 use crate::cms;

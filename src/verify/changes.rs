@@ -37,6 +37,12 @@ pub enum ChangeKind {
     PageContent,
     /// Anything else the catalog reaches: outlines, names, metadata, the page tree.
     Catalog,
+    /// An EPUB container file whose bytes differ from those sealed.
+    FileChanged,
+    /// An EPUB container file the seal does not cover.
+    FileAdded,
+    /// A sealed EPUB container file that is no longer there.
+    FileRemoved,
 }
 
 impl ChangeKind {
@@ -49,7 +55,11 @@ impl ChangeKind {
             | ChangeKind::Unreferenced => true,
             ChangeKind::FormField => p >= 2,
             ChangeKind::Annotation => p >= 3,
-            ChangeKind::PageContent | ChangeKind::Catalog => false,
+            ChangeKind::PageContent
+            | ChangeKind::Catalog
+            | ChangeKind::FileChanged
+            | ChangeKind::FileAdded
+            | ChangeKind::FileRemoved => false,
         }
     }
 }

@@ -2,10 +2,13 @@
 //!
 //! The result is a [`Report`]: one [`Verdict`], a line that says it in words,
 //! and every finding behind it as data, which the command prints for people
-//! or as JSON. Nothing here depends on typst.
+//! or as JSON. Nothing here depends on typst. A PDF carries its seals as PAdES
+//! signatures ([`verify_pdf`]); an EPUB as an XML signature in its container
+//! ([`verify_epub`]); both report the same way.
 
 mod changes;
 mod date;
+mod epub;
 mod pdf;
 
 use serde::Serialize;
@@ -13,6 +16,7 @@ use serde::Serialize;
 use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
 pub use changes::{Change, ChangeKind};
+pub use epub::verify_epub;
 pub use pdf::verify_pdf;
 
 /// The answer for the public, from best to worst.
@@ -58,21 +62,30 @@ pub struct Report {
 /// One signature in the file.
 #[derive(Debug, Serialize)]
 pub struct SignatureReport {
-    /// The form field's name.
+    /// The form field's name; for an EPUB, the XML Signature's Id.
     pub field: String,
-    /// `certification` (with its DocMDP level), `approval` or `document-timestamp`.
+    /// `certification` (with its DocMDP level), `approval` or
+    /// `document-timestamp`; `xml-signature` for an EPUB's seal.
     pub kind: String,
     pub docmdp_permission: Option<i64>,
+    /// The PDF signature's /SubFilter; empty for an EPUB.
     pub sub_filter: String,
-    /// The time the signer claims, from the signature dictionary's /M (RFC 3339).
+    /// The time the signer claims (RFC 3339): the PDF signature dictionary's
+    /// /M, or the EPUB signature's signed `dc:date` property.
     pub claimed_time: Option<String>,
     pub byte_range: Option<[i64; 4]>,
+    /// Whether the signature covers the whole file; for an EPUB, whether it
+    /// covers every file of the container.
     pub covers_whole_file: bool,
-    /// The CMS check; absent when the signature value could not be read.
+    /// The check of the signature value and its certificate path (a CMS for a
+    /// PDF, the XML signature for an EPUB); absent when the signature could
+    /// not be read.
     pub cms: Option<SignatureCheck>,
-    /// Problems with the signature's place in the file (byte range, dictionary).
+    /// Problems with the signature's place in the file (byte range,
+    /// dictionary; for an EPUB, the form of signatures.xml).
     pub findings: Vec<Finding>,
-    /// What incremental updates after this signature changed.
+    /// What changed after this signature: incremental updates of a PDF, files
+    /// of an EPUB container.
     pub changes_after: Vec<Change>,
 }
 

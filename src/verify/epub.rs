@@ -1,0 +1,1497 @@
+//! Checks a sealed EPUB: the ZIP container first, read safely and wholly in
+//! memory, then the XML signature in `META-INF/signatures.xml` against every
+//! file of the container.
+//!
+//! The container is hostile until proven otherwise. Before any content is
+//! read, every entry's name, type, encryption, compression and declared sizes
+//! are checked, and local headers must agree with the central directory, so
+//! that every ZIP reader sees the same files. Contents are then streamed
+//! through SHA-256 with at most the declared size plus one byte read, so a
+//! lying header costs nothing; only `mimetype` and signatures.xml are kept.
+//! Nothing is ever written to disk.
+//!
+//! The signature is read only in the exact form gazette writes (see
+//! [`crate::seal::epub`]): what the parser extracts is written again in that
+//! form and must give back the same bytes. Then the signed time's digest, the
+//! signature value and the certificate path at that time are checked, and
+//! last every file against its reference.
+//!
+//! # Verdicts and codes
+//!
+//! The container, as a report finding (the check stops there):
+//!
+//! - CANNOT CHECK: `unreadable-zip` (not a ZIP, or damaged beyond reading),
+//!   `too-many-entries` (over 10 000), `too-large` (an entry over 128 MiB,
+//!   all over 512 MiB, signatures.xml over 16 MiB, all as declared),
+//!   `zip-bomb` (an entry over 1 MiB declared to expand more than 100 times),
+//!   `encrypted-entry`, `unsupported-compression` (neither stored nor deflated).
+//! - INVALID: `unsafe-entry-name` (`..`, `.` or empty segments, a leading `/`,
+//!   backslashes, `:` so drive letters, NUL and other controls, the characters
+//!   OCF forbids, a folder with content), `non-utf8-name`, `duplicate-entry`
+//!   (also names differing only in case), `symlink-entry`, `special-entry`
+//!   (devices, pipes), `inconsistent-zip` (local headers disagree with the
+//!   central directory, overlapping or hidden entries, a second name in an
+//!   Info-ZIP Unicode Path field), `damaged-entry` (content larger or smaller
+//!   than declared, or a wrong CRC), `mimetype` (not the first entry at offset
+//!   0, compressed, with an extra field, or not `application/epub+zip`).
+//! - INVALID, "NOT SEALED": `not-sealed` (no META-INF/signatures.xml).
+//!
+//! The seal, as a finding of its signature (INVALID): `unreadable-signature`
+//! (not well-formed XML), `doctype`, `unexpected-xml` (other content than the
+//! one signature gazette writes, a reference outside the container),
+//! `non-canonical` (SignedInfo or the signed properties not in gazette's
+//! canonical form), `unsupported-algorithm`, `bad-certificate`. Then, as
+//! problems of its check: `bad-signature`, `digest-mismatch` (the signed time
+//! changed), and the certificate path's (`expired`, `untrusted`, ...); an
+//! intact seal whose only problem is `untrusted` is UNTRUSTED.
+//!
+//! The files, as changes after sealing (MODIFIED): `file-changed`,
+//! `file-added` (a file the seal does not cover), `file-removed`.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Cursor, Read};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use ring::digest;
+use zip::{CompressionMethod, ExtraField, ZipArchive};
+
+use super::{Change, ChangeKind, Finding, Options, Report, SignatureReport, Verdict};
+use crate::cms::{self, Problem, ProblemCode, SignatureCheck};
+use crate::seal::epub::{
+    ClaimedTime, EPUB_MIMETYPE, FileDigest, MIMETYPE_PATH, PROPERTIES_ID, SIGNATURE_ID,
+    SIGNATURES_PATH, SignatureMethod, check_path, path_for, public_key, sha256, signatures_xml,
+    signed_info, signed_properties,
+};
+
+const FORMAT: &str = "epub";
+const MIB: u64 = 1024 * 1024;
+/// The sum of the declared sizes of all entries.
+const MAX_TOTAL_SIZE: u64 = 512 * MIB;
+const MAX_ENTRY_SIZE: u64 = 128 * MIB;
+const MAX_ENTRIES: usize = 10_000;
+/// An entry larger than [`BOMB_MIN_SIZE`] that compresses better than this is
+/// taken for a ZIP bomb: text and images of a gazette come nowhere near.
+const BOMB_RATIO: u64 = 100;
+const BOMB_MIN_SIZE: u64 = MIB;
+/// signatures.xml is parsed in memory; 10 000 references take about 2 MiB.
+const MAX_SIGNATURES_SIZE: u64 = 16 * MIB;
+/// Where the `mimetype` entry's name and content start when it is the first
+/// local header, stored, without extra field (OCF's "magic number").
+const MIMETYPE_MAGIC_OFFSET: usize = 30;
+const S_IFMT: u32 = 0o170_000;
+const S_IFLNK: u32 = 0o120_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFDIR: u32 = 0o040_000;
+
+/// Verifies the EPUB `bytes`, named `file` in the report.
+pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
+    let container = match read_container(bytes) {
+        Ok(container) => container,
+        Err(refusal) => {
+            return Report::without_signatures(
+                file.to_owned(),
+                FORMAT,
+                refusal.verdict,
+                refusal.finding,
+            );
+        }
+    };
+    let Some(xml) = container.signatures else {
+        let mut report = Report::conclude(file.to_owned(), FORMAT, Vec::new());
+        report.findings.push(Finding::new(
+            "not-sealed",
+            format!("the container has no {SIGNATURES_PATH}, so it carries no seal"),
+        ));
+        return report;
+    };
+    let signature = check_signature(&xml, &container.files, options);
+    Report::conclude(file.to_owned(), FORMAT, vec![signature])
+}
+
+/// Why a container is not checked further.
+struct Refusal {
+    verdict: Verdict,
+    finding: Finding,
+}
+
+fn invalid(code: &'static str, message: String) -> Refusal {
+    Refusal {
+        verdict: Verdict::Invalid,
+        finding: Finding::new(code, message),
+    }
+}
+
+fn cannot_check(code: &'static str, message: String) -> Refusal {
+    Refusal {
+        verdict: Verdict::CannotCheck,
+        finding: Finding::new(code, message),
+    }
+}
+
+/// What the container holds: the digest of every file but signatures.xml, in
+/// container order, and signatures.xml itself.
+struct Container {
+    files: Vec<FileDigest>,
+    signatures: Option<Vec<u8>>,
+}
+
+/// An entry that passed the checks on its header.
+struct Entry {
+    index: usize,
+    path: String,
+    is_dir: bool,
+    size: u64,
+    /// Where its local header starts in the file.
+    header_start: u64,
+}
+
+fn read_container(bytes: &[u8]) -> Result<Container, Refusal> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        cannot_check(
+            "unreadable-zip",
+            format!("this is not a ZIP archive, or a damaged one, so it cannot be an EPUB: {e}"),
+        )
+    })?;
+    let entries = list_entries(&mut archive)?;
+    archive.validate_header_consistency().map_err(|e| {
+        invalid(
+            "inconsistent-zip",
+            format!(
+                "the archive's local headers and central directory disagree, so ZIP readers \
+                 may show different files: {e}"
+            ),
+        )
+    })?;
+    check_mimetype_entry(bytes, &entries)?;
+    read_contents(&mut archive, &entries)
+}
+
+/// Checks every entry's header; reads no content.
+fn list_entries(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Result<Vec<Entry>, Refusal> {
+    if archive.len() > MAX_ENTRIES {
+        return Err(cannot_check(
+            "too-many-entries",
+            format!(
+                "the archive has {} entries; this verifier reads at most {MAX_ENTRIES}",
+                archive.len()
+            ),
+        ));
+    }
+    if archive.has_duplicate_names() {
+        return Err(duplicate("the archive lists the same name more than once"));
+    }
+    let mut entries = Vec::with_capacity(archive.len());
+    let mut folded_names = HashSet::new();
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(|e| {
+            cannot_check(
+                "unreadable-zip",
+                format!("entry {} cannot be read: {e}", index + 1),
+            )
+        })?;
+        let Ok(name) = std::str::from_utf8(entry.name_raw()) else {
+            return Err(invalid(
+                "non-utf8-name",
+                format!(
+                    "entry {} has a name that is not UTF-8, which OCF requires; readers would \
+                     each decode it their own way",
+                    index + 1
+                ),
+            ));
+        };
+        let (path, is_dir) = match name.strip_suffix('/') {
+            Some(directory) => (directory, true),
+            None => (name, false),
+        };
+        let unsafe_name = |why: String| {
+            invalid(
+                "unsafe-entry-name",
+                format!(
+                    "the entry {name:?} {why}: an unpacked copy could land outside its folder \
+                     or overwrite other files"
+                ),
+            )
+        };
+        check_path(path).map_err(unsafe_name)?;
+        if entry
+            .extra_data_fields()
+            .any(|field| matches!(field, ExtraField::UnicodePath(_)))
+        {
+            return Err(invalid(
+                "inconsistent-zip",
+                format!(
+                    "the entry {name:?} carries a second name (an Info-ZIP Unicode Path field) \
+                     that some ZIP readers use instead of the first"
+                ),
+            ));
+        }
+        check_file_type(name, is_dir, entry.unix_mode())?;
+        if entry.encrypted() {
+            return Err(cannot_check(
+                "encrypted-entry",
+                format!("the entry {name:?} is encrypted, so its content cannot be checked"),
+            ));
+        }
+        if !matches!(
+            entry.compression(),
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            return Err(cannot_check(
+                "unsupported-compression",
+                format!(
+                    "the entry {name:?} is compressed with {}; EPUB allows only stored and deflated",
+                    entry.compression()
+                ),
+            ));
+        }
+        let size = entry.size();
+        check_size(name, size, entry.compressed_size(), &mut total)?;
+        if is_dir && size != 0 {
+            return Err(unsafe_name("is a directory with content".to_owned()));
+        }
+        if !folded_names.insert(path.to_lowercase()) {
+            return Err(duplicate(&format!(
+                "the archive lists {path:?} twice (names differing only in case count as one: \
+                 they collide when unpacked on most systems)"
+            )));
+        }
+        entries.push(Entry {
+            index,
+            path: path.to_owned(),
+            is_dir,
+            size,
+            header_start: entry.header_start(),
+        });
+    }
+    Ok(entries)
+}
+
+fn duplicate(what: &str) -> Refusal {
+    invalid(
+        "duplicate-entry",
+        format!("{what}, so different readers may show different content under one name"),
+    )
+}
+
+/// Only files and directories: a symbolic link could point an unpacked copy
+/// anywhere, and devices or pipes have no place in a book.
+fn check_file_type(name: &str, is_dir: bool, mode: Option<u32>) -> Result<(), Refusal> {
+    let Some(kind) = mode.map(|m| m & S_IFMT).filter(|&kind| kind != 0) else {
+        return Ok(());
+    };
+    match kind {
+        S_IFLNK => Err(invalid(
+            "symlink-entry",
+            format!("the entry {name:?} is a symbolic link, which an EPUB never holds"),
+        )),
+        S_IFREG if !is_dir => Ok(()),
+        S_IFDIR if is_dir => Ok(()),
+        _ => Err(invalid(
+            "special-entry",
+            format!("the entry {name:?} is neither a plain file nor a folder (Unix mode {kind:o})"),
+        )),
+    }
+}
+
+/// Declared sizes: each entry and their sum under the limits, and no
+/// compression ratio that only a ZIP bomb reaches.
+fn check_size(name: &str, size: u64, compressed: u64, total: &mut u64) -> Result<(), Refusal> {
+    if size > BOMB_MIN_SIZE && size > compressed.saturating_mul(BOMB_RATIO) {
+        return Err(cannot_check(
+            "zip-bomb",
+            format!(
+                "the entry {name:?} would expand from {compressed} to {size} bytes, more than \
+                 {BOMB_RATIO} times: this looks like a ZIP bomb and is not unpacked"
+            ),
+        ));
+    }
+    if size > MAX_ENTRY_SIZE {
+        return Err(cannot_check(
+            "too-large",
+            format!(
+                "the entry {name:?} is {size} bytes; this verifier reads at most {MAX_ENTRY_SIZE} per file"
+            ),
+        ));
+    }
+    if name == SIGNATURES_PATH && size > MAX_SIGNATURES_SIZE {
+        return Err(cannot_check(
+            "too-large",
+            format!(
+                "{SIGNATURES_PATH} is {size} bytes; this verifier reads at most {MAX_SIGNATURES_SIZE}"
+            ),
+        ));
+    }
+    *total = total.saturating_add(size);
+    if *total > MAX_TOTAL_SIZE {
+        return Err(cannot_check(
+            "too-large",
+            format!(
+                "the archive would expand to more than {MAX_TOTAL_SIZE} bytes, the most this verifier reads"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// OCF: the first entry is `mimetype`, stored, without extra field, so that
+/// its name and content sit at fixed offsets for file-type sniffers.
+fn check_mimetype_entry(bytes: &[u8], entries: &[Entry]) -> Result<(), Refusal> {
+    let magic_end = MIMETYPE_MAGIC_OFFSET + MIMETYPE_PATH.len() + EPUB_MIMETYPE.len();
+    let first_is_mimetype = entries.first().is_some_and(|e| {
+        e.path == MIMETYPE_PATH && e.size == EPUB_MIMETYPE.len() as u64 && e.header_start == 0
+    });
+    let magic = bytes.get(MIMETYPE_MAGIC_OFFSET..magic_end);
+    let expected = [MIMETYPE_PATH.as_bytes(), EPUB_MIMETYPE].concat();
+    if first_is_mimetype && magic == Some(expected.as_slice()) {
+        return Ok(());
+    }
+    Err(invalid(
+        "mimetype",
+        "this is not a well-formed EPUB: its first entry must be `mimetype`, stored uncompressed \
+         without extra field, holding `application/epub+zip`"
+            .to_owned(),
+    ))
+}
+
+fn read_contents(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    entries: &[Entry],
+) -> Result<Container, Refusal> {
+    let mut container = Container {
+        files: Vec::with_capacity(entries.len()),
+        signatures: None,
+    };
+    for entry in entries.iter().filter(|e| !e.is_dir) {
+        let keep = entry.path == SIGNATURES_PATH || entry.path == MIMETYPE_PATH;
+        let (sha256, kept) = read_entry(archive, entry, keep)?;
+        if entry.path == MIMETYPE_PATH && kept != EPUB_MIMETYPE {
+            return Err(invalid(
+                "mimetype",
+                "the `mimetype` entry does not hold `application/epub+zip`".to_owned(),
+            ));
+        }
+        if entry.path == SIGNATURES_PATH {
+            container.signatures = Some(kept);
+        } else {
+            container.files.push(FileDigest {
+                path: entry.path.clone(),
+                sha256,
+            });
+        }
+    }
+    Ok(container)
+}
+
+/// Streams an entry through SHA-256, reading at most one byte more than its
+/// declared size; returns the digest and, if `keep`, the bytes.
+fn read_entry(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    entry: &Entry,
+    keep: bool,
+) -> Result<(Vec<u8>, Vec<u8>), Refusal> {
+    let damaged = |why: String| {
+        invalid(
+            "damaged-entry",
+            format!(
+                "the entry {:?} is damaged or its header lies: {why}",
+                entry.path
+            ),
+        )
+    };
+    let file = archive
+        .by_index(entry.index)
+        .map_err(|e| damaged(e.to_string()))?;
+    let mut limited = file.take(entry.size.saturating_add(1));
+    let mut context = digest::Context::new(&digest::SHA256);
+    let mut kept = Vec::new();
+    let mut buffer = vec![0; 64 * 1024];
+    let mut read: u64 = 0;
+    loop {
+        let n = limited
+            .read(&mut buffer)
+            .map_err(|e| damaged(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        read += n as u64;
+        context.update(&buffer[..n]);
+        if keep {
+            kept.extend_from_slice(&buffer[..n]);
+        }
+    }
+    if read != entry.size {
+        return Err(damaged(format!(
+            "it declares {} bytes but holds {}{read}",
+            entry.size,
+            if read > entry.size { "more than " } else { "" }
+        )));
+    }
+    Ok((context.finish().as_ref().to_vec(), kept))
+}
+
+/// Checks the seal in signatures.xml against the container's files.
+fn check_signature(xml: &[u8], files: &[FileDigest], options: &Options) -> SignatureReport {
+    let mut report = SignatureReport {
+        field: SIGNATURE_ID.to_owned(),
+        kind: "xml-signature".to_owned(),
+        docmdp_permission: None,
+        sub_filter: String::new(),
+        claimed_time: None,
+        byte_range: None,
+        covers_whole_file: false,
+        cms: None,
+        findings: Vec::new(),
+        changes_after: Vec::new(),
+    };
+    let seal = match read_seal(xml) {
+        Ok(seal) => seal,
+        Err(finding) => {
+            report.findings.push(finding);
+            return report;
+        }
+    };
+    report.claimed_time = Some(seal.time.text.clone());
+    match check_seal(&seal, &options.anchors) {
+        Ok(check) => report.cms = Some(check),
+        Err(finding) => report.findings.push(finding),
+    }
+    report.changes_after = changes(&seal.files, files);
+    report.covers_whole_file = !report
+        .changes_after
+        .iter()
+        .any(|c| c.kind == ChangeKind::FileAdded);
+    report
+}
+
+/// The seal as read back and found in gazette's canonical form.
+struct Seal {
+    method: SignatureMethod,
+    time: ClaimedTime,
+    files: Vec<FileDigest>,
+    /// SignedInfo's bytes: what the signature value signs.
+    signed_info: String,
+    /// What the signed-properties reference claims, and what they hash to.
+    properties_claimed: Vec<u8>,
+    properties_actual: Vec<u8>,
+    value: Vec<u8>,
+    certificates: Vec<Vec<u8>>,
+}
+
+fn read_seal(xml: &[u8]) -> Result<Seal, Finding> {
+    let parsed = parse(xml)?;
+    let seal = interpret(&parsed)?;
+    let non_canonical = |what: &str| {
+        Finding::new(
+            "non-canonical",
+            format!(
+                "the signature's {what} is not in the canonical form gazette writes, so this \
+                 verifier cannot tell what was signed (it reads only gazette's own form)"
+            ),
+        )
+    };
+    if xml.get(parsed.signed_info.clone()) != Some(seal.signed_info.as_bytes()) {
+        return Err(non_canonical("SignedInfo"));
+    }
+    let properties = signed_properties(&seal.time);
+    if xml.get(parsed.properties.clone()) != Some(properties.as_bytes()) {
+        return Err(non_canonical("signed properties (the signing time)"));
+    }
+    let whole = signatures_xml(
+        &seal.signed_info,
+        &seal.value,
+        &seal.certificates,
+        &properties,
+    );
+    if xml != whole.as_bytes() {
+        return Err(unexpected(
+            "it holds more or other than the one signature gazette writes",
+        ));
+    }
+    Ok(seal)
+}
+
+fn unexpected(why: &str) -> Finding {
+    Finding::new(
+        "unexpected-xml",
+        format!("{SIGNATURES_PATH} is not a seal gazette wrote: {why}"),
+    )
+}
+
+/// What the parser took from signatures.xml, as text, and where the two
+/// canonical parts sit.
+struct Parsed {
+    signed_info: std::ops::Range<usize>,
+    properties: std::ops::Range<usize>,
+    signature_method: String,
+    references: Vec<(String, String)>,
+    value: String,
+    certificates: Vec<String>,
+    time: String,
+}
+
+/// Extracts values in the element order gazette writes. It does not judge
+/// attributes, namespaces or spacing: writing the result again and comparing
+/// bytes does that.
+fn parse(xml: &[u8]) -> Result<Parsed, Finding> {
+    let mut x = Xml::new(xml);
+    x.open("signatures")?;
+    x.open("Signature")?;
+    x.open("SignedInfo")?;
+    let signed_info_start = x.event_start;
+    x.open("CanonicalizationMethod")?;
+    x.close("CanonicalizationMethod")?;
+    let signature_method = x.open("SignatureMethod")?;
+    let signature_method = attribute(&signature_method, "Algorithm")?;
+    x.close("SignatureMethod")?;
+    let mut references = Vec::new();
+    while let Some(reference) = x.open_repeated("Reference", "SignedInfo")? {
+        let uri = attribute(&reference, "URI")?;
+        x.open("DigestMethod")?;
+        x.close("DigestMethod")?;
+        references.push((uri, x.text("DigestValue")?));
+        x.close("Reference")?;
+    }
+    let signed_info = signed_info_start..x.position();
+    let value = x.text("SignatureValue")?;
+    x.open("KeyInfo")?;
+    x.open("X509Data")?;
+    let mut certificates = Vec::new();
+    while x.open_repeated("X509Certificate", "X509Data")?.is_some() {
+        certificates.push(x.text_inside("X509Certificate")?);
+    }
+    x.close("KeyInfo")?;
+    x.open("Object")?;
+    x.open("SignatureProperties")?;
+    let properties_start = x.event_start;
+    x.open("SignatureProperty")?;
+    let time = x.text("dc:date")?;
+    x.close("SignatureProperty")?;
+    x.close("SignatureProperties")?;
+    let properties = properties_start..x.position();
+    x.close("Object")?;
+    x.close("Signature")?;
+    x.close("signatures")?;
+    x.end()?;
+    Ok(Parsed {
+        signed_info,
+        properties,
+        signature_method,
+        references,
+        value,
+        certificates,
+        time,
+    })
+}
+
+/// Turns the parsed text into a seal: known algorithm, the properties
+/// reference first, then container paths with SHA-256 digests.
+fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
+    let Some(method) = SignatureMethod::from_uri(&parsed.signature_method) else {
+        return Err(Finding::new(
+            "unsupported-algorithm",
+            format!(
+                "the signature method {} is not one gazette seals with (ECDSA with SHA-256 or \
+                 SHA-384, RSA PKCS#1 v1.5 with SHA-256)",
+                parsed.signature_method
+            ),
+        ));
+    };
+    let time = ClaimedTime::parse(&parsed.time).map_err(|why| unexpected(&why))?;
+    let Some(((properties_uri, properties_digest), file_references)) =
+        parsed.references.split_first()
+    else {
+        return Err(unexpected("its SignedInfo has no reference"));
+    };
+    if *properties_uri != format!("#{PROPERTIES_ID}") {
+        return Err(unexpected(
+            "its first reference is not to the signed signing time",
+        ));
+    }
+    let mut files = Vec::with_capacity(file_references.len());
+    let mut seen = HashSet::new();
+    for (uri, digest) in file_references {
+        let path = path_for(uri)
+            .filter(|path| path != SIGNATURES_PATH)
+            .ok_or_else(|| {
+                unexpected(&format!(
+                    "a reference names {uri:?}, which is not a file of the container"
+                ))
+            })?;
+        if !seen.insert(path.clone()) {
+            return Err(unexpected(&format!("{path:?} is referenced twice")));
+        }
+        files.push(FileDigest {
+            path,
+            sha256: sha256_value(digest)?,
+        });
+    }
+    let properties_claimed = sha256_value(properties_digest)?;
+    let properties = signed_properties(&time);
+    let certificates = parsed
+        .certificates
+        .iter()
+        .map(|c| base64(c, "a certificate"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Seal {
+        method,
+        signed_info: signed_info(method, &properties_claimed, &files),
+        properties_actual: sha256(properties.as_bytes()),
+        properties_claimed,
+        time,
+        files,
+        value: base64(&parsed.value, "the signature value")?,
+        certificates,
+    })
+}
+
+fn base64(text: &str, what: &str) -> Result<Vec<u8>, Finding> {
+    BASE64
+        .decode(text)
+        .map_err(|e| unexpected(&format!("{what} is not base64: {e}")))
+}
+
+fn sha256_value(text: &str) -> Result<Vec<u8>, Finding> {
+    let digest = base64(text, "a digest value")?;
+    if digest.len() != digest::SHA256_OUTPUT_LEN {
+        return Err(unexpected("a digest value is not a SHA-256 digest"));
+    }
+    Ok(digest)
+}
+
+/// The signed time's digest, the signature value with the first
+/// certificate's key, and the certificate path at the signed time.
+fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Finding> {
+    let mut problems = Vec::new();
+    let digest_matches = seal.properties_claimed == seal.properties_actual;
+    if !digest_matches {
+        problems.push(Problem::new(
+            ProblemCode::DigestMismatch,
+            "the signing time was changed after sealing: its digest differs from the signed one",
+        ));
+    }
+    let [signer, ..] = seal.certificates.as_slice() else {
+        return Err(unexpected("it carries no certificate"));
+    };
+    let (summary, path) = cms::check_der_path(
+        signer,
+        &seal.certificates[1..],
+        anchors,
+        seal.time.at,
+        &mut problems,
+    )
+    .map_err(|why| Finding::new("bad-certificate", why))?;
+    let signature_valid = public_key(signer).is_some_and(|key| {
+        seal.method
+            .verifies(&key, seal.signed_info.as_bytes(), &seal.value)
+    });
+    if !signature_valid {
+        problems.push(Problem::new(
+            ProblemCode::BadSignature,
+            format!(
+                "the signature value does not verify with the public key of {}: \
+                 signatures.xml was changed or the seal was forged",
+                summary.common_name.as_deref().unwrap_or(&summary.subject)
+            ),
+        ));
+    }
+    Ok(SignatureCheck {
+        valid: problems.is_empty(),
+        signer: Some(summary),
+        digest_algorithm: "SHA-256".to_owned(),
+        signature_algorithm: seal.method.name().to_owned(),
+        digest_matches,
+        signature_valid,
+        chain: path.chain,
+        trust: path.trust,
+        problems,
+    })
+}
+
+/// Every sealed file must be there with its bytes, and every file sealed.
+fn changes(sealed: &[FileDigest], container: &[FileDigest]) -> Vec<Change> {
+    let present: HashMap<&str, &[u8]> = container
+        .iter()
+        .map(|f| (f.path.as_str(), f.sha256.as_slice()))
+        .collect();
+    let sealed_paths: HashSet<&str> = sealed.iter().map(|f| f.path.as_str()).collect();
+    let change = |kind, description: String| Change {
+        kind,
+        allowed: false,
+        description,
+    };
+    let mut found = Vec::new();
+    for file in sealed {
+        match present.get(file.path.as_str()) {
+            None => found.push(change(
+                ChangeKind::FileRemoved,
+                format!("{} was removed", file.path),
+            )),
+            Some(digest) if *digest != file.sha256.as_slice() => {
+                found.push(change(ChangeKind::FileChanged, file.path.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for file in container {
+        if !sealed_paths.contains(file.path.as_str()) {
+            found.push(change(
+                ChangeKind::FileAdded,
+                format!("{} was added", file.path),
+            ));
+        }
+    }
+    found
+}
+
+/// A reader over signatures.xml that yields only the events gazette's form
+/// has: whitespace between elements and the XML declaration are skipped, and
+/// anything else (DOCTYPE, comments, processing instructions, CDATA, entity
+/// references) is refused.
+struct Xml<'a> {
+    reader: Reader<&'a [u8]>,
+    /// Where the event last returned by `next` starts.
+    event_start: usize,
+}
+
+impl<'a> Xml<'a> {
+    fn new(xml: &'a [u8]) -> Self {
+        let mut reader = Reader::from_reader(xml);
+        // `<X/>` comes back as start and end, so the form is judged only by
+        // comparing bytes.
+        reader.config_mut().expand_empty_elements = true;
+        Xml {
+            reader,
+            event_start: 0,
+        }
+    }
+
+    fn position(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    fn next(&mut self) -> Result<Event<'a>, Finding> {
+        loop {
+            self.event_start = self.position();
+            let event = self.reader.read_event().map_err(|e| {
+                Finding::new(
+                    "unreadable-signature",
+                    format!("{SIGNATURES_PATH} is not well-formed XML: {e}"),
+                )
+            })?;
+            match event {
+                Event::Decl(_) => continue,
+                Event::Text(text) if text.bytes().all(|b| b" \t\r\n".contains(&b)) => continue,
+                Event::DocType(_) => {
+                    return Err(Finding::new(
+                        "doctype",
+                        format!(
+                            "{SIGNATURES_PATH} has a DOCTYPE, which could define entities; \
+                             gazette never writes one and this verifier refuses it"
+                        ),
+                    ));
+                }
+                Event::Comment(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_) => {
+                    return Err(unexpected(
+                        "it holds comments, processing instructions, CDATA or entity references",
+                    ));
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    fn open(&mut self, name: &str) -> Result<BytesStart<'a>, Finding> {
+        match self.next()? {
+            Event::Start(start) if start.name().as_ref() == name => Ok(start),
+            _ => Err(unexpected(&format!("<{name}> is missing or out of place"))),
+        }
+    }
+
+    /// The next `name` element inside `parent`, or `None` at the end of `parent`.
+    fn open_repeated(
+        &mut self,
+        name: &str,
+        parent: &str,
+    ) -> Result<Option<BytesStart<'a>>, Finding> {
+        match self.next()? {
+            Event::Start(start) if start.name().as_ref() == name => Ok(Some(start)),
+            Event::End(end) if end.name().as_ref() == parent => Ok(None),
+            _ => Err(unexpected(&format!(
+                "<{parent}> holds something other than <{name}>"
+            ))),
+        }
+    }
+
+    fn close(&mut self, name: &str) -> Result<(), Finding> {
+        match self.next()? {
+            Event::End(end) if end.name().as_ref() == name => Ok(()),
+            _ => Err(unexpected(&format!("<{name}> holds something unexpected"))),
+        }
+    }
+
+    /// The text of a `name` element that comes next.
+    fn text(&mut self, name: &str) -> Result<String, Finding> {
+        self.open(name)?;
+        self.text_inside(name)
+    }
+
+    /// The text of the `name` element just opened, up to its end.
+    fn text_inside(&mut self, name: &str) -> Result<String, Finding> {
+        match self.next()? {
+            Event::Text(text) => {
+                let text = text.to_string();
+                self.close(name)?;
+                Ok(text)
+            }
+            Event::End(end) if end.name().as_ref() == name => Ok(String::new()),
+            _ => Err(unexpected(&format!("<{name}> holds more than text"))),
+        }
+    }
+
+    fn end(&mut self) -> Result<(), Finding> {
+        match self.next()? {
+            Event::Eof => Ok(()),
+            _ => Err(unexpected("something follows </signatures>")),
+        }
+    }
+}
+
+/// An attribute's raw value: gazette's values never need escaping, so an
+/// escaped one fails the comparison with gazette's form.
+fn attribute(start: &BytesStart<'_>, name: &str) -> Result<String, Finding> {
+    match start.try_get_attribute(name) {
+        Ok(Some(attribute)) => Ok(attribute.value.into_owned()),
+        _ => Err(unexpected(&format!(
+            "<{}> lacks a readable {name} attribute",
+            start.name().as_ref()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    use zip::ZipWriter;
+    use zip::write::SimpleFileOptions;
+
+    use super::*;
+    use crate::cms::Trust;
+    use crate::seal::epub::tests::{
+        P384Key, TIME, borrowed, example_chain, example_signer, sample_files, seal_ecdsa,
+    };
+    use crate::signer::RsaPadding;
+
+    type Files = Vec<(String, Vec<u8>)>;
+
+    fn options(compression: CompressionMethod) -> SimpleFileOptions {
+        SimpleFileOptions::default().compression_method(compression)
+    }
+
+    /// Zips `files` in order: `mimetype` stored as OCF wants, the rest deflated.
+    fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+        zip_with(files, |_| {})
+    }
+
+    /// Zips `files`, then lets `more` add entries of its own.
+    fn zip_with(
+        files: &[(String, Vec<u8>)],
+        more: impl FnOnce(&mut ZipWriter<Cursor<Vec<u8>>>),
+    ) -> Vec<u8> {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        for (path, bytes) in files {
+            let compression = if path == MIMETYPE_PATH {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            zip.start_file(path.as_str(), options(compression))
+                .expect("entry");
+            zip.write_all(bytes).expect("written");
+        }
+        more(&mut zip);
+        zip.finish().expect("zip finished").into_inner()
+    }
+
+    /// The sample files with the example ECDSA seal, signatures.xml last.
+    fn sealed(files: &[(String, Vec<u8>)]) -> Files {
+        let mut all = files.to_vec();
+        all.push((SIGNATURES_PATH.to_owned(), seal_ecdsa(files)));
+        all
+    }
+
+    fn trusting_example_root() -> Options {
+        Options {
+            anchors: example_chain("root.pem"),
+        }
+    }
+
+    fn verify(bytes: &[u8]) -> Report {
+        verify_epub("gazette.epub", bytes, &trusting_example_root())
+    }
+
+    /// The sealed sample container with `signatures.xml` rewritten by `change`.
+    fn with_signatures(change: impl FnOnce(String) -> String) -> Vec<u8> {
+        let mut files = sealed(&sample_files());
+        let last = files.last_mut().expect("signatures.xml");
+        last.1 = change(String::from_utf8(last.1.clone()).expect("UTF-8")).into_bytes();
+        zip_files(&files)
+    }
+
+    fn assert_refused(report: &Report, verdict: Verdict, code: &str) {
+        assert_eq!(report.verdict, verdict, "{}", report.summary);
+        assert!(
+            report.findings.iter().any(|f| f.code == code),
+            "no {code} finding: {:?}",
+            report.findings
+        );
+        assert!(report.signatures.is_empty());
+    }
+
+    fn signature(report: &Report) -> &SignatureReport {
+        report.signatures.first().expect("one signature")
+    }
+
+    fn assert_signature_finding(report: &Report, code: &str) {
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        let codes: Vec<&str> = signature(report).findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [code], "{}", report.summary);
+    }
+
+    fn problem_codes(report: &Report) -> Vec<ProblemCode> {
+        let check = signature(report).cms.as_ref().expect("signature checked");
+        check.problems.iter().map(|p| p.code).collect()
+    }
+
+    fn change_kinds(report: &Report) -> Vec<ChangeKind> {
+        signature(report)
+            .changes_after
+            .iter()
+            .map(|c| c.kind)
+            .collect()
+    }
+
+    #[test]
+    fn a_sealed_container_is_valid() {
+        let bytes = zip_files(&sealed(&sample_files()));
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+        assert_eq!(report.verdict.exit_code(), 0);
+        assert_eq!(report.format, "epub");
+        assert!(
+            report.summary.starts_with("VALID: sealed by "),
+            "{}",
+            report.summary
+        );
+        assert!(report.summary.contains("TEST ONLY"), "{}", report.summary);
+        assert!(
+            report
+                .summary
+                .ends_with(&format!(" on {TIME}; unchanged since sealing")),
+            "{}",
+            report.summary
+        );
+        let signature = signature(&report);
+        assert!(signature.covers_whole_file);
+        assert_eq!(signature.claimed_time.as_deref(), Some(TIME));
+        let check = signature.cms.as_ref().expect("checked");
+        assert!(check.valid && check.signature_valid && check.digest_matches);
+        assert_eq!(check.signature_algorithm, "ECDSA P-256 with SHA-256");
+        assert_eq!(check.chain.len(), 3);
+        assert!(matches!(check.trust, Trust::Trusted { .. }));
+    }
+
+    /// A writer that cannot seek puts sizes in data descriptors after each
+    /// entry; such a container is just as valid.
+    #[test]
+    fn a_container_zipped_as_a_stream_is_valid() {
+        let mut zip = ZipWriter::new_stream(Vec::new());
+        for (path, bytes) in &sealed(&sample_files()) {
+            let compression = if path == MIMETYPE_PATH {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            zip.start_file(path.as_str(), options(compression))
+                .expect("entry");
+            zip.write_all(bytes).expect("written");
+        }
+        let bytes = zip.finish().expect("zip finished").into_inner();
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    }
+
+    #[test]
+    fn rsa_and_p384_seals_are_valid() {
+        let files = sample_files();
+        let signer = example_signer("seal-rsa.key.pem", RsaPadding::Pkcs1);
+        let chain = example_chain("seal-rsa-chain.pem");
+        let mut rsa = files.clone();
+        rsa.push((
+            SIGNATURES_PATH.to_owned(),
+            crate::seal::epub::sign(&borrowed(&files), &chain, signer.as_ref(), TIME)
+                .expect("sealed"),
+        ));
+        let report = verify(&zip_files(&rsa));
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+
+        let key = P384Key::new();
+        let mut p384 = files.clone();
+        p384.push((
+            SIGNATURES_PATH.to_owned(),
+            crate::seal::epub::sign(
+                &borrowed(&files),
+                std::slice::from_ref(&key.certificate),
+                &key,
+                TIME,
+            )
+            .expect("sealed"),
+        ));
+        let anchors = Options {
+            anchors: vec![key.certificate.clone()],
+        };
+        let report = verify_epub("p384.epub", &zip_files(&p384), &anchors);
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    }
+
+    #[test]
+    fn without_a_trusted_root_the_seal_is_untrusted() {
+        let bytes = zip_files(&sealed(&sample_files()));
+        let report = verify_epub("gazette.epub", &bytes, &Options::default());
+        assert_eq!(report.verdict, Verdict::Untrusted, "{}", report.summary);
+        assert!(report.summary.starts_with("UNTRUSTED: sealed by "));
+        assert_eq!(problem_codes(&report), [ProblemCode::Untrusted]);
+
+        let other_root = rcgen::generate_simple_self_signed(vec!["other.example".to_owned()])
+            .expect("other root");
+        let others = Options {
+            anchors: vec![other_root.cert.der().to_vec()],
+        };
+        let report = verify_epub("gazette.epub", &bytes, &others);
+        assert_eq!(report.verdict, Verdict::Untrusted, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::Untrusted]);
+    }
+
+    #[test]
+    fn a_changed_file_makes_it_modified() {
+        let mut files = sealed(&sample_files());
+        files[2].1 = b"<package>changed</package>".to_vec();
+        let report = verify(&zip_files(&files));
+        assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
+        assert!(
+            report
+                .summary
+                .ends_with("but changed after sealing: OEBPS/content.opf"),
+            "{}",
+            report.summary
+        );
+        assert_eq!(change_kinds(&report), [ChangeKind::FileChanged]);
+        assert!(signature(&report).covers_whole_file);
+    }
+
+    #[test]
+    fn an_added_file_makes_it_modified() {
+        let mut files = sealed(&sample_files());
+        files.push(("OEBPS/extra.js".to_owned(), b"alert(1)".to_vec()));
+        let report = verify(&zip_files(&files));
+        assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
+        assert!(
+            report.summary.contains("OEBPS/extra.js was added"),
+            "{}",
+            report.summary
+        );
+        assert_eq!(change_kinds(&report), [ChangeKind::FileAdded]);
+        assert!(!signature(&report).covers_whole_file);
+    }
+
+    #[test]
+    fn a_removed_file_makes_it_modified() {
+        let mut files = sealed(&sample_files());
+        files.retain(|(path, _)| path != "OEBPS/style sheet.css");
+        let report = verify(&zip_files(&files));
+        assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
+        assert!(
+            report.summary.contains("OEBPS/style sheet.css was removed"),
+            "{}",
+            report.summary
+        );
+        assert_eq!(change_kinds(&report), [ChangeKind::FileRemoved]);
+    }
+
+    /// Replaces the first base64 character after `marker` with another one.
+    fn flip_after(xml: String, marker: &str) -> String {
+        let at = xml.find(marker).expect("marker") + marker.len();
+        let replacement = if xml[at..].starts_with('A') { "B" } else { "A" };
+        format!("{}{replacement}{}", &xml[..at], &xml[at + 1..])
+    }
+
+    #[test]
+    fn a_changed_signed_info_breaks_the_seal() {
+        let bytes = with_signatures(|xml| {
+            flip_after(
+                xml,
+                "<Reference URI=\"mimetype\"><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"></DigestMethod><DigestValue>",
+            )
+        });
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::BadSignature]);
+        assert!(
+            report.summary.contains("does not verify"),
+            "{}",
+            report.summary
+        );
+    }
+
+    #[test]
+    fn a_changed_signature_value_breaks_the_seal() {
+        let bytes = with_signatures(|xml| flip_after(xml, "<SignatureValue>"));
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::BadSignature]);
+    }
+
+    #[test]
+    fn a_changed_signing_time_breaks_the_seal() {
+        let bytes = with_signatures(|xml| xml.replace(TIME, "2025-08-16T00:00:00+08:00"));
+        let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert_eq!(problem_codes(&report), [ProblemCode::DigestMismatch]);
+    }
+
+    #[test]
+    fn a_signature_in_another_form_is_reported_as_non_canonical() {
+        let self_closing =
+            with_signatures(|xml| xml.replacen("\"></CanonicalizationMethod>", "\"/>", 1));
+        assert_signature_finding(&verify(&self_closing), "non-canonical");
+        let inherited_namespace = with_signatures(|xml| {
+            xml.replace(
+                "<SignedInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\">",
+                "<SignedInfo>",
+            )
+        });
+        assert_signature_finding(&verify(&inherited_namespace), "non-canonical");
+        let indented = with_signatures(|xml| xml.replacen("<Reference ", "\n  <Reference ", 1));
+        assert_signature_finding(&verify(&indented), "non-canonical");
+        let properties = with_signatures(|xml| xml.replace("<dc:date ", "<dc:date  "));
+        assert_signature_finding(&verify(&properties), "non-canonical");
+    }
+
+    #[test]
+    fn anything_else_in_signatures_xml_is_refused() {
+        // A namespace declared on an ancestor would enter SignedInfo's canonical form.
+        let namespace =
+            with_signatures(|xml| xml.replace("<signatures ", "<signatures xmlns:x=\"urn:x\" "));
+        assert_signature_finding(&verify(&namespace), "unexpected-xml");
+        let comment = with_signatures(|xml| xml.replace("<KeyInfo>", "<!-- hi --><KeyInfo>"));
+        assert_signature_finding(&verify(&comment), "unexpected-xml");
+        let second = with_signatures(|xml| {
+            let signature = element_text(&xml, "Signature");
+            xml.replace("</signatures>", &format!("{signature}\n</signatures>"))
+        });
+        assert_signature_finding(&verify(&second), "unexpected-xml");
+        let outside = with_signatures(|xml| xml.replace("URI=\"mimetype\"", "URI=\"../mimetype\""));
+        assert_signature_finding(&verify(&outside), "unexpected-xml");
+        let doctype = with_signatures(|xml| {
+            xml.replacen("?>\n", "?>\n<!DOCTYPE signatures [<!ENTITY x \"y\">]>\n", 1)
+        });
+        assert_signature_finding(&verify(&doctype), "doctype");
+        let malformed = with_signatures(|xml| xml.replace("</KeyInfo>", "</KeyInfx>"));
+        assert_signature_finding(&verify(&malformed), "unreadable-signature");
+        let pss = with_signatures(|xml| {
+            xml.replace(
+                "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+                "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+            )
+        });
+        assert_signature_finding(&verify(&pss), "unsupported-algorithm");
+    }
+
+    fn element_text<'a>(xml: &'a str, name: &str) -> &'a str {
+        let start = xml.find(&format!("<{name} ")).expect("start");
+        let end_tag = format!("</{name}>");
+        let end = xml.find(&end_tag).expect("end") + end_tag.len();
+        &xml[start..end]
+    }
+
+    #[test]
+    fn a_container_without_signatures_xml_is_not_sealed() {
+        let report = verify(&zip_files(&sample_files()));
+        assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
+        assert!(
+            report.summary.starts_with("NOT SEALED"),
+            "{}",
+            report.summary
+        );
+        assert!(report.findings.iter().any(|f| f.code == "not-sealed"));
+    }
+
+    #[test]
+    fn a_truncated_or_foreign_file_cannot_be_checked() {
+        let bytes = zip_files(&sealed(&sample_files()));
+        let report = verify(&bytes[..bytes.len() / 2]);
+        assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
+        assert_eq!(report.verdict.exit_code(), 2);
+        let report = verify(b"%PDF-1.7 not a zip at all");
+        assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
+    }
+
+    /// Every occurrence of `from` in the ZIP's bytes (the name in the local
+    /// header and in the central directory) replaced by `to`, of equal length.
+    fn rename(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+        assert_eq!(from.len(), to.len());
+        let mut found = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(from.len()).position(|w| w == from) {
+            let start = at + offset;
+            bytes[start..start + to.len()].copy_from_slice(to);
+            at = start + to.len();
+            found += 1;
+        }
+        assert_eq!(
+            found, 2,
+            "the name should be in one local and one central header"
+        );
+    }
+
+    /// The sealed sample container with one more entry, first written under a
+    /// placeholder name and then renamed to `name` in the bytes.
+    fn sealed_with_entry_named(name: &[u8]) -> Vec<u8> {
+        let placeholder = "Z".repeat(name.len());
+        let mut files = sealed(&sample_files());
+        files.push((placeholder.clone(), b"<html>evil</html>".to_vec()));
+        let mut bytes = zip_files(&files);
+        rename(&mut bytes, placeholder.as_bytes(), name);
+        bytes
+    }
+
+    #[test]
+    fn entry_names_that_escape_or_confuse_are_refused() {
+        let unsafe_names: [&[u8]; 7] = [
+            b"../evil.xhtml",
+            b"OEBPS/../../evil.xhtml",
+            b"/etc/evil.xhtml",
+            b"OEBPS\\evil.xhtml",
+            b"C:/evil.xhtml",
+            b"OEBPS/evil\0.xhtml",
+            b"OEBPS//evil.xhtml",
+        ];
+        for name in unsafe_names {
+            let report = verify(&sealed_with_entry_named(name));
+            assert_refused(&report, Verdict::Invalid, "unsafe-entry-name");
+        }
+        let report = verify(&sealed_with_entry_named(b"OEBPS/\xFFevil.xhtml"));
+        assert_refused(&report, Verdict::Invalid, "non-utf8-name");
+        // The same name twice: readers disagree on which one they show.
+        let report = verify(&sealed_with_entry_named(b"OEBPS/content.opf"));
+        assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+        let report = verify(&sealed_with_entry_named(b"OEBPS/CONTENT.opf"));
+        assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+    }
+
+    #[test]
+    fn symbolic_links_are_refused() {
+        let bytes = zip_with(&sealed(&sample_files()), |zip| {
+            zip.add_symlink(
+                "OEBPS/link.xhtml",
+                "/etc/passwd",
+                SimpleFileOptions::default(),
+            )
+            .expect("symlink");
+        });
+        assert_refused(&verify(&bytes), Verdict::Invalid, "symlink-entry");
+    }
+
+    /// Sets a flag bit in the local and central headers of the entry `name`.
+    fn set_flag(bytes: &mut [u8], name: &[u8], bit: u16) {
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
+            let start = at + offset;
+            for (header, flags) in [(30, 6), (46, 8)] {
+                let Some(header_start) = start.checked_sub(header) else {
+                    continue;
+                };
+                let signature = if header == 30 {
+                    b"PK\x03\x04"
+                } else {
+                    b"PK\x01\x02"
+                };
+                if &bytes[header_start..header_start + 4] == signature {
+                    bytes[header_start + flags] |= (bit & 0xFF) as u8;
+                }
+            }
+            at = start + name.len();
+        }
+    }
+
+    #[test]
+    fn encrypted_entries_cannot_be_checked() {
+        let mut files = sealed(&sample_files());
+        files.push(("OEBPS/secret.xhtml".to_owned(), b"<html/>".to_vec()));
+        let mut bytes = zip_files(&files);
+        set_flag(&mut bytes, b"OEBPS/secret.xhtml", 1);
+        assert_refused(&verify(&bytes), Verdict::CannotCheck, "encrypted-entry");
+    }
+
+    #[test]
+    fn a_wrong_mimetype_is_refused() {
+        let mut files = sealed(&sample_files());
+        files[0].1 = b"application/zip".to_vec();
+        assert_refused(&verify(&zip_files(&files)), Verdict::Invalid, "mimetype");
+
+        let mut same_length = sealed(&sample_files());
+        same_length[0].1 = b"application/epub+zap".to_vec();
+        assert_refused(
+            &verify(&zip_files(&same_length)),
+            Verdict::Invalid,
+            "mimetype",
+        );
+
+        let mut second = sealed(&sample_files());
+        second.swap(0, 1);
+        assert_refused(&verify(&zip_files(&second)), Verdict::Invalid, "mimetype");
+
+        let files = sealed(&sample_files());
+        let compressed = zip_with(&[], |zip| {
+            for (path, bytes) in &files {
+                zip.start_file(path.as_str(), options(CompressionMethod::Deflated))
+                    .expect("entry");
+                zip.write_all(bytes).expect("written");
+            }
+        });
+        assert_refused(&verify(&compressed), Verdict::Invalid, "mimetype");
+
+        // Bytes before the first entry hide the magic number from sniffers.
+        let mut prefixed = vec![b'#'; 64];
+        prefixed.extend(zip_files(&sealed(&sample_files())));
+        assert_refused(&verify(&prefixed), Verdict::Invalid, "mimetype");
+    }
+
+    #[test]
+    fn too_many_entries_are_not_read() {
+        let bytes = zip_with(&sealed(&sample_files()), |zip| {
+            for n in 0..MAX_ENTRIES {
+                zip.start_file(format!("OEBPS/{n}.txt"), options(CompressionMethod::Stored))
+                    .expect("entry");
+            }
+        });
+        assert_refused(&verify(&bytes), Verdict::CannotCheck, "too-many-entries");
+    }
+
+    #[test]
+    fn declared_sizes_beyond_the_limits_are_refused() {
+        let mut total = 0;
+        let large = check_size("a", MAX_ENTRY_SIZE + 1, MAX_ENTRY_SIZE, &mut total);
+        assert_eq!(large.err().map(|r| r.finding.code), Some("too-large"));
+        let mut total = MAX_TOTAL_SIZE - 10;
+        let sum = check_size("b", 11, 11, &mut total);
+        assert_eq!(sum.err().map(|r| r.finding.code), Some("too-large"));
+        let mut total = 0;
+        let bomb = check_size("c", 2 * MIB, 2 * MIB / 101, &mut total);
+        assert_eq!(bomb.err().map(|r| r.finding.code), Some("zip-bomb"));
+        let mut total = 0;
+        assert!(check_size("d", 2 * MIB, 2 * MIB / 99, &mut total).is_ok());
+        let signatures = check_size(
+            SIGNATURES_PATH,
+            MAX_SIGNATURES_SIZE + 1,
+            MAX_SIGNATURES_SIZE,
+            &mut 0,
+        );
+        assert_eq!(signatures.err().map(|r| r.finding.code), Some("too-large"));
+    }
+
+    /// The peak resident memory of this process so far, in KiB.
+    fn peak_memory_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM")
+    }
+
+    /// Patches the declared uncompressed size of `name` in both its headers.
+    fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
+        let mut patched = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
+            let start = at + offset;
+            for (header, field, signature) in [(30, 22, b"PK\x03\x04"), (46, 24, b"PK\x01\x02")] {
+                let Some(header_start) = start.checked_sub(header) else {
+                    continue;
+                };
+                if &bytes[header_start..header_start + 4] == signature {
+                    bytes[header_start + field..header_start + field + 4]
+                        .copy_from_slice(&size.to_le_bytes());
+                    patched += 1;
+                }
+            }
+            at = start + name.len();
+        }
+        assert_eq!(patched, 2);
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_without_unpacking_them() {
+        const BOMB: &str = "OEBPS/zeros.bin";
+        let zeros = vec![0; 1024 * 1024];
+        let mut bytes = zip_with(&sealed(&sample_files()), |zip| {
+            zip.start_file(BOMB, options(CompressionMethod::Deflated))
+                .expect("entry");
+            for _ in 0..300 {
+                zip.write_all(&zeros).expect("written");
+            }
+        });
+        assert!(
+            bytes.len() < 2 * 1024 * 1024,
+            "the bomb is {} bytes",
+            bytes.len()
+        );
+
+        let before = peak_memory_kib();
+        let started = Instant::now();
+        let honest = verify(&bytes);
+        assert_refused(&honest, Verdict::CannotCheck, "zip-bomb");
+
+        // Declared small, it passes the ratio check: reading must stop anyway.
+        declare_size(&mut bytes, BOMB.as_bytes(), 1000);
+        let lying = verify(&bytes);
+        assert_refused(&lying, Verdict::Invalid, "damaged-entry");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+        let grown_mib = (peak_memory_kib() - before) / 1024;
+        assert!(grown_mib < 64, "peak memory grew by {grown_mib} MiB");
+    }
+
+    /// The verifier reads from memory only: its code (before the tests) has
+    /// no way to reach the file system.
+    #[test]
+    fn the_verifier_never_touches_the_disk() {
+        let source = include_str!("epub.rs");
+        let code = source.split("#[cfg(test)]").next().expect("code");
+        for forbidden in [
+            "std::fs",
+            "fs::",
+            "File::",
+            "OpenOptions",
+            "tempfile",
+            ".extract(",
+            "std::path",
+            "Path::",
+            "PathBuf",
+        ] {
+            assert!(
+                !code.contains(forbidden),
+                "the verifier mentions {forbidden}"
+            );
+        }
+    }
+}
