@@ -80,7 +80,7 @@ pub enum RsaPaddingArg {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The sealed PDF
+    /// The sealed PDF or EPUB (told apart by their first bytes)
     pub file: PathBuf,
 
     /// Trust the certificates in FILE (PEM or DER) as anchors; may be given

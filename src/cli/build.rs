@@ -12,7 +12,7 @@ use gazette::output::Staging;
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
 
 use crate::cli::args::BuildArgs;
-use crate::cli::seal;
+use crate::cli::seal::{self, SealIdentity};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let start = Instant::now();
@@ -74,7 +74,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         },
         None => pdf.bytes.clone(),
     };
-    let epub_bytes = match epub_edition(&edition, &pdf) {
+    let epub_bytes = match epub_edition(&edition, &pdf, identity.as_ref()) {
         Ok(bytes) => bytes,
         Err(diag) => return fail(&[*diag]),
     };
@@ -113,21 +113,29 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
 }
 
-/// The EPUB edition, from the same model, with the PDF's cover and pages.
-fn epub_edition(edition: &Edition, pdf: &typeset::Pdf) -> Result<Vec<u8>, Box<Diagnostic>> {
+/// The EPUB edition, from the same model, with the PDF's cover and pages,
+/// sealed by the same identity.
+fn epub_edition(
+    edition: &Edition,
+    pdf: &typeset::Pdf,
+    identity: Option<&SealIdentity>,
+) -> Result<Vec<u8>, Box<Diagnostic>> {
     let cover = Cover {
         bytes: pdf.cover_svg.clone().into_bytes(),
         media_type: "image/svg+xml",
     };
     let bug =
         |e: epub::EpubError| Box::new(Diagnostic::new(format!("the EPUB edition failed: {e}")));
-    let files = epub::render(
+    let mut files = epub::render(
         edition,
         &pdf.page_map,
         Some(&cover),
         &EpubOptions::default(),
     )
     .map_err(bug)?;
+    if let Some(identity) = identity {
+        files = identity.seal_epub(edition, files)?;
+    }
     epub::package(&files, edition.issue.date).map_err(bug)
 }
 

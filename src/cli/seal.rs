@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use gazette::cms;
 use gazette::diagnostic::Diagnostic;
+use gazette::epub::EpubFile;
 use gazette::model::Edition;
 use gazette::seal::{self, SealDesign, Sealer, Spot};
 use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Signer};
@@ -112,6 +113,37 @@ impl SealIdentity {
             &pdf_time(edition),
         )
         .map_err(|e| Diagnostic::new(e.to_string()).into())
+    }
+}
+
+impl SealIdentity {
+    /// The EPUB's files with `META-INF/signatures.xml` added after the
+    /// container document, signing every other file.
+    pub fn seal_epub(
+        &self,
+        edition: &Edition,
+        mut files: Vec<EpubFile>,
+    ) -> Result<Vec<EpubFile>, Box<Diagnostic>> {
+        let listed: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect();
+        let date = edition.issue.date;
+        let time = format!("{}T00:00:00+08:00", date.iso());
+        let signatures = seal::epub::sign(&listed, &self.chain, self.signer.as_ref(), &time)
+            .map_err(|e| Diagnostic::new(format!("cannot seal the EPUB edition: {e}")))?;
+        let at = files
+            .iter()
+            .position(|f| f.path.starts_with("META-INF/"))
+            .map_or(1, |i| i + 1);
+        files.insert(
+            at,
+            EpubFile {
+                path: seal::epub::SIGNATURES_PATH.to_string(),
+                bytes: signatures,
+            },
+        );
+        Ok(files)
     }
 }
 

@@ -17,6 +17,7 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     };
     let name = args.file.display().to_string();
     let report = match std::fs::read(&args.file) {
+        Ok(bytes) if bytes.starts_with(b"PK") => verify::verify_epub(&name, &bytes, &options),
         Ok(bytes) => verify::verify_pdf(&name, &bytes, &options),
         Err(error) => {
             eprintln!("error: cannot read {name}: {error}");
@@ -87,13 +88,7 @@ fn signature_block(signature: &SignatureReport) -> String {
         );
     }
     if let Some(check) = &signature.cms {
-        row(
-            "algorithm",
-            format!(
-                "{} with {}",
-                check.signature_algorithm, check.digest_algorithm
-            ),
-        );
+        row("algorithm", check.signature_algorithm.clone());
         row(
             "digest",
             yes_no(check.digest_matches, "matches", "DOES NOT MATCH"),

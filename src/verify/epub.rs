@@ -439,7 +439,7 @@ fn check_signature(xml: &[u8], files: &[FileDigest], options: &Options) -> Signa
         field: SIGNATURE_ID.to_owned(),
         kind: "xml-signature".to_owned(),
         docmdp_permission: None,
-        sub_filter: String::new(),
+        sub_filter: "XML-DSig in META-INF/signatures.xml (Canonical XML 1.0)".to_owned(),
         claimed_time: None,
         byte_range: None,
         covers_whole_file: false,
