@@ -14,6 +14,7 @@ pub mod epub;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod package;
 pub mod seal;
 pub mod signer;
 #[cfg(feature = "typeset")]
