@@ -51,6 +51,33 @@ names = [i.filename for i in z.infolist()]
 assert "META-INF/signatures.xml" in names or "unsealed" in sys.argv[1:], names
 PY
 }
+# A generated issue of about 120 PDF pages: 20 documents carrying the sample's
+# real work plan as their body.
+generated="$out/generated"
+mkdir -p "$generated"
+python3 - "$generated" <<'PY'
+import pathlib, sys
+out = pathlib.Path(sys.argv[1])
+body = pathlib.Path("samples/shanghai-gazette-2025-08/documents/attachments/hufubanzi-2025-5-yaodian.md").read_text()
+sections = ["市政府文件", "市政府办公厅文件", "部门文件"]
+manifest = ('[gazette]\nid = "generated"\ntitle = "上海市人民政府公报"\npublisher = "上海市人民政府办公厅"\n'
+            'language = "zh-Hans"\n\n[issue]\nyear = 2025\nnumber = 12\ndate = 2025-12-15\n')
+for s, title in enumerate(sections):
+    files = ", ".join(f'"d{d}.md"' for d in range(20) if d % 3 == s)
+    manifest += f'\n[[sections]]\ntitle = "{title}"\ndocuments = [{files}]\n'
+(out / "issue.toml").write_text(manifest)
+for d in range(20):
+    (out / f"d{d}.md").write_text(
+        f'+++\ntitle = "上海市人民政府关于印发第{d + 1}项工作要点的通知"\nnumber = "沪府〔2025〕{d + 1}号"\n'
+        f'issuer = "上海市人民政府"\naddressees = "各区人民政府，市政府各委、办、局"\ndate = 2025-11-{d % 28 + 1:02}\n'
+        f'disclosure = "主动公开"\n+++\n{body}')
+PY
+generated_pages=$(cargo run -q -- build "$generated" --out "$out/g" 2>/dev/null | grep -o '[0-9]* pages' | grep -o '[0-9]*')
+echo "  generated issue: $generated_pages PDF pages"
+check "the generated issue has at least 120 pages" test "$generated_pages" -ge 120
+check "EPUBCheck: the generated issue's EPUB, 0 errors and 0 warnings" \
+  epubcheck_clean "$out/g/generated-2025-12/generated-2025-12.epub"
+
 check "mimetype is the first entry, stored, without extra field" mimetype_first_and_stored "$(edition a)"
 check "two unsealed builds give the same EPUB bytes" cmp "$(edition u)" "$(edition v)"
 
