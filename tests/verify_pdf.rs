@@ -311,6 +311,20 @@ fn identity_with(
     )
 }
 
+/// The unsealed sample sealed with a fresh identity (its seal certificate
+/// adjusted by `tweak`), verified trusting that identity's own root.
+fn sealed_with_own_root(tweak: impl FnOnce(&mut CertificateParams)) -> Report {
+    let (chain, root, folder) = identity_with(tweak);
+    let sealed = seal_with(unsealed(), &chain, folder.path());
+    verify_pdf(
+        "test.pdf",
+        &sealed,
+        &Options {
+            anchors: vec![root],
+        },
+    )
+}
+
 /// Seals `pdf` with the identity in `folder` (from `identity_with`).
 fn seal_with(pdf: &[u8], chain: &[Vec<u8>], folder: &Path) -> Vec<u8> {
     let identity = open_key(&folder.join("seal.key.pem"));
@@ -498,15 +512,7 @@ fn a_seal_from_another_root_is_untrusted() {
 
 #[test]
 fn the_same_seal_is_valid_with_its_own_root() {
-    let (chain, root, folder) = identity_with(|_| {});
-    let sealed = seal_with(unsealed(), &chain, folder.path());
-    let report = verify_pdf(
-        "test.pdf",
-        &sealed,
-        &Options {
-            anchors: vec![root],
-        },
-    );
+    let report = sealed_with_own_root(|_| {});
     assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
     assert!(
         report.summary.contains("测试单位 TEST ONLY"),
@@ -517,51 +523,27 @@ fn the_same_seal_is_valid_with_its_own_root() {
 
 #[test]
 fn an_expired_certificate_is_refused() {
-    let (chain, root, folder) = identity_with(|p| {
+    let report = sealed_with_own_root(|p| {
         p.not_before = date_time_ymd(2021, 1, 1);
         p.not_after = date_time_ymd(2022, 1, 1);
     });
-    let sealed = seal_with(unsealed(), &chain, folder.path());
-    let report = verify_pdf(
-        "test.pdf",
-        &sealed,
-        &Options {
-            anchors: vec![root],
-        },
-    );
     assert_verdict(&report, Verdict::Invalid, "expired");
 }
 
 #[test]
 fn a_certificate_not_yet_valid_is_refused() {
-    let (chain, root, folder) = identity_with(|p| {
+    let report = sealed_with_own_root(|p| {
         p.not_before = date_time_ymd(2026, 1, 1);
         p.not_after = date_time_ymd(2030, 1, 1);
     });
-    let sealed = seal_with(unsealed(), &chain, folder.path());
-    let report = verify_pdf(
-        "test.pdf",
-        &sealed,
-        &Options {
-            anchors: vec![root],
-        },
-    );
     assert_verdict(&report, Verdict::Invalid, "not-yet-valid");
 }
 
 #[test]
 fn a_certificate_without_digital_signature_is_refused() {
-    let (chain, root, folder) = identity_with(|p| {
+    let report = sealed_with_own_root(|p| {
         p.key_usages = vec![KeyUsagePurpose::ContentCommitment];
     });
-    let sealed = seal_with(unsealed(), &chain, folder.path());
-    let report = verify_pdf(
-        "test.pdf",
-        &sealed,
-        &Options {
-            anchors: vec![root],
-        },
-    );
     assert_verdict(&report, Verdict::Invalid, "key-usage");
     assert!(
         report.summary.contains("does not allow digital signatures"),

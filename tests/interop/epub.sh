@@ -16,17 +16,8 @@ cargo run -q -- build "$issue" --out "$out/u" --no-seal >/dev/null 2>&1
 cargo run -q -- build "$issue" --out "$out/v" --no-seal >/dev/null 2>&1
 edition() { echo "$out/$1/shanghai-gazette-2025-08/shanghai-gazette-2025-08.epub"; }
 
-passed=0
-failures=0
-check() { # check NAME COMMAND...
-  if "${@:2}"; then
-    echo "ok: $1"
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $1"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=tests/interop/lib.sh
+source tests/interop/lib.sh
 
 # EPUBCheck prints nothing for a clean book; any line is a finding.
 epubcheck_clean() {
@@ -118,5 +109,4 @@ PY
 check "gazette verify: a changed file is MODIFIED" gazette_verify "$tampered" 1 MODIFIED
 check "gazette verify: the unsealed EPUB is NOT SEALED" gazette_verify "$(edition u)" 1 "NOT SEALED"
 
-echo "$passed passed, $failures failed"
-test "$failures" -eq 0
+finish

@@ -16,17 +16,8 @@ cargo run -q -- build "$issue" --out "$out/b" 2>/dev/null
 cargo run -q -- build "$issue" --out "$out/u" --no-seal 2>/dev/null
 cargo run -q -- build "$issue" --out "$out/v" --no-seal 2>/dev/null
 
-passed=0
-failures=0
-check() { # check NAME COMMAND...
-  if "${@:2}"; then
-    echo "ok: $1"
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $1"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=tests/interop/lib.sh
+source tests/interop/lib.sh
 # only_signature_differs A B: same length, and every differing byte lies in
 # the gap between A's signed byte ranges, the signature value. (cmp exits 1
 # when the files differ, which is expected here.)
@@ -55,5 +46,4 @@ check "pdftotext finds item 29 of the circular" grep -q '深入推進政府公�
 qpdf_clean() { qpdf --check "$pdf" >/dev/null; }
 check "qpdf --check is clean" qpdf_clean
 
-echo "$passed passed, $failures failed"
-test "$failures" -eq 0
+finish

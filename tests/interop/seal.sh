@@ -29,17 +29,8 @@ export GAZETTE_PIN=gazette-test-pin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-passed=0
-failures=0
-check() { # check NAME COMMAND...
-  if "${@:2}"; then
-    echo "ok: $1"
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $1"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=tests/interop/lib.sh
+source tests/interop/lib.sh
 lacks() { ! grep -q "$@"; }            # lacks PATTERN: stdin does not match it
 quiet() { "$@" >/dev/null 2>&1; }       # quiet COMMAND...: only its exit status
 show() { # show TOOL PATTERN TEXT: TEXT's lines that match, labelled, for the CI log
@@ -355,5 +346,4 @@ else
   check "appended: gazette verify names page 3" grep -q 'page 3' <<<"$first"
 fi
 
-echo "$passed passed, $failures failed"
-test "$failures" -eq 0
+finish
