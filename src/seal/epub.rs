@@ -54,8 +54,10 @@
 //! - No transforms: files are digested byte for byte, so any rewrite of a
 //!   file (re-encoded XHTML, recompressed images) breaks the seal.
 //! - One signature per container, and no other content in signatures.xml.
-//! - RSA-PSS (`http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1`) is
-//!   refused: xmlsec1 1.2, the reference verifier here, cannot check it.
+//! - RSA-PSS is written as RFC 6931's
+//!   `http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1` (salt length =
+//!   hash length), which `gazette verify` checks but xmlsec1 1.2 cannot:
+//!   seal with ECDSA or PKCS#1 v1.5 where xmlsec1 must verify the EPUB.
 //! - The signing time is claimed by the sealer, not attested by a time stamp.
 //! - Reference URIs are relative to the container root. xmlsec1 1.2 resolves
 //!   them against its working directory, so it must run from the root of the
@@ -109,8 +111,6 @@ pub enum EpubSealError {
     Container(String),
     /// The certificate chain cannot seal at the claimed time.
     Certificate(String),
-    /// The key's algorithm has no XML-DSig form verifiers accept.
-    Algorithm(String),
     /// The claimed time is not an RFC 3339 date and time.
     Time(String),
     /// The key store failed.
@@ -124,7 +124,6 @@ impl fmt::Display for EpubSealError {
         match self {
             EpubSealError::Container(why)
             | EpubSealError::Certificate(why)
-            | EpubSealError::Algorithm(why)
             | EpubSealError::Time(why) => write!(f, "cannot seal the EPUB: {why}"),
             EpubSealError::Signer(why) => write!(f, "the key store could not sign: {why}"),
             EpubSealError::KeyMismatch(why) => f.write_str(why),
@@ -154,7 +153,7 @@ pub fn sign(
 ) -> Result<Vec<u8>, EpubSealError> {
     check_container(files)?;
     let time = ClaimedTime::parse(time).map_err(EpubSealError::Time)?;
-    let method = SignatureMethod::for_signer(signer.algorithm())?;
+    let method = SignatureMethod::for_signer(signer.algorithm());
     let public_key = check_chain(chain, time.at)?;
 
     let properties = signed_properties(&time);
@@ -366,6 +365,7 @@ pub(crate) enum SignatureMethod {
     EcdsaP256Sha256,
     EcdsaP384Sha384,
     RsaPkcs1Sha256,
+    RsaPssSha256,
 }
 
 /// ECDSA-Sig-Value (RFC 3279), what a [`Signer`] returns for ECDSA keys.
@@ -376,23 +376,19 @@ struct EcdsaSigValue<'a> {
 }
 
 impl SignatureMethod {
-    const ALL: [SignatureMethod; 3] = [
+    const ALL: [SignatureMethod; 4] = [
         SignatureMethod::EcdsaP256Sha256,
         SignatureMethod::EcdsaP384Sha384,
         SignatureMethod::RsaPkcs1Sha256,
+        SignatureMethod::RsaPssSha256,
     ];
 
-    fn for_signer(algorithm: SignatureAlgorithm) -> Result<Self, EpubSealError> {
+    fn for_signer(algorithm: SignatureAlgorithm) -> Self {
         match algorithm {
-            SignatureAlgorithm::EcdsaP256Sha256 => Ok(SignatureMethod::EcdsaP256Sha256),
-            SignatureAlgorithm::EcdsaP384Sha384 => Ok(SignatureMethod::EcdsaP384Sha384),
-            SignatureAlgorithm::RsaPkcs1Sha256 => Ok(SignatureMethod::RsaPkcs1Sha256),
-            SignatureAlgorithm::RsaPssSha256 => Err(EpubSealError::Algorithm(
-                "RSA-PSS cannot seal the EPUB edition: its XML signature form \
-                 (sha256-rsa-MGF1) is not supported by xmlsec1 1.2 and other common \
-                 verifiers. Seal with PKCS#1 v1.5 padding (the default) or an ECDSA key"
-                    .to_owned(),
-            )),
+            SignatureAlgorithm::EcdsaP256Sha256 => SignatureMethod::EcdsaP256Sha256,
+            SignatureAlgorithm::EcdsaP384Sha384 => SignatureMethod::EcdsaP384Sha384,
+            SignatureAlgorithm::RsaPkcs1Sha256 => SignatureMethod::RsaPkcs1Sha256,
+            SignatureAlgorithm::RsaPssSha256 => SignatureMethod::RsaPssSha256,
         }
     }
 
@@ -409,6 +405,9 @@ impl SignatureMethod {
                 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384"
             }
             SignatureMethod::RsaPkcs1Sha256 => "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            SignatureMethod::RsaPssSha256 => {
+                "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1"
+            }
         }
     }
 
@@ -417,6 +416,7 @@ impl SignatureMethod {
             SignatureMethod::EcdsaP256Sha256 => "ECDSA P-256 with SHA-256",
             SignatureMethod::EcdsaP384Sha384 => "ECDSA P-384 with SHA-384",
             SignatureMethod::RsaPkcs1Sha256 => "RSA PKCS#1 v1.5 with SHA-256",
+            SignatureMethod::RsaPssSha256 => "RSA-PSS with SHA-256",
         }
     }
 
@@ -425,7 +425,7 @@ impl SignatureMethod {
         match self {
             SignatureMethod::EcdsaP256Sha256 => Some(32),
             SignatureMethod::EcdsaP384Sha384 => Some(48),
-            SignatureMethod::RsaPkcs1Sha256 => None,
+            SignatureMethod::RsaPkcs1Sha256 | SignatureMethod::RsaPssSha256 => None,
         }
     }
 
@@ -460,6 +460,7 @@ impl SignatureMethod {
             SignatureMethod::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_FIXED,
             SignatureMethod::EcdsaP384Sha384 => &signature::ECDSA_P384_SHA384_FIXED,
             SignatureMethod::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+            SignatureMethod::RsaPssSha256 => &signature::RSA_PSS_2048_8192_SHA256,
         };
         signature::UnparsedPublicKey::new(algorithm, public_key)
             .verify(message, value)
@@ -911,13 +912,16 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn rsa_pss_is_refused_for_the_epub() {
+    fn rsa_pss_is_written_as_rfc_6931_sha256_rsa_mgf1() {
         let signer = example_signer("seal-rsa.key.pem", RsaPadding::Pss);
         let files = sample_files();
         let chain = example_chain("seal-rsa-chain.pem");
-        let error = sign(&borrowed(&files), &chain, signer.as_ref(), TIME).expect_err("refused");
-        assert!(matches!(error, EpubSealError::Algorithm(_)));
-        assert!(error.to_string().contains("PKCS#1 v1.5"), "{error}");
+        let xml = sign(&borrowed(&files), &chain, signer.as_ref(), TIME).expect("sealed");
+        let xml = String::from_utf8(xml).unwrap();
+        assert!(
+            xml.contains("Algorithm=\"http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1\""),
+            "{xml}"
+        );
     }
 
     #[test]

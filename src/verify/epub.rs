@@ -1040,6 +1040,24 @@ mod tests {
         let report = verify(&zip_files(&rsa));
         assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
 
+        let pss_signer = example_signer("seal-rsa.key.pem", RsaPadding::Pss);
+        let mut pss = files.clone();
+        pss.push((
+            SIGNATURES_PATH.to_owned(),
+            crate::seal::epub::sign(&borrowed(&files), &chain, pss_signer.as_ref(), TIME)
+                .expect("sealed"),
+        ));
+        let report = verify(&zip_files(&pss));
+        assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+        assert_eq!(
+            report.signatures[0]
+                .cms
+                .as_ref()
+                .unwrap()
+                .signature_algorithm,
+            "RSA-PSS with SHA-256"
+        );
+
         let key = P384Key::new();
         let mut p384 = files.clone();
         p384.push((
@@ -1203,13 +1221,13 @@ mod tests {
         assert_signature_finding(&verify(&doctype), "doctype");
         let malformed = with_signatures(|xml| xml.replace("</KeyInfo>", "</KeyInfx>"));
         assert_signature_finding(&verify(&malformed), "unreadable-signature");
-        let pss = with_signatures(|xml| {
+        let unknown = with_signatures(|xml| {
             xml.replace(
                 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
-                "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+                "http://www.w3.org/2001/04/xmldsig-more#rsa-md5",
             )
         });
-        assert_signature_finding(&verify(&pss), "unsupported-algorithm");
+        assert_signature_finding(&verify(&unknown), "unsupported-algorithm");
     }
 
     fn element_text<'a>(xml: &'a str, name: &str) -> &'a str {
