@@ -24,8 +24,29 @@ impl Staging {
         })
     }
 
+    /// Writes `name`, a `/`-separated path inside the edition folder such as
+    /// `e.bag/data/manifest.json`, creating its folders. A path that could
+    /// land outside the staging folder is refused.
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        std::fs::write(self.dir.path().join(name), bytes)
+        let segments: Vec<&str> = name.split('/').collect();
+        let outside = segments
+            .iter()
+            .any(|segment| matches!(*segment, "" | "." | "..") || segment.contains('\\'));
+        if outside {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("\"{name}\" is not a relative path inside the edition folder"),
+            ));
+        }
+        let path = segments
+            .iter()
+            .fold(self.dir.path().to_path_buf(), |path, segment| {
+                path.join(segment)
+            });
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)
     }
 
     /// Moves the staged edition into place, replacing an earlier one only once
@@ -73,6 +94,23 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["e"]);
+    }
+
+    #[test]
+    fn writes_into_subfolders_and_refuses_paths_that_leave_the_edition() {
+        let out = tempfile::tempdir().unwrap();
+        let staging = Staging::new(out.path(), "e").unwrap();
+        staging.write("e.bag/data/source/a.md", b"text").unwrap();
+        for bad in ["../x", "/etc/x", "a//b", "a/./b", "a\\..\\b", ""] {
+            let error = staging.write(bad, b"x").unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{bad}");
+        }
+        staging.publish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("e/e.bag/data/source/a.md")).unwrap(),
+            "text"
+        );
+        assert!(!out.path().join("x").exists());
     }
 
     #[test]

@@ -44,6 +44,18 @@ impl PartFile {
     }
 }
 
+/// The path inside the container of a document's body: the file an archive's
+/// record of the document points to, such as `EPUB/text/s1-d2.xhtml`.
+/// `section` and `document` are 0-based indexes into the edition.
+pub fn document_path(section: usize, document: usize) -> String {
+    let body = PartFile {
+        section,
+        document,
+        part: Part::Body,
+    };
+    format!("{ROOT}{}", body.href())
+}
+
 /// The content documents in reading order: section by section, each
 /// document's body, then its attachments, then its interpretation.
 pub(super) fn part_files(edition: &Edition) -> Vec<PartFile> {

@@ -25,6 +25,7 @@ use std::fmt;
 use crate::model::{Edition, PageMap};
 
 pub use container::package;
+pub use layout::document_path;
 
 /// The cover picture, as the cover page shows it.
 #[derive(Debug, Clone)]

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::digest;
+
 /// The schema this crate writes; readers refuse other major versions.
 pub const SCHEMA: &str = "urn:gazette:schema:verification-manifest:1";
 
@@ -54,6 +56,19 @@ pub struct Artifact {
     pub sha512: String,
 }
 
+impl Artifact {
+    /// Describes `bytes`, to be found at `path` in the payload.
+    pub fn of(path: String, media_type: &str, bytes: &[u8]) -> Self {
+        Self {
+            path,
+            media_type: media_type.to_owned(),
+            size: bytes.len() as u64,
+            sha256: digest::sha256(bytes),
+            sha512: digest::sha512(bytes),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentEntry {
@@ -81,12 +96,23 @@ pub struct PageRange {
     pub last: u32,
 }
 
-/// An input file, relative to the issue folder, with its SHA-256.
+/// An input file with its SHA-256: an issue file by its path relative to the
+/// issue folder, a template or font by its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceFile {
     pub path: String,
     pub sha256: String,
+}
+
+impl SourceFile {
+    /// Describes `bytes`, known by `path`.
+    pub fn of(path: impl Into<String>, bytes: &[u8]) -> Self {
+        Self {
+            path: path.into(),
+            sha256: digest::sha256(bytes),
+        }
+    }
 }
 
 /// What the edition was built from and with.

@@ -1,5 +1,239 @@
 //! The archival package: the signed verification manifest and a BagIt bag
 //! holding the editions, their sources and every certificate needed to check
 //! them, for archives to ingest and re-verify without gazette.
+//!
+//! [`verification_manifest`] describes an edition: its files and digests,
+//! where each document sits in the PDF and the EPUB, and what it was built
+//! from. [`build`] writes that description as `manifest.json`, seals it with a
+//! detached CMS signature, and lays everything out as a BagIt 1.0 bag, both as
+//! files and as one reproducible zip. The layout, for archivists and for the
+//! verifier, is in docs/package.md.
 
+mod archive;
+mod bag;
+mod certificates;
+mod describe;
+mod digest;
 pub mod manifest;
+mod pages;
+mod sources;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+use crate::cms::{self, CmsError};
+use crate::model::{Edition, PageMap};
+use crate::signer::Signer;
+
+use bag::BagFile;
+use certificates::SealCertificates;
+use manifest::VerificationManifest;
+use sources::IssueFiles;
+
+/// Everything a package is made of, as `gazette build` has it at the end.
+#[derive(Clone, Copy)]
+pub struct PackageInputs<'a> {
+    pub edition: &'a Edition,
+    /// The issue folder: the document, attachment and interpretation paths of
+    /// `edition` are relative to it.
+    pub issue_root: &'a Path,
+    /// The issue manifest's file name in `issue_root`, normally `issue.toml`.
+    pub manifest_name: &'a str,
+    /// Where the PDF's pages begin in the text, as the typesetter reported it.
+    pub page_map: &'a PageMap,
+    /// The finished (sealed, when sealing) PDF edition.
+    pub pdf: &'a [u8],
+    /// The finished EPUB edition.
+    pub epub: &'a [u8],
+    /// The templates compiled into the tool: name and source.
+    pub templates: &'a [(&'a str, &'a [u8])],
+    /// Every font the typesetter could use: name (bundled) or path, and bytes.
+    pub fonts: &'a [(String, &'a [u8])],
+    /// The seal's certificate chain, DER, the seal's certificate first; `None`
+    /// when the edition is not sealed.
+    pub chain: Option<&'a [Vec<u8>]>,
+    /// This tool's version, `env!("CARGO_PKG_VERSION")`.
+    pub tool_version: &'a str,
+}
+
+/// A built package, ready to be written out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The bag's files, paths relative to the bag folder `<id>.bag/`, in the
+    /// zip's order: `bagit.txt`, `bag-info.txt`, `data/...` by path, the
+    /// manifests, the tag manifests.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// `<id>.bag.zip`: the same files under the top folder `<id>.bag/`.
+    pub zip: Vec<u8>,
+    /// `data/manifest.json`.
+    pub manifest_json: Vec<u8>,
+    /// `data/manifest.json.p7s`, the detached CMS signature over
+    /// `manifest_json`, when sealed.
+    pub signature: Option<Vec<u8>>,
+}
+
+/// The bag folder's name for edition `id`: `<id>.bag`.
+pub fn bag_folder_name(id: &str) -> String {
+    format!("{id}.bag")
+}
+
+/// The zip's file name for edition `id`: `<id>.bag.zip`.
+pub fn zip_name(id: &str) -> String {
+    format!("{}.zip", bag_folder_name(id))
+}
+
+/// Describes the edition for manifest.json, reading the issue's files for
+/// their digests.
+pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManifest, PackageError> {
+    let files = IssueFiles::read(inputs.issue_root, inputs.manifest_name, inputs.edition)?;
+    let seal = inputs.chain.map(SealCertificates::new).transpose()?;
+    describe::verification_manifest(inputs, &files, seal.map(|seal| seal.entry))
+}
+
+/// manifest.json's bytes: pretty JSON in the schema's field order, then a
+/// newline. The same manifest always gives the same bytes.
+pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
+    let mut json = serde_json::to_vec_pretty(manifest)
+        .expect("the manifest holds only structs, strings and numbers, which always serialise");
+    json.push(b'\n');
+    json
+}
+
+/// Builds the package: manifest.json, its signature when `signer` is given
+/// (with `inputs.chain`), and the bag as files and as a zip.
+pub fn build(inputs: &PackageInputs, signer: Option<&dyn Signer>) -> Result<Package, PackageError> {
+    let files = IssueFiles::read(inputs.issue_root, inputs.manifest_name, inputs.edition)?;
+    let certificates = inputs.chain.map(SealCertificates::new).transpose()?;
+    let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
+    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
+    let manifest_json = manifest_json(&manifest);
+    let signature = sign(&manifest_json, inputs.chain, signer)?;
+
+    let payload = payload(
+        &manifest,
+        inputs,
+        files,
+        &manifest_json,
+        signature.as_deref(),
+        certificates,
+    );
+    let bag_files = bag::assemble(&manifest.edition, inputs.tool_version, payload)?;
+    let zip = archive::zip(
+        &bag_folder_name(&manifest.edition.id),
+        &bag_files,
+        inputs.edition.issue.date,
+    )?;
+    Ok(Package {
+        files: bag_files,
+        zip,
+        manifest_json,
+        signature,
+    })
+}
+
+/// The detached signature over manifest.json, when sealing. A chain without a
+/// signer or a signer without a chain is a caller's mistake, not a choice.
+fn sign(
+    manifest_json: &[u8],
+    chain: Option<&[Vec<u8>]>,
+    signer: Option<&dyn Signer>,
+) -> Result<Option<Vec<u8>>, PackageError> {
+    match (chain, signer) {
+        (Some(chain), Some(signer)) => cms::sign_detached(&[manifest_json], chain, signer)
+            .map(Some)
+            .map_err(PackageError::Signature),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(PackageError::Seal(
+            "a certificate chain was given but no key to sign with: give both to seal the \
+             package, or neither"
+                .to_owned(),
+        )),
+        (None, Some(_)) => Err(PackageError::Seal(
+            "a key to sign with was given but no certificate chain: give both to seal the \
+             package, or neither"
+                .to_owned(),
+        )),
+    }
+}
+
+/// The payload, paths relative to `data/`: the editions where manifest.json
+/// says they are, manifest.json and its signature, the certificates and the
+/// issue's files under `source/`.
+fn payload(
+    manifest: &VerificationManifest,
+    inputs: &PackageInputs,
+    files: IssueFiles,
+    manifest_json: &[u8],
+    signature: Option<&[u8]>,
+    certificates: Option<SealCertificates>,
+) -> Vec<BagFile> {
+    let editions = [inputs.pdf, inputs.epub];
+    let mut payload: Vec<BagFile> = manifest
+        .artifacts
+        .iter()
+        .zip(editions)
+        .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
+        .collect();
+    payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
+    payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));
+    payload.extend(certificates.into_iter().flat_map(|c| c.files));
+    payload.extend(
+        std::iter::once(files.manifest)
+            .chain(files.sources)
+            .map(|file| (format!("source/{}", file.path), file.bytes)),
+    );
+    payload
+}
+
+/// Why a package could not be made.
+#[derive(Debug)]
+pub enum PackageError {
+    /// A file of the issue folder could not be read.
+    Source { path: String, error: io::Error },
+    /// A path that cannot name a file in the package.
+    Path(String),
+    /// The page map does not fit the edition.
+    PageMap(String),
+    /// Edition metadata that bag-info.txt cannot carry.
+    Metadata(String),
+    /// The seal's certificates, or a seal asked for by halves.
+    Seal(String),
+    /// manifest.json could not be signed.
+    Signature(CmsError),
+    /// The zip could not be written.
+    Zip(String),
+}
+
+impl fmt::Display for PackageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PackageError::Source { path, error } => write!(
+                f,
+                "cannot read {path} for the archival package ({error}); check that the issue \
+                 folder has not changed since the edition was read"
+            ),
+            PackageError::Path(message)
+            | PackageError::PageMap(message)
+            | PackageError::Metadata(message)
+            | PackageError::Seal(message)
+            | PackageError::Zip(message) => f.write_str(message),
+            PackageError::Signature(error) => {
+                write!(f, "cannot sign the package's manifest.json: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PackageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PackageError::Source { error, .. } => Some(error),
+            PackageError::Signature(error) => Some(error),
+            _ => None,
+        }
+    }
+}

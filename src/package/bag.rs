@@ -1,0 +1,163 @@
+//! The BagIt 1.0 bag (RFC 8493): the payload under `data/` and the tag files
+//! that let any BagIt tool check it without gazette: `bagit.txt`,
+//! `bag-info.txt`, SHA-256 and SHA-512 manifests of the payload and of the tag
+//! files themselves.
+
+use super::PackageError;
+use super::digest;
+use super::manifest::EditionIdentity;
+
+/// The bag declaration, byte for byte.
+pub(super) const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+
+/// A file of the bag: its path relative to the bag folder, and its bytes.
+pub(super) type BagFile = (String, Vec<u8>);
+
+/// A digest algorithm as BagIt names it, and how to compute it.
+struct Algorithm {
+    name: &'static str,
+    digest: fn(&[u8]) -> String,
+}
+
+const ALGORITHMS: [Algorithm; 2] = [
+    Algorithm {
+        name: "sha256",
+        digest: digest::sha256,
+    },
+    Algorithm {
+        name: "sha512",
+        digest: digest::sha512,
+    },
+];
+
+/// The whole bag in the order its zip holds it: `bagit.txt`, `bag-info.txt`,
+/// the payload sorted by path, the manifests, then the tag manifests.
+/// `payload` paths are relative to `data/`.
+pub(super) fn assemble(
+    identity: &EditionIdentity,
+    tool_version: &str,
+    mut payload: Vec<BagFile>,
+) -> Result<Vec<BagFile>, PackageError> {
+    payload.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(pair) = payload.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(PackageError::Path(format!(
+            "the package would hold data/{} twice; this is a fault in gazette: please report it",
+            pair[0].0
+        )));
+    }
+    let oxum = payload_oxum(&payload);
+    let payload: Vec<BagFile> = payload
+        .into_iter()
+        .map(|(path, bytes)| (format!("data/{path}"), bytes))
+        .collect();
+    let declaration: Vec<BagFile> = vec![
+        ("bagit.txt".to_owned(), BAGIT_TXT.as_bytes().to_vec()),
+        (
+            "bag-info.txt".to_owned(),
+            bag_info(identity, tool_version, &oxum)?,
+        ),
+    ];
+    let payload_manifests = manifests("manifest", &payload.iter().collect::<Vec<_>>());
+    // The tag manifests cover every tag file but themselves.
+    let tagged: Vec<&BagFile> = declaration.iter().chain(&payload_manifests).collect();
+    let tag_manifests = manifests("tagmanifest", &tagged);
+    Ok(declaration
+        .into_iter()
+        .chain(payload)
+        .chain(payload_manifests)
+        .chain(tag_manifests)
+        .collect())
+}
+
+/// One `<kind>-<algorithm>.txt` per algorithm, over `files`.
+fn manifests(kind: &str, files: &[&BagFile]) -> Vec<BagFile> {
+    ALGORITHMS
+        .iter()
+        .map(|algorithm| {
+            (
+                format!("{kind}-{}.txt", algorithm.name),
+                manifest(files, algorithm),
+            )
+        })
+        .collect()
+}
+
+/// `<octets>.<files>`: lets a reader spot a missing or truncated file cheaply.
+fn payload_oxum(payload: &[BagFile]) -> String {
+    let octets: u64 = payload.iter().map(|(_, bytes)| bytes.len() as u64).sum();
+    format!("{octets}.{}", payload.len())
+}
+
+/// The bag's metadata, one `Label: value` line each, in a fixed order.
+fn bag_info(
+    identity: &EditionIdentity,
+    tool_version: &str,
+    oxum: &str,
+) -> Result<Vec<u8>, PackageError> {
+    let issue = format!("{}年第{}期", identity.year, identity.number);
+    let running = identity
+        .running
+        .map(|running| format!("（总第{running}期）"))
+        .unwrap_or_default();
+    let mut fields = vec![
+        ("Source-Organization", identity.publisher.clone()),
+        ("External-Identifier", identity.uri.clone()),
+        (
+            "External-Description",
+            format!("{} {issue}{running}, digital edition", identity.title),
+        ),
+        ("Bagging-Date", identity.date.clone()),
+        ("Payload-Oxum", oxum.to_owned()),
+        (
+            "Bag-Software-Agent",
+            format!("{} {tool_version}", super::describe::TOOL),
+        ),
+        ("Gazette-Id", identity.id.clone()),
+        ("Gazette-Title", identity.title.clone()),
+        (
+            "Gazette-Issue",
+            format!("{}-{}", identity.year, identity.number),
+        ),
+    ];
+    fields.extend(
+        identity
+            .running
+            .map(|running| ("Gazette-Running-Number", running.to_string())),
+    );
+    fields.push(("Gazette-Issue-Date", identity.date.clone()));
+    fields.extend(identity.issn.clone().map(|issn| ("Gazette-ISSN", issn)));
+
+    let mut text = String::new();
+    for (label, value) in fields {
+        if value.contains(['\r', '\n']) {
+            return Err(PackageError::Metadata(format!(
+                "the {label} of bag-info.txt would hold a line break ({value:?}); \
+                 remove the line break from issue.toml"
+            )));
+        }
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    Ok(text.into_bytes())
+}
+
+/// `<digest>  <path>` per file, sorted by path.
+fn manifest(files: &[&BagFile], algorithm: &Algorithm) -> Vec<u8> {
+    let mut lines: Vec<(&str, String)> = files
+        .iter()
+        .map(|(path, bytes)| (path.as_str(), (algorithm.digest)(bytes)))
+        .collect();
+    lines.sort();
+    lines
+        .into_iter()
+        .map(|(path, digest)| format!("{digest}  {}\n", manifest_path(path)))
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// RFC 8493 section 2.1.3: a manifest line percent-encodes CR, LF and `%`
+/// in its path, and only those.
+fn manifest_path(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}

@@ -1,0 +1,149 @@
+//! manifest.json's content, from the build's inputs: the edition's identity,
+//! its two files, where each document sits in them, and what they were built
+//! from.
+
+use super::manifest::{
+    Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
+    SourceFile, VerificationManifest,
+};
+use super::sources::{IssueFiles, document_sources};
+use super::{PackageError, PackageInputs, pages};
+use crate::epub;
+use crate::model::{Disclosure, Document, Edition};
+
+/// The tool that writes the package, as manifest.json and bag-info.txt name it.
+pub(super) const TOOL: &str = "gazette";
+
+pub(super) fn verification_manifest(
+    inputs: &PackageInputs,
+    files: &IssueFiles,
+    seal: Option<SealEntry>,
+) -> Result<VerificationManifest, PackageError> {
+    let edition = inputs.edition;
+    Ok(VerificationManifest {
+        schema: SCHEMA.to_owned(),
+        edition: identity(edition),
+        artifacts: vec![
+            Artifact::of(
+                format!("edition/{}.pdf", edition.id),
+                "application/pdf",
+                inputs.pdf,
+            ),
+            Artifact::of(
+                format!("edition/{}.epub", edition.id),
+                "application/epub+zip",
+                inputs.epub,
+            ),
+        ],
+        documents: documents(inputs, files)?,
+        build: build_inputs(inputs, files),
+        seal,
+    })
+}
+
+fn identity(edition: &Edition) -> EditionIdentity {
+    EditionIdentity {
+        id: edition.id.clone(),
+        uri: edition.uri.clone(),
+        gazette: edition.gazette.id.clone(),
+        title: edition.gazette.title.clone(),
+        publisher: edition.gazette.publisher.clone(),
+        issn: edition.gazette.issn.clone(),
+        year: edition.issue.year,
+        number: edition.issue.number,
+        running: edition.issue.running,
+        date: edition.issue.date.iso(),
+        language: edition.gazette.language.tag.clone(),
+    }
+}
+
+fn documents(
+    inputs: &PackageInputs,
+    files: &IssueFiles,
+) -> Result<Vec<DocumentEntry>, PackageError> {
+    let pages = pages::document_pages(inputs.edition, inputs.page_map)?;
+    let located = inputs
+        .edition
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(section, s)| {
+            s.documents
+                .iter()
+                .enumerate()
+                .map(move |(index, document)| (document, epub::document_path(section, index)))
+        });
+    located
+        .zip(pages)
+        .map(|((document, epub_file), pdf_pages)| entry(document, pdf_pages, epub_file, files))
+        .collect()
+}
+
+fn entry(
+    document: &Document,
+    pdf_pages: PageRange,
+    epub_file: String,
+    files: &IssueFiles,
+) -> Result<DocumentEntry, PackageError> {
+    let sources = document_sources(document)
+        .map(|path| source_file(files, path))
+        .collect::<Result<_, _>>()?;
+    Ok(DocumentEntry {
+        title: document.title.clone(),
+        number: document.number.clone(),
+        issuer: document.issuer.clone(),
+        date: document.date.iso(),
+        disclosure: disclosure(document.disclosure).to_owned(),
+        language: document.language.tag.clone(),
+        pdf_pages,
+        epub_file,
+        sources,
+    })
+}
+
+fn source_file(files: &IssueFiles, path: &str) -> Result<SourceFile, PackageError> {
+    let file = files.source(path).ok_or_else(|| {
+        PackageError::Path(format!(
+            "\"{path}\" was not read from the issue folder; this is a fault in gazette: please report it"
+        ))
+    })?;
+    Ok(SourceFile::of(path, &file.bytes))
+}
+
+/// 公开属性 as the model serialises it.
+fn disclosure(disclosure: Disclosure) -> &'static str {
+    match disclosure {
+        Disclosure::Proactive => "proactive",
+        Disclosure::OnRequest => "on-request",
+        Disclosure::Withheld => "withheld",
+    }
+}
+
+fn build_inputs(inputs: &PackageInputs, files: &IssueFiles) -> BuildInputs {
+    BuildInputs {
+        tool: TOOL.to_owned(),
+        tool_version: inputs.tool_version.to_owned(),
+        manifest: SourceFile::of(&files.manifest.path, &files.manifest.bytes),
+        sources: files
+            .sources
+            .iter()
+            .map(|file| SourceFile::of(&file.path, &file.bytes))
+            .collect(),
+        templates: sorted_by_name(inputs.templates.iter().map(|&(name, bytes)| (name, bytes))),
+        fonts: sorted_by_name(
+            inputs
+                .fonts
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), *bytes)),
+        ),
+    }
+}
+
+/// Named inputs in name order, whatever order the caller found them in.
+fn sorted_by_name<'a>(named: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<SourceFile> {
+    let mut files: Vec<SourceFile> = named
+        .map(|(name, bytes)| SourceFile::of(name, bytes))
+        .collect();
+    files.sort_by(|a, b| (&a.path, &a.sha256).cmp(&(&b.path, &b.sha256)));
+    files
+}

@@ -1,0 +1,160 @@
+//! What the package tests share: the sample issue with a synthetic page map
+//! and fake editions, the example seal keys, and digests computed apart from
+//! the code under test.
+
+use std::path::{Path, PathBuf};
+
+use ring::digest;
+
+use crate::model::{BlockRef, Edition, PageMap, PageStart, Part};
+use crate::package::manifest::PageRange;
+use crate::package::{Package, PackageInputs, build};
+use crate::signer::test_support::{certificates, example_dir};
+use crate::signer::{FixedSecrets, KeySource, RsaPadding, Signer};
+
+pub const TOOL_VERSION: &str = "0.1.0-test";
+
+/// The sample issue and everything a package of it needs, owned.
+pub struct Fixture {
+    pub edition: Edition,
+    pub root: PathBuf,
+    pub page_map: PageMap,
+    /// Each document's pages, as the page map was made to say.
+    pub expected_pages: Vec<PageRange>,
+    pub pdf: Vec<u8>,
+    pub epub: Vec<u8>,
+    pub templates: Vec<(&'static str, &'static [u8])>,
+    pub fonts: Vec<(String, &'static [u8])>,
+    pub chain: Option<Vec<Vec<u8>>>,
+}
+
+impl Fixture {
+    /// The sample, not sealed.
+    pub fn sample() -> Self {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08");
+        let edition = crate::manifest::load(&root).expect("the sample issue loads");
+        let (page_map, expected_pages) = page_map(&edition);
+        Self {
+            edition,
+            root,
+            page_map,
+            expected_pages,
+            pdf: b"%PDF-1.7\n% a stand-in for the sealed PDF edition\n%%EOF\n".to_vec(),
+            epub: b"PK\x03\x04 a stand-in for the EPUB edition".to_vec(),
+            // Out of name order on purpose: the manifest sorts them.
+            templates: vec![
+                ("edition.typ", b"#let edition = none\n"),
+                ("cover.typ", b"#let cover = none\n"),
+            ],
+            fonts: vec![
+                ("NotoSerifCJKsc-Regular.otf".to_owned(), b"font one"),
+                (
+                    "/usr/share/fonts/LXGWWenKai-Regular.ttf".to_owned(),
+                    b"font two",
+                ),
+            ],
+            chain: None,
+        }
+    }
+
+    /// The sample sealed with the example PKI's chain in `chain_file`.
+    pub fn sealed(chain_file: &str) -> Self {
+        Self {
+            chain: Some(certificates(&example_dir().join(chain_file))),
+            ..Self::sample()
+        }
+    }
+
+    pub fn inputs(&self) -> PackageInputs<'_> {
+        PackageInputs {
+            edition: &self.edition,
+            issue_root: &self.root,
+            manifest_name: "issue.toml",
+            page_map: &self.page_map,
+            pdf: &self.pdf,
+            epub: &self.epub,
+            templates: &self.templates,
+            fonts: &self.fonts,
+            chain: self.chain.as_deref(),
+            tool_version: TOOL_VERSION,
+        }
+    }
+
+    /// The package, sealed by `key_file` when the fixture has a chain.
+    pub fn build(&self, key_file: Option<&str>) -> Package {
+        let signer = key_file.map(example_signer);
+        build(&self.inputs(), signer.as_deref()).expect("the package builds")
+    }
+}
+
+/// A key of the example PKI; RSA keys sign with PKCS#1 v1.5, deterministically.
+pub fn example_signer(key_file: &str) -> Box<dyn Signer> {
+    let source = KeySource::File(example_dir().join(key_file));
+    crate::signer::open(&source, RsaPadding::Pkcs1, &FixedSecrets::default())
+        .expect("the example key opens")
+        .signer
+}
+
+/// A page map like the PDF's: two cover pages without text, then every part
+/// of every document on pages of its own, a body running over two pages (the
+/// second beginning inside block 0). Returns each document's first and last page.
+fn page_map(edition: &Edition) -> (PageMap, Vec<PageRange>) {
+    let mut starts = Vec::new();
+    let mut ranges = Vec::new();
+    let mut page = 3;
+    for (section, s) in edition.sections.iter().enumerate() {
+        for (document, d) in s.documents.iter().enumerate() {
+            let first = page;
+            let start = |part, inside, page| PageStart {
+                page,
+                block: BlockRef {
+                    section,
+                    document,
+                    part,
+                    block: 0,
+                },
+                inside,
+            };
+            starts.push(start(Part::Body, false, page));
+            starts.push(start(Part::Body, true, page + 1));
+            page += 2;
+            let attachments = (0..d.attachments.len()).map(Part::Attachment);
+            let interpretation = d.interpretation.iter().map(|_| Part::Interpretation);
+            for part in attachments.chain(interpretation) {
+                starts.push(start(part, false, page));
+                page += 1;
+            }
+            ranges.push(PageRange {
+                first,
+                last: page - 1,
+            });
+        }
+    }
+    (PageMap { starts }, ranges)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(digest::digest(&digest::SHA256, bytes).as_ref())
+}
+
+pub fn sha512_hex(bytes: &[u8]) -> String {
+    hex(digest::digest(&digest::SHA512, bytes).as_ref())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The bag file at `path` (relative to the bag folder).
+pub fn file<'a>(package: &'a Package, path: &str) -> &'a [u8] {
+    package
+        .files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, bytes)| bytes.as_slice())
+        .unwrap_or_else(|| panic!("the bag has no {path}"))
+}
+
+pub fn text<'a>(package: &'a Package, path: &str) -> &'a str {
+    std::str::from_utf8(file(package, path)).expect("a tag file is UTF-8")
+}
