@@ -9,6 +9,7 @@ use gazette::epub::{self, Cover, EpubOptions};
 use gazette::manifest;
 use gazette::model::Edition;
 use gazette::output::Staging;
+use gazette::package::{self, PackageInputs};
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
 
 use crate::cli::args::BuildArgs;
@@ -78,11 +79,32 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Ok(bytes) => bytes,
         Err(diag) => return fail(&[*diag]),
     };
+    let package = match archival_package(
+        args,
+        &edition,
+        &pdf,
+        &fonts,
+        &pdf_bytes,
+        &epub_bytes,
+        identity.as_ref(),
+    ) {
+        Ok(package) => package,
+        Err(diag) => return fail(&[*diag]),
+    };
     let pdf_name = format!("{}.pdf", edition.id);
     let epub_name = format!("{}.epub", edition.id);
+    let bag = package::bag_folder_name(&edition.id);
     let written = Staging::new(&args.out, &edition.id).and_then(|staging| {
         staging.write(&pdf_name, &pdf_bytes)?;
         staging.write(&epub_name, &epub_bytes)?;
+        staging.write("manifest.json", &package.manifest_json)?;
+        if let Some(signature) = &package.signature {
+            staging.write("manifest.json.p7s", signature)?;
+        }
+        for (path, bytes) in &package.files {
+            staging.write(&format!("{bag}/{path}"), bytes)?;
+        }
+        staging.write(&package::zip_name(&edition.id), &package.zip)?;
         staging.publish()
     });
     match written {
@@ -103,6 +125,17 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 pdf_bytes.len() / 1024
             );
             println!("  {epub_name}  {} KiB", epub_bytes.len() / 1024);
+            println!(
+                "  manifest.json{}, {bag}/ and {} ({} files, {} KiB)",
+                if package.signature.is_some() {
+                    " + .p7s"
+                } else {
+                    ""
+                },
+                package::zip_name(&edition.id),
+                package.files.len(),
+                package.zip.len() / 1024
+            );
             ExitCode::SUCCESS
         }
         Err(error) => fail(&[Diagnostic::in_file(
@@ -137,6 +170,46 @@ fn epub_edition(
         files = identity.seal_epub(edition, files)?;
     }
     epub::package(&files, edition.issue.date).map_err(bug)
+}
+
+/// The signed verification manifest and the BagIt package around both editions.
+fn archival_package(
+    args: &BuildArgs,
+    edition: &Edition,
+    pdf: &typeset::Pdf,
+    fonts: &FontSet,
+    pdf_bytes: &[u8],
+    epub_bytes: &[u8],
+    identity: Option<&SealIdentity>,
+) -> Result<package::Package, Box<Diagnostic>> {
+    let root = manifest::root_of(&args.issue);
+    let manifest_name = if args.issue.is_dir() {
+        "issue.toml".to_string()
+    } else {
+        args.issue
+            .file_name()
+            .map_or_else(|| "issue.toml".into(), |n| n.to_string_lossy().into_owned())
+    };
+    let templates: Vec<(String, &[u8])> = typeset::template_sources()
+        .into_iter()
+        .chain(epub::template_sources())
+        .collect();
+    let templates: Vec<(&str, &[u8])> = templates.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let fonts: Vec<(String, &[u8])> = fonts.files().map(|(n, b)| (n.to_string(), b)).collect();
+    let inputs = PackageInputs {
+        edition,
+        issue_root: &root,
+        manifest_name: &manifest_name,
+        page_map: &pdf.page_map,
+        pdf: pdf_bytes,
+        epub: epub_bytes,
+        templates: &templates,
+        fonts: &fonts,
+        chain: identity.map(SealIdentity::chain),
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    package::build(&inputs, identity.map(SealIdentity::signer))
+        .map_err(|e| Box::new(Diagnostic::new(format!("the archival package failed: {e}"))))
 }
 
 fn fail(diags: &[Diagnostic]) -> ExitCode {

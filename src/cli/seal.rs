@@ -40,6 +40,17 @@ pub fn open(args: &SealArgs, edition: &Edition) -> Result<Option<SealIdentity>, 
         .certificates
         .clone()
         .or_else(|| manifest.and_then(|s| s.certificates.clone()));
+    for path in certificates
+        .iter()
+        .map(PathBuf::as_path)
+        .chain((!key.starts_with("pkcs11:")).then_some(std::path::Path::new(&key)))
+    {
+        if !path.is_file() {
+            return Err(Diagnostic::in_file(path, "no such file, named as the seal's key or certificates")
+                .help("paths in issue.toml's [seal] are relative to the issue folder; --no-seal builds an unsealed draft")
+                .into());
+        }
+    }
     let source =
         KeySource::parse(&key).map_err(|e| Diagnostic::new(format!("the seal key: {e}")))?;
     let padding = match args.rsa_padding {
@@ -82,6 +93,14 @@ pub fn open(args: &SealArgs, edition: &Edition) -> Result<Option<SealIdentity>, 
 }
 
 impl SealIdentity {
+    pub fn chain(&self) -> &[Vec<u8>] {
+        &self.chain
+    }
+
+    pub fn signer(&self) -> &dyn Signer {
+        self.signer.as_ref()
+    }
+
     fn sealer(&self) -> Sealer<'_> {
         Sealer {
             signer: self.signer.as_ref(),

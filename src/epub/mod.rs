@@ -14,6 +14,8 @@ mod container;
 mod layout;
 mod pages;
 mod templates;
+
+pub use templates::sources as template_sources;
 mod text;
 mod view;
 

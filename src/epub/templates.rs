@@ -34,6 +34,20 @@ const TEMPLATES: [(&str, &str); 6] = [
     ),
 ];
 
+/// Every template and fixed file the EPUB is made from, named as in
+/// `templates/`, for the build record of the verification manifest.
+pub fn sources() -> Vec<(String, &'static [u8])> {
+    TEMPLATES
+        .iter()
+        .map(|(name, text)| (*name, *text))
+        .chain([
+            ("container.xml", CONTAINER_XML),
+            ("gazette.css", STYLESHEET),
+        ])
+        .map(|(name, text)| (format!("epub/{name}"), text.as_bytes()))
+        .collect()
+}
+
 /// The OCF container file; it names the package document and nothing else.
 pub(super) const CONTAINER_XML: &str = include_str!("../../templates/epub/container.xml");
 pub(super) const STYLESHEET: &str = include_str!("../../templates/epub/gazette.css");

@@ -291,28 +291,15 @@ impl Folder {
         let certificates = table.string("certificates", None, diags);
         let organisation = table.string("organisation", None, diags);
         let purpose = table.string("purpose", None, diags);
-        let existing = |at: &At<String>, diags: &mut Diagnostics| {
-            let path = self.root.join(&at.value);
-            if path.is_file() {
-                Some(path)
-            } else {
-                diags.push(
-                    file.error(at.span.clone(), format!("no such file: {}", path.display()))
-                        .help("paths in [seal] are relative to the issue folder"),
-                );
-                None
-            }
-        };
-        let key = key?;
-        let key = if key.value.starts_with("pkcs11:") {
-            key.value
+        // Whether the files exist is checked when the seal is opened: a build
+        // with --no-seal, e.g. an archive rebuilding from a package, needs none.
+        let key = key?.value;
+        let key = if key.starts_with("pkcs11:") {
+            key
         } else {
-            existing(&key, diags)?.to_string_lossy().into_owned()
+            self.root.join(key).to_string_lossy().into_owned()
         };
-        let certificates = match &certificates {
-            Some(at) => Some(existing(at, diags)?),
-            None => None,
-        };
+        let certificates = certificates.map(|at| self.root.join(at.value));
         Some(Seal {
             key,
             certificates,

@@ -8,20 +8,34 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 
 /// The bundled faces, in `fonts/`; see fonts/README.md for their roles.
-const BUNDLED: [&[u8]; 4] = [
-    include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf"),
-    include_bytes!("../../fonts/NotoSerifCJKsc-Bold.otf"),
-    include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf"),
-    include_bytes!("../../fonts/LXGWWenKai-Regular.ttf"),
+const BUNDLED: [(&str, &[u8]); 4] = [
+    (
+        "NotoSerifCJKsc-Regular.otf",
+        include_bytes!("../../fonts/NotoSerifCJKsc-Regular.otf"),
+    ),
+    (
+        "NotoSerifCJKsc-Bold.otf",
+        include_bytes!("../../fonts/NotoSerifCJKsc-Bold.otf"),
+    ),
+    (
+        "NotoSansCJKsc-Bold.otf",
+        include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf"),
+    ),
+    (
+        "LXGWWenKai-Regular.ttf",
+        include_bytes!("../../fonts/LXGWWenKai-Regular.ttf"),
+    ),
 ];
 
 /// The face the red seal's characters are drawn from: Noto Sans CJK SC Bold,
 /// a Hei face, as official seals use.
-pub const SEAL_FONT: &[u8] = BUNDLED[2];
+pub const SEAL_FONT: &[u8] = BUNDLED[2].1;
 
 pub struct FontSet {
     pub(super) book: LazyHash<FontBook>,
     pub(super) fonts: Vec<Font>,
+    /// Each font file loaded: the bundled ones by file name, others by path.
+    files: Vec<(String, Bytes)>,
 }
 
 impl FontSet {
@@ -29,7 +43,7 @@ impl FontSet {
     /// Fonts from `extra` come first so that a family found in both is the
     /// office's licensed copy.
     pub fn load(extra: &[impl AsRef<Path>]) -> Result<Self, String> {
-        let mut fonts = Vec::new();
+        let mut files = Vec::new();
         for folder in extra {
             let folder = folder.as_ref();
             if !folder.is_dir() {
@@ -54,16 +68,28 @@ impl FontSet {
             for path in paths {
                 let data = std::fs::read(&path)
                     .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
-                fonts.extend(Font::iter(Bytes::new(data)));
+                files.push((path.display().to_string(), Bytes::new(data)));
             }
         }
-        for data in BUNDLED {
-            fonts.extend(Font::iter(Bytes::new(data)));
+        for (name, data) in BUNDLED {
+            files.push((name.to_string(), Bytes::new(data)));
         }
+        let fonts: Vec<Font> = files
+            .iter()
+            .flat_map(|(_, data)| Font::iter(data.clone()))
+            .collect();
         Ok(Self {
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
+            files,
         })
+    }
+
+    /// Every font file the typesetter could use, as (name, bytes).
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .map(|(name, data)| (name.as_str(), data.as_slice()))
     }
 
     /// Whether some font has a glyph for `c`: typst falls back through all of them.

@@ -5,7 +5,7 @@ mod fonts;
 mod world;
 
 pub use fonts::{FontSet, SEAL_FONT};
-pub use world::EditionWorld;
+pub use world::{EditionWorld, template_sources};
 
 use typst::foundations::{Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};

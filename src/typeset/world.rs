@@ -22,6 +22,15 @@ const TEMPLATES: [(&str, &str); 4] = [
     ("/blocks.typ", include_str!("../../templates/blocks.typ")),
 ];
 
+/// The typst templates by file name, for the build record of the
+/// verification manifest.
+pub fn template_sources() -> Vec<(String, &'static [u8])> {
+    TEMPLATES
+        .iter()
+        .map(|(path, text)| (path.trim_start_matches('/').to_string(), text.as_bytes()))
+        .collect()
+}
+
 /// Where the edition's data appears to the templates.
 pub const EDITION_JSON: &str = "/edition.json";
 
