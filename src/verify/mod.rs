@@ -6,6 +6,7 @@
 //! signatures ([`verify_pdf`]); an EPUB as an XML signature in its container
 //! ([`verify_epub`]); both report the same way.
 
+mod archive;
 mod changes;
 mod date;
 mod epub;
