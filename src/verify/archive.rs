@@ -253,7 +253,8 @@ fn check_file_type(
 }
 
 /// Declared sizes: each entry and their sum under the limits, and no
-/// compression ratio that only a ZIP bomb reaches.
+/// compression ratio that only a ZIP bomb reaches. A file read from a folder
+/// passes its size as `compressed`.
 pub(super) fn check_size(
     name: &str,
     size: u64,
@@ -282,7 +283,7 @@ pub(super) fn check_size(
         return Err(cannot_check(
             "too-large",
             format!(
-                "the archive would expand to more than {MAX_TOTAL_SIZE} bytes, the most this verifier reads"
+                "all files together come to more than {MAX_TOTAL_SIZE} bytes, the most this verifier reads"
             ),
         ));
     }
@@ -373,5 +374,58 @@ mod tests {
         ] {
             assert!(!code.contains(forbidden), "the reader mentions {forbidden}");
         }
+    }
+}
+
+/// Surgery on ZIP bytes and a memory gauge, for the verifiers' tests.
+#[cfg(test)]
+pub(super) mod test_support {
+    /// Every occurrence of `from` in the ZIP's bytes (the name in the local
+    /// header and in the central directory) replaced by `to`, of equal length.
+    pub(in crate::verify) fn rename(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+        assert_eq!(from.len(), to.len());
+        let mut found = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(from.len()).position(|w| w == from) {
+            let start = at + offset;
+            bytes[start..start + to.len()].copy_from_slice(to);
+            at = start + to.len();
+            found += 1;
+        }
+        assert_eq!(
+            found, 2,
+            "the name should be in one local and one central header"
+        );
+    }
+
+    /// The peak resident memory of this process so far, in KiB.
+    pub(in crate::verify) fn peak_memory_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM")
+    }
+
+    /// Patches the declared uncompressed size of `name` in both its headers.
+    pub(in crate::verify) fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
+        let mut patched = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
+            let start = at + offset;
+            for (header, field, signature) in [(30, 22, b"PK\x03\x04"), (46, 24, b"PK\x01\x02")] {
+                let Some(header_start) = start.checked_sub(header) else {
+                    continue;
+                };
+                if &bytes[header_start..header_start + 4] == signature {
+                    bytes[header_start + field..header_start + field + 4]
+                        .copy_from_slice(&size.to_le_bytes());
+                    patched += 1;
+                }
+            }
+            at = start + name.len();
+        }
+        assert_eq!(patched, 2);
     }
 }

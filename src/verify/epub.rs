@@ -638,6 +638,7 @@ mod tests {
     use crate::signer::RsaPadding;
     use crate::verify::Verdict;
     use crate::verify::archive::MAX_ENTRIES;
+    use crate::verify::archive::test_support::{declare_size, peak_memory_kib, rename};
 
     type Files = Vec<(String, Vec<u8>)>;
 
@@ -993,24 +994,6 @@ mod tests {
         assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
     }
 
-    /// Every occurrence of `from` in the ZIP's bytes (the name in the local
-    /// header and in the central directory) replaced by `to`, of equal length.
-    fn rename(bytes: &mut [u8], from: &[u8], to: &[u8]) {
-        assert_eq!(from.len(), to.len());
-        let mut found = 0;
-        let mut at = 0;
-        while let Some(offset) = bytes[at..].windows(from.len()).position(|w| w == from) {
-            let start = at + offset;
-            bytes[start..start + to.len()].copy_from_slice(to);
-            at = start + to.len();
-            found += 1;
-        }
-        assert_eq!(
-            found, 2,
-            "the name should be in one local and one central header"
-        );
-    }
-
     /// The sealed sample container with one more entry, first written under a
     /// placeholder name and then renamed to `name` in the bytes.
     fn sealed_with_entry_named(name: &[u8]) -> Vec<u8> {
@@ -1143,37 +1126,6 @@ mod tests {
         let signatures = check_signatures_size(MAX_SIGNATURES_SIZE + 1);
         assert_eq!(signatures.err().map(|r| r.finding.code), Some("too-large"));
         assert!(check_signatures_size(MAX_SIGNATURES_SIZE).is_ok());
-    }
-
-    /// The peak resident memory of this process so far, in KiB.
-    fn peak_memory_kib() -> u64 {
-        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM")
-    }
-
-    /// Patches the declared uncompressed size of `name` in both its headers.
-    fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
-        let mut patched = 0;
-        let mut at = 0;
-        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
-            let start = at + offset;
-            for (header, field, signature) in [(30, 22, b"PK\x03\x04"), (46, 24, b"PK\x01\x02")] {
-                let Some(header_start) = start.checked_sub(header) else {
-                    continue;
-                };
-                if &bytes[header_start..header_start + 4] == signature {
-                    bytes[header_start + field..header_start + field + 4]
-                        .copy_from_slice(&size.to_le_bytes());
-                    patched += 1;
-                }
-            }
-            at = start + name.len();
-        }
-        assert_eq!(patched, 2);
     }
 
     #[test]
