@@ -4,11 +4,15 @@
 //! and every finding behind it as data, which the command prints for people
 //! or as JSON. Nothing here depends on typst. A PDF carries its seals as PAdES
 //! signatures ([`verify_pdf`]); an EPUB as an XML signature in its container
-//! ([`verify_epub`]); both report the same way.
+//! ([`verify_epub`]); both report the same way. An archival package
+//! ([`verify_package`]) reports on itself and nests the reports on its PDF
+//! and EPUB.
 
+mod archive;
 mod changes;
 mod date;
 mod epub;
+mod package;
 mod pdf;
 
 use serde::Serialize;
@@ -17,6 +21,7 @@ use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
 pub use changes::{Change, ChangeKind};
 pub use epub::verify_epub;
+pub use package::verify_package;
 pub use pdf::verify_pdf;
 
 /// The answer for the public, from best to worst.
@@ -57,6 +62,14 @@ pub struct Report {
     pub signatures: Vec<SignatureReport>,
     /// Findings about the file as a whole.
     pub findings: Vec<Finding>,
+    /// What was checked and held, for people: a package's bag, files and
+    /// signer. Empty, and absent from JSON, for a PDF or an EPUB.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    /// The files inside, each with its own report: a package's PDF and EPUB
+    /// editions. Empty, and absent from JSON, for a PDF or an EPUB.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Report>,
 }
 
 /// One signature in the file.
@@ -153,6 +166,14 @@ impl Finding {
     }
 }
 
+/// A check that held, with a stable machine code (kebab-case) and a sentence
+/// for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub code: &'static str,
+    pub message: String,
+}
+
 /// What the public's verifier trusts.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -218,6 +239,8 @@ impl Report {
             summary,
             signatures,
             findings: Vec::new(),
+            checks: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -240,6 +263,8 @@ impl Report {
             summary: format!("{label}: {}", finding.message),
             signatures: Vec::new(),
             findings: vec![finding],
+            checks: Vec::new(),
+            parts: Vec::new(),
         }
     }
 }

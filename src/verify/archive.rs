@@ -1,0 +1,431 @@
+//! A ZIP archive read safely and wholly in memory, for the EPUB and package
+//! verifiers.
+//!
+//! The archive is hostile until proven otherwise. Before any content is read,
+//! every entry's name, type, encryption, compression and declared sizes are
+//! checked, and local headers must agree with the central directory, so that
+//! every ZIP reader sees the same files. Contents are then streamed to the
+//! caller with at most the declared size plus one byte read, so a lying
+//! header costs nothing. Nothing is ever written to disk.
+//!
+//! # Refusals
+//!
+//! - CANNOT CHECK: `unreadable-zip` (not a ZIP, or damaged beyond reading),
+//!   `too-many-entries` (over 10 000), `too-large` (an entry over 128 MiB,
+//!   all over 512 MiB, as declared), `zip-bomb` (an entry over 1 MiB declared
+//!   to expand more than 100 times), `encrypted-entry`,
+//!   `unsupported-compression` (neither stored nor deflated).
+//! - INVALID: `unsafe-entry-name` (what the caller's name rule refuses, and a
+//!   folder with content), `non-utf8-name`, `duplicate-entry` (also names
+//!   differing only in case), `symlink-entry`, `special-entry` (devices,
+//!   pipes), `inconsistent-zip` (local headers disagree with the central
+//!   directory, overlapping or hidden entries, a second name in an Info-ZIP
+//!   Unicode Path field), `damaged-entry` (content larger or smaller than
+//!   declared, or a wrong CRC).
+
+use std::collections::HashSet;
+use std::io::{Cursor, Read};
+
+use zip::{CompressionMethod, ExtraField, ZipArchive};
+
+use super::{Finding, Verdict};
+
+pub(super) const MIB: u64 = 1024 * 1024;
+/// The sum of the declared sizes of all entries.
+pub(super) const MAX_TOTAL_SIZE: u64 = 512 * MIB;
+pub(super) const MAX_ENTRY_SIZE: u64 = 128 * MIB;
+pub(super) const MAX_ENTRIES: usize = 10_000;
+/// An entry larger than [`BOMB_MIN_SIZE`] that compresses better than this is
+/// taken for a ZIP bomb: text and images of a gazette come nowhere near.
+const BOMB_RATIO: u64 = 100;
+const BOMB_MIN_SIZE: u64 = MIB;
+const S_IFMT: u32 = 0o170_000;
+const S_IFLNK: u32 = 0o120_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFDIR: u32 = 0o040_000;
+
+/// Why an archive (or a file in it) is not checked further.
+pub(super) struct Refusal {
+    pub(super) verdict: Verdict,
+    pub(super) finding: Finding,
+}
+
+pub(super) fn invalid(code: &'static str, message: String) -> Refusal {
+    Refusal {
+        verdict: Verdict::Invalid,
+        finding: Finding::new(code, message),
+    }
+}
+
+pub(super) fn cannot_check(code: &'static str, message: String) -> Refusal {
+    Refusal {
+        verdict: Verdict::CannotCheck,
+        finding: Finding::new(code, message),
+    }
+}
+
+/// What the caller expects of its archive.
+pub(super) struct Rules {
+    /// What the archive should be, for messages: "an EPUB", "a package".
+    pub(super) what: &'static str,
+    /// Judges an entry's path (without a folder's trailing `/`); the error
+    /// completes "the entry X ...".
+    pub(super) check_name: fn(&str) -> Result<(), String>,
+}
+
+/// An entry that passed the checks on its header.
+pub(super) struct Entry {
+    index: usize,
+    pub(super) path: String,
+    pub(super) is_dir: bool,
+    pub(super) size: u64,
+    /// Where its local header starts in the archive.
+    pub(super) header_start: u64,
+}
+
+/// Reads the contents of entries that [`open`] listed.
+pub(super) struct Reader<'a> {
+    zip: ZipArchive<Cursor<&'a [u8]>>,
+}
+
+/// Checks every entry's header and the archive's consistency; reads no content.
+pub(super) fn open<'a>(
+    bytes: &'a [u8],
+    rules: &Rules,
+) -> Result<(Reader<'a>, Vec<Entry>), Refusal> {
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        cannot_check(
+            "unreadable-zip",
+            format!(
+                "this is not a ZIP archive, or a damaged one, so it cannot be {}: {e}",
+                rules.what
+            ),
+        )
+    })?;
+    let entries = list_entries(&mut zip, rules)?;
+    zip.validate_header_consistency().map_err(|e| {
+        invalid(
+            "inconsistent-zip",
+            format!(
+                "the archive's local headers and central directory disagree, so ZIP readers \
+                 may show different files: {e}"
+            ),
+        )
+    })?;
+    Ok((Reader { zip }, entries))
+}
+
+fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Vec<Entry>, Refusal> {
+    if zip.len() > MAX_ENTRIES {
+        return Err(cannot_check(
+            "too-many-entries",
+            format!(
+                "the archive has {} entries; this verifier reads at most {MAX_ENTRIES}",
+                zip.len()
+            ),
+        ));
+    }
+    if zip.has_duplicate_names() {
+        return Err(duplicate("the archive lists the same name more than once"));
+    }
+    let mut entries = Vec::with_capacity(zip.len());
+    let mut folded_names = HashSet::new();
+    let mut total: u64 = 0;
+    for index in 0..zip.len() {
+        let entry = zip.by_index_raw(index).map_err(|e| {
+            cannot_check(
+                "unreadable-zip",
+                format!("entry {} cannot be read: {e}", index + 1),
+            )
+        })?;
+        let Ok(name) = std::str::from_utf8(entry.name_raw()) else {
+            return Err(invalid(
+                "non-utf8-name",
+                format!(
+                    "entry {} has a name that is not UTF-8, which {} requires; readers would \
+                     each decode it their own way",
+                    index + 1,
+                    rules.what
+                ),
+            ));
+        };
+        let (path, is_dir) = match name.strip_suffix('/') {
+            Some(directory) => (directory, true),
+            None => (name, false),
+        };
+        let unsafe_name = |why: String| {
+            invalid(
+                "unsafe-entry-name",
+                format!(
+                    "the entry {name:?} {why}: an unpacked copy could land outside its folder \
+                     or overwrite other files"
+                ),
+            )
+        };
+        (rules.check_name)(path).map_err(unsafe_name)?;
+        if entry
+            .extra_data_fields()
+            .any(|field| matches!(field, ExtraField::UnicodePath(_)))
+        {
+            return Err(invalid(
+                "inconsistent-zip",
+                format!(
+                    "the entry {name:?} carries a second name (an Info-ZIP Unicode Path field) \
+                     that some ZIP readers use instead of the first"
+                ),
+            ));
+        }
+        check_file_type(name, is_dir, entry.unix_mode(), rules)?;
+        if entry.encrypted() {
+            return Err(cannot_check(
+                "encrypted-entry",
+                format!("the entry {name:?} is encrypted, so its content cannot be checked"),
+            ));
+        }
+        if !matches!(
+            entry.compression(),
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            return Err(cannot_check(
+                "unsupported-compression",
+                format!(
+                    "the entry {name:?} is compressed with {}; {} uses only stored and deflated",
+                    entry.compression(),
+                    rules.what
+                ),
+            ));
+        }
+        let size = entry.size();
+        check_size(name, size, entry.compressed_size(), &mut total)?;
+        if is_dir && size != 0 {
+            return Err(unsafe_name("is a directory with content".to_owned()));
+        }
+        if !folded_names.insert(path.to_lowercase()) {
+            return Err(duplicate(&format!(
+                "the archive lists {path:?} twice (names differing only in case count as one: \
+                 they collide when unpacked on most systems)"
+            )));
+        }
+        entries.push(Entry {
+            index,
+            path: path.to_owned(),
+            is_dir,
+            size,
+            header_start: entry.header_start(),
+        });
+    }
+    Ok(entries)
+}
+
+fn duplicate(what: &str) -> Refusal {
+    invalid(
+        "duplicate-entry",
+        format!("{what}, so different readers may show different content under one name"),
+    )
+}
+
+/// Only files and directories: a symbolic link could point an unpacked copy
+/// anywhere, and devices or pipes have no place in a publication.
+fn check_file_type(
+    name: &str,
+    is_dir: bool,
+    mode: Option<u32>,
+    rules: &Rules,
+) -> Result<(), Refusal> {
+    let Some(kind) = mode.map(|m| m & S_IFMT).filter(|&kind| kind != 0) else {
+        return Ok(());
+    };
+    match kind {
+        S_IFLNK => Err(invalid(
+            "symlink-entry",
+            format!(
+                "the entry {name:?} is a symbolic link, which {} never holds",
+                rules.what
+            ),
+        )),
+        S_IFREG if !is_dir => Ok(()),
+        S_IFDIR if is_dir => Ok(()),
+        _ => Err(invalid(
+            "special-entry",
+            format!("the entry {name:?} is neither a plain file nor a folder (Unix mode {kind:o})"),
+        )),
+    }
+}
+
+/// Declared sizes: each entry and their sum under the limits, and no
+/// compression ratio that only a ZIP bomb reaches. A file read from a folder
+/// passes its size as `compressed`.
+pub(super) fn check_size(
+    name: &str,
+    size: u64,
+    compressed: u64,
+    total: &mut u64,
+) -> Result<(), Refusal> {
+    if size > BOMB_MIN_SIZE && size > compressed.saturating_mul(BOMB_RATIO) {
+        return Err(cannot_check(
+            "zip-bomb",
+            format!(
+                "the entry {name:?} would expand from {compressed} to {size} bytes, more than \
+                 {BOMB_RATIO} times: this looks like a ZIP bomb and is not unpacked"
+            ),
+        ));
+    }
+    if size > MAX_ENTRY_SIZE {
+        return Err(cannot_check(
+            "too-large",
+            format!(
+                "the entry {name:?} is {size} bytes; this verifier reads at most {MAX_ENTRY_SIZE} per file"
+            ),
+        ));
+    }
+    *total = total.saturating_add(size);
+    if *total > MAX_TOTAL_SIZE {
+        return Err(cannot_check(
+            "too-large",
+            format!(
+                "all files together come to more than {MAX_TOTAL_SIZE} bytes, the most this verifier reads"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Reader<'_> {
+    /// Streams an entry's content to `sink` in chunks, reading at most one
+    /// byte more than its declared size, and fails unless exactly that size
+    /// came out with the right CRC.
+    pub(super) fn read(
+        &mut self,
+        entry: &Entry,
+        mut sink: impl FnMut(&[u8]),
+    ) -> Result<(), Refusal> {
+        let damaged = |why: String| {
+            invalid(
+                "damaged-entry",
+                format!(
+                    "the entry {:?} is damaged or its header lies: {why}",
+                    entry.path
+                ),
+            )
+        };
+        let file = self
+            .zip
+            .by_index(entry.index)
+            .map_err(|e| damaged(e.to_string()))?;
+        let mut limited = file.take(entry.size.saturating_add(1));
+        let mut buffer = vec![0; 64 * 1024];
+        let mut read: u64 = 0;
+        loop {
+            let n = limited
+                .read(&mut buffer)
+                .map_err(|e| damaged(e.to_string()))?;
+            if n == 0 {
+                break;
+            }
+            read += n as u64;
+            sink(&buffer[..n]);
+        }
+        if read != entry.size {
+            return Err(damaged(format!(
+                "it declares {} bytes but holds {}{read}",
+                entry.size,
+                if read > entry.size { "more than " } else { "" }
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_sizes_beyond_the_limits_are_refused() {
+        let mut total = 0;
+        let large = check_size("a", MAX_ENTRY_SIZE + 1, MAX_ENTRY_SIZE, &mut total);
+        assert_eq!(large.err().map(|r| r.finding.code), Some("too-large"));
+        let mut total = MAX_TOTAL_SIZE - 10;
+        let sum = check_size("b", 11, 11, &mut total);
+        assert_eq!(sum.err().map(|r| r.finding.code), Some("too-large"));
+        let mut total = 0;
+        let bomb = check_size("c", 2 * MIB, 2 * MIB / 101, &mut total);
+        assert_eq!(bomb.err().map(|r| r.finding.code), Some("zip-bomb"));
+        let mut total = 0;
+        assert!(check_size("d", 2 * MIB, 2 * MIB / 99, &mut total).is_ok());
+    }
+
+    /// The reader works on bytes in memory only: its code (before the tests)
+    /// has no way to reach the file system.
+    #[test]
+    fn the_reader_never_touches_the_disk() {
+        let source = include_str!("archive.rs");
+        let code = source.split("#[cfg(test)]").next().expect("code");
+        for forbidden in [
+            "std::fs",
+            "fs::",
+            "File::",
+            "OpenOptions",
+            "tempfile",
+            ".extract(",
+            "std::path",
+            "Path::",
+            "PathBuf",
+        ] {
+            assert!(!code.contains(forbidden), "the reader mentions {forbidden}");
+        }
+    }
+}
+
+/// Surgery on ZIP bytes and a memory gauge, for the verifiers' tests.
+#[cfg(test)]
+pub(super) mod test_support {
+    /// Every occurrence of `from` in the ZIP's bytes (the name in the local
+    /// header and in the central directory) replaced by `to`, of equal length.
+    pub(in crate::verify) fn rename(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+        assert_eq!(from.len(), to.len());
+        let mut found = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(from.len()).position(|w| w == from) {
+            let start = at + offset;
+            bytes[start..start + to.len()].copy_from_slice(to);
+            at = start + to.len();
+            found += 1;
+        }
+        assert_eq!(
+            found, 2,
+            "the name should be in one local and one central header"
+        );
+    }
+
+    /// The peak resident memory of this process so far, in KiB.
+    pub(in crate::verify) fn peak_memory_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM")
+    }
+
+    /// Patches the declared uncompressed size of `name` in both its headers.
+    pub(in crate::verify) fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
+        let mut patched = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
+            let start = at + offset;
+            for (header, field, signature) in [(30, 22, b"PK\x03\x04"), (46, 24, b"PK\x01\x02")] {
+                let Some(header_start) = start.checked_sub(header) else {
+                    continue;
+                };
+                if &bytes[header_start..header_start + 4] == signature {
+                    bytes[header_start + field..header_start + field + 4]
+                        .copy_from_slice(&size.to_le_bytes());
+                    patched += 1;
+                }
+            }
+            at = start + name.len();
+        }
+        assert_eq!(patched, 2);
+    }
+}

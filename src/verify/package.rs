@@ -1,0 +1,730 @@
+//! Checks an archival package: a BagIt 1.0 bag (RFC 8493), as a folder
+//! `<id>.bag/` or a zip `<id>.bag.zip`, holding an edition's PDF and EPUB,
+//! their sources, the seal's certificates and the signed verification
+//! manifest (docs/package.md).
+//!
+//! Three layers, each read only as far as the one below allows:
+//!
+//! 1. The container. A zip is read by [`super::archive`], wholly in memory
+//!    and never unpacked, and all its entries must sit in one top folder. A
+//!    folder is walked without following links: symbolic links and anything
+//!    but plain files and folders are refused, and each file opened must be
+//!    the one walked, so a file swapped for a link meanwhile is caught. Both
+//!    keep to the same limits and name rules. Every file is streamed through
+//!    SHA-256 and SHA-512; only the tag files, manifest.json, its seal, the
+//!    certificates and the editions are kept in memory.
+//! 2. The bag: bagit.txt, bag-info.txt, both payload manifests complete and
+//!    matching, and the tag manifests matching.
+//! 3. The content: manifest.json and its detached CMS seal, checked at the
+//!    issue date 00:00 +08:00 (the claimed time the editions carry); every
+//!    file the manifest lists against its digests; the PDF and the EPUB each
+//!    verified on their own (the report's `parts`); one signer and one edition
+//!    throughout. Certificates in the package are never trusted for being
+//!    there: trust comes only from [`Options::anchors`].
+//!
+//! # Verdicts and codes
+//!
+//! The container, as the only finding (the check stops there): every code of
+//! [`super::archive`], for a folder as for a zip, and also CANNOT CHECK
+//! `unreadable` (the path cannot be read), `changed-while-reading`, and
+//! INVALID `not-one-folder` (zip entries outside one top folder). Names are
+//! `unsafe-entry-name` for `..`, `.` or empty segments, a leading `/`,
+//! controls and the characters Windows forbids in file names (`"*:<>?\|`), so
+//! drive letters and backslashes. Then bagit.txt: CANNOT CHECK `not-a-bag`
+//! (none) and `unsupported-bagit` (not version 1.0 in UTF-8), INVALID
+//! `bagit-txt` (any other content).
+//!
+//! The bag, as findings (the check goes on), all INVALID: `bad-tag-file` (not
+//! UTF-8), `bag-info` (malformed, or a label gazette needs missing or
+//! repeated), `payload-oxum` (differs from the payload), `missing-bag-manifest`,
+//! `bad-manifest-line` (not a digest and a path, or a path on the wrong side
+//! of `data/`), `duplicate-manifest-entry`, `missing-payload`, `extra-payload`
+//! (in the payload, not in a manifest), `missing-tag-file`, `fixity`.
+//!
+//! The content: CANNOT CHECK `unsupported-schema`; INVALID
+//! `missing-manifest-json`, `bad-manifest-json` (not the schema's form),
+//! `duplicate-artifact`, `artifact-list` (not exactly the two editions),
+//! `inconsistent-manifest` (a source with two digests, a bad date, a seal
+//! file without a seal entry), `missing-signature`, `identity-mismatch`
+//! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
+//! manifest, the PDF, the EPUB and the manifest's seal entry name different
+//! certificates); INVALID "NOT SEALED" `not-sealed` (no manifest.json.p7s).
+//! The manifest's seal is the report's one signature: INVALID when broken,
+//! UNTRUSTED when intact without a trusted root, as for a PDF. A payload file
+//! that differs from the signed manifest is a change after sealing
+//! (`file-changed`, `file-added`, `file-removed`): MODIFIED. Each edition's
+//! own verdict counts too.
+//!
+//! One verdict for all: the worst found, INVALID before MODIFIED before
+//! CANNOT CHECK before UNTRUSTED, and VALID only when everything holds.
+
+mod bagit;
+mod container;
+#[cfg(test)]
+mod tests;
+
+use std::collections::btree_map::Entry as MapEntry;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use ring::digest;
+
+use super::{
+    Change, ChangeKind, Check, Finding, Options, Report, SignatureReport, Verdict, date,
+    verify_epub, verify_pdf,
+};
+use crate::cms;
+use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
+use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
+use container::{Files, hex, is_payload, read_bag};
+
+const FORMAT: &str = "package";
+const PAYLOAD: &str = "data/";
+const MANIFEST: &str = "data/manifest.json";
+const MANIFEST_SEAL: &str = "data/manifest.json.p7s";
+
+/// Verifies the package at `path`: a bag folder or a `.bag.zip`.
+pub fn verify_package(path: &Path, options: &Options) -> Report {
+    let file = path.display().to_string();
+    let bag = read_bag(path).and_then(|files| check_declaration(&files).map(|()| files));
+    match bag {
+        Ok(files) => check_package(file, &files, options),
+        Err(refusal) => Report::without_signatures(file, FORMAT, refusal.verdict, refusal.finding),
+    }
+}
+
+/// What the checks found: findings with the verdict each leads to, and the
+/// checks that held.
+#[derive(Default)]
+struct Outcome {
+    findings: Vec<(Verdict, Finding)>,
+    checks: Vec<Check>,
+}
+
+impl Outcome {
+    fn fail(&mut self, verdict: Verdict, code: &'static str, message: impl Into<String>) {
+        self.findings.push((verdict, Finding::new(code, message)));
+    }
+
+    fn invalid(&mut self, code: &'static str, message: impl Into<String>) {
+        self.fail(Verdict::Invalid, code, message);
+    }
+
+    fn pass(&mut self, code: &'static str, message: impl Into<String>) {
+        self.checks.push(Check {
+            code,
+            message: message.into(),
+        });
+    }
+}
+
+fn check_package(file: String, files: &Files, options: &Options) -> Report {
+    let mut outcome = Outcome::default();
+    let info = check_bag(files, &mut outcome);
+    let Some(json) = files.get(MANIFEST).and_then(|f| f.bytes.as_deref()) else {
+        outcome.invalid(
+            "missing-manifest-json",
+            format!("the package has no {MANIFEST}, the signed list of what it holds"),
+        );
+        return conclude(file, files, None, outcome, None, Vec::new());
+    };
+    let manifest = match read_manifest(json) {
+        Ok(manifest) => manifest,
+        Err((verdict, finding)) => {
+            outcome.findings.push((verdict, finding));
+            return conclude(file, files, None, outcome, None, Vec::new());
+        }
+    };
+    check_artifact_list(&manifest, &mut outcome);
+    if let Some(info) = &info {
+        check_identity(&manifest, info, &mut outcome);
+    }
+    let changes = changes(files, &manifest, &mut outcome);
+    let mut signature = check_seal(files, &manifest, json, options, &mut outcome);
+    match &mut signature {
+        Some(signature) => {
+            signature.covers_whole_file = !changes.iter().any(|c| c.kind == ChangeKind::FileAdded);
+            signature.changes_after = changes;
+        }
+        None => {
+            for change in changes {
+                outcome.invalid(change_code(change.kind), change.description);
+            }
+        }
+    }
+    let parts = check_editions(files, &manifest.edition.id, options);
+    check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
+    let id = Some(manifest.edition.id.as_str());
+    conclude(file, files, id, outcome, signature, parts)
+}
+
+/// The manifest in the schema's form: this schema, no unknown field.
+fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)> {
+    #[derive(serde::Deserialize)]
+    struct SchemaOnly {
+        schema: String,
+    }
+    let unsupported = |schema: &str| {
+        let message = format!(
+            "{MANIFEST} follows the schema {schema:?}; this verifier reads {SCHEMA} (a newer \
+             gazette may read it)"
+        );
+        (
+            Verdict::CannotCheck,
+            Finding::new("unsupported-schema", message),
+        )
+    };
+    match serde_json::from_slice::<VerificationManifest>(json) {
+        Ok(manifest) if manifest.schema == SCHEMA => Ok(manifest),
+        Ok(manifest) => Err(unsupported(&manifest.schema)),
+        Err(error) => match serde_json::from_slice::<SchemaOnly>(json) {
+            Ok(only) if only.schema != SCHEMA => Err(unsupported(&only.schema)),
+            _ => Err((
+                Verdict::Invalid,
+                Finding::new(
+                    "bad-manifest-json",
+                    format!("{MANIFEST} is not a verification manifest ({SCHEMA}): {error}"),
+                ),
+            )),
+        },
+    }
+}
+
+/// The artifacts are exactly the two editions, each listed once.
+fn check_artifact_list(manifest: &VerificationManifest, outcome: &mut Outcome) {
+    let mut seen = HashSet::new();
+    let mut duplicated = false;
+    for artifact in &manifest.artifacts {
+        if !seen.insert(artifact.path.as_str()) {
+            duplicated = true;
+            outcome.invalid(
+                "duplicate-artifact",
+                format!(
+                    "{MANIFEST} lists the artifact {} more than once, so it is unclear which \
+                     digests hold",
+                    artifact.path
+                ),
+            );
+        }
+    }
+    if duplicated {
+        return;
+    }
+    let id = &manifest.edition.id;
+    let expected = [
+        (format!("edition/{id}.pdf"), "application/pdf"),
+        (format!("edition/{id}.epub"), "application/epub+zip"),
+    ];
+    let listed: Vec<(&str, &str)> = manifest
+        .artifacts
+        .iter()
+        .map(|a| (a.path.as_str(), a.media_type.as_str()))
+        .collect();
+    let all_there = expected
+        .iter()
+        .all(|(path, media_type)| listed.contains(&(path.as_str(), *media_type)));
+    if listed.len() == expected.len() && all_there {
+        outcome.pass(
+            "manifest",
+            format!("{MANIFEST} follows {SCHEMA} and lists the edition's PDF and EPUB"),
+        );
+    } else {
+        outcome.invalid(
+            "artifact-list",
+            format!(
+                "{MANIFEST} must list exactly the two editions, {} ({}) and {} ({}); it lists \
+                 {listed:?}",
+                expected[0].0, expected[0].1, expected[1].0, expected[1].1
+            ),
+        );
+    }
+}
+
+/// bag-info.txt names the edition the signed manifest describes.
+fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut Outcome) {
+    let edition = &manifest.edition;
+    let before = outcome.findings.len();
+    for (label, expected) in [
+        ("External-Identifier", &edition.uri),
+        ("Gazette-Id", &edition.id),
+    ] {
+        if let Some(value) = info.single(label, outcome)
+            && value != expected
+        {
+            outcome.invalid(
+                "identity-mismatch",
+                format!(
+                    "bag-info.txt's {label} is {value:?}, but the signed manifest describes \
+                     {expected:?}"
+                ),
+            );
+        }
+    }
+    if outcome.findings.len() == before {
+        outcome.pass(
+            "identity",
+            format!(
+                "bag-info.txt and the signed manifest name the same edition, {} ({})",
+                edition.uri, edition.id
+            ),
+        );
+    }
+}
+
+fn change(kind: ChangeKind, description: String) -> Change {
+    Change {
+        kind,
+        allowed: false,
+        description,
+    }
+}
+
+fn change_code(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::FileAdded => "file-added",
+        ChangeKind::FileRemoved => "file-removed",
+        _ => "file-changed",
+    }
+}
+
+/// Every payload file against the signed manifest: the editions by size and
+/// both digests, the sources by SHA-256, the certificates by content; and
+/// nothing in the payload that the manifest does not account for.
+fn changes(files: &Files, manifest: &VerificationManifest, outcome: &mut Outcome) -> Vec<Change> {
+    let mut found = Vec::new();
+    let mut accounted: HashSet<String> = HashSet::from([MANIFEST.into(), MANIFEST_SEAL.into()]);
+    for artifact in &manifest.artifacts {
+        let path = format!("{PAYLOAD}{}", artifact.path);
+        match files.get(&path) {
+            None => found.push(change(
+                ChangeKind::FileRemoved,
+                format!("{path} was removed"),
+            )),
+            Some(file)
+                if file.size != artifact.size
+                    || file.sha256 != artifact.sha256.to_ascii_lowercase()
+                    || file.sha512 != artifact.sha512.to_ascii_lowercase() =>
+            {
+                found.push(change(ChangeKind::FileChanged, path.clone()))
+            }
+            Some(_) => {}
+        }
+        accounted.insert(path);
+    }
+    let sources = source_digests(manifest, outcome);
+    for (source, sha256) in &sources {
+        let path = format!("{PAYLOAD}source/{source}");
+        match files.get(&path) {
+            None => found.push(change(
+                ChangeKind::FileRemoved,
+                format!("{path} was removed"),
+            )),
+            Some(file) if file.sha256 != sha256.to_ascii_lowercase() => {
+                found.push(change(ChangeKind::FileChanged, path.clone()))
+            }
+            Some(_) => {}
+        }
+        accounted.insert(path);
+    }
+    let mut certificates = 0;
+    if let Some(seal) = &manifest.seal {
+        certificates = seal.chain_files.len();
+        certificate_changes(files, seal, &mut accounted, &mut found, outcome);
+    }
+    for path in files
+        .keys()
+        .filter(|p| is_payload(p) && !accounted.contains(*p))
+    {
+        found.push(change(ChangeKind::FileAdded, format!("{path} was added")));
+    }
+    if found.is_empty() {
+        outcome.pass(
+            "files",
+            format!(
+                "the PDF and EPUB match the size, SHA-256 and SHA-512 in the signed manifest, \
+                 the {} source files and {certificates} certificates match it too, and the \
+                 payload holds nothing else",
+                sources.len()
+            ),
+        );
+    }
+    found
+}
+
+/// Every source file the manifest names (issue.toml, the documents'
+/// sources, the build's), each with one digest.
+fn source_digests<'a>(
+    manifest: &'a VerificationManifest,
+    outcome: &mut Outcome,
+) -> BTreeMap<&'a str, &'a str> {
+    let mut digests = BTreeMap::new();
+    let build = &manifest.build;
+    let documents = manifest.documents.iter().flat_map(|d| &d.sources);
+    for source in std::iter::once(&build.manifest)
+        .chain(&build.sources)
+        .chain(documents)
+    {
+        match digests.entry(source.path.as_str()) {
+            MapEntry::Vacant(vacant) => {
+                vacant.insert(source.sha256.as_str());
+            }
+            MapEntry::Occupied(known) if *known.get() != source.sha256 => outcome.invalid(
+                "inconsistent-manifest",
+                format!(
+                    "{MANIFEST} gives the source {} two different digests",
+                    source.path
+                ),
+            ),
+            MapEntry::Occupied(_) => {}
+        }
+    }
+    digests
+}
+
+/// The certificate files hold the chain the signed manifest lists, in order.
+fn certificate_changes(
+    files: &Files,
+    seal: &SealEntry,
+    accounted: &mut HashSet<String>,
+    found: &mut Vec<Change>,
+    outcome: &mut Outcome,
+) {
+    if seal.chain.is_empty() {
+        outcome.invalid(
+            "chain-mismatch",
+            format!("{MANIFEST}'s seal.chain lists no certificate"),
+        );
+    } else if seal.chain.len() != seal.chain_files.len() {
+        outcome.invalid(
+            "chain-mismatch",
+            format!(
+                "{MANIFEST} lists {} certificates in seal.chain but {} files in seal.chain_files",
+                seal.chain.len(),
+                seal.chain_files.len()
+            ),
+        );
+    }
+    for (encoded, name) in seal.chain.iter().zip(&seal.chain_files) {
+        let path = format!("{PAYLOAD}{name}");
+        let Ok(der) = BASE64.decode(encoded) else {
+            outcome.invalid(
+                "chain-mismatch",
+                format!("{MANIFEST}'s seal.chain entry for {name} is not base64"),
+            );
+            continue;
+        };
+        match files.get(&path).map(|f| f.bytes.as_deref()) {
+            None => found.push(change(
+                ChangeKind::FileRemoved,
+                format!("{path} was removed"),
+            )),
+            Some(None) => outcome.invalid(
+                "chain-mismatch",
+                format!("the certificate file {path} is not in {PAYLOAD}certificates/"),
+            ),
+            Some(Some(pem)) => {
+                if cms::load_pem_certificates(pem).ok() != Some(vec![der]) {
+                    found.push(change(ChangeKind::FileChanged, path.clone()));
+                }
+            }
+        }
+        accounted.insert(path);
+    }
+}
+
+/// The manifest's detached CMS seal, checked at the issue date 00:00 +08:00.
+fn check_seal(
+    files: &Files,
+    manifest: &VerificationManifest,
+    json: &[u8],
+    options: &Options,
+    outcome: &mut Outcome,
+) -> Option<SignatureReport> {
+    let p7s = files.get(MANIFEST_SEAL).and_then(|f| f.bytes.as_deref());
+    let p7s = match (&manifest.seal, p7s) {
+        (None, None) => {
+            outcome.invalid(
+                "not-sealed",
+                format!("{MANIFEST} carries no seal ({MANIFEST_SEAL} is absent)"),
+            );
+            return None;
+        }
+        (Some(_), None) => {
+            outcome.invalid(
+                "missing-signature",
+                format!("{MANIFEST} names a seal, but {MANIFEST_SEAL} is missing"),
+            );
+            return None;
+        }
+        (None, Some(p7s)) => {
+            outcome.invalid(
+                "inconsistent-manifest",
+                format!("{MANIFEST_SEAL} seals a manifest that names no seal"),
+            );
+            p7s
+        }
+        (Some(_), Some(p7s)) => p7s,
+    };
+    let Some((at, claimed)) = issue_midnight(&manifest.edition.date) else {
+        outcome.invalid(
+            "inconsistent-manifest",
+            format!(
+                "{MANIFEST} gives the issue date {:?}, not YYYY-MM-DD, so its seal cannot be \
+                 checked at that date",
+                manifest.edition.date
+            ),
+        );
+        return None;
+    };
+    let mut report = SignatureReport {
+        field: MANIFEST_SEAL.to_owned(),
+        kind: "detached-cms".to_owned(),
+        docmdp_permission: None,
+        sub_filter: format!("CMS SignedData, detached, over {MANIFEST}"),
+        claimed_time: Some(claimed),
+        byte_range: None,
+        covers_whole_file: false,
+        cms: None,
+        findings: Vec::new(),
+        changes_after: Vec::new(),
+    };
+    match cms::verify_detached(p7s, &[json], at, &options.anchors) {
+        Ok(check) => report.cms = Some(check),
+        Err(error) => report.findings.push(Finding::new(
+            "unreadable-signature",
+            format!("{MANIFEST_SEAL} cannot be read: {error}"),
+        )),
+    }
+    Some(report)
+}
+
+/// `YYYY-MM-DD` at 00:00 +08:00, as an instant and as RFC 3339 text.
+fn issue_midnight(date: &str) -> Option<(cms::UnixTime, String)> {
+    let well_formed = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return None;
+    }
+    date::parse(&format!("D:{}000000+08'00'", date.replace('-', "")))
+}
+
+/// Each edition verified on its own, as if given to `gazette verify`.
+fn check_editions(files: &Files, id: &str, options: &Options) -> Vec<Report> {
+    let edition = |extension: &str| {
+        let path = format!("{PAYLOAD}edition/{id}.{extension}");
+        let bytes = files.get(&path)?.bytes.as_deref()?;
+        Some((path, bytes))
+    };
+    let pdf = edition("pdf").map(|(path, bytes)| verify_pdf(&path, bytes, options));
+    let epub = edition("epub").map(|(path, bytes)| verify_epub(&path, bytes, options));
+    pdf.into_iter().chain(epub).collect()
+}
+
+/// One certificate seals everything: the manifest's seal entry names it,
+/// its chain starts with it, and the manifest, the PDF and the EPUB are
+/// signed with it.
+fn check_signer(
+    manifest: &VerificationManifest,
+    signature: Option<&SignatureReport>,
+    parts: &[Report],
+    outcome: &mut Outcome,
+) {
+    let Some(seal) = &manifest.seal else {
+        return;
+    };
+    let expected = seal.certificate_sha256.to_ascii_lowercase();
+    let mut signers: Vec<(String, String)> = Vec::new();
+    if let Some(first) = seal.chain.first().and_then(|c| BASE64.decode(c).ok()) {
+        let fingerprint = hex(digest::digest(&digest::SHA256, &first).as_ref());
+        signers.push((
+            "the first certificate of seal.chain".to_owned(),
+            fingerprint,
+        ));
+    }
+    if let Some(fingerprint) = signature.and_then(signer_fingerprint) {
+        signers.push(("the manifest's signer".to_owned(), fingerprint));
+    }
+    for part in parts {
+        let seal = part
+            .signatures
+            .iter()
+            .filter(|s| s.kind != "document-timestamp")
+            .find_map(signer_fingerprint);
+        if let Some(fingerprint) = seal {
+            let edition = part.format.to_uppercase();
+            signers.push((format!("the {edition} edition's signer"), fingerprint));
+        }
+    }
+    let others: Vec<&str> = signers
+        .iter()
+        .filter(|(_, fingerprint)| *fingerprint != expected)
+        .map(|(who, _)| who.as_str())
+        .collect();
+    if !others.is_empty() {
+        outcome.invalid(
+            "signer-mismatch",
+            format!(
+                "{} {} not the seal certificate the manifest names (SHA-256 {expected})",
+                others.join(" and "),
+                if others.len() == 1 { "is" } else { "are" }
+            ),
+        );
+    } else if signers.len() == 4 {
+        outcome.pass(
+            "signer",
+            format!(
+                "the manifest, the PDF and the EPUB are sealed with the one certificate the \
+                 manifest names, SHA-256 {expected}"
+            ),
+        );
+    }
+}
+
+fn signer_fingerprint(signature: &SignatureReport) -> Option<String> {
+    let signer = signature.cms.as_ref()?.signer.as_ref()?;
+    Some(signer.sha256_fingerprint.to_ascii_lowercase())
+}
+
+/// How much a verdict outweighs others in the package's one verdict.
+fn weight(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Valid => 0,
+        Verdict::Untrusted => 1,
+        Verdict::CannotCheck => 2,
+        Verdict::Modified => 3,
+        Verdict::Invalid => 4,
+    }
+}
+
+/// Why the package is not valid: a verdict and the reason in words, and
+/// whether it is that nothing is sealed.
+struct Reason {
+    verdict: Verdict,
+    why: String,
+    not_sealed: bool,
+}
+
+/// What the manifest's seal says against validity, if anything.
+fn seal_reason(signature: &SignatureReport) -> Option<Reason> {
+    let reason = |verdict, why| Reason {
+        verdict,
+        why,
+        not_sealed: false,
+    };
+    if !signature.is_intact() && !signature.only_untrusted() {
+        let why = signature
+            .first_problem()
+            .unwrap_or_else(|| "its seal could not be checked".to_owned());
+        return Some(reason(Verdict::Invalid, why));
+    }
+    if let Some(change) = signature.disallowed_changes().next() {
+        let why = format!("changed after sealing: {}", change.description);
+        return Some(reason(Verdict::Modified, why));
+    }
+    signature.only_untrusted().then(|| {
+        reason(
+            Verdict::Untrusted,
+            signature.first_problem().unwrap_or_default(),
+        )
+    })
+}
+
+/// Judges the package from everything found, and phrases the verdict.
+fn conclude(
+    file: String,
+    files: &Files,
+    id: Option<&str>,
+    outcome: Outcome,
+    signature: Option<SignatureReport>,
+    parts: Vec<Report>,
+) -> Report {
+    let reasons = reasons(&outcome, signature.as_ref(), &parts);
+    let worst = reasons
+        .iter()
+        .fold(None::<&Reason>, |worst, reason| match worst {
+            Some(w) if weight(w.verdict) >= weight(reason.verdict) => Some(w),
+            _ => Some(reason),
+        });
+    let (_, count) = payload_totals(files);
+    let (verdict, summary) = phrase(worst, id, signature.as_ref(), count);
+    Report {
+        file,
+        format: FORMAT,
+        verdict,
+        summary,
+        signatures: signature.into_iter().collect(),
+        findings: outcome.findings.into_iter().map(|(_, f)| f).collect(),
+        checks: outcome.checks,
+        parts,
+    }
+}
+
+/// Every reason against validity, in the order found: the findings, the
+/// manifest's seal, then the editions.
+fn reasons(
+    outcome: &Outcome,
+    signature: Option<&SignatureReport>,
+    parts: &[Report],
+) -> Vec<Reason> {
+    let findings = outcome.findings.iter().map(|(verdict, finding)| Reason {
+        verdict: *verdict,
+        why: finding.message.clone(),
+        not_sealed: finding.code == "not-sealed",
+    });
+    let editions = parts
+        .iter()
+        .filter(|p| p.verdict != Verdict::Valid)
+        .map(|part| Reason {
+            verdict: part.verdict,
+            why: format!(
+                "the {} edition: {}",
+                part.format.to_uppercase(),
+                part.summary
+            ),
+            not_sealed: false,
+        });
+    findings
+        .chain(signature.and_then(seal_reason))
+        .chain(editions)
+        .collect()
+}
+
+/// The verdict and its sentence: "VALID: package of ID sealed by WHO on
+/// WHEN; bag complete, N files intact, PDF and EPUB seals valid".
+fn phrase(
+    worst: Option<&Reason>,
+    id: Option<&str>,
+    signature: Option<&SignatureReport>,
+    payload_files: u64,
+) -> (Verdict, String) {
+    let mut who = id.map_or_else(|| "package".to_owned(), |id| format!("package of {id}"));
+    let sealed = signature.filter(|s| s.cms.is_some());
+    if let Some(sealed) = sealed {
+        who += &format!(" sealed by {}", sealed.signer_name());
+        if let Some(time) = &sealed.claimed_time {
+            who += &format!(" on {time}");
+        }
+    }
+    let but = if sealed.is_some() { ", but" } else { ":" };
+    let intact = format!("bag complete, {payload_files} files intact");
+    let Some(reason) = worst else {
+        return (
+            Verdict::Valid,
+            format!("VALID: {who}; {intact}, PDF and EPUB seals valid"),
+        );
+    };
+    let why = &reason.why;
+    let summary = match reason.verdict {
+        _ if reason.not_sealed => format!("NOT SEALED: {who}: {why}"),
+        Verdict::Untrusted => format!("UNTRUSTED: {who}; {intact}, but {why}"),
+        Verdict::Modified => format!("MODIFIED: {who}{but} {why}"),
+        Verdict::CannotCheck => format!("CANNOT CHECK: {who}: {why}"),
+        Verdict::Invalid | Verdict::Valid => format!("INVALID: {who}{but} {why}"),
+    };
+    (reason.verdict, summary)
+}

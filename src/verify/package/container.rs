@@ -1,0 +1,299 @@
+//! The package's container read into memory: every file of the bag with
+//! its size, SHA-256 and SHA-512, and the content of the few read further.
+//!
+//! A zip goes through [`crate::verify::archive`]; a folder is walked here
+//! under the same limits and name rules, without following links.
+
+use std::collections::BTreeMap;
+use std::fs::{File, Metadata};
+use std::io::Read;
+use std::path::Path;
+
+use ring::digest;
+use walkdir::WalkDir;
+
+use super::{MANIFEST, MANIFEST_SEAL, PAYLOAD};
+use crate::verify::archive::{
+    self, MAX_ENTRIES, MAX_TOTAL_SIZE, Refusal, Rules, cannot_check, invalid,
+};
+
+const RULES: Rules = Rules {
+    what: "a package",
+    check_name: check_bag_path,
+};
+
+/// A file of the bag, by its path in the bag (`data/edition/x.pdf`).
+pub(super) struct BagFile {
+    pub(super) size: u64,
+    /// Lowercase hex, as manifests write it.
+    pub(super) sha256: String,
+    pub(super) sha512: String,
+    /// The content, for the files read further (see [`keeps`]).
+    pub(super) bytes: Option<Vec<u8>>,
+}
+
+pub(super) type Files = BTreeMap<String, BagFile>;
+
+/// The files read beyond their digests: tag files, the manifest and its
+/// seal, the certificates and the editions. Sources are only hashed.
+fn keeps(path: &str) -> bool {
+    match path.strip_prefix(PAYLOAD) {
+        None => true,
+        Some(payload) => {
+            payload.starts_with("edition/")
+                || payload.starts_with("certificates/")
+                || path == MANIFEST
+                || path == MANIFEST_SEAL
+        }
+    }
+}
+
+pub(super) fn is_payload(path: &str) -> bool {
+    path.starts_with(PAYLOAD)
+}
+
+/// Hashes a file's content as it streams by.
+struct Digester {
+    sha256: digest::Context,
+    sha512: digest::Context,
+    size: u64,
+    kept: Option<Vec<u8>>,
+}
+
+impl Digester {
+    fn new(keep: bool) -> Self {
+        Digester {
+            sha256: digest::Context::new(&digest::SHA256),
+            sha512: digest::Context::new(&digest::SHA512),
+            size: 0,
+            kept: keep.then(Vec::new),
+        }
+    }
+
+    fn update(&mut self, chunk: &[u8]) {
+        self.sha256.update(chunk);
+        self.sha512.update(chunk);
+        self.size += chunk.len() as u64;
+        if let Some(kept) = &mut self.kept {
+            kept.extend_from_slice(chunk);
+        }
+    }
+
+    fn finish(self) -> BagFile {
+        BagFile {
+            size: self.size,
+            sha256: hex(self.sha256.finish().as_ref()),
+            sha512: hex(self.sha512.finish().as_ref()),
+            bytes: self.kept,
+        }
+    }
+}
+
+pub(super) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A path in a bag: relative, `/`-separated, no `.`, `..` or empty segment,
+/// no controls and none of the characters Windows forbids in file names, so
+/// that it unpacks to the same place everywhere. The error completes "the
+/// entry X ...".
+fn check_bag_path(path: &str) -> Result<(), String> {
+    const FORBIDDEN: &[char] = &['"', '*', ':', '<', '>', '?', '\\', '|'];
+    if path.starts_with('/') {
+        return Err("is absolute (starts with `/`)".to_owned());
+    }
+    if let Some(c) = path
+        .chars()
+        .find(|c| c.is_control() || FORBIDDEN.contains(c))
+    {
+        return Err(format!(
+            "holds the character {c:?}, which file names cannot hold on every system"
+        ));
+    }
+    if path
+        .split('/')
+        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
+    {
+        return Err("has an empty, `.` or `..` segment".to_owned());
+    }
+    Ok(())
+}
+
+pub(super) fn read_bag(path: &Path) -> Result<Files, Refusal> {
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(path, &e))?;
+    if metadata.is_dir() {
+        read_folder(path)
+    } else {
+        read_zip(path)
+    }
+}
+
+fn unreadable(path: &Path, error: &dyn std::fmt::Display) -> Refusal {
+    cannot_check(
+        "unreadable",
+        format!("cannot read {}: {error}", path.display()),
+    )
+}
+
+/// Reads the zip into memory, up to the most all its files may come to.
+fn read_zip(path: &Path) -> Result<Files, Refusal> {
+    let file = File::open(path).map_err(|e| unreadable(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TOTAL_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(path, &e))?;
+    if bytes.len() as u64 > MAX_TOTAL_SIZE {
+        return Err(cannot_check(
+            "too-large",
+            format!("the zip is over {MAX_TOTAL_SIZE} bytes, the most this verifier reads"),
+        ));
+    }
+    let (mut reader, entries) = archive::open(&bytes, &RULES)?;
+    let top = entries
+        .first()
+        .and_then(|e| e.path.split('/').next())
+        .unwrap_or_default();
+    let mut files = Files::new();
+    for entry in &entries {
+        if entry.is_dir && entry.path == top {
+            continue;
+        }
+        let Some(path) = entry
+            .path
+            .strip_prefix(top)
+            .and_then(|p| p.strip_prefix('/'))
+        else {
+            return Err(invalid(
+                "not-one-folder",
+                format!(
+                    "the entry {:?} is not in the folder {top:?}: a package's entries all \
+                     sit in one top folder, <id>.bag/",
+                    entry.path
+                ),
+            ));
+        };
+        if entry.is_dir {
+            continue;
+        }
+        let mut digester = Digester::new(keeps(path));
+        reader.read(entry, |chunk| digester.update(chunk))?;
+        files.insert(path.to_owned(), digester.finish());
+    }
+    Ok(files)
+}
+
+/// Walks the folder without following links; every file is streamed once.
+fn read_folder(root: &Path) -> Result<Files, Refusal> {
+    let mut files = Files::new();
+    let mut total = 0;
+    let walk = WalkDir::new(root)
+        .follow_links(false)
+        .min_depth(1)
+        .sort_by_file_name();
+    for (count, item) in walk.into_iter().enumerate() {
+        if count >= MAX_ENTRIES {
+            return Err(cannot_check(
+                "too-many-entries",
+                format!(
+                    "the folder holds more than {MAX_ENTRIES} entries, the most this verifier reads"
+                ),
+            ));
+        }
+        let item = item.map_err(|e| unreadable(root, &e))?;
+        let path = bag_path(root, item.path())?;
+        check_bag_path(&path).map_err(|why| {
+            invalid(
+                "unsafe-entry-name",
+                format!("the file {path:?} {why}: a copy of the bag could land elsewhere"),
+            )
+        })?;
+        let kind = item.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if kind.is_symlink() {
+            return Err(invalid(
+                "symlink-entry",
+                format!(
+                    "{path} is a symbolic link, which a package never holds: it could make \
+                     the bag show any file of this computer"
+                ),
+            ));
+        }
+        if !kind.is_file() {
+            return Err(invalid(
+                "special-entry",
+                format!("{path} is neither a plain file nor a folder"),
+            ));
+        }
+        let walked = item.metadata().map_err(|e| unreadable(item.path(), &e))?;
+        let file = read_file(item.path(), &path, &walked, &mut total)?;
+        files.insert(path, file);
+    }
+    Ok(files)
+}
+
+/// The path inside the bag, `/`-separated, or a refusal if it is not UTF-8.
+fn bag_path(root: &Path, path: &Path) -> Result<String, Refusal> {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let segments: Option<Vec<&str>> = relative.iter().map(|s| s.to_str()).collect();
+    segments.map(|s| s.join("/")).ok_or_else(|| {
+        invalid(
+            "non-utf8-name",
+            format!(
+                "{} has a name that is not UTF-8, which a bag's manifests cannot name",
+                path.display()
+            ),
+        )
+    })
+}
+
+/// Reads one plain file: the one walked (not a link put in its place), its
+/// size under the limits, and no more bytes than that size.
+fn read_file(
+    location: &Path,
+    path: &str,
+    walked: &Metadata,
+    total: &mut u64,
+) -> Result<BagFile, Refusal> {
+    let changed = || {
+        cannot_check(
+            "changed-while-reading",
+            format!("{path} changed while it was being read; check the package again"),
+        )
+    };
+    let file = File::open(location).map_err(|e| unreadable(location, &e))?;
+    let opened = file.metadata().map_err(|e| unreadable(location, &e))?;
+    if !opened.is_file() || !same_file(walked, &opened) {
+        return Err(changed());
+    }
+    let size = opened.len();
+    archive::check_size(path, size, size, total)?;
+    let mut digester = Digester::new(keeps(path));
+    let mut limited = file.take(size + 1);
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let n = limited
+            .read(&mut buffer)
+            .map_err(|e| unreadable(location, &e))?;
+        if n == 0 {
+            break;
+        }
+        digester.update(&buffer[..n]);
+    }
+    if digester.size != size {
+        return Err(changed());
+    }
+    Ok(digester.finish())
+}
+
+#[cfg(unix)]
+fn same_file(walked: &Metadata, opened: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    walked.dev() == opened.dev() && walked.ino() == opened.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(walked: &Metadata, opened: &Metadata) -> bool {
+    walked.is_file() && opened.is_file() && walked.len() == opened.len()
+}
