@@ -20,7 +20,7 @@ pub enum Command {
     /// Build an issue's edition: DIR/<edition-id>/<edition-id>.pdf
     #[cfg(feature = "typeset")]
     Build(BuildArgs),
-    /// Check a sealed edition: who sealed it, when, and whether it changed since
+    /// Check a sealed edition or package: who sealed it, when, and whether it changed since
     ///
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
     Verify(VerifyArgs),
@@ -80,7 +80,8 @@ pub enum RsaPaddingArg {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The sealed PDF or EPUB (told apart by their first bytes)
+    /// A sealed PDF, EPUB, or archival package (a .bag folder or .bag.zip),
+    /// told apart by their first bytes
     pub file: PathBuf,
 
     /// Trust the certificates in FILE (PEM or DER) as anchors; may be given

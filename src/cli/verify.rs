@@ -1,5 +1,8 @@
 //! `gazette verify FILE`: the public's check, one verdict line first.
 
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
 use std::process::ExitCode;
 
 use gazette::cms::{self, Trust};
@@ -15,12 +18,10 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
             return ExitCode::from(Verdict::CannotCheck.exit_code());
         }
     };
-    let name = args.file.display().to_string();
-    let report = match std::fs::read(&args.file) {
-        Ok(bytes) if bytes.starts_with(b"PK") => verify::verify_epub(&name, &bytes, &options),
-        Ok(bytes) => verify::verify_pdf(&name, &bytes, &options),
-        Err(error) => {
-            eprintln!("error: cannot read {name}: {error}");
+    let report = match check(&args.file, &options) {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(Verdict::CannotCheck.exit_code());
         }
     };
@@ -36,6 +37,41 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
         print!("{}", human(&report));
     }
     ExitCode::from(report.verdict.exit_code())
+}
+
+/// Files larger than this are not read into memory: no edition is this big.
+const MAX_FILE: u64 = 1 << 30;
+
+/// Tells the kinds apart by their first bytes, not their names: a folder or
+/// any other ZIP is a package, a ZIP that starts with `mimetype` an EPUB.
+fn check(path: &Path, options: &Options) -> Result<Report, String> {
+    let name = path.display().to_string();
+    if path.is_dir() {
+        return Ok(verify::verify_package(path, options));
+    }
+    let mut head = [0u8; 38];
+    let read = File::open(path)
+        .and_then(|mut file| file.read(&mut head))
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    let head = &head[..read];
+    let is_zip = head.starts_with(b"PK\x03\x04");
+    if is_zip && head.get(30..38) != Some(b"mimetype".as_slice()) {
+        return Ok(verify::verify_package(path, options));
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {name}: {e}"))?
+        .len();
+    if size > MAX_FILE {
+        return Err(format!(
+            "{name} is {size} bytes, more than any edition: not checked"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    Ok(if is_zip {
+        verify::verify_epub(&name, &bytes, options)
+    } else {
+        verify::verify_pdf(&name, &bytes, options)
+    })
 }
 
 fn load_anchors(args: &VerifyArgs) -> Result<Options, String> {
@@ -56,8 +92,17 @@ fn human(report: &Report) -> String {
     for finding in &report.findings {
         out += &format!("  {}\n", finding.message);
     }
+    for check in &report.checks {
+        out += &format!("  ok: {}\n", check.message);
+    }
     for signature in &report.signatures {
         out += &signature_block(signature);
+    }
+    for part in &report.parts {
+        out += &format!("\n{}\n  {}\n", part.file, part.summary);
+        for finding in &part.findings {
+            out += &format!("  {}\n", finding.message);
+        }
     }
     out
 }
