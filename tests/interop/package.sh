@@ -73,4 +73,40 @@ PY
 check "every digest in manifest.json matches" digests_match "$(edition a)/$id.bag/data"
 check "two RSA-sealed builds give the same bag.zip" cmp "$(edition r1)/$id.bag.zip" "$(edition r2)/$id.bag.zip"
 
+gazette_verify() { # gazette_verify PATH EXPECTED-EXIT FIRST-WORD
+  local said code=0
+  said=$(cargo run -q -- verify "$1" --trust "$root" 2>&1) || code=$?
+  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
+  test "$code" -eq "$2" && echo "$said" | head -1 | grep -q "^$3"
+}
+check "gazette verify: the bag folder is VALID" gazette_verify "$(edition a)/$id.bag" 0 VALID
+check "gazette verify: the bag zip is VALID" gazette_verify "$(edition a)/$id.bag.zip" 0 VALID
+
+# One byte of the archived PDF changed: bagit and gazette must both refuse it.
+tampered="$out/tampered/$id.bag"
+mkdir -p "$out/tampered"
+cp -r "$(edition a)/$id.bag" "$tampered"
+python3 - "$tampered/data/edition/$id.pdf" <<'PY'
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, "rb").read())
+at = data.index(b"/Lang(zh-CN)") + 9
+data[at] = ord("X")
+open(path, "wb").write(bytes(data))
+PY
+check "bagit refuses the bag with a changed PDF" bash -c "! python3 -c 'import bagit, sys; bagit.Bag(sys.argv[1]).validate()' '$tampered' 2>/dev/null"
+check "gazette verify: the bag with a changed PDF is INVALID" gazette_verify "$tampered" 1 INVALID
+
+# A zip that tries to write outside its folder.
+python3 - "$(edition a)/$id.bag.zip" "$out/evil.bag.zip" <<'PY'
+import sys, zipfile
+src, dst = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2], "w")
+for info in src.infolist():
+    dst.writestr(info, src.read(info))
+dst.writestr("../evil.txt", b"outside")
+dst.close()
+PY
+check "gazette verify: a zip with ../ is INVALID" gazette_verify "$out/evil.bag.zip" 1 INVALID
+check "nothing was written outside" test ! -e "$out/evil.txt"
+
 finish
