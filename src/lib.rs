@@ -20,3 +20,4 @@ pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod verify;
+pub mod zipped;

@@ -2,13 +2,10 @@
 //! written so that the same files and date always give the same bytes.
 
 use std::collections::HashSet;
-use std::io::{Cursor, Write};
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use super::{EpubError, EpubFile};
 use crate::model::Date;
+use crate::zipped;
 
 /// The one content the `mimetype` entry may hold (OCF 3.3 §4.3).
 pub(super) const MIMETYPE: &[u8] = b"application/epub+zip";
@@ -19,37 +16,13 @@ pub(super) const MIMETYPE: &[u8] = b"application/epub+zip";
 /// not depend on when or where it is built.
 pub fn package(files: &[EpubFile], date: Date) -> Result<Vec<u8>, EpubError> {
     check_files(files)?;
-    let stamp =
-        DateTime::from_date_and_time(date.year, date.month, date.day, 0, 0, 0).map_err(|_| {
-            EpubError::Package(format!(
-                "cannot stamp the EPUB's files with {}: zip dates run from 1980 to 2107",
-                date.iso()
-            ))
-        })?;
-    let options = SimpleFileOptions::default()
-        .last_modified_time(stamp)
-        .system(System::Unix)
-        .unix_permissions(0o644);
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    for (index, file) in files.iter().enumerate() {
-        let method = if index == 0 {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        writer
-            .start_file(file.path.as_str(), options.compression_method(method))
-            .and_then(|()| writer.write_all(&file.bytes).map_err(Into::into))
-            .map_err(|e| zip_failed(&file.path, e))?;
-    }
-    let cursor = writer
-        .finish()
-        .map_err(|e| zip_failed("the end of the zip", e))?;
-    Ok(cursor.into_inner())
-}
-
-fn zip_failed(what: &str, error: impl std::fmt::Display) -> EpubError {
-    EpubError::Package(format!("cannot write {what} into the EPUB: {error}"))
+    let entries = files.iter().enumerate().map(|(index, file)| zipped::Entry {
+        name: &file.path,
+        bytes: &file.bytes,
+        stored: index == 0,
+    });
+    zipped::write(entries, date)
+        .map_err(|why| EpubError::Package(format!("cannot write the EPUB's zip: {why}")))
 }
 
 /// The file list must make a valid OCF container: `mimetype` first, then
