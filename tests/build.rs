@@ -528,3 +528,57 @@ fn every_error_of_a_run_is_reported() {
         );
     }
 }
+
+/// A folder of issues, one of them broken: the others are built, the broken
+/// one is reported with its errors, and the exit status says something failed.
+#[test]
+fn a_folder_of_issues_builds_each_and_reports_the_broken_one() {
+    let year = tempfile::tempdir().unwrap();
+    let write = |issue: &str, name: &str, text: &str| {
+        let path = year.path().join("issues").join(issue).join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    for (issue, number) in [("08", 8), ("09", 9), ("10", 10)] {
+        let manifest = ISSUE.replace("number = 8", &format!("number = {number}"));
+        write(issue, "issue.toml", &manifest);
+        write(issue, "documents/a.md", DOC_A);
+        write(issue, "documents/b.md", DOC_B);
+        write(
+            issue,
+            "documents/attachments/table.md",
+            "| 序号 | 任务 |\n|---|---|\n| 1 | 巡查 |\n",
+        );
+    }
+    write("09", "documents/b.md", "no front matter here\n");
+    let out = year.path().join("dist");
+    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("build")
+        .arg(year.path().join("issues"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "2"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("built 2 of 3 issues"), "{stdout}");
+    for id in ["test-gazette-2025-08", "test-gazette-2025-10"] {
+        assert!(
+            out.join(id).join(format!("{id}.pdf")).is_file(),
+            "{id} missing"
+        );
+        assert!(
+            out.join(id).join(format!("{id}.epub")).is_file(),
+            "{id} missing"
+        );
+    }
+    assert!(!out.join("test-gazette-2025-09").exists());
+    let bad = year.path().join("issues").join("09");
+    assert!(
+        stderr.contains(&format!("error: {} was not built", bad.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("documents/b.md"), "{stderr}");
+}

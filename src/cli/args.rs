@@ -17,7 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build an issue's edition: DIR/<edition-id>/<edition-id>.pdf
+    /// Build editions: DIR/<edition-id>/ with the PDF, the EPUB and the package
     #[cfg(feature = "typeset")]
     Build(BuildArgs),
     /// Check a sealed edition or package: who sealed it, when, and whether it changed since
@@ -32,8 +32,15 @@ pub enum Command {
 #[cfg(feature = "typeset")]
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The issue: a folder holding issue.toml, or that file
-    pub issue: PathBuf,
+    /// The issues: a folder holding issue.toml (or that file), or a folder of
+    /// issue folders, e.g. a year's; several may be given
+    #[arg(required = true, value_name = "ISSUE")]
+    pub issues: Vec<PathBuf>,
+
+    /// Build at most N issues at once (default: one per core; the
+    /// RAYON_NUM_THREADS environment variable is honoured)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 
     /// Where editions are written; each lands in a folder named by its id
     #[arg(long, value_name = "DIR", default_value = "dist")]

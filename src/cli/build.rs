@@ -1,6 +1,7 @@
-//! `gazette build`: manifest → model → PDF → the edition folder.
+//! `gazette build`: manifest → model → PDF, seal, EPUB, package → the edition
+//! folder; for one issue, or for many in parallel.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -11,21 +12,18 @@ use gazette::model::Edition;
 use gazette::output::Staging;
 use gazette::package::{self, PackageInputs};
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
+use rayon::prelude::*;
 
 use crate::cli::args::BuildArgs;
 use crate::cli::seal::{self, SealIdentity};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let start = Instant::now();
-    let edition = match manifest::load(&args.issue) {
-        Ok(edition) => edition,
+    let issues = match discover(&args.issues) {
+        Ok(issues) => issues,
         Err(diags) => return fail(&diags),
     };
-    // Opened before typesetting, so that a wrong password fails at once.
-    let identity = match seal::open(&args.seal, &edition) {
-        Ok(identity) => identity,
-        Err(diag) => return fail(&[*diag]),
-    };
+    // Loaded once and shared: parsing the CJK faces is the costliest fixed step.
     let fonts = match FontSet::load(&args.font_paths) {
         Ok(fonts) => fonts,
         Err(message) => {
@@ -33,117 +31,264 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 .help("give --font-path a folder that holds .ttf, .otf or .ttc files")]);
         }
     };
-    let uncovered = typeset::uncovered(&edition, &fonts);
+    if let [issue] = issues.as_slice() {
+        return match build_issue(issue, args, &fonts) {
+            Ok(built) => {
+                built.print();
+                ExitCode::SUCCESS
+            }
+            Err(diags) => fail(&diags),
+        };
+    }
+    build_many(&issues, args, &fonts, start)
+}
+
+/// The issues named: an issue folder (or its issue.toml) stands for itself;
+/// any other folder for every issue folder below it, in name order.
+fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
+    let mut issues = Vec::new();
+    for path in paths {
+        if path.is_file() || path.join("issue.toml").is_file() || !path.is_dir() {
+            issues.push(path.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+            .max_depth(4)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_dir() && entry.path().join("issue.toml").is_file())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        if found.is_empty() {
+            return Err(vec![
+                Diagnostic::in_file(
+                    path,
+                    "no issue manifest here: no issue.toml in this folder or below it",
+                )
+                .help(
+                    "ISSUE is a folder holding issue.toml, that file, or a folder of issue folders",
+                ),
+            ]);
+        }
+        found.sort();
+        issues.extend(found);
+    }
+    Ok(issues)
+}
+
+/// Builds every issue, `--jobs` at a time, each independently: one failing
+/// issue does not stop the others. Results are reported as they come, then
+/// a summary table and every issue's errors.
+fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Instant) -> ExitCode {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = args.jobs {
+        pool = pool.num_threads(usize::from(jobs));
+    }
+    let pool = match pool.build() {
+        Ok(pool) => pool,
+        Err(error) => {
+            return fail(&[Diagnostic::new(format!(
+                "cannot start the build threads: {error}"
+            ))]);
+        }
+    };
+    let threads = pool.current_num_threads();
+    let results: Vec<(&PathBuf, Result<Built, Diagnostics>)> = pool.install(|| {
+        issues
+            .par_iter()
+            .map(|issue| {
+                let result = build_issue(issue, args, fonts);
+                match &result {
+                    Ok(built) => {
+                        println!("built {} in {:.2} s", built.folder.display(), built.seconds)
+                    }
+                    Err(diags) => println!("failed {} ({})", issue.display(), errors(diags.len())),
+                }
+                (issue, result)
+            })
+            .collect()
+    });
+
+    println!();
+    println!(
+        "{:<40} {:>6} {:>8}  {:<22} result",
+        "issue", "pages", "time", "artifacts"
+    );
+    for (issue, result) in &results {
+        match result {
+            Ok(built) => println!(
+                "{:<40} {:>6} {:>6.2} s  {:<22} {}",
+                built.id,
+                built.pages,
+                built.seconds,
+                "pdf epub package",
+                if built.sealed { "sealed" } else { "ok" }
+            ),
+            Err(diags) => println!(
+                "{:<40} {:>6} {:>8}  {:<22} {}",
+                issue.display(),
+                "-",
+                "-",
+                "-",
+                errors(diags.len())
+            ),
+        }
+    }
+    let failed: Vec<&(&PathBuf, Result<Built, Diagnostics>)> =
+        results.iter().filter(|(_, r)| r.is_err()).collect();
+    println!(
+        "built {} of {} issues in {:.2} s on {threads} thread{}",
+        results.len() - failed.len(),
+        results.len(),
+        start.elapsed().as_secs_f64(),
+        if threads == 1 { "" } else { "s" }
+    );
+    if failed.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    for (issue, result) in failed {
+        if let Err(diags) = result {
+            eprintln!();
+            for diag in diags {
+                eprintln!("{diag}");
+            }
+            eprintln!(
+                "error: {} was not built ({}); nothing was written for it",
+                issue.display(),
+                errors(diags.len())
+            );
+        }
+    }
+    ExitCode::FAILURE
+}
+
+fn errors(count: usize) -> String {
+    format!("{count} error{}", if count == 1 { "" } else { "s" })
+}
+
+/// What a build wrote, for the report.
+struct Built {
+    id: String,
+    folder: PathBuf,
+    pages: usize,
+    sealed: bool,
+    seconds: f64,
+    files: Vec<(String, usize)>,
+}
+
+impl Built {
+    fn print(&self) {
+        let sealed = if self.sealed { "sealed" } else { "not sealed" };
+        println!(
+            "built {} in {:.2} s, {sealed}",
+            self.folder.display(),
+            self.seconds
+        );
+        for (what, size) in &self.files {
+            println!("  {what}  {} KiB", size / 1024);
+        }
+    }
+}
+
+/// One issue, from its manifest to its published edition folder.
+fn build_issue(issue: &Path, args: &BuildArgs, fonts: &FontSet) -> Result<Built, Diagnostics> {
+    let start = Instant::now();
+    let edition = manifest::load(issue)?;
+    // Opened before typesetting, so that a wrong password fails at once.
+    let identity = seal::open(&args.seal, &edition).map_err(|diag| vec![*diag])?;
+    let uncovered = typeset::uncovered(&edition, fonts);
     if !uncovered.is_empty() {
-        let root = manifest::root_of(&args.issue);
-        let diags: Diagnostics = uncovered
+        let root = manifest::root_of(issue);
+        return Err(uncovered
             .iter()
             .map(|u| uncovered_diagnostic(&edition, &root, u))
-            .collect();
-        return fail(&diags);
+            .collect());
     }
-    let (json, missing) = typeset::edition_json(&edition, &fonts);
+    let (json, missing) = typeset::edition_json(&edition, fonts);
     if !missing.is_empty() {
         let listed: Vec<String> = missing
             .iter()
             .map(|(role, family)| format!("{family} ({role})"))
             .collect();
         eprintln!(
-            "note: fonts not available, the next in each role's list is used: {}; add them with --font-path DIR",
+            "note: {}: fonts not available, the next in each role's list is used: {}; add them with --font-path DIR",
+            edition.id,
             listed.join(", ")
         );
     }
-    let world = EditionWorld::new(&fonts, json, edition.issue.date);
-    let pdf = match typeset::compile(&world, &edition) {
-        Ok(pdf) => pdf,
-        Err(messages) => {
-            let diags: Diagnostics = messages
-                .into_iter()
-                .map(|m| {
-                    Diagnostic::new(format!("typesetting failed: {m}")).help(
-                        "this is a bug in gazette's templates, not in your issue: please report it",
-                    )
-                })
-                .collect();
-            return fail(&diags);
-        }
-    };
+    let world = EditionWorld::new(fonts, json, edition.issue.date);
+    let pdf = typeset::compile(&world, &edition).map_err(|messages| {
+        messages
+            .into_iter()
+            .map(|m| {
+                Diagnostic::new(format!("typesetting failed: {m}")).help(
+                    "this is a bug in gazette's templates, not in your issue: please report it",
+                )
+            })
+            .collect::<Diagnostics>()
+    })?;
     let pdf_bytes = match &identity {
-        Some(identity) => match identity.seal_pdf(&edition, &pdf) {
-            Ok(sealed) => sealed,
-            Err(diag) => return fail(&[*diag]),
-        },
+        Some(identity) => identity
+            .seal_pdf(&edition, &pdf)
+            .map_err(|diag| vec![*diag])?,
         None => pdf.bytes.clone(),
     };
-    let epub_bytes = match epub_edition(&edition, &pdf, identity.as_ref()) {
-        Ok(bytes) => bytes,
-        Err(diag) => return fail(&[*diag]),
-    };
-    let package = match archival_package(
-        args,
+    let epub_bytes = epub_edition(&edition, &pdf, identity.as_ref()).map_err(|diag| vec![*diag])?;
+    let package = archival_package(
+        issue,
         &edition,
         &pdf,
-        &fonts,
+        fonts,
         &pdf_bytes,
         &epub_bytes,
         identity.as_ref(),
-    ) {
-        Ok(package) => package,
-        Err(diag) => return fail(&[*diag]),
-    };
+    )
+    .map_err(|diag| vec![*diag])?;
     let pdf_name = format!("{}.pdf", edition.id);
     let epub_name = format!("{}.epub", edition.id);
     let bag = package::bag_folder_name(&edition.id);
-    let written = Staging::new(&args.out, &edition.id).and_then(|staging| {
-        staging.write(&pdf_name, &pdf_bytes)?;
-        staging.write(&epub_name, &epub_bytes)?;
-        staging.write("manifest.json", &package.manifest_json)?;
-        if let Some(signature) = &package.signature {
-            staging.write("manifest.json.p7s", signature)?;
-        }
-        for (path, bytes) in &package.files {
-            staging.write(&format!("{bag}/{path}"), bytes)?;
-        }
-        staging.write(&package::zip_name(&edition.id), &package.zip)?;
-        staging.publish()
-    });
-    match written {
-        Ok(folder) => {
-            let sealed = if identity.is_some() {
-                "sealed"
-            } else {
-                "not sealed"
-            };
-            println!(
-                "built {} in {:.2} s, {sealed}",
-                folder.display(),
-                start.elapsed().as_secs_f64(),
-            );
-            println!(
-                "  {pdf_name}  {} pages, {} KiB",
-                pdf.pages,
-                pdf_bytes.len() / 1024
-            );
-            println!("  {epub_name}  {} KiB", epub_bytes.len() / 1024);
-            println!(
-                "  manifest.json{}, {bag}/ and {} ({} files, {} KiB)",
-                if package.signature.is_some() {
-                    " + .p7s"
-                } else {
-                    ""
-                },
-                package::zip_name(&edition.id),
-                package.files.len(),
-                package.zip.len() / 1024
-            );
-            ExitCode::SUCCESS
-        }
-        Err(error) => fail(&[Diagnostic::in_file(
-            &args.out,
-            format!("cannot write the edition: {error}"),
-        )
-        .help("check that the output folder is writable; any earlier edition there is unchanged")]),
-    }
+    let zip_name = package::zip_name(&edition.id);
+    let folder = Staging::new(&args.out, &edition.id)
+        .and_then(|staging| {
+            staging.write(&pdf_name, &pdf_bytes)?;
+            staging.write(&epub_name, &epub_bytes)?;
+            staging.write("manifest.json", &package.manifest_json)?;
+            if let Some(signature) = &package.signature {
+                staging.write("manifest.json.p7s", signature)?;
+            }
+            for (path, bytes) in &package.files {
+                staging.write(&format!("{bag}/{path}"), bytes)?;
+            }
+            staging.write(&zip_name, &package.zip)?;
+            staging.publish()
+        })
+        .map_err(|error| {
+            vec![Diagnostic::in_file(&args.out, format!("cannot write the edition: {error}"))
+                .help("check that the output folder is writable; any earlier edition there is unchanged")]
+        })?;
+    Ok(Built {
+        id: edition.id.clone(),
+        folder,
+        pages: pdf.pages,
+        sealed: identity.is_some(),
+        seconds: start.elapsed().as_secs_f64(),
+        files: vec![
+            (format!("{pdf_name}  {} pages,", pdf.pages), pdf_bytes.len()),
+            (epub_name, epub_bytes.len()),
+            (
+                format!(
+                    "manifest.json{}, {bag}/ ({} files) and {zip_name}",
+                    if package.signature.is_some() {
+                        " + .p7s"
+                    } else {
+                        ""
+                    },
+                    package.files.len()
+                ),
+                package.zip.len(),
+            ),
+        ],
+    })
 }
 
 /// The EPUB edition, from the same model, with the PDF's cover and pages,
@@ -174,7 +319,7 @@ fn epub_edition(
 
 /// The signed verification manifest and the BagIt package around both editions.
 fn archival_package(
-    args: &BuildArgs,
+    issue: &Path,
     edition: &Edition,
     pdf: &typeset::Pdf,
     fonts: &FontSet,
@@ -182,11 +327,11 @@ fn archival_package(
     epub_bytes: &[u8],
     identity: Option<&SealIdentity>,
 ) -> Result<package::Package, Box<Diagnostic>> {
-    let root = manifest::root_of(&args.issue);
-    let manifest_name = if args.issue.is_dir() {
+    let root = manifest::root_of(issue);
+    let manifest_name = if issue.is_dir() {
         "issue.toml".to_string()
     } else {
-        args.issue
+        issue
             .file_name()
             .map_or_else(|| "issue.toml".into(), |n| n.to_string_lossy().into_owned())
     };
