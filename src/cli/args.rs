@@ -20,6 +20,9 @@ pub enum Command {
     /// Build editions: DIR/<edition-id>/ with the PDF, the EPUB and the package
     #[cfg(feature = "typeset")]
     Build(BuildArgs),
+    /// Rebuild an issue's edition on every save of its manifest or documents
+    #[cfg(feature = "typeset")]
+    Watch(WatchArgs),
     /// Check a sealed edition or package: who sealed it, when, and whether it changed since
     ///
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
@@ -48,6 +51,24 @@ pub struct BuildArgs {
 
     /// Also use the fonts under DIR (e.g. the office's licensed official faces);
     /// may be given several times. System fonts are never used otherwise.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub seal: SealArgs,
+}
+
+#[cfg(feature = "typeset")]
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The issue: a folder holding issue.toml, or that file
+    pub issue: PathBuf,
+
+    /// Where the edition is written
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub out: PathBuf,
+
+    /// Also use the fonts under DIR; may be given several times
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 

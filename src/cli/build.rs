@@ -14,7 +14,7 @@ use gazette::package::{self, PackageInputs};
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
 use rayon::prelude::*;
 
-use crate::cli::args::BuildArgs;
+use crate::cli::args::{BuildArgs, SealArgs};
 use crate::cli::seal::{self, SealIdentity};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -32,7 +32,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     if let [issue] = issues.as_slice() {
-        return match build_issue(issue, args, &fonts) {
+        return match build_issue(issue, &args.out, &fonts, Sealing::Open(&args.seal)) {
             Ok(built) => {
                 built.print();
                 ExitCode::SUCCESS
@@ -97,7 +97,7 @@ fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Inst
         issues
             .par_iter()
             .map(|issue| {
-                let result = build_issue(issue, args, fonts);
+                let result = build_issue(issue, &args.out, fonts, Sealing::Open(&args.seal));
                 match &result {
                     Ok(built) => {
                         println!("built {} in {:.2} s", built.folder.display(), built.seconds)
@@ -167,9 +167,9 @@ fn errors(count: usize) -> String {
 }
 
 /// What a build wrote, for the report.
-struct Built {
+pub struct Built {
     id: String,
-    folder: PathBuf,
+    pub folder: PathBuf,
     pages: usize,
     sealed: bool,
     seconds: f64,
@@ -177,7 +177,7 @@ struct Built {
 }
 
 impl Built {
-    fn print(&self) {
+    pub fn print(&self) {
         let sealed = if self.sealed { "sealed" } else { "not sealed" };
         println!(
             "built {} in {:.2} s, {sealed}",
@@ -190,12 +190,33 @@ impl Built {
     }
 }
 
-/// One issue, from its manifest to its published edition folder.
-fn build_issue(issue: &Path, args: &BuildArgs, fonts: &FontSet) -> Result<Built, Diagnostics> {
+/// Where an issue's seal identity comes from.
+#[derive(Clone, Copy)]
+pub enum Sealing<'a> {
+    /// Opened for the issue, from the command line or its manifest.
+    Open(&'a SealArgs),
+    /// Opened once already, e.g. by `gazette watch`, so a password is asked once.
+    Opened(Option<&'a SealIdentity>),
+}
+
+/// One issue, from its manifest to its published edition folder in `out`.
+pub fn build_issue(
+    issue: &Path,
+    out: &Path,
+    fonts: &FontSet,
+    sealing: Sealing,
+) -> Result<Built, Diagnostics> {
     let start = Instant::now();
     let edition = manifest::load(issue)?;
     // Opened before typesetting, so that a wrong password fails at once.
-    let identity = seal::open(&args.seal, &edition).map_err(|diag| vec![*diag])?;
+    let opened;
+    let identity = match sealing {
+        Sealing::Open(args) => {
+            opened = seal::open(args, &edition).map_err(|diag| vec![*diag])?;
+            opened.as_ref()
+        }
+        Sealing::Opened(identity) => identity,
+    };
     let uncovered = typeset::uncovered(&edition, fonts);
     if !uncovered.is_empty() {
         let root = manifest::root_of(issue);
@@ -233,7 +254,7 @@ fn build_issue(issue: &Path, args: &BuildArgs, fonts: &FontSet) -> Result<Built,
             .map_err(|diag| vec![*diag])?,
         None => pdf.bytes.clone(),
     };
-    let epub_bytes = epub_edition(&edition, &pdf, identity.as_ref()).map_err(|diag| vec![*diag])?;
+    let epub_bytes = epub_edition(&edition, &pdf, identity).map_err(|diag| vec![*diag])?;
     let package = archival_package(
         issue,
         &edition,
@@ -241,14 +262,14 @@ fn build_issue(issue: &Path, args: &BuildArgs, fonts: &FontSet) -> Result<Built,
         fonts,
         &pdf_bytes,
         &epub_bytes,
-        identity.as_ref(),
+        identity,
     )
     .map_err(|diag| vec![*diag])?;
     let pdf_name = format!("{}.pdf", edition.id);
     let epub_name = format!("{}.epub", edition.id);
     let bag = package::bag_folder_name(&edition.id);
     let zip_name = package::zip_name(&edition.id);
-    let folder = Staging::new(&args.out, &edition.id)
+    let folder = Staging::new(out, &edition.id)
         .and_then(|staging| {
             staging.write(&pdf_name, &pdf_bytes)?;
             staging.write(&epub_name, &epub_bytes)?;
@@ -263,7 +284,7 @@ fn build_issue(issue: &Path, args: &BuildArgs, fonts: &FontSet) -> Result<Built,
             staging.publish()
         })
         .map_err(|error| {
-            vec![Diagnostic::in_file(&args.out, format!("cannot write the edition: {error}"))
+            vec![Diagnostic::in_file(out, format!("cannot write the edition: {error}"))
                 .help("check that the output folder is writable; any earlier edition there is unchanged")]
         })?;
     Ok(Built {

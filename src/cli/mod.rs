@@ -8,3 +8,5 @@ pub mod certs;
 #[cfg(feature = "typeset")]
 pub mod seal;
 pub mod verify;
+#[cfg(feature = "typeset")]
+pub mod watch;

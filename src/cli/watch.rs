@@ -1,0 +1,98 @@
+//! `gazette watch ISSUE`: rebuild the edition whenever a file of the issue
+//! changes. The fonts are loaded once and typst's memoisation lives as long
+//! as the process, so a rebuild lays out again only what the edit touched.
+//! Errors are shown and the watch goes on.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant, SystemTime};
+
+use gazette::diagnostic::Diagnostic;
+use gazette::manifest;
+use gazette::typeset::FontSet;
+
+use crate::cli::args::WatchArgs;
+use crate::cli::build::{Sealing, build_issue};
+use crate::cli::seal;
+
+/// How often the issue folder is looked at: quick enough to feel immediate,
+/// cheap enough (a folder listing) to cost nothing.
+const POLL: Duration = Duration::from_millis(150);
+
+pub fn run(args: &WatchArgs) -> ExitCode {
+    let fonts = match FontSet::load(&args.font_paths) {
+        Ok(fonts) => fonts,
+        Err(message) => {
+            eprintln!("{}", Diagnostic::new(message));
+            return ExitCode::FAILURE;
+        }
+    };
+    // The seal identity is opened once, so a password is asked once.
+    let identity = match manifest::load(&args.issue) {
+        Ok(edition) => match seal::open(&args.seal, &edition) {
+            Ok(identity) => identity,
+            Err(diag) => {
+                eprintln!("{diag}");
+                return ExitCode::FAILURE;
+            }
+        },
+        Err(_) => None,
+    };
+    let root = manifest::root_of(&args.issue);
+    println!("watching {} (Ctrl-C to stop)", root.display());
+    let mut seen = None;
+    loop {
+        let now = fingerprint(&root);
+        if seen != Some(now) {
+            seen = Some(now);
+            let start = Instant::now();
+            match build_issue(
+                &args.issue,
+                &args.out,
+                &fonts,
+                Sealing::Opened(identity.as_ref()),
+            ) {
+                Ok(built) => println!(
+                    "rebuilt {} in {} ms",
+                    built.folder.display(),
+                    start.elapsed().as_millis()
+                ),
+                Err(diags) => {
+                    for diag in &diags {
+                        eprintln!("{diag}");
+                    }
+                    eprintln!(
+                        "error: not rebuilt ({} error{}); the last edition is unchanged, waiting for the next save",
+                        diags.len(),
+                        if diags.len() == 1 { "" } else { "s" }
+                    );
+                }
+            }
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Names, sizes and modification times of every file under the issue
+/// folder: any save, new or removed file changes it.
+fn fingerprint(root: &Path) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    let mut entries: Vec<(String, u64, Option<SystemTime>)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let metadata = entry.metadata().ok();
+            (
+                entry.path().display().to_string(),
+                metadata.as_ref().map_or(0, |m| m.len()),
+                metadata.and_then(|m| m.modified().ok()),
+            )
+        })
+        .collect();
+    entries.sort();
+    entries.hash(&mut hasher);
+    hasher.finish()
+}

@@ -1,0 +1,106 @@
+#![cfg(feature = "typeset")]
+//! `gazette watch` as an editor uses it: the edition is built at once, and
+//! rebuilt when a document is saved; a broken save is reported and the watch
+//! goes on.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+/// Kills the watcher when the test ends, however it ends.
+struct Watcher(Child);
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The next line from the watcher that starts with one of `prefixes`.
+fn next_line(lines: &Receiver<String>, prefixes: &[&str]) -> String {
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the watcher said nothing for a minute");
+        if prefixes.iter().any(|p| line.starts_with(p)) {
+            return line;
+        }
+    }
+}
+
+#[test]
+fn a_saved_edit_is_rebuilt_and_a_broken_save_does_not_stop_the_watch() {
+    let work = tempfile::tempdir().unwrap();
+    let issue = work.path().join("issue");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08"),
+        &issue,
+    );
+    let out = work.path().join("dist");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["watch", "--no-seal", "--out"])
+        .arg(&out)
+        .arg(&issue)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (sender, lines) = channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    let _watcher = Watcher(child);
+    let pdf = out.join("shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf");
+
+    next_line(&lines, &["rebuilt"]);
+    let first = std::fs::read(&pdf).unwrap();
+
+    let document = issue.join("documents/hufu-2025-41.md");
+    let text = std::fs::read_to_string(&document).unwrap();
+    std::fs::write(&document, text.replacen("防汛", "防汛防台", 1)).unwrap();
+    next_line(&lines, &["rebuilt"]);
+    let second = std::fs::read(&pdf).unwrap();
+    assert_ne!(first, second, "the edit did not reach the PDF");
+
+    std::fs::write(&document, "no front matter").unwrap();
+    let line = next_line(&lines, &["error: not rebuilt"]);
+    assert!(line.contains("waiting for the next save"), "{line}");
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        second,
+        "a failed rebuild touched the edition"
+    );
+
+    std::fs::write(&document, text).unwrap();
+    next_line(&lines, &["rebuilt"]);
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        first,
+        "undoing the edit gives the first PDF back"
+    );
+}
