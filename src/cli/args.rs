@@ -45,6 +45,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Print only the summary and the errors
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print each issue's stages as lines, instead of progress bars
+    #[arg(long, short)]
+    pub verbose: bool,
+
     /// Where editions are written; each lands in a folder named by its id
     #[arg(long, value_name = "DIR", default_value = "dist")]
     pub out: PathBuf,

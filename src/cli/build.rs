@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use gazette::diagnostic::{Diagnostic, Diagnostics, SourceFile};
@@ -12,9 +14,9 @@ use gazette::model::Edition;
 use gazette::output::Staging;
 use gazette::package::{self, PackageInputs};
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
-use rayon::prelude::*;
 
 use crate::cli::args::{BuildArgs, SealArgs};
+use crate::cli::progress::Progress;
 use crate::cli::seal::{self, SealIdentity};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -32,7 +34,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     if let [issue] = issues.as_slice() {
-        return match build_issue(issue, &args.out, &fonts, Sealing::Open(&args.seal)) {
+        return match build_issue(issue, &args.out, &fonts, Sealing::Open(&args.seal), &|_| {}) {
             Ok(built) => {
                 built.print();
                 ExitCode::SUCCESS
@@ -80,34 +82,55 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
 /// issue does not stop the others. Results are reported as they come, then
 /// a summary table and every issue's errors.
 fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Instant) -> ExitCode {
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
-        pool = pool.num_threads(usize::from(jobs));
-    }
-    let pool = match pool.build() {
-        Ok(pool) => pool,
-        Err(error) => {
-            return fail(&[Diagnostic::new(format!(
-                "cannot start the build threads: {error}"
-            ))]);
-        }
-    };
-    let threads = pool.current_num_threads();
-    let results: Vec<(&PathBuf, Result<Built, Diagnostics>)> = pool.install(|| {
-        issues
-            .par_iter()
-            .map(|issue| {
-                let result = build_issue(issue, &args.out, fonts, Sealing::Open(&args.seal));
-                match &result {
-                    Ok(built) => {
-                        println!("built {} in {:.2} s", built.folder.display(), built.seconds)
+    // Exactly `threads` issues are in flight at once, each on a thread of its
+    // own: typst's own parallel layout runs on rayon's pool, and if issues
+    // were rayon tasks too, a thread waiting inside typst would steal the next
+    // issue, and memory would grow with the queue.
+    let threads = args
+        .jobs
+        .map_or_else(rayon::current_num_threads, usize::from)
+        .min(issues.len());
+    let progress = Progress::new(issues.len(), args.quiet, args.verbose);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<Built, Diagnostics>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(issue) = issues.get(index) else {
+                        break;
+                    };
+                    let shown = progress.start(issue.display().to_string());
+                    let result = build_issue(
+                        issue,
+                        &args.out,
+                        fonts,
+                        Sealing::Open(&args.seal),
+                        &|stage| shown.stage(stage),
+                    );
+                    shown.done(&match &result {
+                        Ok(built) => {
+                            format!("built {} in {:.2} s", built.folder.display(), built.seconds)
+                        }
+                        Err(diags) => {
+                            format!("failed {} ({})", issue.display(), errors(diags.len()))
+                        }
+                    });
+                    if let Ok(mut results) = results.lock() {
+                        results.push((index, result));
                     }
-                    Err(diags) => println!("failed {} ({})", issue.display(), errors(diags.len())),
                 }
-                (issue, result)
-            })
-            .collect()
+            });
+        }
     });
+    progress.finish();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(index, _)| *index);
+    let results: Vec<(&PathBuf, Result<Built, Diagnostics>)> = results
+        .into_iter()
+        .map(|(index, result)| (&issues[index], result))
+        .collect();
 
     println!();
     println!(
@@ -205,8 +228,10 @@ pub fn build_issue(
     out: &Path,
     fonts: &FontSet,
     sealing: Sealing,
+    stage: &dyn Fn(&str),
 ) -> Result<Built, Diagnostics> {
     let start = Instant::now();
+    stage("reading the issue");
     let edition = manifest::load(issue)?;
     // Opened before typesetting, so that a wrong password fails at once.
     let opened;
@@ -237,6 +262,7 @@ pub fn build_issue(
             listed.join(", ")
         );
     }
+    stage("typesetting");
     let world = EditionWorld::new(fonts, json, edition.issue.date);
     let pdf = typeset::compile(&world, &edition).map_err(|messages| {
         messages
@@ -248,13 +274,16 @@ pub fn build_issue(
             })
             .collect::<Diagnostics>()
     })?;
-    let pdf_bytes = match &identity {
+    stage("sealing the PDF");
+    let pdf_bytes = match identity {
         Some(identity) => identity
             .seal_pdf(&edition, &pdf)
             .map_err(|diag| vec![*diag])?,
         None => pdf.bytes.clone(),
     };
+    stage("writing the EPUB");
     let epub_bytes = epub_edition(&edition, &pdf, identity).map_err(|diag| vec![*diag])?;
+    stage("packaging");
     let package = archival_package(
         issue,
         &edition,
@@ -269,6 +298,7 @@ pub fn build_issue(
     let epub_name = format!("{}.epub", edition.id);
     let bag = package::bag_folder_name(&edition.id);
     let zip_name = package::zip_name(&edition.id);
+    stage("writing the edition");
     let folder = Staging::new(out, &edition.id)
         .and_then(|staging| {
             staging.write(&pdf_name, &pdf_bytes)?;

@@ -53,6 +53,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
                 &args.out,
                 &fonts,
                 Sealing::Opened(identity.as_ref()),
+                &|_| {},
             ) {
                 Ok(built) => println!(
                     "rebuilt {} in {} ms",

@@ -1,0 +1,106 @@
+//! How a batch build tells its progress: bars on a terminal, plain lines
+//! otherwise (or with --verbose, which adds each issue's stages, or --quiet,
+//! which keeps only the summary and the errors).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+pub enum Progress {
+    Bars {
+        all: MultiProgress,
+        total: ProgressBar,
+    },
+    Lines {
+        verbose: bool,
+    },
+    Quiet,
+}
+
+/// One issue's line: a spinner under the bars, or nothing.
+pub struct IssueProgress<'a> {
+    progress: &'a Progress,
+    name: String,
+    spinner: Option<ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(issues: usize, quiet: bool, verbose: bool) -> Progress {
+        if quiet {
+            return Progress::Quiet;
+        }
+        if verbose || !std::io::stderr().is_terminal() {
+            return Progress::Lines { verbose };
+        }
+        let all = MultiProgress::new();
+        let total = all.add(ProgressBar::new(issues as u64));
+        total.set_style(
+            ProgressStyle::with_template(
+                "{bar:30.red/white} {pos}/{len} issues  {elapsed_precise} elapsed, about {eta} to go",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Progress::Bars { all, total }
+    }
+
+    pub fn start(&self, name: String) -> IssueProgress<'_> {
+        let spinner = match self {
+            Progress::Bars { all, total } => {
+                let spinner = all.insert_before(total, ProgressBar::new_spinner());
+                spinner.set_style(
+                    ProgressStyle::with_template("{spinner} {prefix}: {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                spinner.set_prefix(name.clone());
+                spinner.enable_steady_tick(Duration::from_millis(120));
+                Some(spinner)
+            }
+            _ => None,
+        };
+        IssueProgress {
+            progress: self,
+            name,
+            spinner,
+        }
+    }
+
+    /// A line that must stay: printed above the bars, or plainly.
+    fn line(&self, text: &str) {
+        match self {
+            Progress::Bars { all, .. } => {
+                let _ = all.println(text);
+            }
+            Progress::Lines { .. } => println!("{text}"),
+            Progress::Quiet => {}
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Progress::Bars { total, .. } = self {
+            total.finish_and_clear();
+        }
+    }
+}
+
+impl IssueProgress<'_> {
+    /// The stage the issue has reached: reading, typesetting, sealing, ...
+    pub fn stage(&self, stage: &str) {
+        match (&self.spinner, self.progress) {
+            (Some(spinner), _) => spinner.set_message(stage.to_string()),
+            (None, Progress::Lines { verbose: true }) => println!("{}: {stage}", self.name),
+            _ => {}
+        }
+    }
+
+    /// The issue is done; `outcome` says how, in one line.
+    pub fn done(self, outcome: &str) {
+        if let Some(spinner) = &self.spinner {
+            spinner.finish_and_clear();
+        }
+        if let Progress::Bars { total, .. } = self.progress {
+            total.inc(1);
+        }
+        self.progress.line(outcome);
+    }
+}
