@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     match cli.command {
         #[cfg(feature = "typeset")]
         Command::Build(args) => cli::build::run(&args),
+        #[cfg(feature = "typeset")]
+        Command::New(args) => cli::new::run(&args),
         Command::Verify(args) => cli::verify::run(&args),
         Command::Certs(command) => cli::certs::run(&command),
     }

@@ -6,5 +6,7 @@ pub mod args;
 pub mod build;
 pub mod certs;
 #[cfg(feature = "typeset")]
+pub mod new;
+#[cfg(feature = "typeset")]
 pub mod seal;
 pub mod verify;
