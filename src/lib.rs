@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod package;
+pub mod scaffold;
 pub mod seal;
 pub mod signer;
 #[cfg(feature = "typeset")]

@@ -13,6 +13,8 @@ fn main() -> ExitCode {
         Command::Build(args) => cli::build::run(&args),
         #[cfg(feature = "typeset")]
         Command::Watch(args) => cli::watch::run(&args),
+        #[cfg(feature = "typeset")]
+        Command::New(args) => cli::new::run(&args),
         Command::Verify(args) => cli::verify::run(&args),
         Command::Certs(command) => cli::certs::run(&command),
     }

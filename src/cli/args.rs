@@ -23,6 +23,9 @@ pub enum Command {
     /// Rebuild an issue's edition on every save of its manifest or documents
     #[cfg(feature = "typeset")]
     Watch(WatchArgs),
+    /// Start a new issue folder: a commented issue.toml and an example document, ready to build
+    #[cfg(feature = "typeset")]
+    New(NewArgs),
     /// Check a sealed edition or package: who sealed it, when, and whether it changed since
     ///
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
@@ -82,6 +85,22 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub seal: SealArgs,
+}
+
+#[cfg(feature = "typeset")]
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new issue's folder; it must not exist yet, or be empty
+    pub issue: PathBuf,
+
+    /// Follow this previous issue (its folder or issue.toml): the same gazette,
+    /// fonts and seal, and the next number
+    #[arg(long, value_name = "PREVIOUS")]
+    pub from: Option<PathBuf>,
+
+    /// The publication date [default: today, in UTC]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = gazette::scaffold::parse_date)]
+    pub date: Option<gazette::model::Date>,
 }
 
 #[cfg(feature = "typeset")]

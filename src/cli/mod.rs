@@ -6,6 +6,8 @@ pub mod args;
 pub mod build;
 pub mod certs;
 #[cfg(feature = "typeset")]
+pub mod new;
+#[cfg(feature = "typeset")]
 pub mod progress;
 #[cfg(feature = "typeset")]
 pub mod seal;
