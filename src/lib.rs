@@ -3,9 +3,11 @@
 //! The pipeline runs one way: [`manifest`] reads and checks the issue into the
 //! [`model`]; [`typeset`] lays it out as a PDF through typst; [`seal`] appends
 //! the electronic seal, signed through [`cms`] by a [`signer`]; [`epub`] makes
-//! the reflowable EPUB edition from the same model; [`output`] puts
-//! the edition in place atomically. [`verify`] reads all of it back and never
-//! depends on typst; [`certs`] makes an example PKI for trying it out.
+//! the reflowable EPUB edition from the same model; [`package`] writes the
+//! signed verification manifest and the BagIt package ([`zipped`] makes their
+//! zips reproducible); [`output`] puts the edition in place atomically.
+//! [`verify`] reads all of it back and never depends on typst; [`certs`] makes
+//! an example PKI for trying it out, and [`scaffold`] a new issue.
 
 pub mod certs;
 pub mod cms;
