@@ -109,6 +109,9 @@ fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Inst
                         Sealing::Open(&args.seal),
                         &|stage| shown.stage(stage),
                     );
+                    // Issues share little but the templates: keep only what
+                    // the builds now in flight may reuse.
+                    typeset::forget_stale_layouts(threads);
                     shown.done(&match &result {
                         Ok(built) => {
                             format!("built {} in {:.2} s", built.folder.display(), built.seconds)

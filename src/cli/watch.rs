@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use gazette::diagnostic::Diagnostic;
 use gazette::manifest;
-use gazette::typeset::FontSet;
+use gazette::typeset::{self, FontSet};
 
 use crate::cli::args::WatchArgs;
 use crate::cli::build::{Sealing, build_issue};
@@ -48,13 +48,16 @@ pub fn run(args: &WatchArgs) -> ExitCode {
         if seen != Some(now) {
             seen = Some(now);
             let start = Instant::now();
-            match build_issue(
+            let built = build_issue(
                 &args.issue,
                 &args.out,
                 &fonts,
                 Sealing::Opened(identity.as_ref()),
                 &|_| {},
-            ) {
+            );
+            // As typst's own watch does: results unused for ten rebuilds go.
+            typeset::forget_stale_layouts(10);
+            match built {
                 Ok(built) => println!(
                     "rebuilt {} in {} ms",
                     built.folder.display(),

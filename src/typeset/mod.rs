@@ -221,6 +221,14 @@ fn block_ref(value: &Value) -> Option<BlockRef> {
     })
 }
 
+/// Forgets typst's memoised results that no build used in the last `age`
+/// evictions. typst keeps them for the process's lifetime; a batch or a watch
+/// calls this after each build so memory stays bounded, while recent results
+/// stay to make the next build of the same issue incremental.
+pub fn forget_stale_layouts(age: usize) {
+    typst::comemo::evict(age);
+}
+
 /// How the edition's PDF is exported: PDF/A-3b, tagged, with the identifier
 /// and date pinned so that the same issue gives the same bytes.
 pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, String> {
