@@ -15,6 +15,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::Generator;
 use gazette::epub::{self, Cover, EpubOptions};
 use gazette::typeset::{self, EditionWorld, FontSet};
 use typst_layout::PagedDocument;
@@ -24,7 +27,8 @@ const RUNS: usize = 7;
 fn main() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08");
     let generated = tempfile::tempdir().expect("a temporary folder");
-    generate(generated.path(), 22);
+    // Issue 12 of 2025, 22 documents: about 136 pages.
+    Generator::new().issue(generated.path(), 12, (12, 15), 22);
 
     println!(
         "{:<12} {:>6} {:>16} {:>16} {:>7} {:>9} {:>11}",
@@ -101,39 +105,4 @@ fn main() {
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
-}
-
-/// An issue of `documents` documents built from the sample's real circular,
-/// about 120 pages for 22 documents.
-fn generate(dir: &Path, documents: usize) {
-    let sample =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08/documents");
-    let body = std::fs::read_to_string(sample.join("attachments/hufubanzi-2025-5-yaodian.md"))
-        .expect("the sample's work plan");
-    let sections = ["市政府文件", "市政府办公厅文件", "部门文件"];
-    let mut manifest = String::from(
-        "[gazette]\nid = \"bench\"\ntitle = \"上海市人民政府公报\"\npublisher = \"上海市人民政府办公厅\"\nlanguage = \"zh-Hans\"\n\n\
-         [issue]\nyear = 2025\nnumber = 12\ndate = 2025-12-15\n",
-    );
-    for (s, section) in sections.iter().enumerate() {
-        let files: Vec<String> = (0..documents)
-            .filter(|d| d % sections.len() == s)
-            .map(|d| format!("\"d{d}.md\""))
-            .collect();
-        manifest += &format!(
-            "\n[[sections]]\ntitle = \"{section}\"\ndocuments = [{}]\n",
-            files.join(", ")
-        );
-    }
-    std::fs::write(dir.join("issue.toml"), manifest).expect("write issue.toml");
-    for d in 0..documents {
-        let document = format!(
-            "+++\ntitle = \"上海市人民政府关于印发第{n}项工作要点的通知\"\nnumber = \"沪府〔2025〕{n}号\"\n\
-             issuer = \"上海市人民政府\"\naddressees = \"各区人民政府，市政府各委、办、局\"\ndate = 2025-11-{day:02}\n\
-             disclosure = \"主动公开\"\n+++\n{body}",
-            n = d + 1,
-            day = d % 28 + 1,
-        );
-        std::fs::write(dir.join(format!("d{d}.md")), document).expect("write a document");
-    }
 }
