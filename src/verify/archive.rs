@@ -359,21 +359,7 @@ mod tests {
     /// has no way to reach the file system.
     #[test]
     fn the_reader_never_touches_the_disk() {
-        let source = include_str!("archive.rs");
-        let code = source.split("#[cfg(test)]").next().expect("code");
-        for forbidden in [
-            "std::fs",
-            "fs::",
-            "File::",
-            "OpenOptions",
-            "tempfile",
-            ".extract(",
-            "std::path",
-            "Path::",
-            "PathBuf",
-        ] {
-            assert!(!code.contains(forbidden), "the reader mentions {forbidden}");
-        }
+        test_support::assert_no_file_system(include_str!("archive.rs"));
     }
 }
 
@@ -396,6 +382,25 @@ pub(super) mod test_support {
             found, 2,
             "the name should be in one local and one central header"
         );
+    }
+
+    /// Fails when the code of a module's `source` (what comes before its
+    /// tests) names anything that reaches the file system.
+    pub(in crate::verify) fn assert_no_file_system(source: &str) {
+        let code = source.split("#[cfg(test)]").next().expect("code");
+        for forbidden in [
+            "std::fs",
+            "fs::",
+            "File::",
+            "OpenOptions",
+            "tempfile",
+            ".extract(",
+            "std::path",
+            "Path::",
+            "PathBuf",
+        ] {
+            assert!(!code.contains(forbidden), "the code mentions {forbidden}");
+        }
     }
 
     /// The peak resident memory of this process so far, in KiB.
