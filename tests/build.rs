@@ -170,6 +170,38 @@ fn a_valid_issue_builds_a_pdf() {
 }
 
 #[test]
+fn verbose_tells_each_stage_with_its_time() {
+    let issue = Issue::new();
+    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["build", "--verbose", "--no-seal"])
+        .arg(issue.path(""))
+        .arg("--out")
+        .arg(issue.out())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let stages: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(" ms"))
+        .filter_map(|line| line.rsplit_once(' '))
+        .filter(|(_, ms)| ms.parse::<u32>().is_ok())
+        .map(|(stage, _)| stage.rsplit_once(": ").map_or(stage, |(_, s)| s))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "reading the issue",
+            "typesetting",
+            "writing the EPUB",
+            "packaging",
+            "writing the edition"
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let issue = Issue::new();
     assert!(issue.build().status.success());

@@ -52,7 +52,8 @@ pub struct BuildArgs {
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print each issue's stages as lines, instead of progress bars
+    /// Print each issue's stages as lines with the time each took, instead of
+    /// progress bars
     #[arg(long, short)]
     pub verbose: bool,
 

@@ -34,7 +34,17 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     if let [issue] = issues.as_slice() {
-        return match build_issue(issue, &args.out, &fonts, Sealing::Open(&args.seal), &|_| {}) {
+        let progress = Progress::single(args.verbose);
+        let shown = progress.start(issue.display().to_string());
+        let result = build_issue(
+            issue,
+            &args.out,
+            &fonts,
+            Sealing::Open(&args.seal),
+            &|stage| shown.stage(stage),
+        );
+        shown.finish();
+        return match result {
             Ok(built) => {
                 built.print();
                 ExitCode::SUCCESS
@@ -277,11 +287,13 @@ pub fn build_issue(
             })
             .collect::<Diagnostics>()
     })?;
-    stage("sealing the PDF");
     let pdf_bytes = match identity {
-        Some(identity) => identity
-            .seal_pdf(&edition, &pdf)
-            .map_err(|diag| vec![*diag])?,
+        Some(identity) => {
+            stage("sealing the PDF");
+            identity
+                .seal_pdf(&edition, &pdf)
+                .map_err(|diag| vec![*diag])?
+        }
         None => pdf.bytes.clone(),
     };
     stage("writing the EPUB");
@@ -394,7 +406,6 @@ fn archival_package(
         .chain(epub::template_sources())
         .collect();
     let templates: Vec<(&str, &[u8])> = templates.iter().map(|(n, b)| (n.as_str(), *b)).collect();
-    let fonts: Vec<(String, &[u8])> = fonts.files().map(|(n, b)| (n.to_string(), b)).collect();
     let inputs = PackageInputs {
         edition,
         issue_root: &root,
@@ -403,7 +414,7 @@ fn archival_package(
         pdf: pdf_bytes,
         epub: epub_bytes,
         templates: &templates,
-        fonts: &fonts,
+        fonts: fonts.digests(),
         chain: identity.map(SealIdentity::chain),
         tool_version: env!("CARGO_PKG_VERSION"),
     };

@@ -2,8 +2,9 @@
 //! otherwise (or with --verbose, which adds each issue's stages, or --quiet,
 //! which keeps only the summary and the errors).
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
@@ -23,6 +24,8 @@ pub struct IssueProgress<'a> {
     progress: &'a Progress,
     name: String,
     spinner: Option<ProgressBar>,
+    /// The stage now running and when it began, for --verbose's timings.
+    current: RefCell<Option<(String, Instant)>>,
 }
 
 impl Progress {
@@ -44,6 +47,16 @@ impl Progress {
         Progress::Bars { all, total }
     }
 
+    /// One issue: no bars (its build is short), and with --verbose, the
+    /// stages with their times.
+    pub fn single(verbose: bool) -> Progress {
+        if verbose {
+            Progress::Lines { verbose }
+        } else {
+            Progress::Quiet
+        }
+    }
+
     pub fn start(&self, name: String) -> IssueProgress<'_> {
         let spinner = match self {
             Progress::Bars { all, total } => {
@@ -62,6 +75,7 @@ impl Progress {
             progress: self,
             name,
             spinner,
+            current: RefCell::new(None),
         }
     }
 
@@ -88,13 +102,34 @@ impl IssueProgress<'_> {
     pub fn stage(&self, stage: &str) {
         match (&self.spinner, self.progress) {
             (Some(spinner), _) => spinner.set_message(stage.to_string()),
-            (None, Progress::Lines { verbose: true }) => println!("{}: {stage}", self.name),
+            (None, Progress::Lines { verbose: true }) => {
+                self.end_stage();
+                *self.current.borrow_mut() = Some((stage.to_string(), Instant::now()));
+            }
             _ => {}
         }
     }
 
+    /// With --verbose, each stage is printed once it ends, with its time, so
+    /// an editor can see where a slow build spends it.
+    fn end_stage(&self) {
+        if let Some((stage, start)) = self.current.borrow_mut().take() {
+            println!(
+                "{}: {stage} {:.0} ms",
+                self.name,
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+
+    /// The issue is done and its outcome is told elsewhere.
+    pub fn finish(self) {
+        self.end_stage();
+    }
+
     /// The issue is done; `outcome` says how, in one line.
     pub fn done(self, outcome: &str) {
+        self.end_stage();
         if let Some(spinner) = &self.spinner {
             spinner.finish_and_clear();
         }

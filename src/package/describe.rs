@@ -129,21 +129,28 @@ fn build_inputs(inputs: &PackageInputs, files: &IssueFiles) -> BuildInputs {
             .iter()
             .map(|file| SourceFile::of(&file.path, &file.bytes))
             .collect(),
-        templates: sorted_by_name(inputs.templates.iter().map(|&(name, bytes)| (name, bytes))),
+        templates: sorted_by_name(
+            inputs
+                .templates
+                .iter()
+                .map(|&(name, bytes)| SourceFile::of(name, bytes))
+                .collect(),
+        ),
         fonts: sorted_by_name(
             inputs
                 .fonts
                 .iter()
-                .map(|(name, bytes)| (name.as_str(), *bytes)),
+                .map(|(path, sha256)| SourceFile {
+                    path: path.clone(),
+                    sha256: sha256.clone(),
+                })
+                .collect(),
         ),
     }
 }
 
 /// Named inputs in name order, whatever order the caller found them in.
-fn sorted_by_name<'a>(named: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<SourceFile> {
-    let mut files: Vec<SourceFile> = named
-        .map(|(name, bytes)| SourceFile::of(name, bytes))
-        .collect();
+fn sorted_by_name(mut files: Vec<SourceFile>) -> Vec<SourceFile> {
     files.sort_by(|a, b| (&a.path, &a.sha256).cmp(&(&b.path, &b.sha256)));
     files
 }

@@ -51,8 +51,9 @@ pub struct PackageInputs<'a> {
     pub epub: &'a [u8],
     /// The templates compiled into the tool: name and source.
     pub templates: &'a [(&'a str, &'a [u8])],
-    /// Every font the typesetter could use: name (bundled) or path, and bytes.
-    pub fonts: &'a [(String, &'a [u8])],
+    /// Every font the typesetter could use: name (bundled) or path, and
+    /// SHA-256 in lowercase hex.
+    pub fonts: &'a [(String, String)],
     /// The seal's certificate chain, DER, the seal's certificate first; `None`
     /// when the edition is not sealed.
     pub chain: Option<&'a [Vec<u8>]>,

@@ -2,6 +2,7 @@
 //! output never depends on the machine, plus those under `--font-path`.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
@@ -27,15 +28,43 @@ const BUNDLED: [(&str, &[u8]); 4] = [
     ),
 ];
 
+/// The listed SHA-256 of the bundled face `name`.
+fn bundled_sha256(name: &str) -> Result<&'static str, String> {
+    BUNDLED_SHA256SUMS
+        .lines()
+        .filter_map(|line| line.split_once("  "))
+        .find(|(_, file)| *file == name)
+        .map(|(sha256, _)| sha256)
+        .ok_or_else(|| format!("fonts/SHA256SUMS does not list the bundled face {name}; this is a fault in gazette: please report it"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The face the red seal's characters are drawn from: Noto Sans CJK SC Bold,
 /// a Hei face, as official seals use.
 pub const SEAL_FONT: &[u8] = BUNDLED[2].1;
+
+/// The bundled faces' SHA-256, as `sha256sum` prints them. Read from a file
+/// rather than computed: hashing 80 MB of fonts would cost every build about
+/// 50 ms. A test checks the list against the faces.
+const BUNDLED_SHA256SUMS: &str = include_str!("../../fonts/SHA256SUMS");
+
+struct FontFile {
+    name: String,
+    data: Bytes,
+    /// The listed SHA-256 of a bundled face.
+    bundled_sha256: Option<&'static str>,
+}
 
 pub struct FontSet {
     pub(super) book: LazyHash<FontBook>,
     pub(super) fonts: Vec<Font>,
     /// Each font file loaded: the bundled ones by file name, others by path.
-    files: Vec<(String, Bytes)>,
+    files: Vec<FontFile>,
+    /// The files' SHA-256, computed once however many issues are built.
+    digests: OnceLock<Vec<(String, String)>>,
 }
 
 impl FontSet {
@@ -68,28 +97,47 @@ impl FontSet {
             for path in paths {
                 let data = std::fs::read(&path)
                     .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
-                files.push((path.display().to_string(), Bytes::new(data)));
+                files.push(FontFile {
+                    name: path.display().to_string(),
+                    data: Bytes::new(data),
+                    bundled_sha256: None,
+                });
             }
         }
         for (name, data) in BUNDLED {
-            files.push((name.to_string(), Bytes::new(data)));
+            files.push(FontFile {
+                name: name.to_string(),
+                data: Bytes::new(data),
+                bundled_sha256: Some(bundled_sha256(name)?),
+            });
         }
         let fonts: Vec<Font> = files
             .iter()
-            .flat_map(|(_, data)| Font::iter(data.clone()))
+            .flat_map(|file| Font::iter(file.data.clone()))
             .collect();
         Ok(Self {
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             files,
+            digests: OnceLock::new(),
         })
     }
 
-    /// Every font file the typesetter could use, as (name, bytes).
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files
-            .iter()
-            .map(|(name, data)| (name.as_str(), data.as_slice()))
+    /// Every font file the typesetter could use, as (name, SHA-256 in
+    /// lowercase hex), in load order.
+    pub fn digests(&self) -> &[(String, String)] {
+        self.digests.get_or_init(|| {
+            self.files
+                .iter()
+                .map(|file| {
+                    let sha256 = file.bundled_sha256.map_or_else(
+                        || hex(ring::digest::digest(&ring::digest::SHA256, &file.data).as_ref()),
+                        str::to_owned,
+                    );
+                    (file.name.clone(), sha256)
+                })
+                .collect()
+        })
     }
 
     /// Whether some font has a glyph for `c`: typst falls back through all of them.
@@ -101,5 +149,35 @@ impl FontSet {
 
     pub fn has_family(&self, family: &str) -> bool {
         self.book.contains_family(&family.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listed_digests_are_the_bundled_faces() {
+        for (name, data) in BUNDLED {
+            let computed = hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref());
+            assert_eq!(
+                bundled_sha256(name),
+                Ok(computed.as_str()),
+                "fonts/SHA256SUMS is out of date for {name}: run `sha256sum *.otf *.ttf | sort -k2 > SHA256SUMS` in fonts/"
+            );
+        }
+    }
+
+    #[test]
+    fn fonts_from_a_font_path_are_hashed() {
+        let folder = tempfile::tempdir().unwrap();
+        let face = folder.path().join("Bundled-Copy.otf");
+        std::fs::write(&face, BUNDLED[0].1).unwrap();
+        let fonts = FontSet::load(&[folder.path()]).unwrap();
+        let digests = fonts.digests();
+        assert_eq!(digests.len(), BUNDLED.len() + 1);
+        assert_eq!(digests[0].0, face.display().to_string());
+        assert_eq!(digests[0].1, bundled_sha256(BUNDLED[0].0).unwrap());
+        assert_eq!(digests[1], (BUNDLED[0].0.to_owned(), digests[0].1.clone()));
     }
 }

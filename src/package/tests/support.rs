@@ -24,7 +24,7 @@ pub struct Fixture {
     pub pdf: Vec<u8>,
     pub epub: Vec<u8>,
     pub templates: Vec<(&'static str, &'static [u8])>,
-    pub fonts: Vec<(String, &'static [u8])>,
+    pub fonts: Vec<(String, String)>,
     pub chain: Option<Vec<Vec<u8>>>,
 }
 
@@ -47,10 +47,13 @@ impl Fixture {
                 ("cover.typ", b"#let cover = none\n"),
             ],
             fonts: vec![
-                ("NotoSerifCJKsc-Regular.otf".to_owned(), b"font one"),
+                (
+                    "NotoSerifCJKsc-Regular.otf".to_owned(),
+                    sha256_hex(b"font one"),
+                ),
                 (
                     "/usr/share/fonts/LXGWWenKai-Regular.ttf".to_owned(),
-                    b"font two",
+                    sha256_hex(b"font two"),
                 ),
             ],
             chain: None,
