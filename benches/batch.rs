@@ -25,9 +25,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::Generator;
-use gazette::typeset::{self, EditionWorld, FontSet};
-use typst_layout::PagedDocument;
+use common::{Generator, TypstAlone};
 
 const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");
 const GNU_TIME: &str = "/usr/bin/time";
@@ -47,6 +45,7 @@ const RATIO_GOAL: f64 = 1.2;
 const WATCH_GOAL: Duration = Duration::from_secs(1);
 
 fn main() {
+    common::serve_typst_alone();
     let work = tempfile::tempdir().expect("a temporary folder");
     let generator = Generator::new();
     let probe = Probe::find();
@@ -359,13 +358,22 @@ fn growing_issue(generator: &Generator, probe: &Probe, work: &Path) -> PathBuf {
         .map(|documents| work.join(format!("out-{documents}")))
         .collect();
     let mut whole: Vec<Vec<Run>> = GROWING_ISSUE.iter().map(|_| Vec::new()).collect();
-    let mut alone: Vec<TypstAlone> = issues.iter().map(|issue| TypstAlone::new(issue)).collect();
-    // Whole builds on sides 0..n, typst alone on n..2n.
+    let mut alone: Vec<TypstAlone> = issues
+        .iter()
+        .zip(GROWING_ISSUE)
+        .map(|(issue, documents)| TypstAlone::new(issue, &work.join(format!("typst-{documents}"))))
+        .collect();
+    // Whole builds on sides 0..n, typst as a process on n..2n, typst in
+    // this process on 2n..3n.
     let sizes = GROWING_ISSUE.len();
     for round in 0..RUNS {
-        for side in (0..2 * sizes).map(|i| (i + round) % (2 * sizes)) {
+        for side in (0..3 * sizes).map(|i| (i + round) % (3 * sizes)) {
+            if side >= 2 * sizes {
+                alone[side - 2 * sizes].run_in_process();
+                continue;
+            }
             if side >= sizes {
-                alone[side - sizes].run();
+                alone[side - sizes].run_as_process();
                 continue;
             }
             let args: Vec<OsString> = vec![
@@ -389,10 +397,10 @@ fn growing_issue(generator: &Generator, probe: &Probe, work: &Path) -> PathBuf {
         );
     }
     println!(
-        "one issue growing: the whole edition sealed (PDF + seal + EPUB + package), and typst alone (compile + PDF export, in-process)"
+        "one issue growing: the whole edition sealed (PDF + seal + EPUB + package); typst alone as a process (fonts, layout, PDF export, write) and in this process (layout + PDF export)"
     );
     println!(
-        "{:<22} {:>8} {:>15} {:>8} {:>13} {:>16} {:>10} {:>9} {:>15} {:>10} {:>7}",
+        "{:<22} {:>8} {:>15} {:>8} {:>13} {:>16} {:>10} {:>9} {:>15} {:>10} {:>7} {:>10} {:>7}",
         "pages (documents)",
         "s",
         "[min–max]",
@@ -403,20 +411,25 @@ fn growing_issue(generator: &Generator, probe: &Probe, work: &Path) -> PathBuf {
         "typst s",
         "[min–max]",
         "ms a page",
+        "ratio",
+        "in-proc s",
         "ratio"
     );
     for (i, documents) in GROWING_ISSUE.iter().enumerate() {
-        let typst = median(alone[i].times.clone());
-        let (low, high) = range(&alone[i].times);
+        let typst = median(alone[i].as_process.clone());
+        let in_process = median(alone[i].in_process.clone());
+        let (low, high) = range(&alone[i].as_process);
         println!(
-            "{} {:>16} {:>10.1} {:>9.2} {:>15} {:>10.1} {:>7.2}",
+            "{} {:>16} {:>10.1} {:>9.2} {:>15} {:>10.1} {:>7.2} {:>10.2} {:>7.2}",
             row(&format!("{} ({documents})", pages[i]), &whole[i]),
             cores_busy(&whole[i]),
             ms(median_time(&whole[i])) / pages[i] as f64,
             typst.as_secs_f64(),
             format!("[{:.2}–{:.2}]", low.as_secs_f64(), high.as_secs_f64()),
             ms(typst) / pages[i] as f64,
-            ratio(median_time(&whole[i]), typst)
+            ratio(median_time(&whole[i]), typst),
+            in_process.as_secs_f64(),
+            ratio(median_time(&whole[i]), in_process)
         );
     }
     let marginal = |times: [Duration; 2]| {
@@ -431,52 +444,18 @@ fn growing_issue(generator: &Generator, probe: &Probe, work: &Path) -> PathBuf {
             median_time(&whole[sizes - 1])
         ]),
         marginal([
-            median(alone[sizes - 2].times.clone()),
-            median(alone[sizes - 1].times.clone())
+            median(alone[sizes - 2].as_process.clone()),
+            median(alone[sizes - 1].as_process.clone())
         ]),
     );
-    let first = ratio(median_time(&whole[0]), median(alone[0].times.clone()));
+    let first = ratio(median_time(&whole[0]), median(alone[0].as_process.clone()));
+    let floor = ratio(median_time(&whole[0]), median(alone[0].in_process.clone()));
     println!(
-        "whole edition ÷ typst compile + PDF export, {} pages: {first:.2} (goal ≤ {RATIO_GOAL}: {})",
+        "whole edition ÷ typst's own run (as a process), {} pages: {first:.2} (goal ≤ {RATIO_GOAL}: {}); ÷ layout + export alone: {floor:.2}",
         pages[0],
         verdict(first <= RATIO_GOAL)
     );
     issues[0].clone()
-}
-
-/// typst's compile + PDF export of an issue, in this process, on a world set
-/// up afresh (untimed) with typst's memoisation emptied, as the build bench does.
-struct TypstAlone {
-    edition: gazette::model::Edition,
-    times: Vec<Duration>,
-    pages: usize,
-}
-
-impl TypstAlone {
-    fn new(issue: &Path) -> Self {
-        let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
-        TypstAlone {
-            edition,
-            times: Vec::new(),
-            pages: 0,
-        }
-    }
-
-    fn run(&mut self) {
-        let options = typeset::pdf_options(&self.edition).expect("PDF options");
-        let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
-        let (json, _) = typeset::edition_json(&self.edition, &fonts);
-        let world = EditionWorld::new(&fonts, json, self.edition.issue.date);
-        typst::comemo::evict(0);
-        let start = Instant::now();
-        let document = typst::compile::<PagedDocument>(&world)
-            .output
-            .unwrap_or_else(|e| panic!("{e:?}"));
-        let bytes = typst_pdf::pdf(&document, &options).unwrap_or_else(|e| panic!("{e:?}"));
-        self.times.push(start.elapsed());
-        assert!(!bytes.is_empty());
-        self.pages = document.pages().len();
-    }
 }
 
 /// `gazette watch` on an issue: after its first build, the time from saving a

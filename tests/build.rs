@@ -193,7 +193,7 @@ fn verbose_tells_each_stage_with_its_time() {
         [
             "reading the issue",
             "typesetting",
-            "writing the EPUB",
+            "exporting the PDF and the EPUB",
             "packaging",
             "writing the edition"
         ],

@@ -1,8 +1,16 @@
-//! Issues generated for the benches: the sample's real work plan as every
-//! document's body, sealed with the example identity. Shared by the benches
-//! through `mod common;`.
+//! What the build benches share: issues generated from the sample's real
+//! work plan, sealed with the example identity, and typst's own work on an
+//! issue, the peer a whole build is measured against. Shared through
+//! `mod common;`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use gazette::model::Edition;
+use gazette::scaffold::parse_date;
+use gazette::typeset::{self, EditionWorld, FontSet};
+use typst_layout::PagedDocument;
 
 /// Writes generated issues: the sample's work plan as every document's body.
 pub struct Generator {
@@ -64,4 +72,98 @@ impl Generator {
             std::fs::write(dir.join(format!("d{d}.md")), document).expect("write a document");
         }
     }
+}
+
+/// typst's own work on one issue, measured two ways:
+/// - as a process, what `typst compile` does: start, load the same fonts,
+///   read the edition's data, lay out, export the PDF, write it. The bench
+///   binary runs itself for it (see [`serve_typst_alone`]), so it is built
+///   with the same compiler and optimisation as gazette.
+/// - in this process, compile + PDF export alone, with fonts loaded and the
+///   world set up untimed beforehand: the floor no build can go below.
+///
+/// typst's memoisation is emptied before each in-process run, and a fresh
+/// process starts empty, so neither reuses earlier work.
+pub struct TypstAlone {
+    edition: Edition,
+    data: PathBuf,
+    pdf: PathBuf,
+    pub as_process: Vec<Duration>,
+    pub in_process: Vec<Duration>,
+    pub pages: usize,
+}
+
+const TYPST_ALONE: &str = "--typst-alone";
+
+impl TypstAlone {
+    /// The issue's edition data as typst reads it, written under `work`.
+    pub fn new(issue: &Path, work: &Path) -> Self {
+        let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
+        let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
+        let (json, _) = typeset::edition_json(&edition, &fonts);
+        std::fs::create_dir_all(work).expect("a work folder");
+        let data = work.join("edition.json");
+        std::fs::write(&data, json).expect("the edition's data");
+        TypstAlone {
+            edition,
+            data,
+            pdf: work.join("typst-alone.pdf"),
+            as_process: Vec::new(),
+            in_process: Vec::new(),
+            pages: 0,
+        }
+    }
+
+    pub fn run_as_process(&mut self) {
+        let start = Instant::now();
+        let status = Command::new(std::env::current_exe().expect("the bench's own path"))
+            .arg(TYPST_ALONE)
+            .arg(&self.data)
+            .arg(self.edition.issue.date.iso())
+            .arg(&self.edition.uri)
+            .arg(&self.pdf)
+            .status()
+            .expect("the bench runs itself");
+        self.as_process.push(start.elapsed());
+        assert!(status.success(), "typst alone failed");
+    }
+
+    pub fn run_in_process(&mut self) {
+        let options = typeset::pdf_options(&self.edition).expect("PDF options");
+        let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
+        let (json, _) = typeset::edition_json(&self.edition, &fonts);
+        let world = EditionWorld::new(&fonts, json, self.edition.issue.date);
+        typst::comemo::evict(0);
+        let start = Instant::now();
+        let document = typst::compile::<PagedDocument>(&world)
+            .output
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let bytes = typst_pdf::pdf(&document, &options).unwrap_or_else(|e| panic!("{e:?}"));
+        self.in_process.push(start.elapsed());
+        assert!(!bytes.is_empty());
+        self.pages = document.pages().len();
+    }
+}
+
+/// When the bench was started as typst alone (by [`TypstAlone::run_as_process`]),
+/// does that work and exits: EDITION-JSON DATE URI OUT-PDF.
+pub fn serve_typst_alone() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [flag, data, date, uri, out] = args.as_slice() else {
+        return;
+    };
+    if flag != TYPST_ALONE {
+        return;
+    }
+    let date = parse_date(date).expect("a date");
+    let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
+    let json = std::fs::read(data).expect("the edition's data");
+    let world = EditionWorld::new(&fonts, json, date);
+    let document = typst::compile::<PagedDocument>(&world)
+        .output
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let options = typeset::pdf_options_for(uri, date).expect("PDF options");
+    let bytes = typst_pdf::pdf(&document, &options).unwrap_or_else(|e| panic!("{e:?}"));
+    std::fs::write(out, bytes).expect("the PDF written");
+    std::process::exit(0);
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use gazette::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use gazette::epub::{self, Cover, EpubOptions};
 use gazette::manifest;
-use gazette::model::Edition;
+use gazette::model::{Edition, PageMap};
 use gazette::output::Staging;
 use gazette::package::{self, PackageInputs};
 use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
@@ -198,6 +198,17 @@ fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Inst
     ExitCode::FAILURE
 }
 
+/// typst's errors: the templates are gazette's, so an error in them is ours.
+fn template_fault(messages: Vec<String>) -> Diagnostics {
+    messages
+        .into_iter()
+        .map(|m| {
+            Diagnostic::new(format!("typesetting failed: {m}"))
+                .help("this is a bug in gazette's templates, not in your issue: please report it")
+        })
+        .collect()
+}
+
 fn errors(count: usize) -> String {
     format!("{count} error{}", if count == 1 { "" } else { "s" })
 }
@@ -277,69 +288,95 @@ pub fn build_issue(
     }
     stage("typesetting");
     let world = EditionWorld::new(fonts, json, edition.issue.date);
-    let pdf = typeset::compile(&world, &edition).map_err(|messages| {
-        messages
-            .into_iter()
-            .map(|m| {
-                Diagnostic::new(format!("typesetting failed: {m}")).help(
-                    "this is a bug in gazette's templates, not in your issue: please report it",
-                )
-            })
-            .collect::<Diagnostics>()
-    })?;
-    let pdf_bytes = match identity {
-        Some(identity) => {
-            stage("sealing the PDF");
-            identity
-                .seal_pdf(&edition, &pdf)
-                .map_err(|diag| vec![*diag])?
-        }
-        None => pdf.bytes.clone(),
-    };
-    stage("writing the EPUB");
-    let epub_bytes = epub_edition(&edition, &pdf, identity).map_err(|diag| vec![*diag])?;
-    stage("packaging");
-    let package = archival_package(
-        issue,
-        &edition,
-        &pdf,
-        fonts,
-        &pdf_bytes,
-        &epub_bytes,
-        identity,
-    )
-    .map_err(|diag| vec![*diag])?;
+    let layout = typeset::lay_out(&world).map_err(template_fault)?;
+    stage(if identity.is_some() {
+        "exporting and sealing the PDF and the EPUB"
+    } else {
+        "exporting the PDF and the EPUB"
+    });
+    // The PDF's export and the EPUB need only the layout: on two threads,
+    // the EPUB costs the build no time.
+    let (pdf_bytes, epub) = std::thread::scope(|scope| {
+        let epub = scope.spawn(|| {
+            let page_map = layout.page_map();
+            epub_edition(&edition, &page_map, layout.cover_svg(), identity)
+                .map(|bytes| (bytes, page_map))
+        });
+        let pdf = layout
+            .export(&world, &edition)
+            .map_err(template_fault)
+            .and_then(|pdf| match identity {
+                Some(identity) => identity
+                    .seal_pdf(&edition, &pdf, layout.seal_spot())
+                    .map_err(|diag| vec![*diag]),
+                None => Ok(pdf),
+            });
+        let epub = epub
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (pdf, epub)
+    });
+    let pdf_bytes = pdf_bytes?;
+    let (epub_bytes, page_map) = epub.map_err(|diag| vec![*diag])?;
     let pdf_name = format!("{}.pdf", edition.id);
     let epub_name = format!("{}.epub", edition.id);
     let bag = package::bag_folder_name(&edition.id);
     let zip_name = package::zip_name(&edition.id);
-    stage("writing the edition");
-    let folder = Staging::new(out, &edition.id)
-        .and_then(|staging| {
+    let cannot_write = |error: std::io::Error| {
+        vec![
+            Diagnostic::in_file(out, format!("cannot write the edition: {error}")).help(
+                "check that the output folder is writable; any earlier edition there is unchanged",
+            ),
+        ]
+    };
+    stage("packaging");
+    let staging = Staging::new(out, &edition.id).map_err(cannot_write)?;
+    // The editions are written while the package is made from them.
+    let (written, package) = std::thread::scope(|scope| {
+        let written = scope.spawn(|| {
             staging.write(&pdf_name, &pdf_bytes)?;
-            staging.write(&epub_name, &epub_bytes)?;
-            staging.write("manifest.json", &package.manifest_json)?;
-            if let Some(signature) = &package.signature {
-                staging.write("manifest.json.p7s", signature)?;
-            }
-            for (path, bytes) in &package.files {
-                staging.write(&format!("{bag}/{path}"), bytes)?;
-            }
-            staging.write(&zip_name, &package.zip)?;
-            staging.publish()
-        })
-        .map_err(|error| {
-            vec![Diagnostic::in_file(out, format!("cannot write the edition: {error}"))
-                .help("check that the output folder is writable; any earlier edition there is unchanged")]
-        })?;
+            staging.write(&epub_name, &epub_bytes)
+        });
+        let package = archival_package(
+            issue,
+            &edition,
+            &page_map,
+            fonts,
+            &pdf_bytes,
+            &epub_bytes,
+            identity,
+        );
+        let written = written
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, package)
+    });
+    written.map_err(cannot_write)?;
+    let package = package.map_err(|diag| vec![*diag])?;
+    stage("writing the edition");
+    let folder = (|| {
+        staging.write("manifest.json", &package.manifest_json)?;
+        if let Some(signature) = &package.signature {
+            staging.write("manifest.json.p7s", signature)?;
+        }
+        for (path, bytes) in &package.files {
+            staging.write(&format!("{bag}/{path}"), bytes)?;
+        }
+        staging.write(&zip_name, &package.zip)?;
+        staging.publish()
+    })()
+    .map_err(cannot_write)?;
     Ok(Built {
         id: edition.id.clone(),
         folder,
-        pages: pdf.pages,
+        pages: layout.pages(),
         sealed: identity.is_some(),
         seconds: start.elapsed().as_secs_f64(),
         files: vec![
-            (format!("{pdf_name}  {} pages,", pdf.pages), pdf_bytes.len()),
+            (
+                format!("{pdf_name}  {} pages,", layout.pages()),
+                pdf_bytes.len(),
+            ),
             (epub_name, epub_bytes.len()),
             (
                 format!(
@@ -361,22 +398,18 @@ pub fn build_issue(
 /// sealed by the same identity.
 fn epub_edition(
     edition: &Edition,
-    pdf: &typeset::Pdf,
+    page_map: &PageMap,
+    cover_svg: String,
     identity: Option<&SealIdentity>,
 ) -> Result<Vec<u8>, Box<Diagnostic>> {
     let cover = Cover {
-        bytes: pdf.cover_svg.clone().into_bytes(),
+        bytes: cover_svg.into_bytes(),
         media_type: "image/svg+xml",
     };
     let bug =
         |e: epub::EpubError| Box::new(Diagnostic::new(format!("the EPUB edition failed: {e}")));
-    let mut files = epub::render(
-        edition,
-        &pdf.page_map,
-        Some(&cover),
-        &EpubOptions::default(),
-    )
-    .map_err(bug)?;
+    let mut files =
+        epub::render(edition, page_map, Some(&cover), &EpubOptions::default()).map_err(bug)?;
     if let Some(identity) = identity {
         files = identity.seal_epub(edition, files)?;
     }
@@ -387,7 +420,7 @@ fn epub_edition(
 fn archival_package(
     issue: &Path,
     edition: &Edition,
-    pdf: &typeset::Pdf,
+    page_map: &PageMap,
     fonts: &FontSet,
     pdf_bytes: &[u8],
     epub_bytes: &[u8],
@@ -410,7 +443,7 @@ fn archival_package(
         edition,
         issue_root: &root,
         manifest_name: &manifest_name,
-        page_map: &pdf.page_map,
+        page_map,
         pdf: pdf_bytes,
         epub: epub_bytes,
         templates: &templates,

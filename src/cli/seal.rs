@@ -9,7 +9,7 @@ use gazette::epub::EpubFile;
 use gazette::model::Edition;
 use gazette::seal::{self, SealDesign, Sealer, Spot};
 use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Signer};
-use gazette::typeset::{Pdf, SEAL_DIAMETER_MM, SEAL_FONT};
+use gazette::typeset::{SEAL_DIAMETER_MM, SEAL_FONT, SealSpot};
 
 use crate::cli::args::{RsaPaddingArg, SealArgs};
 
@@ -109,8 +109,13 @@ impl SealIdentity {
     }
 
     /// The PDF with its seal appended.
-    pub fn seal_pdf(&self, edition: &Edition, pdf: &Pdf) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let spot = pdf.seal_spot.ok_or_else(|| {
+    pub fn seal_pdf(
+        &self,
+        edition: &Edition,
+        pdf: &[u8],
+        spot: Option<SealSpot>,
+    ) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let spot = spot.ok_or_else(|| {
             Diagnostic::new("the template left no place for the seal")
                 .help("this is a bug in gazette's templates, not in your issue: please report it")
         })?;
@@ -124,7 +129,7 @@ impl SealIdentity {
             rect: spot.rect,
         };
         seal::seal_pdf(
-            &pdf.bytes,
+            pdf,
             &self.sealer(),
             &design,
             SEAL_FONT,

@@ -15,7 +15,7 @@ use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::model::{Block, BlockRef, Edition, Inline, PageMap, PageStart, Part};
+use crate::model::{Block, BlockRef, Date, Edition, Inline, PageMap, PageStart, Part};
 
 /// A laid-out PDF edition.
 pub struct Pdf {
@@ -140,22 +140,60 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
 /// Lays out and exports the edition described by `world`: the part of the
 /// build that is typst's own work.
 pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<String>> {
+    let layout = lay_out(world)?;
+    Ok(Pdf {
+        bytes: layout.export(world, edition)?,
+        pages: layout.pages(),
+        seal_spot: layout.seal_spot(),
+        page_map: layout.page_map(),
+        cover_svg: layout.cover_svg(),
+    })
+}
+
+/// The edition laid out in pages, before export. What is read off it (the
+/// PDF, the page map, the cover) is independent, so a build may read it from
+/// several threads at once.
+pub struct Layout {
+    document: PagedDocument,
+}
+
+/// Lays out the edition described by `world`.
+pub fn lay_out(world: &EditionWorld) -> Result<Layout, Vec<String>> {
     let document = typst::compile::<PagedDocument>(world)
         .output
         .map_err(|d| messages(world, d))?;
-    let options = pdf_options(edition).map_err(|e| vec![e])?;
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|d| messages(world, d))?;
-    Ok(Pdf {
-        bytes,
-        pages: document.pages().len(),
-        seal_spot: seal_spot(&document),
-        page_map: page_map(&document),
-        cover_svg: document
+    Ok(Layout { document })
+}
+
+impl Layout {
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+
+    /// The PDF edition, unsealed.
+    pub fn export(&self, world: &EditionWorld, edition: &Edition) -> Result<Vec<u8>, Vec<String>> {
+        let options = pdf_options(edition).map_err(|e| vec![e])?;
+        typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
+    }
+
+    /// Where the template left room for the seal, if it did.
+    pub fn seal_spot(&self) -> Option<SealSpot> {
+        seal_spot(&self.document)
+    }
+
+    /// Where each printed page begins in the text.
+    pub fn page_map(&self) -> PageMap {
+        page_map(&self.document)
+    }
+
+    /// The cover page as SVG, for the EPUB's cover image.
+    pub fn cover_svg(&self) -> String {
+        self.document
             .pages()
             .first()
             .map(|page| typst_svg::svg(page, &typst_svg::SvgOptions::default()))
-            .unwrap_or_default(),
-    })
+            .unwrap_or_default()
+    }
 }
 
 /// Reads back the `<gz-block>` marks of templates/document.typ: the physical
@@ -232,10 +270,14 @@ pub fn forget_stale_layouts(age: usize) {
 /// How the edition's PDF is exported: PDF/A-3b, tagged, with the identifier
 /// and date pinned so that the same issue gives the same bytes.
 pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, String> {
-    let date = edition.issue.date;
+    pdf_options_for(&edition.uri, edition.issue.date)
+}
+
+/// [`pdf_options`] for the edition known by `uri`, published on `date`.
+pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, String> {
     let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
     Ok(PdfOptions {
-        ident: Smart::Custom(edition.uri.clone()),
+        ident: Smart::Custom(uri.to_owned()),
         creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
         timestamp: datetime.map(Timestamp::new_utc),
         standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| e.message().to_string())?,
