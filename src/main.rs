@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         Command::Watch(args) => cli::watch::run(&args),
         #[cfg(feature = "typeset")]
         Command::New(args) => cli::new::run(&args),
+        #[cfg(feature = "typeset")]
+        Command::Templates(args) => cli::templates::run(&args),
         Command::Verify(args) => cli::verify::run(&args),
         Command::Certs(command) => cli::certs::run(&command),
     }

@@ -17,7 +17,36 @@ pub struct Edition {
     /// Who seals the edition; never given to the templates.
     #[serde(skip)]
     pub seal: Option<Seal>,
+    /// The issue's own typst templates, if it has them; never given to the
+    /// templates as data.
+    #[serde(skip)]
+    pub templates: Option<Templates>,
     pub sections: Vec<Section>,
+}
+
+/// The manifest's [templates] folder: typst files that replace gazette's own
+/// of the same name, and any other file they import or read (a logo, say).
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// The folder, relative to the issue folder, `/`-separated.
+    pub folder: String,
+    /// Every file, in path order.
+    pub files: Vec<TemplateFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// Relative to the templates folder, `/`-separated: how typst names it,
+    /// from the root (`/cover.typ`).
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Templates {
+    /// The file at `path` (relative to the folder), if the issue has it.
+    pub fn file(&self, path: &str) -> Option<&TemplateFile> {
+        self.files.iter().find(|file| file.path == path)
+    }
 }
 
 /// The manifest's [seal] table: the identity that seals the edition and what

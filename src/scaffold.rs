@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
-use crate::model::{Date, Edition, Fonts, Gazette, Issue, Language};
+use crate::model::{Date, Edition, Fonts, Gazette, Issue, Language, Templates};
 
 /// The manifest's name inside the new issue folder.
 pub const MANIFEST: &str = "issue.toml";
@@ -23,8 +23,8 @@ pub const EXAMPLE: &str = "documents/example.md";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFile {
     /// `/`-separated, relative to the issue folder.
-    pub path: &'static str,
-    pub text: String,
+    pub path: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The new issue, to be written into its folder.
@@ -58,17 +58,26 @@ pub fn scaffold(
         None => Plan::first(date),
         Some(previous) => Plan::after(previous, issue, date, &mut notes)?,
     };
+    let mut files = vec![
+        NewFile {
+            path: MANIFEST.into(),
+            bytes: plan.manifest().into_bytes(),
+        },
+        NewFile {
+            path: EXAMPLE.into(),
+            bytes: plan.example_document().into_bytes(),
+        },
+    ];
+    // The previous issue's own templates come along, so that the new issue
+    // looks like it without depending on its folder.
+    files.extend(plan.templates.iter().flat_map(|templates| {
+        templates.files.iter().map(|file| NewFile {
+            path: format!("{}/{}", templates.folder, file.path),
+            bytes: file.bytes.clone(),
+        })
+    }));
     Ok(Scaffold {
-        files: vec![
-            NewFile {
-                path: MANIFEST,
-                text: plan.manifest(),
-            },
-            NewFile {
-                path: EXAMPLE,
-                text: plan.example_document(),
-            },
-        ],
+        files,
         edition_id: format!(
             "{}-{}-{:02}",
             plan.gazette.id, plan.issue.year, plan.issue.number
@@ -142,6 +151,8 @@ struct Plan {
     issue: Issue,
     fonts: Fonts,
     seal: Option<SealLines>,
+    /// The previous issue's own templates, copied into the new issue.
+    templates: Option<Templates>,
     section: String,
     /// The previous issue as the editor named it, when there is one.
     previous: Option<PathBuf>,
@@ -183,6 +194,7 @@ impl Plan {
                 kai: families(&["楷体_GB2312", "楷体", "LXGW WenKai"]),
             },
             seal: None,
+            templates: None,
             section: "市政府文件".into(),
             previous: None,
         }
@@ -231,12 +243,18 @@ impl Plan {
             .sections
             .first()
             .map_or_else(|| "市政府文件".to_string(), |s| s.title.clone());
-        let Edition { gazette, fonts, .. } = edition;
+        let Edition {
+            gazette,
+            fonts,
+            templates,
+            ..
+        } = edition;
         Ok(Self {
             gazette,
             issue,
             fonts,
             seal,
+            templates,
             section,
             previous: Some(previous.to_path_buf()),
         })
@@ -449,6 +467,7 @@ impl Plan {
         lines.extend(self.issue_table());
         lines.extend(self.fonts_table());
         lines.extend(self.seal_table());
+        lines.extend(self.templates_table());
         lines.extend(self.sections_table());
         lines.join("\n") + "\n"
     }
@@ -617,6 +636,28 @@ impl Plan {
         lines
     }
 
+    fn templates_table(&self) -> Vec<String> {
+        let mut lines = vec![
+            String::new(),
+            RULE.into(),
+            "# [templates]（可选）：本期自己的 typst 版式模板所在的文件夹（在本文件夹内）。".into(),
+            "# 其中与 gazette 自带模板同名的文件取而代之，其余文件（如图片）可被模板引用。".into(),
+            "# gazette templates DIR 写出自带模板作为起点。说明见 docs/manifest.md。".into(),
+            RULE.into(),
+        ];
+        match &self.templates {
+            Some(templates) => lines.extend([
+                "[templates]".into(),
+                entry("folder", 6, &value(templates.folder.as_str())),
+            ]),
+            None => lines.extend([
+                "# [templates]".into(),
+                format!("# {}", entry("folder", 6, "\"templates\"")),
+            ]),
+        }
+        lines
+    }
+
     fn sections_table(&self) -> Vec<String> {
         vec![
             String::new(),
@@ -699,9 +740,9 @@ mod tests {
     /// Writes the scaffold's files into `issue`, as the command line does.
     fn write(issue: &Path, scaffold: &Scaffold) {
         for file in &scaffold.files {
-            let path = issue.join(file.path);
+            let path = issue.join(&file.path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, &file.text).unwrap();
+            std::fs::write(path, &file.bytes).unwrap();
         }
     }
 
@@ -776,7 +817,7 @@ mod tests {
             (seal.organisation, seal.purpose),
             (was.organisation, was.purpose)
         );
-        let text = &scaffold.files[0].text;
+        let text = String::from_utf8_lossy(&scaffold.files[0].bytes);
         assert!(
             !text.contains("key          = \"/"),
             "not relative:\n{text}"

@@ -614,3 +614,149 @@ fn a_folder_of_issues_builds_each_and_reports_the_broken_one() {
     );
     assert!(stderr.contains("documents/b.md"), "{stderr}");
 }
+
+impl Issue {
+    /// gazette's templates written into the issue's `layout/` and named in
+    /// its manifest, with `edit` applied to cover.typ.
+    fn with_own_templates(&self, edit: (&str, &str)) {
+        let written = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .arg("templates")
+            .arg(self.path("layout"))
+            .output()
+            .unwrap();
+        assert!(written.status.success(), "{written:?}");
+        self.edit("layout/cover.typ", edit.0, edit.1);
+        let manifest = std::fs::read_to_string(self.path("issue.toml")).unwrap();
+        self.write(
+            "issue.toml",
+            &format!("{manifest}\n[templates]\nfolder = \"layout\"\n"),
+        );
+    }
+
+    fn edition_file(&self, name: &str) -> PathBuf {
+        self.out().join("test-gazette-2025-08").join(name)
+    }
+}
+
+#[test]
+fn an_issue_typesets_with_its_own_templates_and_packages_them() {
+    let issue = Issue::new();
+    assert!(issue.build().status.success());
+    let gazettes = std::fs::read(issue.pdf()).unwrap();
+
+    issue.with_own_templates(("size: 46pt", "size: 40pt"));
+    let output = issue.build();
+    assert!(output.status.success(), "{output:?}");
+    assert_ne!(
+        std::fs::read(issue.pdf()).unwrap(),
+        gazettes,
+        "the issue's cover.typ was not used"
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(issue.edition_file("manifest.json")).unwrap())
+            .unwrap();
+    let paths = |list: &str| -> Vec<String> {
+        manifest["build"][list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|file| file["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let sources = paths("sources");
+    for template in ["blocks", "cover", "document", "gazette"] {
+        let path = format!("layout/{template}.typ");
+        assert!(sources.contains(&path), "{path} not in {sources:?}");
+        let copy = issue
+            .edition_file("test-gazette-2025-08.bag/data/source")
+            .join(&path);
+        assert_eq!(
+            std::fs::read(copy).unwrap(),
+            std::fs::read(issue.path(&path)).unwrap()
+        );
+    }
+    let templates = paths("templates");
+    assert!(
+        templates.iter().all(|t| t.starts_with("epub/")),
+        "gazette's typst templates are listed though the issue's replace them: {templates:?}"
+    );
+}
+
+#[test]
+fn an_error_in_the_issues_own_template_is_shown_at_its_line() {
+    let issue = Issue::new();
+    issue.with_own_templates(("size: 46pt", "size: 46pt + nothing"));
+    let stderr = issue.fails();
+    let line = std::fs::read_to_string(issue.path("layout/cover.typ"))
+        .unwrap()
+        .lines()
+        .position(|line| line.contains("nothing"))
+        .unwrap()
+        + 1;
+    assert_reports(
+        &stderr,
+        "unknown variable: nothing",
+        &format!("layout/cover.typ:{line}:"),
+    );
+    assert!(stderr.contains("the issue's own template"), "{stderr}");
+    assert!(!stderr.contains("bug in gazette"), "{stderr}");
+}
+
+#[test]
+fn own_templates_without_the_seal_box_are_refused_when_sealing() {
+    let issue = Issue::new();
+    issue.with_own_templates((" <seal>])", "])"));
+    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("build")
+        .arg(issue.path(""))
+        .arg("--out")
+        .arg(issue.out())
+        .args(["--seal-cert", "certs-example/seal-chain.pem"])
+        .args(["--seal-key", "certs-example/seal.key.pem"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the template left no place for the seal"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("labelled <seal>"), "{stderr}");
+    assert!(!issue.pdf().exists());
+}
+
+#[test]
+fn a_templates_folder_that_is_not_there() {
+    let issue = Issue::new();
+    let manifest = std::fs::read_to_string(issue.path("issue.toml")).unwrap();
+    issue.write(
+        "issue.toml",
+        &format!("{manifest}\n[templates]\nfolder = \"layout\"\n"),
+    );
+    let line = manifest.lines().count() + 3;
+    assert_reports(
+        &issue.fails(),
+        "no templates folder \"layout\" in the issue folder",
+        &format!("issue.toml:{line}:"),
+    );
+}
+
+#[test]
+fn templates_are_never_written_over_an_office_s_own() {
+    let issue = Issue::new();
+    issue.write("layout/cover.typ", "// the office's own cover\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("templates")
+        .arg(issue.path("layout"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not empty"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(issue.path("layout/cover.typ")).unwrap(),
+        "// the office's own cover\n"
+    );
+}

@@ -322,3 +322,51 @@ fn quotes_and_backslashes_in_the_gazette_survive() {
     let pdf = scratch.build("next", "my-gazette-2025-02", &[]);
     assert!(pdf.starts_with(b"%PDF-"));
 }
+
+#[test]
+fn the_previous_issue_s_own_templates_come_along() {
+    let scratch = Scratch::new();
+    assert!(
+        scratch
+            .new_issue("issues/first", "2025-09-01", None)
+            .status
+            .success()
+    );
+    let first = scratch.path("issues/first");
+    let written = gazette(&["templates"], &[&first.join("layout")]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    let cover = first.join("layout/cover.typ");
+    let own = std::fs::read_to_string(&cover)
+        .unwrap()
+        .replacen("size: 46pt", "size: 40pt", 1);
+    std::fs::write(&cover, &own).unwrap();
+    std::fs::write(first.join("layout/logo.svg"), "<svg/>").unwrap();
+    let manifest = std::fs::read_to_string(first.join("issue.toml")).unwrap();
+    std::fs::write(
+        first.join("issue.toml"),
+        manifest.replace(
+            "# [templates]\n# folder = \"templates\"",
+            "[templates]\nfolder = \"layout\"",
+        ),
+    )
+    .unwrap();
+    let first_pdf = scratch.build("issues/first", "my-gazette-2025-01", &[]);
+
+    let output = scratch.new_issue("issues/second", "2025-09-15", Some(&first));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let second = scratch.path("issues/second");
+    assert_eq!(
+        scratch.manifest("issues/second")["templates"]["folder"].as_str(),
+        Some("layout")
+    );
+    assert_eq!(
+        std::fs::read_to_string(second.join("layout/cover.typ")).unwrap(),
+        own
+    );
+    assert_eq!(
+        std::fs::read(second.join("layout/logo.svg")).unwrap(),
+        b"<svg/>"
+    );
+    let second_pdf = scratch.build("issues/second", "my-gazette-2025-02", &[]);
+    assert_ne!(first_pdf, second_pdf);
+}

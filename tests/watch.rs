@@ -43,19 +43,12 @@ fn next_line(lines: &Receiver<String>, prefixes: &[&str]) -> String {
     }
 }
 
-#[test]
-fn a_saved_edit_is_rebuilt_and_a_broken_save_does_not_stop_the_watch() {
-    let work = tempfile::tempdir().unwrap();
-    let issue = work.path().join("issue");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08"),
-        &issue,
-    );
-    let out = work.path().join("dist");
+/// `gazette watch --no-seal` on `issue`, and every line it prints.
+fn watch(issue: &Path, out: &Path) -> (Watcher, Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .args(["watch", "--no-seal", "--out"])
-        .arg(&out)
-        .arg(&issue)
+        .arg(out)
+        .arg(issue)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -74,7 +67,25 @@ fn a_saved_edit_is_rebuilt_and_a_broken_save_does_not_stop_the_watch() {
             }
         });
     }
-    let _watcher = Watcher(child);
+    (Watcher(child), lines)
+}
+
+/// A copy of the sample issue in `work`.
+fn sample_issue(work: &Path) -> std::path::PathBuf {
+    let issue = work.join("issue");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08"),
+        &issue,
+    );
+    issue
+}
+
+#[test]
+fn a_saved_edit_is_rebuilt_and_a_broken_save_does_not_stop_the_watch() {
+    let work = tempfile::tempdir().unwrap();
+    let issue = sample_issue(work.path());
+    let out = work.path().join("dist");
+    let (_watcher, lines) = watch(&issue, &out);
     let pdf = out.join("shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf");
 
     next_line(&lines, &["rebuilt"]);
@@ -97,6 +108,57 @@ fn a_saved_edit_is_rebuilt_and_a_broken_save_does_not_stop_the_watch() {
     );
 
     std::fs::write(&document, text).unwrap();
+    next_line(&lines, &["rebuilt"]);
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        first,
+        "undoing the edit gives the first PDF back"
+    );
+}
+
+#[test]
+fn a_saved_template_is_rebuilt_and_a_broken_one_is_shown_at_its_line() {
+    let work = tempfile::tempdir().unwrap();
+    let issue = sample_issue(work.path());
+    let written = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("templates")
+        .arg(issue.join("layout"))
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{written:?}");
+    let manifest = issue.join("issue.toml");
+    let toml = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, toml + "\n[templates]\nfolder = \"layout\"\n").unwrap();
+    let out = work.path().join("dist");
+    let (_watcher, lines) = watch(&issue, &out);
+    let pdf = out.join("shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf");
+
+    next_line(&lines, &["rebuilt"]);
+    let first = std::fs::read(&pdf).unwrap();
+
+    let cover = issue.join("layout/cover.typ");
+    let template = std::fs::read_to_string(&cover).unwrap();
+    assert!(template.contains("size: 46pt"));
+    std::fs::write(&cover, template.replacen("size: 46pt", "size: 40pt", 1)).unwrap();
+    next_line(&lines, &["rebuilt"]);
+    assert_ne!(
+        first,
+        std::fs::read(&pdf).unwrap(),
+        "the template's edit did not reach the PDF"
+    );
+
+    std::fs::write(
+        &cover,
+        template.replacen("size: 46pt", "size: 46pt + nothing", 1),
+    )
+    .unwrap();
+    let error = next_line(&lines, &["error: typesetting failed"]);
+    assert!(error.contains("unknown variable: nothing"), "{error}");
+    let place = next_line(&lines, &["  -->", "   -->"]);
+    assert!(place.contains("layout/cover.typ:"), "{place}");
+    next_line(&lines, &["error: not rebuilt"]);
+
+    std::fs::write(&cover, &template).unwrap();
     next_line(&lines, &["rebuilt"]);
     assert_eq!(
         std::fs::read(&pdf).unwrap(),

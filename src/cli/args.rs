@@ -20,12 +20,15 @@ pub enum Command {
     /// Build editions: DIR/<edition-id>/ with the PDF, the EPUB and the package
     #[cfg(feature = "typeset")]
     Build(BuildArgs),
-    /// Rebuild an issue's edition on every save of its manifest or documents
+    /// Rebuild an issue's edition on every save of its manifest, documents or templates
     #[cfg(feature = "typeset")]
     Watch(WatchArgs),
     /// Start a new issue folder: a commented issue.toml and an example document, ready to build
     #[cfg(feature = "typeset")]
     New(NewArgs),
+    /// Write gazette's own typst templates into a new folder, to start an office's own layout
+    #[cfg(feature = "typeset")]
+    Templates(TemplatesArgs),
     /// Check a sealed edition or package: who sealed it, when, and whether it changed since
     ///
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
@@ -86,6 +89,13 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub seal: SealArgs,
+}
+
+#[cfg(feature = "typeset")]
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// The folder to write; it must not exist yet, or be empty
+    pub folder: PathBuf,
 }
 
 #[cfg(feature = "typeset")]

@@ -13,7 +13,7 @@ use gazette::manifest;
 use gazette::model::{Edition, PageMap};
 use gazette::output::Staging;
 use gazette::package::{self, PackageInputs};
-use gazette::typeset::{self, EditionWorld, FontSet, Uncovered};
+use gazette::typeset::{self, EditionWorld, FontSet, Place, TypesetError, Uncovered};
 
 use crate::cli::args::{BuildArgs, SealArgs};
 use crate::cli::progress::Progress;
@@ -198,13 +198,30 @@ fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Inst
     ExitCode::FAILURE
 }
 
-/// typst's errors: the templates are gazette's, so an error in them is ours.
-fn template_fault(messages: Vec<String>) -> Diagnostics {
-    messages
+/// typst's errors, told by where they are: one in the issue's own template
+/// is the editor's to fix, shown at its line; one in gazette's is ours.
+fn typeset_errors(issue: &Path, edition: &Edition, errors: Vec<TypesetError>) -> Diagnostics {
+    let own = edition.templates.as_ref();
+    errors
         .into_iter()
-        .map(|m| {
-            Diagnostic::new(format!("typesetting failed: {m}"))
-                .help("this is a bug in gazette's templates, not in your issue: please report it")
+        .map(|error| match (&error.place, own) {
+            (Place::Issue { path, range }, Some(templates)) => {
+                let file = manifest::root_of(issue).join(&templates.folder).join(path);
+                let text = templates
+                    .file(path)
+                    .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+                    .unwrap_or_default();
+                SourceFile::new(file, text)
+                    .error(range.clone(), format!("typesetting failed: {}", error.message))
+                    .help("the error is in the issue's own template: fix it there (`gazette templates DIR` writes gazette's own templates, to compare)")
+            }
+            (_, Some(templates)) => Diagnostic::new(format!("typesetting failed: {error}")).help(format!(
+                "the issue's own templates in {}/ may give gazette's templates something they do not expect; without [templates] the issue uses gazette's own",
+                templates.folder
+            )),
+            (_, None) => Diagnostic::new(format!("typesetting failed: {error}")).help(
+                "this is a bug in gazette's templates, not in your issue: please report it",
+            ),
         })
         .collect()
 }
@@ -287,8 +304,11 @@ pub fn build_issue(
         );
     }
     stage("typesetting");
-    let world = EditionWorld::new(fonts, json, edition.issue.date);
-    let layout = typeset::lay_out(&world).map_err(template_fault)?;
+    let mut world = EditionWorld::new(fonts, json, edition.issue.date);
+    if let Some(templates) = &edition.templates {
+        world = world.with_templates(templates);
+    }
+    let layout = typeset::lay_out(&world).map_err(|e| typeset_errors(issue, &edition, e))?;
     stage(if identity.is_some() {
         "exporting and sealing the PDF and the EPUB"
     } else {
@@ -304,7 +324,7 @@ pub fn build_issue(
         });
         let pdf = layout
             .export(&world, &edition)
-            .map_err(template_fault)
+            .map_err(|e| typeset_errors(issue, &edition, e))
             .and_then(|pdf| match identity {
                 Some(identity) => identity
                     .seal_pdf(&edition, &pdf, layout.seal_spot())
@@ -434,7 +454,7 @@ fn archival_package(
             .file_name()
             .map_or_else(|| "issue.toml".into(), |n| n.to_string_lossy().into_owned())
     };
-    let templates: Vec<(String, &[u8])> = typeset::template_sources()
+    let templates: Vec<(String, &[u8])> = typeset::template_sources(edition.templates.as_ref())
         .into_iter()
         .chain(epub::template_sources())
         .collect();
@@ -451,8 +471,19 @@ fn archival_package(
         chain: identity.map(SealIdentity::chain),
         tool_version: env!("CARGO_PKG_VERSION"),
     };
-    package::build(&inputs, identity.map(SealIdentity::signer))
-        .map_err(|e| Box::new(Diagnostic::new(format!("the archival package failed: {e}"))))
+    package::build(&inputs, identity.map(SealIdentity::signer)).map_err(|error| {
+        let diagnostic = Diagnostic::new(format!("the archival package failed: {error}"));
+        Box::new(match (&error, &edition.templates) {
+            (package::PackageError::PageMap(_), Some(templates)) => diagnostic.help(format!(
+                "the issue's own templates in {}/ must mark every block with <gz-block> metadata, as gazette's document.typ does: the page numbers of the EPUB and of manifest.json come from those marks",
+                templates.folder
+            )),
+            (package::PackageError::PageMap(_), None) => diagnostic.help(
+                "this is a fault in gazette, not in the issue: please report it",
+            ),
+            _ => diagnostic,
+        })
+    })
 }
 
 fn fail(diags: &[Diagnostic]) -> ExitCode {

@@ -11,6 +11,8 @@ pub mod new;
 pub mod progress;
 #[cfg(feature = "typeset")]
 pub mod seal;
+#[cfg(feature = "typeset")]
+pub mod templates;
 pub mod verify;
 #[cfg(feature = "typeset")]
 pub mod watch;

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use gazette::diagnostic::Diagnostic;
 use gazette::model::Date;
-use gazette::scaffold::{self, NewFile};
+use gazette::scaffold;
 
 use crate::cli::args::NewArgs;
 
@@ -20,7 +20,11 @@ pub fn run(args: &NewArgs) -> ExitCode {
         Ok(made) => made,
         Err(diags) => return fail(&diags),
     };
-    if let Err(error) = write(&args.issue, &made.files) {
+    let files = made
+        .files
+        .iter()
+        .map(|file| (file.path.as_str(), file.bytes.as_slice()));
+    if let Err(error) = write_folder(&args.issue, files) {
         return fail(&[Diagnostic::in_file(
             &args.issue,
             format!("cannot write the new issue: {error}"),
@@ -55,24 +59,27 @@ fn today() -> Date {
     scaffold::date_from_unix_days(seconds / 86_400)
 }
 
-/// Writes the files into a staging folder beside `issue`, then renames it into
-/// place; an empty folder already at `issue` is replaced.
-fn write(issue: &Path, files: &[NewFile]) -> io::Result<()> {
+/// Writes `files` (`/`-separated paths) into a staging folder beside
+/// `folder`, then renames it into place; an empty folder already at `folder`
+/// is replaced.
+pub fn write_folder<'a>(
+    issue: &Path,
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> io::Result<()> {
     let parent = match issue.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(parent)?;
     let staging = staging_folder(parent)?;
-    for file in files {
-        let path = file
-            .path
+    for (name, bytes) in files {
+        let path = name
             .split('/')
             .fold(staging.path().to_path_buf(), |path, part| path.join(part));
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        std::fs::write(path, &file.text)?;
+        std::fs::write(path, bytes)?;
     }
     let staged = staging.keep();
     let replaced_empty = issue.is_dir();

@@ -116,8 +116,16 @@ impl SealIdentity {
         spot: Option<SealSpot>,
     ) -> Result<Vec<u8>, Box<Diagnostic>> {
         let spot = spot.ok_or_else(|| {
-            Diagnostic::new("the template left no place for the seal")
-                .help("this is a bug in gazette's templates, not in your issue: please report it")
+            let diagnostic = Diagnostic::new("the template left no place for the seal");
+            match &edition.templates {
+                Some(templates) => diagnostic.help(format!(
+                    "the issue's own templates in {}/ must keep, on the cover, a box {SEAL_DIAMETER_MM} mm square labelled <seal>, as gazette's cover.typ does; or build with --no-seal",
+                    templates.folder
+                )),
+                None => diagnostic.help(
+                    "this is a bug in gazette's templates, not in your issue: please report it",
+                ),
+            }
         })?;
         let design = SealDesign {
             organisation: &self.organisation,

@@ -5,6 +5,7 @@
 mod document;
 mod fields;
 mod markdown;
+mod templates;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -150,7 +151,7 @@ impl Folder {
             0..0,
             0,
             "issue.toml",
-            &["gazette", "issue", "fonts", "seal", "sections"],
+            &["gazette", "issue", "fonts", "seal", "templates", "sections"],
             diags,
         );
 
@@ -178,6 +179,9 @@ impl Folder {
         let seal = top
             .table("seal", diags)
             .and_then(|entry| self.seal(&file, entry, gazette.as_ref(), diags));
+        let templates = top
+            .table("templates", diags)
+            .and_then(|entry| self.templates(&file, entry, diags));
         let section_tables = top.tables("sections", diags);
         if section_tables.is_empty() {
             diags.push(
@@ -265,6 +269,7 @@ impl Folder {
             issue,
             fonts,
             seal,
+            templates,
             sections,
         })
     }

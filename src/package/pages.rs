@@ -56,7 +56,6 @@ fn first_page_indexes(edition: &Edition, map: &PageMap) -> Result<Vec<usize>, Pa
 
 fn page_map_fault(what: String) -> PackageError {
     PackageError::PageMap(format!(
-        "the PDF's page map does not fit the edition: {what}; this is a fault in gazette, \
-         not in the issue: please report it"
+        "the PDF's page map does not fit the edition: {what}"
     ))
 }

@@ -18,7 +18,8 @@ pub(super) struct IssueFile {
 /// Everything the edition was built from that lives in the issue folder.
 pub(super) struct IssueFiles {
     pub manifest: IssueFile,
-    /// Each file once, in the order the edition reads them.
+    /// Each file once, in the order the edition reads them, then the
+    /// issue's own templates.
     pub sources: Vec<IssueFile>,
 }
 
@@ -27,11 +28,22 @@ impl IssueFiles {
     pub fn read(root: &Path, manifest_name: &str, edition: &Edition) -> Result<Self, PackageError> {
         let manifest = read_file(root, manifest_name)?;
         let mut seen = HashSet::new();
+        let templates: Vec<String> = edition
+            .templates
+            .iter()
+            .flat_map(|templates| {
+                templates
+                    .files
+                    .iter()
+                    .map(|file| format!("{}/{}", templates.folder, file.path))
+            })
+            .collect();
         let sources = edition
             .sections
             .iter()
             .flat_map(|section| &section.documents)
             .flat_map(document_sources)
+            .chain(templates.iter().map(String::as_str))
             .filter(|path| seen.insert(*path))
             .map(|path| read_file(root, path))
             .collect::<Result<_, _>>()?;

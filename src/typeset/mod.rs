@@ -7,9 +7,11 @@ mod world;
 pub use fonts::{FontSet, SEAL_FONT};
 pub use world::{EditionWorld, template_sources};
 
+use std::ops::Range;
 use typst::foundations::{Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::Abs;
+
 use typst::utils::PicoStr;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
@@ -139,7 +141,7 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
 
 /// Lays out and exports the edition described by `world`: the part of the
 /// build that is typst's own work.
-pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<String>> {
+pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<TypesetError>> {
     let layout = lay_out(world)?;
     Ok(Pdf {
         bytes: layout.export(world, edition)?,
@@ -158,7 +160,7 @@ pub struct Layout {
 }
 
 /// Lays out the edition described by `world`.
-pub fn lay_out(world: &EditionWorld) -> Result<Layout, Vec<String>> {
+pub fn lay_out(world: &EditionWorld) -> Result<Layout, Vec<TypesetError>> {
     let document = typst::compile::<PagedDocument>(world)
         .output
         .map_err(|d| messages(world, d))?;
@@ -171,8 +173,17 @@ impl Layout {
     }
 
     /// The PDF edition, unsealed.
-    pub fn export(&self, world: &EditionWorld, edition: &Edition) -> Result<Vec<u8>, Vec<String>> {
-        let options = pdf_options(edition).map_err(|e| vec![e])?;
+    pub fn export(
+        &self,
+        world: &EditionWorld,
+        edition: &Edition,
+    ) -> Result<Vec<u8>, Vec<TypesetError>> {
+        let options = pdf_options(edition).map_err(|message| {
+            vec![TypesetError {
+                message,
+                place: Place::Unknown,
+            }]
+        })?;
         typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
     }
 
@@ -303,11 +314,42 @@ fn seal_spot(document: &PagedDocument) -> Option<SealSpot> {
     })
 }
 
-/// typst's errors with the template line they come from.
+/// A typst error, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypesetError {
+    /// typst's message, with its hints.
+    pub message: String,
+    pub place: Place,
+}
+
+/// Which template an error is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The issue's own template at `path` (relative to its templates
+    /// folder), at the bytes `range` of its text.
+    Issue { path: String, range: Range<usize> },
+    /// gazette's template `path`, on `line`.
+    Gazette { path: String, line: usize },
+    /// typst did not say.
+    Unknown,
+}
+
+impl std::fmt::Display for TypesetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.place {
+            Place::Issue { path, .. } => write!(f, "the issue's template {path}: ")?,
+            Place::Gazette { path, line } => write!(f, "gazette's templates/{path}:{line}: ")?,
+            Place::Unknown => {}
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// typst's errors with the template and place they come from.
 fn messages(
     world: &EditionWorld,
     diags: impl IntoIterator<Item = typst::diag::SourceDiagnostic>,
-) -> Vec<String> {
+) -> Vec<TypesetError> {
     diags
         .into_iter()
         .map(|d| {
@@ -320,12 +362,19 @@ fn messages(
                 .span
                 .id()
                 .and_then(|id| Some((id, world.source(id).ok()?, world.range(d.span)?)))
-                .map(|(id, source, range)| {
-                    let line = source.text()[..range.start].matches('\n').count() + 1;
-                    format!("templates{}:{line}: ", id.get().vpath().get_with_slash())
-                })
-                .unwrap_or_default();
-            format!("{place}{}{hints}", d.message)
+                .map_or(Place::Unknown, |(id, source, range)| {
+                    match world.origin(id) {
+                        (path, true) => Place::Issue { path, range },
+                        (path, false) => Place::Gazette {
+                            path,
+                            line: source.text()[..range.start].matches('\n').count() + 1,
+                        },
+                    }
+                });
+            TypesetError {
+                message: format!("{}{hints}", d.message),
+                place,
+            }
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use super::fonts::FontSet;
-use crate::model::Date;
+use crate::model::{Date, Templates};
 
 /// The templates, compiled in so that every build uses the same ones.
 const TEMPLATES: [(&str, &str); 4] = [
@@ -22,12 +22,15 @@ const TEMPLATES: [(&str, &str); 4] = [
     ("/blocks.typ", include_str!("../../templates/blocks.typ")),
 ];
 
-/// The typst templates by file name, for the build record of the
-/// verification manifest.
-pub fn template_sources() -> Vec<(String, &'static [u8])> {
+/// gazette's typst templates that an edition uses, by file name, for the
+/// build record of the verification manifest: all of them but those the
+/// issue's own `templates` replace.
+pub fn template_sources(templates: Option<&Templates>) -> Vec<(String, &'static [u8])> {
     TEMPLATES
         .iter()
-        .map(|(path, text)| (path.trim_start_matches('/').to_string(), text.as_bytes()))
+        .map(|(path, text)| (path.trim_start_matches('/'), text.as_bytes()))
+        .filter(|(name, _)| templates.is_none_or(|own| own.file(name).is_none()))
+        .map(|(name, text)| (name.to_string(), text))
         .collect()
 }
 
@@ -38,6 +41,10 @@ pub struct EditionWorld<'a> {
     library: LazyHash<Library>,
     fonts: &'a FontSet,
     sources: Vec<Source>,
+    /// The issue's own template files that are not typst source: images.
+    files: Vec<(FileId, Bytes)>,
+    /// Which sources are the issue's own, not gazette's.
+    own: Vec<FileId>,
     edition: Bytes,
     today: Datetime,
 }
@@ -59,10 +66,45 @@ impl<'a> EditionWorld<'a> {
             library: LazyHash::new(Library::builder().build()),
             fonts,
             sources,
+            files: Vec::new(),
+            own: Vec::new(),
             edition: Bytes::new(edition_json),
             today: Datetime::from_ymd(i32::from(date.year), date.month, date.day)
                 .unwrap_or_else(|| unreachable!("dates are validated by the manifest")),
         }
+    }
+}
+
+impl EditionWorld<'_> {
+    /// The world with the issue's own templates in place of gazette's files
+    /// of the same name, and their other files readable. Paths were checked
+    /// when the manifest was read; one typst cannot name is left out.
+    pub fn with_templates(mut self, templates: &Templates) -> Self {
+        for file in &templates.files {
+            let Ok(vpath) = VirtualPath::new(format!("/{}", file.path)) else {
+                continue;
+            };
+            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+            self.own.push(id);
+            match std::str::from_utf8(&file.bytes) {
+                Ok(text) if file.path.ends_with(".typ") => {
+                    let source = Source::new(id, text.to_owned());
+                    match self.sources.iter_mut().find(|s| s.id() == id) {
+                        Some(gazettes) => *gazettes = source,
+                        None => self.sources.push(source),
+                    }
+                }
+                _ => self.files.push((id, Bytes::new(file.bytes.clone()))),
+            }
+        }
+        self
+    }
+
+    /// The path of `id` from the templates' root, and whether the file is
+    /// the issue's own rather than gazette's.
+    pub(super) fn origin(&self, id: FileId) -> (String, bool) {
+        let path = id.get().vpath().get_without_slash().to_string();
+        (path, self.own.contains(&id))
     }
 }
 
@@ -90,6 +132,9 @@ impl World for EditionWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == file_id(EDITION_JSON) {
             return Ok(self.edition.clone());
+        }
+        if let Some((_, bytes)) = self.files.iter().find(|(file, _)| *file == id) {
+            return Ok(bytes.clone());
         }
         self.source(id).map(Bytes::from_string)
     }

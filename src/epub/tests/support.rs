@@ -353,6 +353,7 @@ pub fn tiny_edition(title: &str, body: Vec<Block>) -> Edition {
         },
         fonts: Fonts::bundled(),
         seal: None,
+        templates: None,
         sections: vec![Section {
             title: "测试栏目".into(),
             documents: vec![Document {

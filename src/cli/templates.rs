@@ -1,0 +1,63 @@
+//! `gazette templates DIR`: writes gazette's own typst templates into a new
+//! folder, for an office to start its own layout from. An issue uses them
+//! once its manifest names the folder in [templates].
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use gazette::diagnostic::Diagnostic;
+use gazette::typeset;
+
+use crate::cli::args::TemplatesArgs;
+use crate::cli::new::write_folder;
+
+pub fn run(args: &TemplatesArgs) -> ExitCode {
+    if let Err(diag) = check_vacant(&args.folder) {
+        eprintln!("{diag}");
+        return ExitCode::FAILURE;
+    }
+    let templates = typeset::template_sources(None);
+    let files = templates.iter().map(|(name, text)| (name.as_str(), *text));
+    if let Err(error) = write_folder(&args.folder, files) {
+        eprintln!(
+            "{}",
+            Diagnostic::in_file(&args.folder, format!("cannot write the templates: {error}"))
+                .help("check that the folder can be written; nothing was left behind")
+        );
+        return ExitCode::FAILURE;
+    }
+    println!("wrote gazette's templates to {}:", args.folder.display());
+    for (name, _) in &templates {
+        println!("  {name}");
+    }
+    println!(
+        "next: put the folder inside an issue folder and add to its issue.toml:\n\n[templates]\nfolder = \"{}\"\n\n\
+         Files there replace gazette's of the same name; keep the <seal> box on the cover and the \
+         <gz-block> marks of document.typ (see docs/manifest.md).",
+        args.folder
+            .file_name()
+            .map_or_else(|| "templates".into(), |name| name.to_string_lossy())
+    );
+    ExitCode::SUCCESS
+}
+
+/// Templates are written only into a new or empty folder: an office's own
+/// templates are never overwritten.
+fn check_vacant(folder: &Path) -> Result<(), Box<Diagnostic>> {
+    let refused = |message: String| {
+        Box::new(
+            Diagnostic::in_file(folder, message)
+                .help("name a new folder; gazette templates never writes into a folder with files"),
+        )
+    };
+    match std::fs::symlink_metadata(folder) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(refused(format!("cannot check the folder: {error}"))),
+        Ok(meta) if meta.is_dir() => match std::fs::read_dir(folder).map(|mut e| e.next()) {
+            Ok(None) => Ok(()),
+            Ok(Some(_)) => Err(refused("the folder already exists and is not empty".into())),
+            Err(error) => Err(refused(format!("cannot read the folder: {error}"))),
+        },
+        Ok(_) => Err(refused("already exists and is not a folder".into())),
+    }
+}

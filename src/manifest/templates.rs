@@ -1,0 +1,140 @@
+//! The [templates] table: the issue's own typst templates, read whole when
+//! the manifest is, so that a build typesets exactly what it packages.
+
+use std::path::Path;
+
+use super::Folder;
+use super::fields::{At, Table};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::model::{TemplateFile, Templates};
+
+/// Generous bounds for a folder of templates and their images; past them the
+/// folder is probably not the one meant.
+const MAX_FILES: usize = 500;
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where the templates find the edition's data; a file may not take its place.
+const RESERVED: &str = "edition.json";
+
+impl Folder {
+    pub(super) fn templates(
+        &self,
+        file: &SourceFile,
+        entry: At<&toml::de::DeTable>,
+        diags: &mut Diagnostics,
+    ) -> Option<Templates> {
+        let table = Table::new(
+            file,
+            entry.value,
+            entry.span,
+            0,
+            "[templates]",
+            &["folder"],
+            diags,
+        );
+        let At { value, span } = table.string("folder", Some("\"templates\""), diags)?;
+        let folder = self.relative(Path::new(""), &value, file, span.clone(), diags)?;
+        let location = self.display(&folder);
+        let inside = location
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(&self.canonical_root) && real.is_dir());
+        if !inside {
+            diags.push(
+                file.error(span, format!("no templates folder \"{value}\" in the issue folder"))
+                    .help("create it (`gazette templates DIR` writes gazette's own templates to start from), or remove [templates]"),
+            );
+            return None;
+        }
+        read_folder(&location, &folder, diags)
+    }
+}
+
+/// Every file under `location` but hidden ones and editors' backups, which
+/// come and go as an editor saves.
+fn read_folder(location: &Path, folder: &str, diags: &mut Diagnostics) -> Option<Templates> {
+    let mut files = Vec::new();
+    let mut total = 0;
+    let entries = walkdir::WalkDir::new(location)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_scratch(entry.file_name()));
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                diags.push(
+                    Diagnostic::in_file(location, format!("cannot read the templates: {error}"))
+                        .help("check the folder's permissions"),
+                );
+                return None;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(location) else {
+            continue;
+        };
+        let path: Option<Vec<&str>> = relative.iter().map(|part| part.to_str()).collect();
+        let Some(path) = path.map(|parts| parts.join("/")) else {
+            diags.push(
+                Diagnostic::in_file(entry.path(), "the file's name is not UTF-8")
+                    .help("rename it with a UTF-8 name"),
+            );
+            continue;
+        };
+        if path == RESERVED {
+            diags.push(
+                Diagnostic::in_file(
+                    entry.path(),
+                    format!("{RESERVED} is where the templates read the edition's data"),
+                )
+                .help("rename the file"),
+            );
+            continue;
+        }
+        total += entry.metadata().map_or(0, |m| m.len());
+        if files.len() == MAX_FILES || total > MAX_BYTES {
+            diags.push(
+                Diagnostic::in_file(
+                    location,
+                    format!(
+                        "the templates folder holds more than {MAX_FILES} files or {} MiB",
+                        MAX_BYTES >> 20
+                    ),
+                )
+                .help("keep only the templates and the images they use in it"),
+            );
+            return None;
+        }
+        let bytes = match std::fs::read(entry.path()) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                diags.push(
+                    Diagnostic::in_file(entry.path(), format!("cannot read the file: {error}"))
+                        .help("check the file's permissions"),
+                );
+                continue;
+            }
+        };
+        if path.ends_with(".typ") && std::str::from_utf8(&bytes).is_err() {
+            diags.push(
+                Diagnostic::in_file(entry.path(), "the template is not UTF-8 text")
+                    .help("save it as UTF-8"),
+            );
+            continue;
+        }
+        files.push(TemplateFile { path, bytes });
+    }
+    Some(Templates {
+        folder: folder.to_owned(),
+        files,
+    })
+}
+
+/// Hidden files and editors' scratch copies: `.cover.typ.swp`, `cover.typ~`,
+/// `#cover.typ#`.
+fn is_scratch(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
+}
