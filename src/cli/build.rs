@@ -314,28 +314,26 @@ pub fn build_issue(
     } else {
         "exporting the PDF and the EPUB"
     });
-    // The PDF's export and the EPUB need only the layout: on two threads,
-    // the EPUB costs the build no time.
-    let (pdf_bytes, epub) = std::thread::scope(|scope| {
-        let epub = scope.spawn(|| {
+    // The PDF's export and the EPUB need only the layout: side by side on
+    // rayon's pool, one after the other when it has one thread.
+    let (pdf_bytes, epub) = rayon::join(
+        || {
+            layout
+                .export(&world, &edition)
+                .map_err(|e| typeset_errors(issue, &edition, e))
+                .and_then(|pdf| match identity {
+                    Some(identity) => identity
+                        .seal_pdf(&edition, &pdf, layout.seal_spot())
+                        .map_err(|diag| vec![*diag]),
+                    None => Ok(pdf),
+                })
+        },
+        || {
             let page_map = layout.page_map();
             epub_edition(&edition, &page_map, layout.cover_svg(), identity)
                 .map(|bytes| (bytes, page_map))
-        });
-        let pdf = layout
-            .export(&world, &edition)
-            .map_err(|e| typeset_errors(issue, &edition, e))
-            .and_then(|pdf| match identity {
-                Some(identity) => identity
-                    .seal_pdf(&edition, &pdf, layout.seal_spot())
-                    .map_err(|diag| vec![*diag]),
-                None => Ok(pdf),
-            });
-        let epub = epub
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (pdf, epub)
-    });
+        },
+    );
     let pdf_bytes = pdf_bytes?;
     let (epub_bytes, page_map) = epub.map_err(|diag| vec![*diag])?;
     let pdf_name = format!("{}.pdf", edition.id);
@@ -352,25 +350,23 @@ pub fn build_issue(
     stage("packaging");
     let staging = Staging::new(out, &edition.id).map_err(cannot_write)?;
     // The editions are written while the package is made from them.
-    let (written, package) = std::thread::scope(|scope| {
-        let written = scope.spawn(|| {
+    let (written, package) = rayon::join(
+        || {
             staging.write(&pdf_name, &pdf_bytes)?;
             staging.write(&epub_name, &epub_bytes)
-        });
-        let package = archival_package(
-            issue,
-            &edition,
-            &page_map,
-            fonts,
-            &pdf_bytes,
-            &epub_bytes,
-            identity,
-        );
-        let written = written
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (written, package)
-    });
+        },
+        || {
+            archival_package(
+                issue,
+                &edition,
+                &page_map,
+                fonts,
+                &pdf_bytes,
+                &epub_bytes,
+                identity,
+            )
+        },
+    );
     written.map_err(cannot_write)?;
     let package = package.map_err(|diag| vec![*diag])?;
     stage("writing the edition");
