@@ -760,3 +760,19 @@ fn templates_are_never_written_over_an_office_s_own() {
         "// the office's own cover\n"
     );
 }
+
+#[test]
+fn the_issue_folder_itself_is_not_a_templates_folder() {
+    let issue = Issue::new();
+    let manifest = std::fs::read_to_string(issue.path("issue.toml")).unwrap();
+    issue.write(
+        "issue.toml",
+        &format!("{manifest}\n[templates]\nfolder = \"./documents/..\"\n"),
+    );
+    let line = manifest.lines().count() + 3;
+    assert_reports(
+        &issue.fails(),
+        "the templates folder is the issue folder itself",
+        &format!("issue.toml:{line}:"),
+    );
+}

@@ -166,3 +166,27 @@ fn a_saved_template_is_rebuilt_and_a_broken_one_is_shown_at_its_line() {
         "undoing the edit gives the first PDF back"
     );
 }
+
+#[test]
+fn an_edition_written_inside_the_issue_folder_is_not_taken_for_a_save() {
+    let work = tempfile::tempdir().unwrap();
+    let issue = sample_issue(work.path());
+    let (_watcher, lines) = watch(&issue, &issue.join("dist"));
+    next_line(&lines, &["rebuilt"]);
+    // Several looks at the folder (every 150 ms) after the edition was written.
+    let quiet = Duration::from_millis(1500);
+    let deadline = std::time::Instant::now() + quiet;
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        if let Ok(line) = lines.recv_timeout(left) {
+            assert!(
+                !line.starts_with("rebuilt"),
+                "rebuilt with nothing saved: its own edition was taken for a save"
+            );
+        }
+    }
+    std::fs::write(issue.join(".issue.toml.swp"), "an editor's swap file").unwrap();
+    let document = issue.join("documents/hufu-2025-41.md");
+    let text = std::fs::read_to_string(&document).unwrap();
+    std::fs::write(&document, text.replacen("防汛", "防汛防台", 1)).unwrap();
+    next_line(&lines, &["rebuilt"]);
+}

@@ -41,10 +41,13 @@ pub fn run(args: &WatchArgs) -> ExitCode {
         Err(_) => None,
     };
     let root = manifest::root_of(&args.issue);
+    // An edition written inside the issue folder (`gazette watch . --out
+    // dist`) is not a save: seeing it would rebuild forever.
+    let out = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
     println!("watching {} (Ctrl-C to stop)", root.display());
     let mut seen = None;
     loop {
-        let now = fingerprint(&root);
+        let now = fingerprint(&root, &out);
         if seen != Some(now) {
             seen = Some(now);
             let start = Instant::now();
@@ -80,11 +83,17 @@ pub fn run(args: &WatchArgs) -> ExitCode {
 }
 
 /// Names, sizes and modification times of every file under the issue
-/// folder: any save, new or removed file changes it.
-fn fingerprint(root: &Path) -> u64 {
+/// folder but the edition folder `out` and editors' scratch files: any
+/// save, new or removed file changes it.
+fn fingerprint(root: &Path, out: &Path) -> u64 {
     let mut hasher = DefaultHasher::new();
-    let mut entries: Vec<(String, u64, Option<SystemTime>)> = walkdir::WalkDir::new(root)
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut entries: Vec<(String, u64, Option<SystemTime>)> = walkdir::WalkDir::new(&root)
         .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.path().starts_with(out) || manifest::is_scratch(entry.file_name()))
+        })
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file())
         .map(|entry| {

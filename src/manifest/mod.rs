@@ -12,6 +12,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use fields::{At, Table};
+pub use templates::is_scratch;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{Disclosure, Edition, Fonts, Gazette, Language, Seal, Section};

@@ -34,6 +34,13 @@ impl Folder {
         );
         let At { value, span } = table.string("folder", Some("\"templates\""), diags)?;
         let folder = self.relative(Path::new(""), &value, file, span.clone(), diags)?;
+        if folder.is_empty() {
+            diags.push(
+                file.error(span, "the templates folder is the issue folder itself")
+                    .help("keep the templates in a folder of their own inside the issue folder, e.g. folder = \"templates\""),
+            );
+            return None;
+        }
         let location = self.display(&folder);
         let inside = location
             .canonicalize()
@@ -132,9 +139,9 @@ fn read_folder(location: &Path, folder: &str, diags: &mut Diagnostics) -> Option
     })
 }
 
-/// Hidden files and editors' scratch copies: `.cover.typ.swp`, `cover.typ~`,
-/// `#cover.typ#`.
-fn is_scratch(name: &std::ffi::OsStr) -> bool {
+/// Hidden files and editors' swap and backup files (`.cover.typ.swp`,
+/// `cover.typ~`, `#cover.typ#`), which come and go while nothing is saved.
+pub fn is_scratch(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
 }
