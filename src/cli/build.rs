@@ -16,7 +16,7 @@ use gazette::package::{self, PackageInputs};
 use gazette::typeset::{self, EditionWorld, FontSet, Place, TypesetError, Uncovered};
 
 use crate::cli::args::{BuildArgs, SealArgs};
-use crate::cli::progress::Progress;
+use crate::cli::progress::{self, Progress};
 use crate::cli::seal::{self, SealIdentity};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -34,7 +34,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     if let [issue] = issues.as_slice() {
-        let progress = Progress::single(args.verbose);
+        let progress = Progress::single(args.quiet, args.verbose);
         let shown = progress.start(issue.display().to_string());
         let result = build_issue(
             issue,
@@ -297,11 +297,10 @@ pub fn build_issue(
             .iter()
             .map(|(role, family)| format!("{family} ({role})"))
             .collect();
-        eprintln!(
-            "note: {}: fonts not available, the next in each role's list is used: {}; add them with --font-path DIR",
-            edition.id,
+        progress::note(&format!(
+            "fonts not available, the next in each role's list is used: {}; add them with --font-path DIR",
             listed.join(", ")
-        );
+        ));
     }
     stage("typesetting");
     let mut world = EditionWorld::new(fonts, json, edition.issue.date);

@@ -3,10 +3,40 @@
 //! which keeps only the summary and the errors).
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// What was already said, so that a year of issues sharing one readable key
+/// or one missing font warns once, not 24 times.
+static SAID: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+/// --quiet: notes are not said at all.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Says `warning: {text}` once in this run.
+pub fn warn(text: &str) {
+    say_once(format!("warning: {text}"));
+}
+
+/// Says `note: {text}` once in this run, unless --quiet.
+pub fn note(text: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        say_once(format!("note: {text}"));
+    }
+}
+
+fn say_once(line: String) {
+    let first = SAID
+        .lock()
+        .map_or(true, |mut said| said.insert(line.clone()));
+    if first {
+        eprintln!("{line}");
+    }
+}
 
 pub enum Progress {
     Bars {
@@ -30,6 +60,7 @@ pub struct IssueProgress<'a> {
 
 impl Progress {
     pub fn new(issues: usize, quiet: bool, verbose: bool) -> Progress {
+        QUIET.store(quiet, Ordering::Relaxed);
         if quiet {
             return Progress::Quiet;
         }
@@ -49,7 +80,8 @@ impl Progress {
 
     /// One issue: no bars (its build is short), and with --verbose, the
     /// stages with their times.
-    pub fn single(verbose: bool) -> Progress {
+    pub fn single(quiet: bool, verbose: bool) -> Progress {
+        QUIET.store(quiet, Ordering::Relaxed);
         if verbose {
             Progress::Lines { verbose }
         } else {

@@ -12,6 +12,7 @@ use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Signer
 use gazette::typeset::{SEAL_DIAMETER_MM, SEAL_FONT, SealSpot};
 
 use crate::cli::args::{RsaPaddingArg, SealArgs};
+use crate::cli::progress;
 
 /// An opened seal identity and what the visible seal says.
 pub struct SealIdentity {
@@ -60,7 +61,7 @@ pub fn open(args: &SealArgs, edition: &Edition) -> Result<Option<SealIdentity>, 
     let identity = signer::open(&source, padding, &EnvironmentOrTerminal)
         .map_err(|e| Diagnostic::new(format!("cannot open the seal key: {e}")))?;
     for warning in &identity.warnings {
-        eprintln!("warning: {warning}");
+        progress::warn(warning);
     }
     let chain = match (certificates, identity.chain) {
         (Some(path), _) => {

@@ -18,3 +18,21 @@ finish() { # the tally, and a failing status when any check failed
   echo "$passed passed, $failures failed"
   test "$failures" -eq 0
 }
+
+# EPUBCheck prints nothing for a clean book; any line is a finding.
+epubcheck_clean() { # epubcheck_clean EPUB: EPUBCheck finds no error or warning
+  local report
+  report=$(epubcheck "$1" 2>&1) || { echo "$report"; return 1; }
+  test -z "$report" || echo "$report" | sed "s/^/  epubcheck: /"
+  ! echo "$report" | grep -Eq '^(FATAL|ERROR|WARNING)'
+}
+
+bag_valid() { # bag_valid FOLDER: bagit.py validates it as BagIt 1.0
+  python3 - "$1" <<'PY'
+import sys, bagit
+bag = bagit.Bag(sys.argv[1])
+bag.validate()
+print(f"  bagit: {sys.argv[1].rsplit('/', 1)[-1]} is valid, BagIt-Version {bag.version}")
+assert bag.version == "1.0", bag.version
+PY
+}
