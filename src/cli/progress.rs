@@ -16,6 +16,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 static SAID: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 /// --quiet: notes are not said at all.
 static QUIET: AtomicBool = AtomicBool::new(false);
+/// The bars on the terminal while a batch runs: a line is said above them,
+/// not through them.
+static BARS: Mutex<Option<MultiProgress>> = Mutex::new(None);
 
 /// Says `warning: {text}` once in this run.
 pub fn warn(text: &str) {
@@ -33,8 +36,12 @@ fn say_once(line: String) {
     let first = SAID
         .lock()
         .map_or(true, |mut said| said.insert(line.clone()));
-    if first {
-        eprintln!("{line}");
+    if !first {
+        return;
+    }
+    match BARS.lock().ok().as_deref() {
+        Some(Some(bars)) if bars.println(&line).is_ok() => {}
+        _ => eprintln!("{line}"),
     }
 }
 
@@ -75,6 +82,9 @@ impl Progress {
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        if let Ok(mut bars) = BARS.lock() {
+            *bars = Some(all.clone());
+        }
         Progress::Bars { all, total }
     }
 
@@ -125,6 +135,9 @@ impl Progress {
     pub fn finish(&self) {
         if let Progress::Bars { total, .. } = self {
             total.finish_and_clear();
+            if let Ok(mut bars) = BARS.lock() {
+                *bars = None;
+            }
         }
     }
 }
