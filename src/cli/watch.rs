@@ -2,12 +2,20 @@
 //! changes. The fonts are loaded once and typst's memoisation lives as long
 //! as the process, so a rebuild lays out again only what the edit touched.
 //! Errors are shown and the watch goes on.
+//!
+//! The system's file notifications wake the watch; what changed is then
+//! decided by a fingerprint of the folder (names, sizes, times), so that a
+//! missed or spurious notification costs nothing. Where notifications are not
+//! to be had, the folder is looked at every 150 ms instead.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use gazette::diagnostic::Diagnostic;
 use gazette::manifest;
@@ -17,9 +25,16 @@ use crate::cli::args::WatchArgs;
 use crate::cli::build::{Sealing, build_issue};
 use crate::cli::seal;
 
-/// How often the issue folder is looked at: quick enough to feel immediate,
-/// cheap enough (a folder listing) to cost nothing.
+/// Without notifications, how often the issue folder is looked at: quick
+/// enough to feel immediate, cheap enough (a folder listing) to cost nothing.
 const POLL: Duration = Duration::from_millis(150);
+/// With notifications, how long a burst of them must fall quiet before the
+/// folder is looked at: an editor's save is often several (a temporary file
+/// written, then renamed over the old one).
+const SETTLE: Duration = Duration::from_millis(25);
+/// With notifications, the folder is still looked at this often, in case one
+/// was lost (a full queue, a network folder).
+const SAFETY: Duration = Duration::from_secs(2);
 
 pub fn run(args: &WatchArgs) -> ExitCode {
     let fonts = match FontSet::load(&args.font_paths) {
@@ -45,6 +60,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     // dist`) is not a save: seeing it would rebuild forever.
     let out = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
     println!("watching {} (Ctrl-C to stop)", root.display());
+    let wake = Wake::new(&root);
     let mut seen = None;
     loop {
         let now = fingerprint(&root, &out);
@@ -78,7 +94,57 @@ pub fn run(args: &WatchArgs) -> ExitCode {
                 }
             }
         }
-        std::thread::sleep(POLL);
+        wake.wait();
+    }
+}
+
+/// What the watch waits on between looks at the folder.
+enum Wake {
+    /// The system's notifications, for as long as the watcher lives.
+    Notified {
+        _watcher: RecommendedWatcher,
+        events: Receiver<()>,
+    },
+    Polling,
+}
+
+impl Wake {
+    fn new(root: &Path) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Reading a file (our own build does) is not a change.
+            if event.is_ok_and(|event| !matches!(event.kind, EventKind::Access(_))) {
+                let _ = sender.send(());
+            }
+        })
+        .and_then(|mut watcher| {
+            watcher.watch(root, RecursiveMode::Recursive)?;
+            Ok(watcher)
+        });
+        match watcher {
+            Ok(watcher) => Wake::Notified {
+                _watcher: watcher,
+                events: receiver,
+            },
+            Err(error) => {
+                eprintln!(
+                    "note: no file notifications here ({error}); looking at the folder every {} ms",
+                    POLL.as_millis()
+                );
+                Wake::Polling
+            }
+        }
+    }
+
+    fn wait(&self) {
+        match self {
+            Wake::Notified { events, .. } => {
+                if events.recv_timeout(SAFETY).is_ok() {
+                    while events.recv_timeout(SETTLE).is_ok() {}
+                }
+            }
+            Wake::Polling => std::thread::sleep(POLL),
+        }
     }
 }
 
