@@ -460,8 +460,9 @@ fn growing_issue(generator: &Generator, probe: &Probe, work: &Path) -> PathBuf {
 
 /// `gazette watch` on an issue: after its first build, the time from saving a
 /// one-character edit to the "rebuilt" line, edits alternating between two
-/// documents. The watch looks every 150 ms, so each save waits a different
-/// while first, to land anywhere in that interval, as a person's would.
+/// documents. Each save waits a different while first, as a person's would,
+/// so that it lands anywhere in the watch's 150 ms polling interval where
+/// the system gives no file notifications.
 fn watch(issue: &Path, work: &Path) {
     let out = work.join("watch-out");
     let child = Command::new(GAZETTE)
