@@ -256,10 +256,8 @@ fn missing_document_file() {
     let issue = Issue::new();
     issue.edit("issue.toml", "documents/b.md", "documents/missing.md");
     let stderr = issue.fails();
-    assert!(
-        stderr.contains("cannot read the file: no such file"),
-        "{stderr}"
-    );
+    // Reported where the editor must correct it: the line that lists it.
+    assert_reports(&stderr, "no such file: ", "issue.toml:20:");
     assert!(stderr.contains("documents/missing.md"), "{stderr}");
 }
 
@@ -272,10 +270,7 @@ fn missing_attachment_file() {
         "attachments/gone.md",
     );
     let stderr = issue.fails();
-    assert!(
-        stderr.contains("cannot read the file: no such file"),
-        "{stderr}"
-    );
+    assert_reports(&stderr, "no such file: ", "documents/a.md:11:");
     assert!(stderr.contains("attachments/gone.md"), "{stderr}");
 }
 

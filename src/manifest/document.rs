@@ -1,5 +1,6 @@
 //! One document file: TOML front matter between `+++` lines, then a Markdown body.
 
+use std::ops::Range;
 use std::path::Path;
 
 use super::fields::{At, Table};
@@ -33,9 +34,10 @@ pub fn load(
     issue: &Folder,
     diags: &mut Diagnostics,
     path: &str,
+    listed: (&SourceFile, Range<usize>),
     language: &Language,
 ) -> Option<Loaded> {
-    let file = issue.read(path, diags)?;
+    let file = issue.read(path, Some(listed), diags)?;
     let (front, body_offset) = split_front_matter(&file, diags)?;
     let toml = super::fields::parse(&file, &file.text[front.clone()], front.start, diags)?;
     let table = Table::new(
@@ -101,9 +103,9 @@ pub fn load(
         else {
             continue;
         };
-        let source = issue.relative(folder, &source, &file, span, diags);
+        let source = issue.relative(folder, &source, &file, span.clone(), diags);
         if let (Some(title), Some(source)) = (title, source)
-            && let Some(body) = issue.markdown(&source, diags)
+            && let Some(body) = issue.markdown(&source, (&file, span), diags)
         {
             attachments.push(Attachment {
                 label,
@@ -128,8 +130,8 @@ pub fn load(
             value: source,
             span,
         } = sub.string("file", Some("\"interpretations/x.md\""), diags)?;
-        let source = issue.relative(folder, &source, &file, span, diags)?;
-        let body = issue.markdown(&source, diags)?;
+        let source = issue.relative(folder, &source, &file, span.clone(), diags)?;
+        let body = issue.markdown(&source, (&file, span), diags)?;
         Some(Interpretation {
             title: title?.value,
             source,
@@ -276,8 +278,13 @@ fn check_number(file: &SourceFile, number: &At<String>, date: Date, diags: &mut 
 
 impl Folder {
     /// Reads a Markdown file that has no front matter (attachment, interpretation).
-    fn markdown(&self, path: &str, diags: &mut Diagnostics) -> Option<Vec<crate::model::Block>> {
-        let file = self.read(path, diags)?;
+    fn markdown(
+        &self,
+        path: &str,
+        listed: (&SourceFile, Range<usize>),
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<crate::model::Block>> {
+        let file = self.read(path, Some(listed), diags)?;
         if file.text.starts_with("+++") {
             diags.push(
                 file.error(

@@ -75,7 +75,14 @@ impl Folder {
     }
 
     /// Reads a file of the issue; `path` has been checked by [`Issue::relative`].
-    fn read(&self, path: &str, diags: &mut Diagnostics) -> Option<SourceFile> {
+    /// `listed` is where the file is named (a manifest or front-matter value),
+    /// so that a missing file is reported at the line to correct.
+    fn read(
+        &self,
+        path: &str,
+        listed: Option<(&SourceFile, Range<usize>)>,
+        diags: &mut Diagnostics,
+    ) -> Option<SourceFile> {
         let display = self.display(path);
         let inside = display
             .canonicalize()
@@ -95,15 +102,18 @@ impl Folder {
                 None
             }
             Err(error) => {
-                let reason = if error.kind() == std::io::ErrorKind::NotFound {
-                    "no such file".to_string()
-                } else {
-                    error.to_string()
-                };
-                diags.push(
-                    Diagnostic::in_file(&display, format!("cannot read the file: {reason}"))
-                        .help("check the path; paths are relative to the file that names them"),
-                );
+                let help = "check the path; paths are relative to the file that names them";
+                diags.push(match (error.kind(), listed) {
+                    (std::io::ErrorKind::NotFound, Some((file, span))) => file
+                        .error(span, format!("no such file: {}", display.display()))
+                        .help(help),
+                    (std::io::ErrorKind::NotFound, None) => {
+                        Diagnostic::in_file(&display, "cannot read the file: no such file")
+                            .help(help)
+                    }
+                    _ => Diagnostic::in_file(&display, format!("cannot read the file: {error}"))
+                        .help(help),
+                });
                 None
             }
         }
@@ -144,7 +154,7 @@ impl Folder {
     }
 
     fn edition(&self, manifest: &str, diags: &mut Diagnostics) -> Option<Edition> {
-        let file = self.read(manifest, diags)?;
+        let file = self.read(manifest, None, diags)?;
         let toml = fields::parse(&file, &file.text, 0, diags)?;
         let top = Table::new(
             &file,
@@ -247,8 +257,9 @@ impl Folder {
                     );
                     continue;
                 }
-                seen.insert(path.clone(), span);
-                let Some(loaded) = document::load(self, diags, &path, &language) else {
+                seen.insert(path.clone(), span.clone());
+                let Some(loaded) = document::load(self, diags, &path, (&file, span), &language)
+                else {
                     continue;
                 };
                 check(&loaded, issue.as_ref(), &mut numbers, diags);
