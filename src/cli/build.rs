@@ -17,7 +17,7 @@ use gazette::typeset::{self, EditionWorld, FontSet, Place, TypesetError, Uncover
 
 use crate::cli::args::{BuildArgs, SealArgs};
 use crate::cli::progress::{self, Progress};
-use crate::cli::seal::{self, SealIdentity};
+use crate::cli::seal::{self, Keys, SealIdentity};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let start = Instant::now();
@@ -33,6 +33,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 .help("give --font-path a folder that holds .ttf, .otf or .ttc files")]);
         }
     };
+    let keys = Keys::new();
     if let [issue] = issues.as_slice() {
         let progress = Progress::single(args.quiet, args.verbose);
         let shown = progress.start(issue.display().to_string());
@@ -40,7 +41,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             issue,
             &args.out,
             &fonts,
-            Sealing::Open(&args.seal),
+            Sealing::Open(&args.seal, &keys),
             &|stage| shown.stage(stage),
         );
         shown.finish();
@@ -52,7 +53,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             Err(diags) => fail(&diags),
         };
     }
-    build_many(&issues, args, &fonts, start)
+    build_many(&issues, args, &fonts, &keys, start)
 }
 
 /// The issues named: an issue folder (or its issue.toml) stands for itself;
@@ -91,7 +92,13 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
 /// Builds every issue, `--jobs` at a time, each independently: one failing
 /// issue does not stop the others. Results are reported as they come, then
 /// a summary table and every issue's errors.
-fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Instant) -> ExitCode {
+fn build_many(
+    issues: &[PathBuf],
+    args: &BuildArgs,
+    fonts: &FontSet,
+    keys: &Keys,
+    start: Instant,
+) -> ExitCode {
     // Exactly `threads` issues are in flight at once, each on a thread of its
     // own: typst's own parallel layout runs on rayon's pool, and if issues
     // were rayon tasks too, a thread waiting inside typst would steal the next
@@ -116,7 +123,7 @@ fn build_many(issues: &[PathBuf], args: &BuildArgs, fonts: &FontSet, start: Inst
                         issue,
                         &args.out,
                         fonts,
-                        Sealing::Open(&args.seal),
+                        Sealing::Open(&args.seal, keys),
                         &|stage| shown.stage(stage),
                     );
                     // Issues share little but the templates: keep only what
@@ -257,8 +264,9 @@ impl Built {
 /// Where an issue's seal identity comes from.
 #[derive(Clone, Copy)]
 pub enum Sealing<'a> {
-    /// Opened for the issue, from the command line or its manifest.
-    Open(&'a SealArgs),
+    /// Opened for the issue, from the command line or its manifest; its key
+    /// opened once for the run.
+    Open(&'a SealArgs, &'a Keys),
     /// Opened once already, e.g. by `gazette watch`, so a password is asked once.
     Opened(Option<&'a SealIdentity>),
 }
@@ -277,8 +285,8 @@ pub fn build_issue(
     // Opened before typesetting, so that a wrong password fails at once.
     let opened;
     let identity = match sealing {
-        Sealing::Open(args) => {
-            opened = seal::open(args, &edition).map_err(|diag| vec![*diag])?;
+        Sealing::Open(args, keys) => {
+            opened = seal::open(args, &edition, keys).map_err(|diag| vec![*diag])?;
             opened.as_ref()
         }
         Sealing::Opened(identity) => identity,

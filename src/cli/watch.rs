@@ -46,7 +46,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     };
     // The seal identity is opened once, so a password is asked once.
     let identity = match manifest::load(&args.issue) {
-        Ok(edition) => match seal::open(&args.seal, &edition) {
+        Ok(edition) => match seal::open(&args.seal, &edition, &seal::Keys::new()) {
             Ok(identity) => identity,
             Err(diag) => {
                 eprintln!("{diag}");
