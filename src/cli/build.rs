@@ -321,28 +321,7 @@ pub fn build_issue(
     } else {
         "exporting the PDF and the EPUB"
     });
-    // The PDF's export and the EPUB need only the layout: side by side on
-    // rayon's pool, one after the other when it has one thread.
-    let (pdf_bytes, epub) = rayon::join(
-        || {
-            layout
-                .export(&world, &edition)
-                .map_err(|e| typeset_errors(issue, &edition, e))
-                .and_then(|pdf| match identity {
-                    Some(identity) => identity
-                        .seal_pdf(&edition, &pdf, layout.seal_spot())
-                        .map_err(|diag| vec![*diag]),
-                    None => Ok(pdf),
-                })
-        },
-        || {
-            let page_map = layout.page_map();
-            epub_edition(&edition, &page_map, layout.cover_svg(), identity)
-                .map(|bytes| (bytes, page_map))
-        },
-    );
-    let pdf_bytes = pdf_bytes?;
-    let (epub_bytes, page_map) = epub.map_err(|diag| vec![*diag])?;
+    let (pdf_bytes, epub_bytes, page_map) = editions(issue, &edition, &world, &layout, identity)?;
     let pdf_name = format!("{}.pdf", edition.id);
     let epub_name = format!("{}.epub", edition.id);
     let bag = package::bag_folder_name(&edition.id);
@@ -415,6 +394,40 @@ pub fn build_issue(
             ),
         ],
     })
+}
+
+/// The PDF (sealed when `identity` is given) and the EPUB editions from one
+/// layout. They need only the layout, so they are made side by side on
+/// rayon's pool, one after the other when it has one thread. Also returns
+/// the page map the EPUB was made with.
+fn editions(
+    issue: &Path,
+    edition: &Edition,
+    world: &EditionWorld,
+    layout: &typeset::Layout,
+    identity: Option<&SealIdentity>,
+) -> Result<(Vec<u8>, Vec<u8>, PageMap), Diagnostics> {
+    let (pdf, epub) = rayon::join(
+        || {
+            layout
+                .export(world, edition)
+                .map_err(|e| typeset_errors(issue, edition, e))
+                .and_then(|pdf| match identity {
+                    Some(identity) => identity
+                        .seal_pdf(edition, &pdf, layout.seal_spot())
+                        .map_err(|diag| vec![*diag]),
+                    None => Ok(pdf),
+                })
+        },
+        || {
+            let page_map = layout.page_map();
+            epub_edition(edition, &page_map, layout.cover_svg(), identity)
+                .map(|bytes| (bytes, page_map))
+        },
+    );
+    let pdf = pdf?;
+    let (epub, page_map) = epub.map_err(|diag| vec![*diag])?;
+    Ok((pdf, epub, page_map))
 }
 
 /// The EPUB edition, from the same model, with the PDF's cover and pages,
