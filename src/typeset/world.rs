@@ -1,5 +1,6 @@
-//! The typst `World` of one edition: the templates, the edition as JSON and
-//! the fonts, and nothing else. No file of the machine, no package, no clock.
+//! The typst `World` of one edition: gazette's templates (or the issue's own,
+//! read with its manifest), the edition as JSON and the fonts, and nothing
+//! else. No other file of the machine, no package, no clock.
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -73,9 +74,7 @@ impl<'a> EditionWorld<'a> {
                 .unwrap_or_else(|| unreachable!("dates are validated by the manifest")),
         }
     }
-}
 
-impl EditionWorld<'_> {
     /// The world with the issue's own templates in place of gazette's files
     /// of the same name, and their other files readable. Paths were checked
     /// when the manifest was read; one typst cannot name is left out.
