@@ -520,4 +520,39 @@ mod tests {
         let blocks = map.starts.windows(2).all(|w| w[0].block <= w[1].block);
         assert!(blocks, "the map goes back in the text");
     }
+
+    /// The sample laid out with one of gazette's templates replaced by `cover`.
+    fn with_own_cover(cover: &str) -> Result<Layout, Vec<TypesetError>> {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/shanghai-gazette-2025-08");
+        let edition = crate::manifest::load(&sample).unwrap();
+        let fonts = FontSet::load(&[] as &[&str]).unwrap();
+        let (json, _) = edition_json(&edition, &fonts);
+        let templates = crate::model::Templates {
+            folder: "layout".into(),
+            files: vec![crate::model::TemplateFile {
+                path: "cover.typ".into(),
+                bytes: cover.as_bytes().to_vec(),
+            }],
+        };
+        let world = EditionWorld::new(&fonts, json, edition.issue.date).with_templates(&templates);
+        super::lay_out(&world)
+    }
+
+    #[test]
+    fn the_issue_s_own_templates_read_no_file_of_the_machine() {
+        for path in ["/etc/passwd", "/../../../../etc/passwd", "/issue.toml"] {
+            let cover = format!(
+                "#let red = red\n#let issue-line(e) = \"\"\n#let cover(e) = read(\"{path}\")\n#let contents(e) = []\n"
+            );
+            let errors = with_own_cover(&cover).err().expect("the read fails");
+            assert!(
+                errors.iter().any(|e| matches!(
+                    &e.place,
+                    Place::Issue { path, .. } if path == "cover.typ"
+                ) && e.message.contains("not found")),
+                "{path}: {errors:?}"
+            );
+        }
+    }
 }
