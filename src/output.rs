@@ -5,6 +5,21 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Whether `folder` may be written as a new folder: it does not exist, or is
+/// an empty folder (not a link to one). `Err` says why not.
+pub fn vacant(folder: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(folder) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(format!("cannot check the folder: {error}")),
+        Ok(meta) if meta.is_dir() => match std::fs::read_dir(folder).map(|mut e| e.next()) {
+            Ok(None) => Ok(()),
+            Ok(Some(_)) => Err("the folder already exists and is not empty".into()),
+            Err(error) => Err(format!("cannot read the folder: {error}")),
+        },
+        Ok(_) => Err("already exists and is not a folder".into()),
+    }
+}
+
 /// An edition being written.
 pub struct Staging {
     dir: tempfile::TempDir,

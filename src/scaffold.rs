@@ -128,21 +128,11 @@ pub fn date_from_unix_days(days: u64) -> Date {
 /// Only a new or empty folder becomes an issue: an existing issue is never
 /// overwritten, nor a link followed to somewhere else.
 fn check_vacant(issue: &Path) -> Result<(), Diagnostics> {
-    let refused = |message: String| {
-        vec![Diagnostic::in_file(issue, message).help(
+    crate::output::vacant(issue).map_err(|reason| {
+        vec![Diagnostic::in_file(issue, reason).help(
             "choose a new folder for the issue; gazette new never writes into an existing one",
         )]
-    };
-    match std::fs::symlink_metadata(issue) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(refused(format!("cannot check the folder: {error}"))),
-        Ok(meta) if meta.is_dir() => match std::fs::read_dir(issue).map(|mut e| e.next()) {
-            Ok(None) => Ok(()),
-            Ok(Some(_)) => Err(refused("the folder already exists and is not empty".into())),
-            Err(error) => Err(refused(format!("cannot read the folder: {error}"))),
-        },
-        Ok(_) => Err(refused("already exists and is not a folder".into())),
-    }
+    })
 }
 
 /// Everything the new issue's files say.

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use gazette::diagnostic::Diagnostic;
+use gazette::output;
 use gazette::typeset;
 
 use crate::cli::args::TemplatesArgs;
@@ -44,20 +45,10 @@ pub fn run(args: &TemplatesArgs) -> ExitCode {
 /// Templates are written only into a new or empty folder: an office's own
 /// templates are never overwritten.
 fn check_vacant(folder: &Path) -> Result<(), Box<Diagnostic>> {
-    let refused = |message: String| {
+    output::vacant(folder).map_err(|reason| {
         Box::new(
-            Diagnostic::in_file(folder, message)
+            Diagnostic::in_file(folder, reason)
                 .help("name a new folder; gazette templates never writes into a folder with files"),
         )
-    };
-    match std::fs::symlink_metadata(folder) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(refused(format!("cannot check the folder: {error}"))),
-        Ok(meta) if meta.is_dir() => match std::fs::read_dir(folder).map(|mut e| e.next()) {
-            Ok(None) => Ok(()),
-            Ok(Some(_)) => Err(refused("the folder already exists and is not empty".into())),
-            Err(error) => Err(refused(format!("cannot read the folder: {error}"))),
-        },
-        Ok(_) => Err(refused("already exists and is not a folder".into())),
-    }
+    })
 }

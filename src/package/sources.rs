@@ -24,29 +24,32 @@ pub(super) struct IssueFiles {
 }
 
 impl IssueFiles {
-    /// Reads `manifest_name` and every file `edition` names from `root`.
+    /// Reads `manifest_name` and every file `edition` names from `root`. The
+    /// issue's own templates are taken as the edition holds them: the bytes
+    /// that were typeset, whatever an editor has saved since.
     pub fn read(root: &Path, manifest_name: &str, edition: &Edition) -> Result<Self, PackageError> {
         let manifest = read_file(root, manifest_name)?;
         let mut seen = HashSet::new();
-        let templates: Vec<String> = edition
-            .templates
-            .iter()
-            .flat_map(|templates| {
-                templates
-                    .files
-                    .iter()
-                    .map(|file| format!("{}/{}", templates.folder, file.path))
-            })
-            .collect();
-        let sources = edition
+        let mut sources: Vec<IssueFile> = edition
             .sections
             .iter()
             .flat_map(|section| &section.documents)
             .flat_map(document_sources)
-            .chain(templates.iter().map(String::as_str))
-            .filter(|path| seen.insert(*path))
+            .filter(|path| seen.insert(path.to_string()))
             .map(|path| read_file(root, path))
             .collect::<Result<_, _>>()?;
+        if let Some(templates) = &edition.templates {
+            for file in &templates.files {
+                let path = format!("{}/{}", templates.folder, file.path);
+                location(root, &path)?;
+                if seen.insert(path.clone()) {
+                    sources.push(IssueFile {
+                        path,
+                        bytes: file.bytes.clone(),
+                    });
+                }
+            }
+        }
         Ok(Self { manifest, sources })
     }
 

@@ -319,3 +319,21 @@ fn the_zip_holds_the_bag_under_its_top_folder_and_nothing_else() {
         assert_eq!(&content, bytes, "{name}");
     }
 }
+
+#[test]
+fn the_issue_s_own_templates_are_packaged_as_typeset_not_as_saved_since() {
+    let mut fixture = Fixture::sample();
+    // Held by the edition only: no such folder exists beside the sample.
+    fixture.edition.templates = Some(crate::model::Templates {
+        folder: "layout".into(),
+        files: vec![crate::model::TemplateFile {
+            path: "cover.typ".into(),
+            bytes: b"// the cover as typeset\n".to_vec(),
+        }],
+    });
+    let package = fixture.build(None);
+    assert_eq!(
+        file(&package, "data/source/layout/cover.typ"),
+        b"// the cover as typeset\n"
+    );
+}
