@@ -41,7 +41,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             issue,
             &args.out,
             &fonts,
-            Sealing::Open(&args.seal, &keys),
+            Sealing {
+                args: &args.seal,
+                keys: &keys,
+            },
             &|stage| shown.stage(stage),
         );
         shown.finish();
@@ -123,7 +126,10 @@ fn build_many(
                         issue,
                         &args.out,
                         fonts,
-                        Sealing::Open(&args.seal, keys),
+                        Sealing {
+                            args: &args.seal,
+                            keys,
+                        },
                         &|stage| shown.stage(stage),
                     );
                     // Issues share little but the templates: keep only what
@@ -261,14 +267,12 @@ impl Built {
     }
 }
 
-/// Where an issue's seal identity comes from.
+/// Whether and with which key an issue is sealed: the command line's seal
+/// options, else its manifest's [seal], the key opened once for the run.
 #[derive(Clone, Copy)]
-pub enum Sealing<'a> {
-    /// Opened for the issue, from the command line or its manifest; its key
-    /// opened once for the run.
-    Open(&'a SealArgs, &'a Keys),
-    /// Opened once already, e.g. by `gazette watch`, so a password is asked once.
-    Opened(Option<&'a SealIdentity>),
+pub struct Sealing<'a> {
+    pub args: &'a SealArgs,
+    pub keys: &'a Keys,
 }
 
 /// One issue, from its manifest to its published edition folder in `out`.
@@ -283,14 +287,8 @@ pub fn build_issue(
     stage("reading the issue");
     let edition = manifest::load(issue)?;
     // Opened before typesetting, so that a wrong password fails at once.
-    let opened;
-    let identity = match sealing {
-        Sealing::Open(args, keys) => {
-            opened = seal::open(args, &edition, keys).map_err(|diag| vec![*diag])?;
-            opened.as_ref()
-        }
-        Sealing::Opened(identity) => identity,
-    };
+    let opened = seal::open(sealing.args, &edition, sealing.keys).map_err(|diag| vec![*diag])?;
+    let identity = opened.as_ref();
     let uncovered = typeset::uncovered(&edition, fonts);
     if !uncovered.is_empty() {
         let root = manifest::root_of(issue);

@@ -44,17 +44,15 @@ pub fn run(args: &WatchArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // The seal identity is opened once, so a password is asked once.
-    let identity = match manifest::load(&args.issue) {
-        Ok(edition) => match seal::open(&args.seal, &edition, &seal::Keys::new()) {
-            Ok(identity) => identity,
-            Err(diag) => {
-                eprintln!("{diag}");
-                return ExitCode::FAILURE;
-            }
-        },
-        Err(_) => None,
-    };
+    // The seal key is opened once for the whole watch, so its password is
+    // asked once; a wrong one stops the watch before the first build.
+    let keys = seal::Keys::new();
+    if let Ok(edition) = manifest::load(&args.issue)
+        && let Err(diag) = seal::open(&args.seal, &edition, &keys)
+    {
+        eprintln!("{diag}");
+        return ExitCode::FAILURE;
+    }
     let root = manifest::root_of(&args.issue);
     // An edition written inside the issue folder (`gazette watch . --out
     // dist`) is not a save: seeing it would rebuild forever.
@@ -71,7 +69,10 @@ pub fn run(args: &WatchArgs) -> ExitCode {
                 &args.issue,
                 &args.out,
                 &fonts,
-                Sealing::Opened(identity.as_ref()),
+                Sealing {
+                    args: &args.seal,
+                    keys: &keys,
+                },
                 &|_| {},
             );
             // As typst's own watch does: results unused for ten rebuilds go.
