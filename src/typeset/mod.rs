@@ -353,9 +353,12 @@ fn messages(
     diags
         .into_iter()
         .map(|d| {
+            // typst's hints about its own command line (`--root`) do not
+            // apply to gazette's.
             let hints: String = d
                 .hints
                 .iter()
+                .filter(|h| !h.v.contains("--"))
                 .map(|h| format!(" (hint: {})", h.v))
                 .collect();
             let place = d
