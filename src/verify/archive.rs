@@ -403,7 +403,9 @@ pub(super) mod test_support {
         }
     }
 
-    /// The peak resident memory of this process so far, in KiB.
+    /// The peak resident memory of this process so far (VmHWM), in KiB. Linux
+    /// reads it from approximate per-CPU counters, so two readings with no growth between
+    /// them may go down by a little: compare with `saturating_sub`.
     pub(in crate::verify) fn peak_memory_kib() -> u64 {
         let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
         status
