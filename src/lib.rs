@@ -12,6 +12,7 @@
 pub mod certs;
 pub mod cms;
 pub mod diagnostic;
+mod digest;
 pub mod epub;
 pub mod manifest;
 pub mod model;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use x509_cert::Certificate;
 
 use super::{CmsError, UnixTime};
+use crate::digest::hex;
 
 /// What a reader of a verification report needs to know about a certificate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -99,10 +100,6 @@ impl ParsedCertificate {
 
 fn unix_time(time: x509_cert::time::Time) -> UnixTime {
     UnixTime(i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads certificates from a PEM file, which may hold several `CERTIFICATE`

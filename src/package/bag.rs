@@ -4,8 +4,8 @@
 //! files themselves.
 
 use super::PackageError;
-use super::digest;
 use super::manifest::EditionIdentity;
+use crate::digest;
 
 /// The bag declaration, byte for byte.
 pub(super) const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";

@@ -9,8 +9,8 @@ use der::pem::LineEnding;
 use x509_cert::Certificate;
 
 use super::PackageError;
-use super::digest;
 use super::manifest::SealEntry;
+use crate::digest;
 
 /// The payload folder that holds the chain.
 const FOLDER: &str = "certificates";

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::digest;
+use crate::digest;
 
 /// The schema this crate writes; readers refuse other major versions.
 pub const SCHEMA: &str = "urn:gazette:schema:verification-manifest:1";

@@ -13,7 +13,6 @@ mod archive;
 mod bag;
 mod certificates;
 mod describe;
-mod digest;
 pub mod manifest;
 mod pages;
 mod sources;

@@ -256,7 +256,7 @@ impl Placeholders {
                 reserved,
             });
         }
-        let hex: String = signature.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::digest::hex(signature);
         out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
         Ok(())
     }

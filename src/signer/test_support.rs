@@ -76,7 +76,7 @@ pub(crate) fn verifies_with_key(
 /// `{:?}` of a byte slice.
 pub(crate) fn assert_no_key_material(text: &str, secret: &[u8]) {
     for window in secret.windows(8) {
-        let hex: String = window.iter().map(|byte| format!("{byte:02x}")).collect();
+        let hex = crate::digest::hex(window);
         let listed = format!("{window:?}");
         let listed = &listed[1..listed.len() - 1];
         assert!(

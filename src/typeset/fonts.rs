@@ -40,10 +40,6 @@ fn bundled_sha256(name: &str) -> Result<&'static str, String> {
         .ok_or_else(|| format!("fonts/SHA256SUMS does not list the bundled face {name}; this is a fault in gazette: please report it"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The face the red seal's characters are drawn from: Noto Sans CJK SC Bold,
 /// a Hei face, as official seals use.
 pub const SEAL_FONT: &[u8] = BUNDLED[2].1;
@@ -137,10 +133,9 @@ impl FontSet {
             self.files
                 .iter()
                 .map(|file| {
-                    let sha256 = file.bundled_sha256.map_or_else(
-                        || hex(ring::digest::digest(&ring::digest::SHA256, &file.data).as_ref()),
-                        str::to_owned,
-                    );
+                    let sha256 = file
+                        .bundled_sha256
+                        .map_or_else(|| crate::digest::sha256(&file.data), str::to_owned);
                     (file.name.clone(), sha256)
                 })
                 .collect()
@@ -166,7 +161,7 @@ mod tests {
     #[test]
     fn the_listed_digests_are_the_bundled_faces() {
         for (name, data) in BUNDLED {
-            let computed = hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref());
+            let computed = crate::digest::sha256(data);
             assert_eq!(
                 bundled_sha256(name),
                 Ok(computed.as_str()),

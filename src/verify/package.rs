@@ -76,9 +76,10 @@ use super::{
     verify_epub, verify_pdf,
 };
 use crate::cms;
+use crate::digest::hex;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
 use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
-use container::{Files, hex, is_payload, read_bag};
+use container::{Files, is_payload, read_bag};
 
 const FORMAT: &str = "package";
 const PAYLOAD: &str = "data/";

@@ -15,7 +15,6 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use super::super::attributes::SigningCertificateV2;
-use super::super::certs::hex;
 use super::super::{
     CmsError, SignatureCheck, Trust, UnixTime, load_pem_certificates, reserved_size, sign_detached,
     verify_detached,
@@ -30,9 +29,7 @@ const ALGORITHMS: [SignatureAlgorithm; 4] = [
     SignatureAlgorithm::RsaPssSha256,
 ];
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA256, bytes).as_ref())
-}
+use crate::digest::{hex, sha256 as sha256_hex};
 
 fn verify_good(pki: &Pki, cms: &[u8]) -> SignatureCheck {
     verify_detached(cms, &CONTENT, signing_time(), &pki.anchors()).expect("readable signature")

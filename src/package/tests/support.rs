@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use ring::digest;
-
 use crate::model::{BlockRef, Edition, PageMap, PageStart, Part};
 use crate::package::manifest::PageRange;
 use crate::package::{Package, PackageInputs, build};
@@ -136,17 +134,7 @@ fn page_map(edition: &Edition) -> (PageMap, Vec<PageRange>) {
     (PageMap { starts }, ranges)
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA256, bytes).as_ref())
-}
-
-pub fn sha512_hex(bytes: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA512, bytes).as_ref())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
+pub(crate) use crate::digest::{sha256 as sha256_hex, sha512 as sha512_hex};
 
 /// The bag file at `path` (relative to the bag folder).
 pub fn file<'a>(package: &'a Package, path: &str) -> &'a [u8] {

@@ -13,6 +13,7 @@ use ring::digest;
 use walkdir::WalkDir;
 
 use super::{MANIFEST, MANIFEST_SEAL, PAYLOAD};
+use crate::digest::hex;
 use crate::verify::archive::{
     self, MAX_ENTRIES, MAX_TOTAL_SIZE, Refusal, Rules, cannot_check, invalid,
 };
@@ -87,10 +88,6 @@ impl Digester {
             bytes: self.kept,
         }
     }
-}
-
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A path in a bag: relative, `/`-separated, no `.`, `..` or empty segment,

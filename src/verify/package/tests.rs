@@ -27,13 +27,7 @@ const EPUB: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.epub");
 /// Files by path: relative to data/ for a payload, to the bag for a bag.
 type Tree = BTreeMap<String, Vec<u8>>;
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA256, bytes).as_ref())
-}
-
-fn sha512_hex(bytes: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA512, bytes).as_ref())
-}
+use crate::digest::{sha256 as sha256_hex, sha512 as sha512_hex};
 
 /// The files as `gazette build` copies them to data/source/.
 fn sources() -> Vec<SourceFile> {

@@ -1,19 +1,19 @@
-//! Digests as the package writes them everywhere: lowercase hex, as BagIt
+//! Digests as gazette writes them everywhere: lowercase hex, as BagIt
 //! manifests, `sha256sum` and `sha512sum` print them.
 
 use std::fmt::Write;
 
 use ring::digest::{SHA256, SHA512, digest};
 
-pub(super) fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     hex(digest(&SHA256, bytes).as_ref())
 }
 
-pub(super) fn sha512(bytes: &[u8]) -> String {
+pub(crate) fn sha512(bytes: &[u8]) -> String {
     hex(digest(&SHA512, bytes).as_ref())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes
         .iter()
         .fold(String::with_capacity(bytes.len() * 2), |mut text, byte| {
