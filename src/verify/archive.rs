@@ -403,10 +403,35 @@ pub(super) mod test_support {
         }
     }
 
+    /// `verify` on a zip bomb whose entry `entry` inflates past every limit,
+    /// then on the same bomb declaring a small size, which passes the ratio
+    /// check so reading must stop anyway. Both must take under 5 s in all
+    /// and grow the process's peak memory by under 64 MiB; returns the two
+    /// reports, honest then lying.
+    pub(in crate::verify) fn verify_bombs(
+        mut bytes: Vec<u8>,
+        entry: &[u8],
+        verify: impl Fn(&[u8]) -> crate::verify::Report,
+    ) -> (crate::verify::Report, crate::verify::Report) {
+        let before = peak_memory_kib();
+        let started = std::time::Instant::now();
+        let honest = verify(&bytes);
+        declare_size(&mut bytes, entry, 1000);
+        let lying = verify(&bytes);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+        let grown_mib = peak_memory_kib().saturating_sub(before) / 1024;
+        assert!(grown_mib < 64, "peak memory grew by {grown_mib} MiB");
+        (honest, lying)
+    }
+
     /// The peak resident memory of this process so far (VmHWM), in KiB. Linux
-    /// reads it from approximate per-CPU counters, so two readings with no growth between
-    /// them may go down by a little: compare with `saturating_sub`.
-    pub(in crate::verify) fn peak_memory_kib() -> u64 {
+    /// reads it from approximate per-CPU counters, so two readings with no
+    /// growth between them may go down by a little.
+    fn peak_memory_kib() -> u64 {
         let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
         status
             .lines()
@@ -416,7 +441,7 @@ pub(super) mod test_support {
     }
 
     /// Patches the declared uncompressed size of `name` in both its headers.
-    pub(in crate::verify) fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
+    fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
         let mut patched = 0;
         let mut at = 0;
         while let Some(offset) = bytes[at..].windows(name.len()).position(|w| w == name) {
