@@ -60,6 +60,14 @@ pub struct BuildArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
+    #[command(flatten)]
+    pub edition: EditionArgs,
+}
+
+/// Where an edition goes and what it is made with: shared by `build` and `watch`.
+#[cfg(feature = "typeset")]
+#[derive(Debug, Args)]
+pub struct EditionArgs {
     /// Where editions are written; each lands in a folder named by its id
     #[arg(long, value_name = "DIR", default_value = "dist")]
     pub out: PathBuf,
@@ -79,16 +87,8 @@ pub struct WatchArgs {
     /// The issue: a folder holding issue.toml, or that file
     pub issue: PathBuf,
 
-    /// Where the edition is written
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    pub out: PathBuf,
-
-    /// Also use the fonts under DIR; may be given several times
-    #[arg(long = "font-path", value_name = "DIR")]
-    pub font_paths: Vec<PathBuf>,
-
     #[command(flatten)]
-    pub seal: SealArgs,
+    pub edition: EditionArgs,
 }
 
 #[cfg(feature = "typeset")]

@@ -26,7 +26,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Err(diags) => return fail(&diags),
     };
     // Loaded once and shared: parsing the CJK faces is the costliest fixed step.
-    let fonts = match FontSet::load(&args.font_paths) {
+    let fonts = match FontSet::load(&args.edition.font_paths) {
         Ok(fonts) => fonts,
         Err(message) => {
             return fail(&[Diagnostic::new(message)
@@ -39,10 +39,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         let shown = progress.start(issue.display().to_string());
         let result = build_issue(
             issue,
-            &args.out,
+            &args.edition.out,
             &fonts,
             Sealing {
-                args: &args.seal,
+                args: &args.edition.seal,
                 keys: &keys,
             },
             &|stage| shown.stage(stage),
@@ -124,10 +124,10 @@ fn build_many(
                     let shown = progress.start(issue.display().to_string());
                     let result = build_issue(
                         issue,
-                        &args.out,
+                        &args.edition.out,
                         fonts,
                         Sealing {
-                            args: &args.seal,
+                            args: &args.edition.seal,
                             keys,
                         },
                         &|stage| shown.stage(stage),

@@ -37,7 +37,7 @@ const SETTLE: Duration = Duration::from_millis(25);
 const SAFETY: Duration = Duration::from_secs(2);
 
 pub fn run(args: &WatchArgs) -> ExitCode {
-    let fonts = match FontSet::load(&args.font_paths) {
+    let fonts = match FontSet::load(&args.edition.font_paths) {
         Ok(fonts) => fonts,
         Err(message) => {
             eprintln!("{}", Diagnostic::new(message));
@@ -48,7 +48,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     // asked once; a wrong one stops the watch before the first build.
     let keys = seal::Keys::new();
     if let Ok(edition) = manifest::load(&args.issue)
-        && let Err(diag) = seal::open(&args.seal, &edition, &keys)
+        && let Err(diag) = seal::open(&args.edition.seal, &edition, &keys)
     {
         eprintln!("{diag}");
         return ExitCode::FAILURE;
@@ -56,7 +56,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     let root = manifest::root_of(&args.issue);
     // An edition written inside the issue folder (`gazette watch . --out
     // dist`) is not a save: seeing it would rebuild forever.
-    let out = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
+    let out = std::path::absolute(&args.edition.out).unwrap_or_else(|_| args.edition.out.clone());
     println!("watching {} (Ctrl-C to stop)", root.display());
     let wake = Wake::new(&root);
     let mut seen = None;
@@ -67,10 +67,10 @@ pub fn run(args: &WatchArgs) -> ExitCode {
             let start = Instant::now();
             let built = build_issue(
                 &args.issue,
-                &args.out,
+                &args.edition.out,
                 &fonts,
                 Sealing {
-                    args: &args.seal,
+                    args: &args.edition.seal,
                     keys: &keys,
                 },
                 &|_| {},
