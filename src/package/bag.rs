@@ -4,7 +4,7 @@
 //! files themselves.
 
 use super::PackageError;
-use super::manifest::EditionIdentity;
+use super::manifest::{Artifact, EditionIdentity};
 use crate::digest;
 
 /// The bag declaration, byte for byte.
@@ -13,30 +13,36 @@ pub(super) const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encod
 /// A file of the bag: its path relative to the bag folder, and its bytes.
 pub(super) type BagFile = (String, Vec<u8>);
 
-/// A digest algorithm as BagIt names it, and how to compute it.
+/// A digest algorithm as BagIt names it, how to compute it, and where an
+/// artifact of manifest.json already holds it.
 struct Algorithm {
     name: &'static str,
     digest: fn(&[u8]) -> String,
+    of_artifact: fn(&Artifact) -> &str,
 }
 
 const ALGORITHMS: [Algorithm; 2] = [
     Algorithm {
         name: "sha256",
         digest: digest::sha256,
+        of_artifact: |artifact| &artifact.sha256,
     },
     Algorithm {
         name: "sha512",
         digest: digest::sha512,
+        of_artifact: |artifact| &artifact.sha512,
     },
 ];
 
 /// The whole bag in the order its zip holds it: `bagit.txt`, `bag-info.txt`,
 /// the payload sorted by path, the manifests, then the tag manifests.
-/// `payload` paths are relative to `data/`.
+/// `payload` paths are relative to `data/`; `artifacts` are payload files
+/// whose digests manifest.json holds already, so they are not computed again.
 pub(super) fn assemble(
     identity: &EditionIdentity,
     tool_version: &str,
     mut payload: Vec<BagFile>,
+    artifacts: &[Artifact],
 ) -> Result<Vec<BagFile>, PackageError> {
     payload.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(pair) = payload.windows(2).find(|pair| pair[0].0 == pair[1].0) {
@@ -57,10 +63,10 @@ pub(super) fn assemble(
             bag_info(identity, tool_version, &oxum)?,
         ),
     ];
-    let payload_manifests = manifests("manifest", &payload.iter().collect::<Vec<_>>());
+    let payload_manifests = manifests("manifest", &payload.iter().collect::<Vec<_>>(), artifacts);
     // The tag manifests cover every tag file but themselves.
     let tagged: Vec<&BagFile> = declaration.iter().chain(&payload_manifests).collect();
-    let tag_manifests = manifests("tagmanifest", &tagged);
+    let tag_manifests = manifests("tagmanifest", &tagged, &[]);
     Ok(declaration
         .into_iter()
         .chain(payload)
@@ -70,13 +76,13 @@ pub(super) fn assemble(
 }
 
 /// One `<kind>-<algorithm>.txt` per algorithm, over `files`.
-fn manifests(kind: &str, files: &[&BagFile]) -> Vec<BagFile> {
+fn manifests(kind: &str, files: &[&BagFile], artifacts: &[Artifact]) -> Vec<BagFile> {
     ALGORITHMS
         .iter()
         .map(|algorithm| {
             (
                 format!("{kind}-{}.txt", algorithm.name),
-                manifest(files, algorithm),
+                manifest(files, algorithm, artifacts),
             )
         })
         .collect()
@@ -141,10 +147,18 @@ fn bag_info(
 }
 
 /// `<digest>  <path>` per file, sorted by path.
-fn manifest(files: &[&BagFile], algorithm: &Algorithm) -> Vec<u8> {
+fn manifest(files: &[&BagFile], algorithm: &Algorithm, artifacts: &[Artifact]) -> Vec<u8> {
+    let known = |path: &str| {
+        let in_payload = path.strip_prefix("data/")?;
+        let artifact = artifacts.iter().find(|a| a.path == in_payload)?;
+        Some((algorithm.of_artifact)(artifact).to_owned())
+    };
     let mut lines: Vec<(&str, String)> = files
         .iter()
-        .map(|(path, bytes)| (path.as_str(), (algorithm.digest)(bytes)))
+        .map(|(path, bytes)| {
+            let digest = known(path).unwrap_or_else(|| (algorithm.digest)(bytes));
+            (path.as_str(), digest)
+        })
         .collect();
     lines.sort();
     lines

@@ -121,7 +121,12 @@ pub fn build(inputs: &PackageInputs, signer: Option<&dyn Signer>) -> Result<Pack
         signature.as_deref(),
         certificates,
     );
-    let bag_files = bag::assemble(&manifest.edition, inputs.tool_version, payload)?;
+    let bag_files = bag::assemble(
+        &manifest.edition,
+        inputs.tool_version,
+        payload,
+        &manifest.artifacts,
+    )?;
     let zip = archive::zip(
         &bag_folder_name(&manifest.edition.id),
         &bag_files,
