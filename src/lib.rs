@@ -13,6 +13,8 @@ pub mod certs;
 pub mod cms;
 pub mod diagnostic;
 mod digest;
+#[cfg(feature = "typeset")]
+pub mod edition;
 pub mod epub;
 pub mod manifest;
 pub mod model;
@@ -24,4 +26,6 @@ pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod verify;
+#[cfg(feature = "typeset")]
+pub mod watch;
 pub mod zipped;

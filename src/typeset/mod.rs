@@ -18,29 +18,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::{Block, BlockRef, Date, Edition, Inline, PageMap, PageStart, Part};
-
-/// A laid-out PDF edition.
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
-    /// Where the template left room for the seal, if it did.
-    pub seal_spot: Option<SealSpot>,
-    /// Where each printed page begins in the text.
-    pub page_map: PageMap,
-    /// The cover page as SVG, for the EPUB's cover image.
-    pub cover_svg: String,
-}
-
-/// The seal's square on a page, in PDF points from the page's lower left.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SealSpot {
-    /// 0-based page index.
-    pub page: usize,
-    pub rect: [f32; 4],
-}
-
-/// The side of the box labelled `<seal>` in templates/cover.typ.
-pub const SEAL_DIAMETER_MM: f64 = 42.0;
+use crate::seal::{self, Spot};
 
 /// A character that no font has, and where it is: `None` for the issue's
 /// own text, or the section and document index.
@@ -139,19 +117,6 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
     (json, missing)
 }
 
-/// Lays out and exports the edition described by `world`: the part of the
-/// build that is typst's own work.
-pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<TypesetError>> {
-    let layout = lay_out(world)?;
-    Ok(Pdf {
-        bytes: layout.export(world, edition)?,
-        pages: layout.pages(),
-        seal_spot: layout.seal_spot(),
-        page_map: layout.page_map(),
-        cover_svg: layout.cover_svg(),
-    })
-}
-
 /// The edition laid out in pages, before export. What is read off it (the
 /// PDF, the page map, the cover) is independent, so a build may read it from
 /// several threads at once.
@@ -188,7 +153,7 @@ impl Layout {
     }
 
     /// Where the template left room for the seal, if it did.
-    pub fn seal_spot(&self) -> Option<SealSpot> {
+    pub fn seal_spot(&self) -> Option<Spot> {
         seal_spot(&self.document)
     }
 
@@ -299,16 +264,16 @@ pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, String> {
 
 /// Reads back where the `<seal>` box landed: typst gives its top left corner
 /// from the page's top left.
-fn seal_spot(document: &PagedDocument) -> Option<SealSpot> {
+fn seal_spot(document: &PagedDocument) -> Option<Spot> {
     let label = Label::new(PicoStr::intern("seal"))?;
     let introspector = document.introspector();
     let location = introspector.query_label(label).ok()?.location()?;
     let position = introspector.position(location)?;
     let page = position.page.get() - 1;
     let height = document.pages().get(page)?.frame.height().to_pt();
-    let side = Abs::mm(SEAL_DIAMETER_MM).to_pt();
+    let side = Abs::mm(seal::DIAMETER_MM).to_pt();
     let (x, top) = (position.point.x.to_pt(), height - position.point.y.to_pt());
-    Some(SealSpot {
+    Some(Spot {
         page,
         rect: [x as f32, (top - side) as f32, (x + side) as f32, top as f32],
     })
