@@ -1,12 +1,12 @@
 //! `gazette build`: one issue or many through [`gazette::edition`], then
 //! what was built, or the summary table of a batch.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use gazette::diagnostic::Diagnostics;
-use gazette::edition::{self, Built};
+use gazette::edition::{self, Built, Press};
 use gazette::manifest;
 use gazette::seal::Keys;
 
@@ -16,46 +16,53 @@ use crate::cli::terminal::{self, Failure};
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Failure> {
     let start = Instant::now();
-    let issues = manifest::discover(&args.issues).map_err(Failure::new)?;
-    let fonts = progress::load_fonts(&args.edition.font_paths)?;
+    let issues = manifest::discover(&args.issues).map_err(not_built)?;
+    let fonts = progress::load_fonts(&args.edition.font_paths).map_err(not_built)?;
     let seal = args.edition.seal.options();
     let keys = Keys::default();
     let press = args.edition.press(&fonts, &seal, &keys);
-    if let [issue] = issues.as_slice() {
-        let progress = Progress::single(args.quiet, args.verbose);
-        let shown = progress.start(issue.display().to_string());
-        let built = press.build(issue, &shown);
-        shown.finish();
-        let built = built.map_err(|problems| {
-            let closing = format!(
-                "the edition was not built ({}); nothing was written",
-                terminal::errors(problems.len())
-            );
-            Failure::new(problems).closing(closing)
-        })?;
-        print_built(&built);
-        return Ok(ExitCode::SUCCESS);
+    match issues.as_slice() {
+        [issue] => build_one(&press, issue, args),
+        _ => build_batch(&press, &issues, args, start),
     }
+}
+
+/// One issue: no bars (its build is short), what was written, or why not.
+fn build_one(press: &Press, issue: &Path, args: &BuildArgs) -> Result<ExitCode, Failure> {
+    let progress = Progress::single(args.quiet, args.verbose);
+    let shown = progress.start(issue.display().to_string());
+    let built = press.build(issue, &shown);
+    shown.finish();
+    print_built(&built.map_err(not_built)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Nothing was built, for these reasons.
+fn not_built(problems: Diagnostics) -> Failure {
+    let closing = format!(
+        "the edition was not built ({}); nothing was written",
+        terminal::errors(problems.len())
+    );
+    Failure::new(problems).closing(closing)
+}
+
+/// Many issues, `--jobs` at a time: each one's outcome as it comes, then a
+/// summary table, then every failed issue's errors.
+fn build_batch(
+    press: &Press,
+    issues: &[PathBuf],
+    args: &BuildArgs,
+    start: Instant,
+) -> Result<ExitCode, Failure> {
     let threads = args
         .jobs
         .map_or_else(rayon::current_num_threads, usize::from)
         .min(issues.len());
     let progress = Progress::new(issues.len(), args.quiet, args.verbose);
-    let results = edition::build_each(&issues, threads, |issue| {
+    let results = edition::build_each(issues, threads, |issue| {
         let shown = progress.start(issue.display().to_string());
         let result = press.build(issue, &shown);
-        shown.done(&match &result {
-            Ok(built) => format!(
-                "built {} in {:.2} s",
-                built.files.folder.display(),
-                built.time.as_secs_f64()
-            ),
-            Err(problems) => format!(
-                "failed {} ({})",
-                issue.display(),
-                terminal::errors(problems.len())
-            ),
-        });
+        shown.done(&outcome(issue, &result));
         result
     });
     progress.finish();
@@ -78,6 +85,22 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Failure> {
             (problems, closing)
         },
     )))
+}
+
+/// An issue's outcome in one line, as a batch goes.
+fn outcome(issue: &Path, result: &Result<Built, Diagnostics>) -> String {
+    match result {
+        Ok(built) => format!(
+            "built {} in {:.2} s",
+            built.files.folder.display(),
+            built.time.as_secs_f64()
+        ),
+        Err(problems) => format!(
+            "failed {} ({})",
+            issue.display(),
+            terminal::errors(problems.len())
+        ),
+    }
 }
 
 fn print_built(built: &Built) {

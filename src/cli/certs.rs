@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use gazette::certs;
+use gazette::example_pki;
 
 use crate::cli::args::CertsCommand;
 use crate::cli::terminal::Failure;
@@ -10,14 +10,14 @@ use crate::cli::terminal::Failure;
 pub fn run(command: &CertsCommand) -> Result<ExitCode, Failure> {
     match command {
         CertsCommand::Example { out } => {
-            let files =
-                certs::write_example(out).map_err(|error| Failure::message(error.to_string()))?;
+            let files = example_pki::write_example(out)
+                .map_err(|error| Failure::message(error.to_string()))?;
             for file in &files {
                 println!("wrote {}", file.display());
             }
             println!(
                 "TEST ONLY: these certificates and keys are public; never seal a real edition with them. Encrypted keys use the password \"{}\".",
-                certs::EXAMPLE_PASSWORD
+                example_pki::EXAMPLE_PASSWORD
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -11,12 +11,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use gazette::diagnostic::Diagnostic;
+use gazette::diagnostic::{Diagnostic, Diagnostics};
 use gazette::edition;
 use gazette::typeset::FontSet;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-
-use crate::cli::terminal::Failure;
 
 /// What was already said, so that a year of issues sharing one readable key
 /// or one missing font warns once, not 24 times.
@@ -218,10 +216,11 @@ impl edition::Progress for Unstaged {
 }
 
 /// The bundled fonts and those under `--font-path`, loaded once a run.
-pub fn load_fonts(font_paths: &[PathBuf]) -> Result<FontSet, Failure> {
+pub fn load_fonts(font_paths: &[PathBuf]) -> Result<FontSet, Diagnostics> {
     FontSet::load(font_paths).map_err(|message| {
-        Failure::new(vec![Diagnostic::new(message).help(
-            "give --font-path a folder that holds .ttf, .otf or .ttc files",
-        )])
+        vec![
+            Diagnostic::new(message)
+                .help("give --font-path a folder that holds .ttf, .otf or .ttc files"),
+        ]
     })
 }

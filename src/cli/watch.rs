@@ -16,7 +16,7 @@ use crate::cli::progress;
 use crate::cli::terminal::{self, Failure};
 
 pub fn run(args: &WatchArgs) -> Result<ExitCode, Failure> {
-    let fonts = progress::load_fonts(&args.edition.font_paths)?;
+    let fonts = progress::load_fonts(&args.edition.font_paths).map_err(Failure::new)?;
     let seal = args.edition.seal.options();
     // The seal key is opened once for the whole watch, so its password is
     // asked once; a wrong one stops the watch before the first build.

@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn a_run_asks_for_a_key_s_password_once() {
-        let (keys, asked) = keys(crate::certs::EXAMPLE_PASSWORD);
+        let (keys, asked) = keys(crate::example_pki::EXAMPLE_PASSWORD);
         let opened = open_from_many_issues(&keys);
         assert!(opened.iter().all(Result::is_ok));
         assert_eq!(asked.load(Ordering::SeqCst), 1);
