@@ -9,15 +9,17 @@ use gazette::diagnostic::Diagnostics;
 use gazette::edition::{self, Built, Press};
 use gazette::manifest;
 use gazette::seal::Keys;
+use gazette::typeset::FontSet;
 
 use crate::cli::args::BuildArgs;
-use crate::cli::progress::{self, Progress};
+use crate::cli::progress::Progress;
 use crate::cli::terminal::{self, Failure};
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Failure> {
     let start = Instant::now();
     let issues = manifest::discover(&args.issues).map_err(not_built)?;
-    let fonts = progress::load_fonts(&args.edition.font_paths).map_err(not_built)?;
+    // Loaded once and shared: parsing the CJK faces is the costliest fixed step.
+    let fonts = FontSet::load(&args.edition.font_paths).map_err(|font| not_built(vec![*font]))?;
     let seal = args.edition.seal.options();
     let keys = Keys::default();
     let press = args.edition.press(&fonts, &seal, &keys);

@@ -6,14 +6,11 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use gazette::diagnostic::{Diagnostic, Diagnostics};
 use gazette::edition;
-use gazette::typeset::FontSet;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// What was already said, so that a year of issues sharing one readable key
@@ -213,14 +210,4 @@ impl edition::Progress for Unstaged {
     fn note(&self, text: &str) {
         note(text);
     }
-}
-
-/// The bundled fonts and those under `--font-path`, loaded once a run.
-pub fn load_fonts(font_paths: &[PathBuf]) -> Result<FontSet, Diagnostics> {
-    FontSet::load(font_paths).map_err(|message| {
-        vec![
-            Diagnostic::new(message)
-                .help("give --font-path a folder that holds .ttf, .otf or .ttc files"),
-        ]
-    })
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use gazette::manifest;
 use gazette::seal::Keys;
-use gazette::typeset;
+use gazette::typeset::{self, FontSet};
 use gazette::watch::{IssueWatch, POLL};
 
 use crate::cli::args::WatchArgs;
@@ -16,7 +16,8 @@ use crate::cli::progress;
 use crate::cli::terminal::{self, Failure};
 
 pub fn run(args: &WatchArgs) -> Result<ExitCode, Failure> {
-    let fonts = progress::load_fonts(&args.edition.font_paths).map_err(Failure::new)?;
+    let fonts =
+        FontSet::load(&args.edition.font_paths).map_err(|font| Failure::new(vec![*font]))?;
     let seal = args.edition.seal.options();
     // The seal key is opened once for the whole watch, so its password is
     // asked once; a wrong one stops the watch before the first build.

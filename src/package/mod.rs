@@ -25,6 +25,7 @@ use std::io;
 use std::path::Path;
 
 use crate::cms::{self, CmsError};
+use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 use crate::seal::Sealer;
 
@@ -196,6 +197,8 @@ pub enum PackageError {
     Signature(CmsError),
     /// The zip could not be written.
     Zip(String),
+    /// gazette contradicted itself.
+    Bug(String),
 }
 
 impl fmt::Display for PackageError {
@@ -214,6 +217,7 @@ impl fmt::Display for PackageError {
             PackageError::Signature(error) => {
                 write!(f, "cannot sign the package's manifest.json: {error}")
             }
+            PackageError::Bug(message) => write!(f, "{message}; {BUG}"),
         }
     }
 }

@@ -143,12 +143,7 @@ impl Layout {
         world: &EditionWorld,
         edition: &Edition,
     ) -> Result<Vec<u8>, Vec<TypesetError>> {
-        let options = pdf_options(edition).map_err(|message| {
-            vec![TypesetError {
-                message,
-                place: Place::Unknown,
-            }]
-        })?;
+        let options = pdf_options(edition).map_err(|error| vec![error])?;
         typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
     }
 
@@ -245,18 +240,21 @@ pub fn forget_stale_layouts(age: usize) {
 
 /// How the edition's PDF is exported: PDF/A-3b, tagged, with the identifier
 /// and date pinned so that the same issue gives the same bytes.
-pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, String> {
+pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, TypesetError> {
     pdf_options_for(&edition.uri, edition.issue.date)
 }
 
 /// [`pdf_options`] for the edition known by `uri`, published on `date`.
-pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, String> {
+pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, TypesetError> {
     let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
     Ok(PdfOptions {
         ident: Smart::Custom(uri.to_owned()),
         creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
         timestamp: datetime.map(Timestamp::new_utc),
-        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| e.message().to_string())?,
+        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| TypesetError {
+            message: e.message().to_string(),
+            place: Place::Unknown,
+        })?,
         tagged: true,
         ..PdfOptions::default()
     })
