@@ -9,7 +9,6 @@
 //! and EPUB.
 
 mod archive;
-mod changes;
 mod date;
 mod epub;
 mod package;
@@ -19,10 +18,10 @@ use serde::Serialize;
 
 use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
-pub use changes::{Change, ChangeKind};
 pub use epub::verify_epub;
 pub use package::verify_package;
 pub use pdf::verify_pdf;
+pub use pdf::{Change, ChangeKind};
 
 /// The answer for the public, from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

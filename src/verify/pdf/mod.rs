@@ -7,12 +7,15 @@
 //! every later update is judged object by object (incremental saving and
 //! shadow attacks, in `changes`).
 
+mod changes;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use memchr::memmem;
 
-use super::changes::{self, Change};
+pub use changes::{Change, ChangeKind};
+
 use super::{Finding, Options, Report, SignatureReport, Verdict, date};
 use crate::cms::{self, UnixTime};
 
