@@ -69,14 +69,13 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use ring::digest;
 
 use super::{
     Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Report,
     SignatureKind, SignatureReport, Verdict, date, verify_epub, verify_pdf,
 };
 use crate::cms;
-use crate::digest::hex;
+use crate::digest::sha256;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
 use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
 use container::{Files, is_payload, read_bag};
@@ -505,10 +504,9 @@ fn check_signer(
     let expected = seal.certificate_sha256.to_ascii_lowercase();
     let mut signers: Vec<(String, String)> = Vec::new();
     if let Some(first) = seal.chain.first().and_then(|c| BASE64.decode(c).ok()) {
-        let fingerprint = hex(digest::digest(&digest::SHA256, &first).as_ref());
         signers.push((
             "the first certificate of seal.chain".to_owned(),
-            fingerprint,
+            sha256(&first),
         ));
     }
     if let Some(fingerprint) = signature.and_then(signer_fingerprint) {
