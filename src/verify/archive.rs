@@ -294,11 +294,7 @@ impl Reader<'_> {
     /// Streams an entry's content to `sink` in chunks, reading at most one
     /// byte more than its declared size, and fails unless exactly that size
     /// came out with the right CRC.
-    pub(super) fn read(
-        &mut self,
-        entry: &Entry,
-        mut sink: impl FnMut(&[u8]),
-    ) -> Result<(), Refusal> {
+    pub(super) fn read(&mut self, entry: &Entry, sink: impl FnMut(&[u8])) -> Result<(), Refusal> {
         let damaged = |why: String| {
             invalid(
                 FindingCode::DamagedEntry,
@@ -312,19 +308,7 @@ impl Reader<'_> {
             .zip
             .by_index(entry.index)
             .map_err(|e| damaged(e.to_string()))?;
-        let mut limited = file.take(entry.size.saturating_add(1));
-        let mut buffer = vec![0; 64 * 1024];
-        let mut read: u64 = 0;
-        loop {
-            let n = limited
-                .read(&mut buffer)
-                .map_err(|e| damaged(e.to_string()))?;
-            if n == 0 {
-                break;
-            }
-            read += n as u64;
-            sink(&buffer[..n]);
-        }
+        let read = stream(file, entry.size, sink).map_err(|e| damaged(e.to_string()))?;
         if read != entry.size {
             return Err(damaged(format!(
                 "it declares {} bytes but holds {}{read}",
@@ -333,6 +317,27 @@ impl Reader<'_> {
             )));
         }
         Ok(())
+    }
+}
+
+/// Streams `source` to `sink` in chunks, reading at most one byte more than
+/// `size`, and returns how many bytes came: a source that lies about its
+/// size costs no more than the size it declared.
+pub(super) fn stream(
+    source: impl Read,
+    size: u64,
+    mut sink: impl FnMut(&[u8]),
+) -> std::io::Result<u64> {
+    let mut limited = source.take(size.saturating_add(1));
+    let mut buffer = vec![0; 64 * 1024];
+    let mut read: u64 = 0;
+    loop {
+        let n = limited.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(read);
+        }
+        read += n as u64;
+        sink(&buffer[..n]);
     }
 }
 

@@ -268,18 +268,9 @@ fn read_file(
     let size = opened.len();
     archive::check_size(path, size, size, total)?;
     let mut digester = Digester::new(keeps(path));
-    let mut limited = file.take(size + 1);
-    let mut buffer = vec![0; 64 * 1024];
-    loop {
-        let n = limited
-            .read(&mut buffer)
-            .map_err(|e| unreadable(location, &e))?;
-        if n == 0 {
-            break;
-        }
-        digester.update(&buffer[..n]);
-    }
-    if digester.size != size {
+    let read = archive::stream(file, size, |chunk| digester.update(chunk))
+        .map_err(|e| unreadable(location, &e))?;
+    if read != size {
         return Err(changed());
     }
     Ok(digester.finish())
