@@ -621,7 +621,6 @@ mod tests {
         zip_with(files, |_| {})
     }
 
-    /// Zips `files`, then lets `more` add entries of its own.
     /// As OCF wants: `mimetype` stored, everything else deflated.
     fn compression_of(path: &str) -> CompressionMethod {
         if path == MIMETYPE_PATH {
@@ -631,6 +630,7 @@ mod tests {
         }
     }
 
+    /// Zips `files`, then lets `more` add entries of its own.
     fn zip_with(
         files: &[(String, Vec<u8>)],
         more: impl FnOnce(&mut ZipWriter<Cursor<Vec<u8>>>),

@@ -180,6 +180,14 @@ impl SignatureReport {
         self.changes_after.iter().filter(|c| !c.allowed)
     }
 
+    /// "sealed by WHO on WHEN", as the verdict's sentence names the seal.
+    fn sealed_by(&self) -> String {
+        match &self.claimed_time {
+            Some(time) => format!("sealed by {} on {time}", self.signer_name()),
+            None => format!("sealed by {}", self.signer_name()),
+        }
+    }
+
     /// "上海市人民政府办公厅 (Example Gazette Seal)": organisation, then name.
     fn signer_name(&self) -> String {
         let Some(signer) = self.cms.as_ref().and_then(|c| c.signer.as_ref()) else {
@@ -325,15 +333,7 @@ impl Report {
                 "NOT SEALED: the file carries no signature".to_string(),
             ),
             Some(first) => {
-                let who = format!(
-                    "sealed by {}{}",
-                    first.signer_name(),
-                    first
-                        .claimed_time
-                        .as_ref()
-                        .map(|t| format!(" on {t}"))
-                        .unwrap_or_default()
-                );
+                let who = first.sealed_by();
                 if let Some(broken) = seals.iter().find(|s| s.is_broken()) {
                     let why = broken
                         .first_problem()

@@ -668,10 +668,7 @@ fn phrase(
     let mut who = id.map_or_else(|| "package".to_owned(), |id| format!("package of {id}"));
     let sealed = signature.filter(|s| s.cms.is_some());
     if let Some(sealed) = sealed {
-        who += &format!(" sealed by {}", sealed.signer_name());
-        if let Some(time) = &sealed.claimed_time {
-            who += &format!(" on {time}");
-        }
+        who += &format!(" {}", sealed.sealed_by());
     }
     let but = if sealed.is_some() { ", but" } else { ":" };
     let intact = format!("bag complete, {payload_files} files intact");
