@@ -101,7 +101,7 @@ fn signature_block(signature: &SignatureReport) -> String {
         Some(1) => "certification; no changes allowed but validation data and timestamps".into(),
         Some(2) => "certification; form filling and signing allowed".into(),
         Some(p) => format!("certification; DocMDP level {p}"),
-        None => signature.kind.clone(),
+        None => signature.kind.to_string(),
     };
     row("kind", kind);
     row("format", signature.sub_filter.clone());
