@@ -6,6 +6,7 @@ use std::process::Output;
 
 use crate::support::{example, gazette, sample, stderr, stdout};
 
+/// `gazette ARGS PATHS`, run to its end.
 fn run(args: &[&str], paths: &[&Path]) -> Output {
     gazette().args(args).args(paths).output().unwrap()
 }
