@@ -11,6 +11,7 @@ pub fn gazette() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gazette"))
 }
 
+/// The repository's root folder.
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
