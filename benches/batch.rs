@@ -24,8 +24,10 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 mod common;
+mod timing;
 
 use common::{Generator, TypstAlone};
+use timing::{median, ms, ratio};
 
 const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");
 const GNU_TIME: &str = "/usr/bin/time";
@@ -637,16 +639,8 @@ fn cores_busy(runs: &[Run]) -> String {
     format!("{ours}/{all}")
 }
 
-fn ratio(time: Duration, base: Duration) -> f64 {
-    time.as_secs_f64() / base.as_secs_f64()
-}
-
 fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT met" }
-}
-
-fn ms(time: Duration) -> f64 {
-    time.as_secs_f64() * 1e3
 }
 
 fn range(times: &[Duration]) -> (Duration, Duration) {
@@ -657,9 +651,4 @@ fn range(times: &[Duration]) -> (Duration, Duration) {
 
 fn median_time(runs: &[Run]) -> Duration {
     median(runs.iter().map(|r| r.time).collect())
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }

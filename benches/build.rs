@@ -16,10 +16,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod common;
+mod timing;
 
 use common::{Generator, TypstAlone};
 use gazette::edition;
 use gazette::typeset::{self, EditionWorld, FontSet};
+use timing::{median, ms, ratio};
 
 const RUNS: usize = 9;
 
@@ -100,17 +102,4 @@ fn epub_step(edition: &gazette::model::Edition) -> Duration {
     let time = start.elapsed();
     assert!(!zipped.is_empty());
     time
-}
-
-fn ms(time: Duration) -> f64 {
-    time.as_secs_f64() * 1e3
-}
-
-fn ratio(time: Duration, base: Duration) -> f64 {
-    time.as_secs_f64() / base.as_secs_f64()
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }

@@ -10,26 +10,22 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod peers;
+mod timing;
+
+use peers::{EDITION, build_sample, on_path};
+use timing::{median, ms, ratio};
 
 const RUNS: usize = 9;
 const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");
-const EDITION: &str = "shanghai-gazette-2025-08";
 
 fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = repo.join("certs-example/root.pem");
     let work = tempfile::tempdir().expect("a temporary folder");
-    let status = Command::new(GAZETTE)
-        .args(["build", "--out"])
-        .arg(work.path())
-        .arg(repo.join("samples").join(EDITION))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("gazette runs");
-    assert!(status.success(), "gazette build failed");
-    let edition = work.path().join(EDITION);
+    let edition = build_sample(work.path(), &[]);
     let bag = edition.join(format!("{EDITION}.bag"));
     let zip = edition.join(format!("{EDITION}.bag.zip"));
 
@@ -116,11 +112,7 @@ fn main() {
         ("gazette verify PACKAGE.bag.zip", zipped),
         ("bagit validate + openssl cms + pdfsig", tools),
     ] {
-        println!(
-            "{name:<44} {:>8.1} {:>11.2}",
-            time.as_secs_f64() * 1e3,
-            time.as_secs_f64() / folder.as_secs_f64()
-        );
+        println!("{name:<44} {:>8.1} {:>11.2}", ms(time), ratio(time, folder));
     }
 }
 
@@ -139,22 +131,9 @@ fn run(command: &mut Command) {
     );
 }
 
-fn on_path(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 fn python_has_bagit() -> bool {
     Command::new("python3")
         .args(["-c", "import bagit"])
         .status()
         .is_ok_and(|s| s.success())
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }

@@ -22,13 +22,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod peers;
+mod timing;
+
 use gazette::edition;
 use gazette::seal::{Keys, SealOptions};
 use gazette::typeset::{self, EditionWorld, FontSet};
+use peers::{EDITION, build_sample, on_path};
+use timing::{median, ms, ratio};
 
 const RUNS: usize = 11;
 const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");
-const EDITION: &str = "shanghai-gazette-2025-08";
 
 /// A verifier timed as a whole process.
 struct Verifier {
@@ -55,7 +59,7 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = repo.join("certs-example/root.pem");
     let work = tempfile::tempdir().expect("a temporary folder");
-    let sealed = build(repo, &work.path().join("sealed"), &[]);
+    let sealed = build(&work.path().join("sealed"), &[]);
 
     let verifiers = verifiers(&sealed, &root, work.path());
     let medians = time_verifiers(&verifiers);
@@ -67,20 +71,9 @@ fn main() {
     sealing_share(repo, work.path());
 }
 
-/// Builds the sample into `out` with `extra` arguments; the edition's path.
-fn build(repo: &Path, out: &Path, extra: &[&str]) -> PathBuf {
-    let status = Command::new(GAZETTE)
-        .arg("build")
-        .arg(repo.join("samples").join(EDITION))
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("gazette runs");
-    assert!(status.success(), "gazette build {extra:?} failed");
-    out.join(EDITION).join(format!("{EDITION}.pdf"))
+/// Builds the sample into `out` with `extra` arguments; the PDF edition's path.
+fn build(out: &Path, extra: &[&str]) -> PathBuf {
+    build_sample(out, extra).join(format!("{EDITION}.pdf"))
 }
 
 /// gazette, then each peer whose tools are installed.
@@ -285,7 +278,7 @@ fn sealing_share(repo: &Path, work: &Path) {
         let mut timed = |no_seal: bool| {
             let extra: &[&str] = if no_seal { &["--no-seal"] } else { &[] };
             let start = Instant::now();
-            build(repo, &work.join("share"), extra);
+            build(&work.join("share"), extra);
             let elapsed = start.elapsed();
             if no_seal {
                 unsealed.push(elapsed);
@@ -360,28 +353,10 @@ fn time_seal_step(repo: &Path) -> Duration {
     median(times)
 }
 
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
-}
-
-fn ms(time: Duration) -> f64 {
-    time.as_secs_f64() * 1e3
-}
-
-fn ratio(time: Duration, base: Duration) -> f64 {
-    time.as_secs_f64() / base.as_secs_f64()
-}
-
 /// The spread of the middle half of the runs: how much noise a difference
 /// between two medians must exceed to mean anything.
 fn quartile_gap(times: &[Duration]) -> Duration {
     let mut times = times.to_vec();
     times.sort();
     times[times.len() * 3 / 4] - times[times.len() / 4]
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }

@@ -26,6 +26,8 @@ pub mod package;
 pub mod scaffold;
 pub mod seal;
 pub mod signer;
+#[cfg(test)]
+mod test_support;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod verify;

@@ -1,9 +1,10 @@
-#![cfg(feature = "typeset")]
 //! `gazette build` as an editor meets it: a small issue, then each mistake an
 //! editor can make, with the message it must produce.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{gazette, repo, stderr, stdout};
 
 const ISSUE: &str = r#"[gazette]
 id = "test-gazette"
@@ -103,7 +104,7 @@ impl Issue {
     }
 
     fn build(&self) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_gazette"))
+        gazette()
             .arg("build")
             .arg(self.path(""))
             .arg("--out")
@@ -120,7 +121,7 @@ impl Issue {
     /// Builds, expecting failure; checks nothing was written and no panic.
     fn fails(&self) -> String {
         let output = self.build();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let stderr = stderr(&output);
         assert_eq!(
             output.status.code(),
             Some(1),
@@ -155,11 +156,7 @@ fn assert_reports(stderr: &str, message: &str, location: &str) {
 fn a_valid_issue_builds_a_pdf() {
     let issue = Issue::new();
     let output = issue.build();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", stderr(&output));
     let pdf = std::fs::read(issue.pdf()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let text = String::from_utf8_lossy(&pdf);
@@ -172,14 +169,14 @@ fn a_valid_issue_builds_a_pdf() {
 #[test]
 fn verbose_tells_each_stage_with_its_time() {
     let issue = Issue::new();
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let output = gazette()
         .args(["build", "--verbose", "--no-seal"])
         .arg(issue.path(""))
         .arg("--out")
         .arg(issue.out())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = stdout(&output);
     assert!(output.status.success(), "{stdout}");
     let stages: Vec<&str> = stdout
         .lines()
@@ -579,7 +576,7 @@ fn a_folder_of_issues_builds_each_and_reports_the_broken_one() {
     }
     write("09", "documents/b.md", "no front matter here\n");
     let out = year.path().join("dist");
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let output = gazette()
         .arg("build")
         .arg(year.path().join("issues"))
         .arg("--out")
@@ -587,8 +584,8 @@ fn a_folder_of_issues_builds_each_and_reports_the_broken_one() {
         .args(["--jobs", "2"])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = stdout(&output);
+    let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
     assert!(stdout.contains("built 2 of 3 issues"), "{stdout}");
     for id in ["test-gazette-2025-08", "test-gazette-2025-10"] {
@@ -614,7 +611,7 @@ impl Issue {
     /// gazette's templates written into the issue's `layout/` and named in
     /// its manifest, with `edit` applied to cover.typ.
     fn with_own_templates(&self, edit: (&str, &str)) {
-        let written = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        let written = gazette()
             .arg("templates")
             .arg(self.path("layout"))
             .output()
@@ -702,17 +699,17 @@ fn an_error_in_the_issues_own_template_is_shown_at_its_line() {
 fn own_templates_without_the_seal_box_are_refused_when_sealing() {
     let issue = Issue::new();
     issue.with_own_templates((" <seal>])", "])"));
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let output = gazette()
         .arg("build")
         .arg(issue.path(""))
         .arg("--out")
         .arg(issue.out())
         .args(["--seal-cert", "certs-example/seal-chain.pem"])
         .args(["--seal-key", "certs-example/seal.key.pem"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(repo())
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("the template left no place for the seal"),
@@ -742,12 +739,12 @@ fn a_templates_folder_that_is_not_there() {
 fn templates_are_never_written_over_an_office_s_own() {
     let issue = Issue::new();
     issue.write("layout/cover.typ", "// the office's own cover\n");
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let output = gazette()
         .arg("templates")
         .arg(issue.path("layout"))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not empty"), "{stderr}");
     assert_eq!(

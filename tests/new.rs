@@ -1,32 +1,14 @@
-#![cfg(feature = "typeset")]
 //! `gazette new` as an editor meets it: a new issue that builds at once, the
 //! issue after the sample, and each way the command must refuse.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{example, gazette, sample, stderr, stdout};
 
-fn sample() -> PathBuf {
-    repo().join("samples/shanghai-gazette-2025-08")
-}
-
-fn gazette(args: &[&str], paths: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(args)
-        .args(paths)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// `gazette ARGS PATHS`, run to its end.
+fn run(args: &[&str], paths: &[&Path]) -> Output {
+    gazette().args(args).args(paths).output().unwrap()
 }
 
 /// A scratch folder, resolved so that the paths written are those of its own.
@@ -47,7 +29,7 @@ impl Scratch {
 
     /// `gazette new ISSUE --date DATE [--from PREVIOUS]`.
     fn new_issue(&self, issue: &str, date: &str, from: Option<&Path>) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_gazette"));
+        let mut command = gazette();
         command
             .arg("new")
             .arg(self.path(issue))
@@ -61,7 +43,7 @@ impl Scratch {
 
     /// Builds `issue` into `dist`, returning the edition's PDF.
     fn build(&self, issue: &str, edition: &str, extra: &[&str]) -> Vec<u8> {
-        let output = gazette(
+        let output = run(
             &[&["build"][..], extra].concat(),
             &[&self.path(issue), Path::new("--out"), &self.path("dist")],
         );
@@ -177,12 +159,12 @@ fn after_the_sample_comes_number_nine_sealed_as_the_sample() {
     let unsealed = scratch.build("next", "shanghai-gazette-2025-09", &["--no-seal"]);
     let sealed = scratch.build("next", "shanghai-gazette-2025-09", &[]);
     assert_ne!(unsealed, sealed);
-    let verified = gazette(
+    let verified = run(
         &["verify"],
         &[
             &scratch.path("dist/shanghai-gazette-2025-09/shanghai-gazette-2025-09.pdf"),
             Path::new("--trust"),
-            &repo().join("certs-example/root.pem"),
+            &example("root.pem"),
         ],
     );
     assert_eq!(
@@ -333,7 +315,7 @@ fn the_previous_issue_s_own_templates_come_along() {
             .success()
     );
     let first = scratch.path("issues/first");
-    let written = gazette(&["templates"], &[&first.join("layout")]);
+    let written = run(&["templates"], &[&first.join("layout")]);
     assert!(written.status.success(), "{}", stderr(&written));
     let cover = first.join("layout/cover.typ");
     let own = std::fs::read_to_string(&cover)

@@ -1,41 +1,19 @@
-#![cfg(feature = "typeset")]
 //! The sample's EPUB edition as the public checks it: sealed by the build,
 //! valid with the example root, and refused once a file in it changes.
 
 use std::io::{Cursor, Read, Write};
-use std::path::Path;
-use std::process::Command;
-use std::sync::OnceLock;
 
 use gazette::cms;
 use gazette::verify::{Options, Verdict, verify_epub};
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{example, gazette, sealed_sample};
 
 fn sealed_epub() -> &'static [u8] {
-    static EPUB: OnceLock<Vec<u8>> = OnceLock::new();
-    EPUB.get_or_init(|| {
-        let out = tempfile::tempdir().unwrap();
-        let run = Command::new(env!("CARGO_BIN_EXE_gazette"))
-            .arg("build")
-            .arg(repo().join("samples/shanghai-gazette-2025-08"))
-            .arg("--out")
-            .arg(out.path())
-            .output()
-            .unwrap();
-        assert!(run.status.success(), "{run:?}");
-        std::fs::read(
-            out.path()
-                .join("shanghai-gazette-2025-08/shanghai-gazette-2025-08.epub"),
-        )
-        .unwrap()
-    })
+    &sealed_sample().epub
 }
 
 fn options() -> Options {
-    let root = std::fs::read(repo().join("certs-example/root.pem")).unwrap();
+    let root = std::fs::read(example("root.pem")).unwrap();
     Options {
         anchors: cms::load_pem_certificates(&root).unwrap(),
     }
@@ -109,11 +87,11 @@ fn the_command_tells_pdf_and_epub_apart() {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("edition.epub");
     std::fs::write(&file, sealed_epub()).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let output = gazette()
         .arg("verify")
         .arg(&file)
         .arg("--trust")
-        .arg(repo().join("certs-example/root.pem"))
+        .arg(example("root.pem"))
         .arg("--json")
         .output()
         .unwrap();

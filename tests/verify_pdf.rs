@@ -1,13 +1,10 @@
-#![cfg(feature = "typeset")]
 //! `gazette verify` against damaged, re-signed and attacked copies of the sealed
 //! sample. Each attack follows the published ones on PDF signatures
 //! (Mladenov et al., "1 Trillion Dollar Refund", 2019; Mainka et al., "Shadow
 //! Attacks", 2021): incremental saving, signature wrapping, universal signature
 //! forgery, and shadow hide / replace / hide-and-replace.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+use std::path::Path;
 
 use gazette::cms;
 use gazette::seal::{self, SealDesign, Sealer, Spot};
@@ -22,43 +19,16 @@ use rcgen::{
     date_time_ymd,
 };
 
+use crate::support::{example, gazette, sealed_sample, unsealed_sample};
+
 const TIME: &str = "D:20250815000000+08'00'";
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example(name: &str) -> PathBuf {
-    repo().join("certs-example").join(name)
-}
-
-/// Builds the sample issue once per test run, sealed or not.
-fn build(extra: &[&str]) -> Vec<u8> {
-    let out = tempfile::tempdir().unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("build")
-        .arg(repo().join("samples/shanghai-gazette-2025-08"))
-        .arg("--out")
-        .arg(out.path())
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "{status:?}");
-    std::fs::read(
-        out.path()
-            .join("shanghai-gazette-2025-08/shanghai-gazette-2025-08.pdf"),
-    )
-    .unwrap()
-}
-
 fn sealed() -> &'static [u8] {
-    static SEALED: OnceLock<Vec<u8>> = OnceLock::new();
-    SEALED.get_or_init(|| build(&[]))
+    &sealed_sample().pdf
 }
 
 fn unsealed() -> &'static [u8] {
-    static UNSEALED: OnceLock<Vec<u8>> = OnceLock::new();
-    UNSEALED.get_or_init(|| build(&["--no-seal"]))
+    &unsealed_sample().pdf
 }
 
 fn example_root() -> Vec<Vec<u8>> {
@@ -835,7 +805,7 @@ fn verify_command(bytes: &[u8], extra: &[&str]) -> (i32, String) {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("edition.pdf");
     std::fs::write(&file, bytes).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let output = gazette()
         .arg("verify")
         .arg(&file)
         .args(extra)

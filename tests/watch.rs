@@ -1,13 +1,14 @@
-#![cfg(feature = "typeset")]
 //! `gazette watch` as an editor uses it: the edition is built at once, and
 //! rebuilt when a document is saved; a broken save is reported and the watch
 //! goes on.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
+
+use crate::support::{gazette, sample};
 
 /// Kills the watcher when the test ends, however it ends.
 struct Watcher(Child);
@@ -45,7 +46,7 @@ fn next_line(lines: &Receiver<String>, prefixes: &[&str]) -> String {
 
 /// `gazette watch --no-seal` on `issue`, and every line it prints.
 fn watch(issue: &Path, out: &Path) -> (Watcher, Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let mut child = gazette()
         .args(["watch", "--no-seal", "--out"])
         .arg(out)
         .arg(issue)
@@ -73,10 +74,7 @@ fn watch(issue: &Path, out: &Path) -> (Watcher, Receiver<String>) {
 /// A copy of the sample issue in `work`.
 fn sample_issue(work: &Path) -> std::path::PathBuf {
     let issue = work.join("issue");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08"),
-        &issue,
-    );
+    copy_dir(&sample(), &issue);
     issue
 }
 
@@ -120,7 +118,7 @@ fn a_saved_edit_is_rebuilt_and_a_broken_save_does_not_stop_the_watch() {
 fn a_saved_template_is_rebuilt_and_a_broken_one_is_shown_at_its_line() {
     let work = tempfile::tempdir().unwrap();
     let issue = sample_issue(work.path());
-    let written = Command::new(env!("CARGO_BIN_EXE_gazette"))
+    let written = gazette()
         .arg("templates")
         .arg(issue.join("layout"))
         .output()

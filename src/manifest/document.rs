@@ -39,16 +39,8 @@ pub fn load(
 ) -> Option<Loaded> {
     let file = issue.read(path, Some(listed), diags)?;
     let (front, body_offset) = split_front_matter(&file, diags)?;
-    let toml = super::fields::parse(&file, &file.text[front.clone()], front.start, diags)?;
-    let table = Table::new(
-        &file,
-        &toml,
-        0..0,
-        front.start,
-        "the document's front matter",
-        KEYS,
-        diags,
-    );
+    let toml = super::fields::parse(&file, front, diags)?;
+    let table = Table::new(&toml, "the document's front matter", KEYS, diags);
 
     let title = table.string("title", Some("\"上海市人民政府关于……的通知\""), diags);
     let number = table.string("number", None, diags);
@@ -75,15 +67,7 @@ pub fn load(
     let mut attachments = Vec::new();
     let mut counter = 0;
     for entry in attachment_tables {
-        let sub = Table::new(
-            &file,
-            entry.value,
-            entry.span,
-            front.start,
-            "[[attachments]]",
-            &["title", "file", "label"],
-            diags,
-        );
+        let sub = table.nested(entry, "[[attachments]]", &["title", "file", "label"], diags);
         let title = sub.string("title", Some("\"2025年重点任务分工表\""), diags);
         let label = match sub.get_label(diags) {
             Some(label) => label,
@@ -116,15 +100,7 @@ pub fn load(
         }
     }
     let interpretation = table.table("interpretation", diags).and_then(|entry| {
-        let sub = Table::new(
-            &file,
-            entry.value,
-            entry.span,
-            front.start,
-            "[interpretation]",
-            &["title", "file"],
-            diags,
-        );
+        let sub = table.nested(entry, "[interpretation]", &["title", "file"], diags);
         let title = sub.string("title", Some("\"《……》政策解读\""), diags);
         let At {
             value: source,

@@ -17,18 +17,29 @@ pub struct At<T> {
     pub span: Range<usize>,
 }
 
-/// Parses TOML text, reporting syntax errors (which include impossible dates
-/// such as 2025-02-30) with their position. `offset` is where `text` starts in
-/// the file, for front matter inside a Markdown file.
-pub fn parse<'i>(
-    file: &SourceFile,
-    text: &'i str,
+/// TOML parsed from part of a file, and where that part starts in it.
+pub struct Toml<'f> {
+    file: &'f SourceFile,
+    table: DeTable<'f>,
     offset: usize,
+}
+
+/// Parses the TOML in `part` of `file` (the whole of issue.toml, or a
+/// document's front matter), reporting syntax errors (which include
+/// impossible dates such as 2025-02-30) at their position in the file.
+pub fn parse<'f>(
+    file: &'f SourceFile,
+    part: Range<usize>,
     diags: &mut Diagnostics,
-) -> Option<DeTable<'i>> {
-    let (table, errors) = DeTable::parse_recoverable(text);
+) -> Option<Toml<'f>> {
+    let offset = part.start;
+    let (table, errors) = DeTable::parse_recoverable(&file.text[part]);
     if errors.is_empty() {
-        return Some(table.into_inner());
+        return Some(Toml {
+            file,
+            table: table.into_inner(),
+            offset,
+        });
     }
     for error in errors {
         let span = error.span().unwrap_or(0..0);
@@ -50,24 +61,56 @@ pub fn parse<'i>(
 pub struct Table<'a, 'i> {
     file: &'a SourceFile,
     table: &'a DeTable<'i>,
-    /// Where the table starts: missing keys are reported here.
+    /// Where the table is written in the file: missing keys are reported at its start.
     span: Range<usize>,
+    /// Where the TOML the table was parsed from starts in the file.
     offset: usize,
+    /// The table as messages name it, e.g. `[gazette]`.
     name: &'a str,
 }
 
 impl<'a, 'i> Table<'a, 'i> {
-    /// Starts reading `table`, reporting every key not in `allowed`.
+    /// Starts reading the top-level table of `toml`, reporting every key not
+    /// in `allowed`.
     pub fn new(
-        file: &'a SourceFile,
-        table: &'a DeTable<'i>,
-        span: Range<usize>,
-        offset: usize,
+        toml: &'a Toml<'i>,
         name: &'a str,
         allowed: &[&str],
         diags: &mut Diagnostics,
     ) -> Self {
-        for key in table.keys() {
+        Self {
+            file: toml.file,
+            table: &toml.table,
+            span: toml.offset..toml.offset,
+            offset: toml.offset,
+            name,
+        }
+        .check_keys(allowed, diags)
+    }
+
+    /// Starts reading `entry`, a table written in this one (found by
+    /// [`Table::table`] or [`Table::tables`]), reporting every key not in
+    /// `allowed`.
+    pub fn nested(
+        &self,
+        entry: At<&'a DeTable<'i>>,
+        name: &'a str,
+        allowed: &[&str],
+        diags: &mut Diagnostics,
+    ) -> Self {
+        Self {
+            file: self.file,
+            table: entry.value,
+            span: shift(entry.span, self.offset),
+            offset: self.offset,
+            name,
+        }
+        .check_keys(allowed, diags)
+    }
+
+    fn check_keys(self, allowed: &[&str], diags: &mut Diagnostics) -> Self {
+        let name = self.name;
+        for key in self.table.keys() {
             if allowed.contains(&key.get_ref().as_ref()) {
                 continue;
             }
@@ -76,20 +119,15 @@ impl<'a, 'i> Table<'a, 'i> {
                 help = format!("did you mean `{near}`? {help}");
             }
             diags.push(
-                file.error(
-                    shift(key.span(), offset),
-                    format!("unknown key `{}` in {name}", key.get_ref()),
-                )
-                .help(help),
+                self.file
+                    .error(
+                        self.span_of(key),
+                        format!("unknown key `{}` in {name}", key.get_ref()),
+                    )
+                    .help(help),
             );
         }
-        Self {
-            file,
-            table,
-            span: shift(span, offset),
-            offset,
-            name,
-        }
+        self
     }
 
     fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
@@ -329,6 +367,11 @@ impl<'a, 'i> Table<'a, 'i> {
 
     pub fn file(&self) -> &'a SourceFile {
         self.file
+    }
+
+    /// Where the table is written in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
     }
 }
 

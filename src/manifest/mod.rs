@@ -6,9 +6,9 @@ mod discover;
 mod document;
 mod fields;
 mod markdown;
+mod sections;
 mod templates;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
@@ -17,7 +17,7 @@ use fields::{At, Table};
 pub use templates::is_scratch;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::model::{Disclosure, Edition, Fonts, Gazette, Language, Seal, Section};
+use crate::model::{Edition, Fonts, Gazette, Language, Seal};
 
 /// The issue folder of `path`, which names the folder or its `issue.toml`.
 pub fn root_of(path: &Path) -> PathBuf {
@@ -155,127 +155,27 @@ impl Folder {
         Some(parts.join("/"))
     }
 
+    /// Reads issue.toml (`manifest`, in the issue folder) and every file it lists.
     fn edition(&self, manifest: &str, diags: &mut Diagnostics) -> Option<Edition> {
         let file = self.read(manifest, None, diags)?;
-        let toml = fields::parse(&file, &file.text, 0, diags)?;
+        let toml = fields::parse(&file, 0..file.text.len(), diags)?;
         let top = Table::new(
-            &file,
             &toml,
-            0..0,
-            0,
             "issue.toml",
             &["gazette", "issue", "fonts", "seal", "templates", "sections"],
             diags,
         );
-
-        let gazette = match top.table("gazette", diags) {
-            Some(table) => gazette(&file, table, diags),
-            None => {
-                diags.push(
-                    file.error(0..0, "issue.toml has no [gazette] table")
-                        .help("add a [gazette] table with id, title, publisher and language"),
-                );
-                None
-            }
-        };
-        let issue = match top.table("issue", diags) {
-            Some(table) => issue(&file, table, diags),
-            None => {
-                diags.push(
-                    file.error(0..0, "issue.toml has no [issue] table")
-                        .help("add an [issue] table with year, number and date"),
-                );
-                None
-            }
-        };
+        let gazette = gazette(&top, diags);
+        let issue = issue(&top, diags);
         let fonts = fonts(&top, diags);
-        let seal = top
-            .table("seal", diags)
-            .and_then(|entry| self.seal(&file, entry, gazette.as_ref(), diags));
-        let templates = top
-            .table("templates", diags)
-            .and_then(|entry| self.templates(&file, entry, diags));
-        let section_tables = top.tables("sections", diags);
-        if section_tables.is_empty() {
-            diags.push(
-                file.error(0..0, "the issue has no sections")
-                    .help("add a [[sections]] table with a title and its documents"),
-            );
-        }
+        let seal = self.seal(&top, gazette.as_ref(), diags);
+        let templates = self.templates(&top, diags);
         let language = gazette
             .as_ref()
             .map_or_else(Language::zh_hans, |g| g.language.clone());
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
-        let mut numbers: HashMap<String, (PathBuf, Range<usize>)> = HashMap::new();
-        let mut sections = Vec::new();
-        for entry in &section_tables {
-            let table = Table::new(
-                &file,
-                entry.value,
-                entry.span.clone(),
-                0,
-                "[[sections]]",
-                &["title", "documents"],
-                diags,
-            );
-            let title = table.string("title", Some("\"市政府文件\""), diags);
-            let listed = table.strings("documents", diags);
-            let mut documents = Vec::new();
-            match &listed {
-                Some(At { value, span }) if value.is_empty() => diags.push(
-                    file.error(span.clone(), "empty section: it lists no documents")
-                        .help("list at least one document file, or remove the section"),
-                ),
-                None if table.raw_str("documents").is_none() => diags.push(
-                    file.error(
-                        entry.span.clone(),
-                        format!(
-                            "section \"{}\" has no `documents`",
-                            title.as_ref().map_or("", |t| &t.value)
-                        ),
-                    )
-                    .help("add `documents = [\"documents/….md\"]`"),
-                ),
-                _ => {}
-            }
-            for At { value: path, span } in listed.map(|l| l.value).unwrap_or_default() {
-                let Some(path) = self.relative(Path::new(""), &path, &file, span.clone(), diags)
-                else {
-                    continue;
-                };
-                if let Some(first) = seen.get(&path) {
-                    let (line, _) = file
-                        .error(first.clone(), "")
-                        .line_column()
-                        .unwrap_or((0, 0));
-                    diags.push(
-                        file.error(
-                            span,
-                            format!("duplicate document: \"{path}\" is listed twice"),
-                        )
-                        .help(format!(
-                            "it is already listed on line {line}; remove one of them"
-                        )),
-                    );
-                    continue;
-                }
-                seen.insert(path.clone(), span.clone());
-                let Some(loaded) = document::load(self, diags, &path, (&file, span), &language)
-                else {
-                    continue;
-                };
-                check(&loaded, issue.as_ref(), &mut numbers, diags);
-                documents.push(loaded.document);
-            }
-            if let Some(title) = title {
-                sections.push(Section {
-                    title: title.value,
-                    documents,
-                });
-            }
-        }
+        let sections = self.sections(&top, issue.as_ref(), &language, diags);
 
-        let (gazette, (issue, _)) = (gazette?, issue?);
+        let (gazette, issue) = (gazette?, issue?);
         Some(Edition {
             id: format!("{}-{}-{:02}", gazette.id, issue.year, issue.number),
             uri: format!("urn:gazette:{}:{}:{}", gazette.id, issue.year, issue.number),
@@ -292,16 +192,13 @@ impl Folder {
     /// kept apart from content, and nothing of them enters the edition.
     fn seal(
         &self,
-        file: &SourceFile,
-        entry: At<&toml::de::DeTable>,
+        top: &Table,
         gazette: Option<&crate::model::Gazette>,
         diags: &mut Diagnostics,
     ) -> Option<Seal> {
-        let table = Table::new(
-            file,
-            entry.value,
-            entry.span,
-            0,
+        let entry = top.table("seal", diags)?;
+        let table = top.nested(
+            entry,
             "[seal]",
             &["certificates", "key", "organisation", "purpose"],
             diags,
@@ -331,59 +228,29 @@ impl Folder {
     }
 }
 
-/// Checks that concern a document among the others and in its issue.
-fn check(
-    loaded: &document::Loaded,
-    issue: Option<&(crate::model::Issue, Range<usize>)>,
-    numbers: &mut HashMap<String, (PathBuf, Range<usize>)>,
+/// A table issue.toml cannot do without, reported when it is missing.
+fn required<'a, 'i>(
+    top: &Table<'a, 'i>,
+    key: &str,
+    help: &str,
     diags: &mut Diagnostics,
-) {
-    let document = &loaded.document;
-    let file = &loaded.file;
-    if document.disclosure != Disclosure::Proactive {
+) -> Option<At<&'a toml::de::DeTable<'i>>> {
+    let entry = top.table(key, diags);
+    if entry.is_none() {
         diags.push(
-                file.error(loaded.disclosure_span.clone(), "this document is not for proactive disclosure and cannot enter a public edition")
-                    .help("only documents marked 主动公开 are published in the gazette (公开属性审查); take it out of the issue's sections, or correct its disclosure attribute if it was wrong"),
-            );
+            top.file()
+                .error(0..0, format!("issue.toml has no [{key}] table"))
+                .help(help),
+        );
     }
-    if let Some((issue, _)) = issue
-        && document.date > issue.date
-    {
-        diags.push(
-                file.error(loaded.date_span.clone(), format!("the document is dated {}, after the issue's publication date {}", document.date.iso(), issue.date.iso()))
-                    .help("a gazette publishes documents already written: check `date` here and in issue.toml"),
-            );
-    }
-    if let (Some(number), Some(span)) = (&document.number, &loaded.number_span) {
-        if let Some((first, _)) = numbers.get(number) {
-            diags.push(
-                file.error(
-                    span.clone(),
-                    format!(
-                        "duplicate document: number {number} is also used by {}",
-                        first.display()
-                    ),
-                )
-                .help(
-                    "each document number is unique: list the document once, or correct the number",
-                ),
-            );
-        } else {
-            numbers.insert(number.clone(), (file.path.clone(), span.clone()));
-        }
-    }
+    entry
 }
 
-fn gazette(
-    file: &SourceFile,
-    entry: At<&toml::de::DeTable>,
-    diags: &mut Diagnostics,
-) -> Option<Gazette> {
-    let table = Table::new(
-        file,
-        entry.value,
-        entry.span,
-        0,
+fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
+    let help = "add a [gazette] table with id, title, publisher and language";
+    let entry = required(top, "gazette", help, diags)?;
+    let table = top.nested(
+        entry,
         "[gazette]",
         &[
             "id",
@@ -396,6 +263,7 @@ fn gazette(
         ],
         diags,
     );
+    let file = table.file();
     let id = table.string("id", Some("\"shanghai-gazette\""), diags);
     if let Some(At { value, span }) = &id
         && (!value
@@ -448,20 +316,16 @@ fn gazette(
     })
 }
 
-fn issue(
-    file: &SourceFile,
-    entry: At<&toml::de::DeTable>,
-    diags: &mut Diagnostics,
-) -> Option<(crate::model::Issue, Range<usize>)> {
-    let table = Table::new(
-        file,
-        entry.value,
-        entry.span.clone(),
-        0,
+fn issue(top: &Table, diags: &mut Diagnostics) -> Option<crate::model::Issue> {
+    let help = "add an [issue] table with year, number and date";
+    let entry = required(top, "issue", help, diags)?;
+    let table = top.nested(
+        entry,
         "[issue]",
         &["year", "number", "running", "date"],
         diags,
     );
+    let file = table.file();
     let year = table.integer("year", 1900..10000, true, diags);
     let number = table.integer("number", 1..1000, true, diags);
     let running = table.integer("running", 1..1_000_000, false, diags);
@@ -481,15 +345,12 @@ fn issue(
             .help("an issue is published in its own year: correct `year` or `date`"),
         );
     }
-    Some((
-        crate::model::Issue {
-            year: u16::try_from(year?.value).ok()?,
-            number: u32::try_from(number?.value).ok()?,
-            running: running.and_then(|r| u32::try_from(r.value).ok()),
-            date: date?.value,
-        },
-        entry.span,
-    ))
+    Some(crate::model::Issue {
+        year: u16::try_from(year?.value).ok()?,
+        number: u32::try_from(number?.value).ok()?,
+        running: running.and_then(|r| u32::try_from(r.value).ok()),
+        date: date?.value,
+    })
 }
 
 fn fonts(top: &Table, diags: &mut Diagnostics) -> Fonts {
@@ -497,15 +358,7 @@ fn fonts(top: &Table, diags: &mut Diagnostics) -> Fonts {
     let Some(entry) = top.table("fonts", diags) else {
         return fonts;
     };
-    let table = Table::new(
-        top.file(),
-        entry.value,
-        entry.span,
-        0,
-        "[fonts]",
-        &Fonts::ROLES,
-        diags,
-    );
+    let table = top.nested(entry, "[fonts]", &Fonts::ROLES, diags);
     for (role, families) in fonts.roles_mut() {
         if let Some(listed) = table.strings(role, diags) {
             let mut chosen: Vec<String> = listed.value.into_iter().map(|f| f.value).collect();

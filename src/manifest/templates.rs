@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Folder;
 use super::fields::{At, Table};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{TemplateFile, Templates};
 
 /// Generous bounds for a folder of templates and their images; past them the
@@ -17,21 +17,11 @@ const MAX_BYTES: u64 = 64 * 1024 * 1024;
 const RESERVED: &str = "edition.json";
 
 impl Folder {
-    pub(super) fn templates(
-        &self,
-        file: &SourceFile,
-        entry: At<&toml::de::DeTable>,
-        diags: &mut Diagnostics,
-    ) -> Option<Templates> {
-        let table = Table::new(
-            file,
-            entry.value,
-            entry.span,
-            0,
-            "[templates]",
-            &["folder"],
-            diags,
-        );
+    /// The issue's own templates, when issue.toml has a [templates] table.
+    pub(super) fn templates(&self, top: &Table, diags: &mut Diagnostics) -> Option<Templates> {
+        let entry = top.table("templates", diags)?;
+        let table = top.nested(entry, "[templates]", &["folder"], diags);
+        let file = table.file();
         let At { value, span } = table.string("folder", Some("\"templates\""), diags)?;
         let folder = self.relative(Path::new(""), &value, file, span.clone(), diags)?;
         if folder.is_empty() {

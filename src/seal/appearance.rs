@@ -1023,15 +1023,8 @@ mod tests {
     }
 
     fn pdftoppm_missing() -> bool {
-        if Command::new("pdftoppm").arg("-v").output().is_ok() {
-            return false;
-        }
-        assert!(
-            std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "pdftoppm (poppler-utils) is required"
-        );
-        eprintln!("skipped: pdftoppm (poppler-utils) is not installed");
-        true
+        let found = Command::new("pdftoppm").arg("-v").output().is_ok();
+        !crate::test_support::available(found, "pdftoppm (poppler-utils)")
     }
 
     #[test]

@@ -91,22 +91,11 @@ pub(crate) fn assert_no_key_material(text: &str, secret: &[u8]) {
 pub(crate) fn tool_available(tool: &str) -> bool {
     let on_path = env::var_os("PATH")
         .is_some_and(|path| env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
-    skip_unless(on_path, tool)
+    crate::test_support::available(on_path, tool)
 }
 
 /// Whether a file the test needs (such as a PKCS#11 module) exists, with the
 /// same skip rule as [`tool_available`].
 pub(crate) fn file_available(path: &Path) -> bool {
-    skip_unless(path.is_file(), &path.display().to_string())
-}
-
-fn skip_unless(present: bool, what: &str) -> bool {
-    if !present {
-        assert!(
-            env::var("GAZETTE_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "{what} is missing and GAZETTE_REQUIRE_TOOLS=1"
-        );
-        eprintln!("skipped: {what} is missing (set GAZETTE_REQUIRE_TOOLS=1 to fail instead)");
-    }
-    present
+    crate::test_support::available(path.is_file(), &path.display().to_string())
 }

@@ -55,14 +55,8 @@ fn bagit_available() -> bool {
             .args(["-c", "import bagit"])
             .output()
             .is_ok_and(|output| output.status.success());
-    if !importable {
-        assert!(
-            std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "Python's bagit is missing (pip install bagit) and GAZETTE_REQUIRE_TOOLS=1"
-        );
-        eprintln!("skipped: Python's bagit is missing (pip install bagit)");
-    }
-    importable && tool_available("bagit.py")
+    crate::test_support::available(importable, "Python's bagit (pip install bagit)")
+        && tool_available("bagit.py")
 }
 
 /// bagit-python's verdict on the bag at `dir`: its BagIt version when valid.

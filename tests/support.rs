@@ -1,0 +1,71 @@
+//! What the integration tests share: the `gazette` binary as a command, the
+//! repository's sample issue and example PKI, a command's output as text,
+//! and the sample's editions, built once for every test that checks them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The `gazette` binary of this build, ready for its arguments.
+pub fn gazette() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+}
+
+/// The repository's root folder.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The sample issue's folder.
+pub fn sample() -> PathBuf {
+    repo().join("samples/shanghai-gazette-2025-08")
+}
+
+/// A file of the example PKI (certs-example/).
+pub fn example(name: &str) -> PathBuf {
+    repo().join("certs-example").join(name)
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The sample's PDF and EPUB editions, as `gazette build` writes them.
+pub struct Editions {
+    pub pdf: Vec<u8>,
+    pub epub: Vec<u8>,
+}
+
+/// The sample sealed with its manifest's example identity, built once a run.
+pub fn sealed_sample() -> &'static Editions {
+    static SEALED: OnceLock<Editions> = OnceLock::new();
+    SEALED.get_or_init(|| build_sample(&[]))
+}
+
+/// The sample built with `--no-seal`, once a run.
+pub fn unsealed_sample() -> &'static Editions {
+    static UNSEALED: OnceLock<Editions> = OnceLock::new();
+    UNSEALED.get_or_init(|| build_sample(&["--no-seal"]))
+}
+
+fn build_sample(extra: &[&str]) -> Editions {
+    let out = tempfile::tempdir().unwrap();
+    let run = gazette()
+        .arg("build")
+        .arg(sample())
+        .arg("--out")
+        .arg(out.path())
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let edition = out.path().join("shanghai-gazette-2025-08");
+    Editions {
+        pdf: std::fs::read(edition.join("shanghai-gazette-2025-08.pdf")).unwrap(),
+        epub: std::fs::read(edition.join("shanghai-gazette-2025-08.epub")).unwrap(),
+    }
+}
