@@ -7,9 +7,10 @@
 use std::path::Path;
 
 use gazette::cms;
-use gazette::seal::{self, SealDesign, Sealer, Spot};
+use gazette::edition;
+use gazette::model::{Date, SealText};
+use gazette::seal::{Seal, Spot};
 use gazette::signer::{self, FixedSecrets, Identity, KeySource, RsaPadding};
-use gazette::typeset::SEAL_FONT;
 use gazette::verify::{
     ChangeKind, Options, PdfChangeKind, Report, SignatureKind, Verdict, verify_pdf,
 };
@@ -21,7 +22,12 @@ use rcgen::{
 
 use crate::support::{example, gazette, sealed_sample, unsealed_sample};
 
-const TIME: &str = "D:20250815000000+08'00'";
+/// The sample's issue date, whose midnight the seals claim.
+const ISSUE_DATE: Date = Date {
+    year: 2025,
+    month: 8,
+    day: 15,
+};
 
 fn sealed() -> &'static [u8] {
     &sealed_sample().pdf
@@ -300,20 +306,16 @@ fn sealed_with_own_root(tweak: impl FnOnce(&mut CertificateParams)) -> Report {
 /// Seals `pdf` with the identity in `folder` (from `identity_with`).
 fn seal_with(pdf: &[u8], chain: &[Vec<u8>], folder: &Path) -> Vec<u8> {
     let identity = open_key(&folder.join("seal.key.pem"));
-    let sealer = Sealer {
-        signer: identity.signer.as_ref(),
-        chain,
+    let text = SealText {
+        organisation: "测试单位".into(),
+        purpose: "公报专用章".into(),
     };
-    let design = SealDesign {
-        organisation: "测试单位",
-        purpose: "公报专用章",
-        diameter: 119.0,
-    };
+    let seal = Seal::new(identity.signer, chain.to_vec(), text);
     let spot = Spot {
         page: 0,
         rect: [400.0, 100.0, 519.0, 219.0],
     };
-    seal::seal_pdf(pdf, &sealer, &design, SEAL_FONT, spot, TIME).unwrap()
+    edition::seal_pdf(&seal, pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }
 
 fn seal_with_example(pdf: &[u8]) -> Vec<u8> {

@@ -76,6 +76,7 @@ use super::{
 };
 use crate::cms;
 use crate::digest::sha256;
+use crate::model::Date;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
 use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
 use container::{Files, is_payload, read_bag};
@@ -464,17 +465,23 @@ fn check_seal(
     Some(report)
 }
 
-/// `YYYY-MM-DD` at 00:00 +08:00, as an instant and as RFC 3339 text.
-fn issue_midnight(date: &str) -> Option<(cms::UnixTime, String)> {
-    let well_formed = date.len() == 10
-        && date.bytes().enumerate().all(|(i, b)| match i {
+/// The time the seals of the edition of `YYYY-MM-DD` claim, as an instant
+/// and as RFC 3339 text.
+fn issue_midnight(text: &str) -> Option<(cms::UnixTime, String)> {
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
             _ => b.is_ascii_digit(),
         });
     if !well_formed {
         return None;
     }
-    date::parse(&format!("D:{}000000+08'00'", date.replace('-', "")))
+    let date = Date {
+        year: text[0..4].parse().ok()?,
+        month: text[5..7].parse().ok()?,
+        day: text[8..10].parse().ok()?,
+    };
+    date::parse(&date.seal_time().pdf())
 }
 
 /// Each edition verified on its own, as if given to `gazette verify`.
