@@ -57,10 +57,11 @@ pub struct Seal {
     pub key: String,
     /// The certificate chain, seal's first; a PKCS#12 key file may carry it instead.
     pub certificates: Option<PathBuf>,
-    /// The name along the seal's upper arc; the publisher by default.
-    pub organisation: String,
-    /// The line below the star, 公报专用章 by default.
-    pub purpose: String,
+    /// The name along the seal's upper arc, if the table gives one; see
+    /// [`Edition::seal_text`] for the default.
+    pub organisation: Option<String>,
+    /// The line below the star, if the table gives one.
+    pub purpose: Option<String>,
 }
 
 /// What the visible seal says.
@@ -78,15 +79,14 @@ impl Edition {
     /// the publisher and [`SEAL_PURPOSE`]. Also when the command line names
     /// the key and the manifest has no [seal] at all.
     pub fn seal_text(&self) -> SealText {
-        match &self.seal {
-            Some(seal) => SealText {
-                organisation: seal.organisation.clone(),
-                purpose: seal.purpose.clone(),
-            },
-            None => SealText {
-                organisation: self.gazette.publisher.clone(),
-                purpose: SEAL_PURPOSE.to_string(),
-            },
+        let seal = self.seal.as_ref();
+        SealText {
+            organisation: seal
+                .and_then(|s| s.organisation.clone())
+                .unwrap_or_else(|| self.gazette.publisher.clone()),
+            purpose: seal
+                .and_then(|s| s.purpose.clone())
+                .unwrap_or_else(|| SEAL_PURPOSE.to_string()),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
-use crate::model::{Date, Edition, Fonts, Gazette, Issue, Language, Templates};
+use crate::model::{Date, Edition, Fonts, Gazette, Issue, Language, SEAL_PURPOSE, Templates};
 
 /// The manifest's name inside the new issue folder.
 pub const MANIFEST: &str = "issue.toml";
@@ -219,11 +219,12 @@ impl Plan {
                     Some(path) => Some(carry(path, "certificates", notes)?),
                     None => None,
                 };
+                let text = edition.seal_text();
                 Some(SealLines {
                     key,
                     certificates,
-                    organisation: seal.organisation.clone(),
-                    purpose: seal.purpose.clone(),
+                    organisation: text.organisation,
+                    purpose: text.purpose,
                 })
             }
             None => None,
@@ -619,7 +620,7 @@ impl Plan {
                     format!("# {}", entry("certificates", w, "\"../certs-example/seal-chain.pem\"")),
                     format!("# {}", entry("key", w, "\"../certs-example/seal.key.pem\"")),
                     format!("# {}", entry("organisation", w, &value(self.gazette.publisher.as_str()))),
-                    format!("# {}", entry("purpose", w, "\"公报专用章\"")),
+                    format!("# {}", entry("purpose", w, &value(SEAL_PURPOSE))),
                 ]);
             }
         }

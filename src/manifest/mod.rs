@@ -168,7 +168,7 @@ impl Folder {
         let gazette = gazette(&top, diags);
         let issue = issue(&top, diags);
         let fonts = fonts(&top, diags);
-        let seal = self.seal(&top, gazette.as_ref(), diags);
+        let seal = self.seal(&top, diags);
         let templates = self.templates(&top, diags);
         let language = gazette
             .as_ref()
@@ -190,12 +190,7 @@ impl Folder {
 
     /// The [seal] table. Its files may lie outside the issue folder: keys are
     /// kept apart from content, and nothing of them enters the edition.
-    fn seal(
-        &self,
-        top: &Table,
-        gazette: Option<&crate::model::Gazette>,
-        diags: &mut Diagnostics,
-    ) -> Option<Seal> {
+    fn seal(&self, top: &Table, diags: &mut Diagnostics) -> Option<Seal> {
         let entry = top.table("seal", diags)?;
         let table = top.nested(
             entry,
@@ -219,11 +214,8 @@ impl Folder {
         Some(Seal {
             key,
             certificates,
-            organisation: organisation
-                .map(|o| o.value)
-                .or_else(|| gazette.map(|g| g.publisher.clone()))
-                .unwrap_or_default(),
-            purpose: purpose.map_or_else(|| "公报专用章".to_string(), |p| p.value),
+            organisation: organisation.map(|o| o.value),
+            purpose: purpose.map(|p| p.value),
         })
     }
 }
