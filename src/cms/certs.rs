@@ -45,6 +45,25 @@ impl ParsedCertificate {
         })
     }
 
+    /// Every certificate of `ders`; a bad one is named by `which(n)`, n
+    /// counting from 1, e.g. "trust anchor 2".
+    pub(crate) fn all_from_der(
+        ders: &[Vec<u8>],
+        which: impl Fn(usize) -> String,
+    ) -> Result<Vec<Self>, CmsError> {
+        ders.iter()
+            .enumerate()
+            .map(|(index, der)| {
+                Self::from_der(der).map_err(|e| {
+                    CmsError::Certificate(format!(
+                        "{} is not an X.509 DER certificate: {e}",
+                        which(index + 1)
+                    ))
+                })
+            })
+            .collect()
+    }
+
     /// For certificates decoded inside a CMS. The decoder accepts only DER, so
     /// encoding again gives back the bytes that were signed.
     pub(crate) fn from_decoded(cert: Certificate) -> Result<Self, der::Error> {

@@ -108,18 +108,7 @@ fn read_chain(chain: &[Vec<u8>]) -> Result<Vec<ParsedCertificate>, CmsError> {
                 .to_owned(),
         ));
     }
-    chain
-        .iter()
-        .enumerate()
-        .map(|(index, der)| {
-            ParsedCertificate::from_der(der).map_err(|e| {
-                CmsError::Certificate(format!(
-                    "certificate {} of the signing chain is not an X.509 DER certificate: {e}",
-                    index + 1
-                ))
-            })
-        })
-        .collect()
+    ParsedCertificate::all_from_der(chain, |n| format!("certificate {n} of the signing chain"))
 }
 
 /// Refuses to emit a signature that its own certificate does not verify: a key

@@ -37,7 +37,7 @@ pub fn verify_detached(
     at: UnixTime,
     anchors: &[Vec<u8>],
 ) -> Result<SignatureCheck, CmsError> {
-    let anchors = read_anchors(anchors)?;
+    let anchors = ParsedCertificate::all_from_der(anchors, |n| format!("trust anchor {n}"))?;
     let signed_data = read_signed_data(cms)?;
     let signer_infos = signed_data.signer_infos.0.as_slice();
     let Some(signer_info) = signer_infos.first() else {
@@ -101,21 +101,6 @@ pub fn verify_detached(
         trust,
         problems,
     })
-}
-
-fn read_anchors(anchors: &[Vec<u8>]) -> Result<Vec<ParsedCertificate>, CmsError> {
-    anchors
-        .iter()
-        .enumerate()
-        .map(|(index, der)| {
-            ParsedCertificate::from_der(der).map_err(|e| {
-                CmsError::Certificate(format!(
-                    "trust anchor {} is not an X.509 DER certificate: {e}",
-                    index + 1
-                ))
-            })
-        })
-        .collect()
 }
 
 /// Reads the ContentInfo at the start of `cms`. Zero bytes after it are

@@ -90,12 +90,29 @@ pub fn zip_name(id: &str) -> String {
 /// Describes the edition for manifest.json, reading the issue's files for
 /// their digests.
 pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManifest, PackageError> {
+    described(inputs).map(|described| described.manifest)
+}
+
+/// The manifest, and the issue's files and seal certificates it describes.
+struct Described {
+    manifest: VerificationManifest,
+    files: IssueFiles,
+    certificates: Option<SealCertificates>,
+}
+
+fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
     let files = IssueFiles::read(inputs.issue_root, inputs.manifest_name, inputs.edition)?;
-    let seal = inputs
+    let certificates = inputs
         .sealer
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
-    describe::verification_manifest(inputs, &files, seal.map(|seal| seal.entry))
+    let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
+    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
+    Ok(Described {
+        manifest,
+        files,
+        certificates,
+    })
 }
 
 /// manifest.json's bytes: pretty JSON in the schema's field order, then a
@@ -110,13 +127,11 @@ pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
 /// Builds the package: manifest.json, its signature when sealing, and the
 /// bag as files and as a zip.
 pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
-    let files = IssueFiles::read(inputs.issue_root, inputs.manifest_name, inputs.edition)?;
-    let certificates = inputs
-        .sealer
-        .map(|sealer| SealCertificates::new(sealer.chain))
-        .transpose()?;
-    let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
-    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
+    let Described {
+        manifest,
+        files,
+        certificates,
+    } = described(inputs)?;
     let manifest_json = manifest_json(&manifest);
     let signature = inputs
         .sealer
