@@ -1,3 +1,6 @@
+//! The `gazette` binary: parses the command line, runs the command through
+//! the library, and prints a failure once.
+
 mod cli;
 
 use std::process::ExitCode;
