@@ -1,24 +1,21 @@
 //! `gazette verify FILE`: the public's check, one verdict line first.
 
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
 use std::process::ExitCode;
 
-use gazette::cms::{self, Trust};
-use gazette::verify::{self, Options, Report, SignatureReport, Verdict};
+use gazette::cms::Trust;
+use gazette::verify::{self, CannotCheck, Options, Report, SignatureReport, Verdict};
 
 use crate::cli::args::VerifyArgs;
 use crate::cli::terminal::Failure;
 
 pub fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let cannot_check =
-        |message: String| Failure::message(message).status(Verdict::CannotCheck.exit_code());
-    let options = load_anchors(args).map_err(cannot_check)?;
-    let report = check(&args.file, &options).map_err(cannot_check)?;
+    let options = Options::trusting(&args.trust).map_err(cannot_check)?;
+    let report = verify::verify_path(&args.file, &options).map_err(cannot_check)?;
     if args.json {
-        let json = serde_json::to_string_pretty(&report)
-            .map_err(|error| cannot_check(format!("cannot write the report: {error}")))?;
+        let json = serde_json::to_string_pretty(&report).map_err(|error| {
+            Failure::message(format!("cannot write the report: {error}"))
+                .status(Verdict::CannotCheck.exit_code())
+        })?;
         println!("{json}");
     } else {
         print!("{}", human(&report));
@@ -26,51 +23,9 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::from(report.verdict.exit_code()))
 }
 
-/// Files larger than this are not read into memory: no edition is this big.
-const MAX_FILE: u64 = 1 << 30;
-
-/// Tells the kinds apart by their first bytes, not their names: a folder or
-/// any other ZIP is a package, a ZIP that starts with `mimetype` an EPUB.
-fn check(path: &Path, options: &Options) -> Result<Report, String> {
-    let name = path.display().to_string();
-    if path.is_dir() {
-        return Ok(verify::verify_package(path, options));
-    }
-    let mut head = [0u8; 38];
-    let read = File::open(path)
-        .and_then(|mut file| file.read(&mut head))
-        .map_err(|e| format!("cannot read {name}: {e}"))?;
-    let head = &head[..read];
-    let is_zip = head.starts_with(b"PK\x03\x04");
-    if is_zip && head.get(30..38) != Some(b"mimetype".as_slice()) {
-        return Ok(verify::verify_package(path, options));
-    }
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read {name}: {e}"))?
-        .len();
-    if size > MAX_FILE {
-        return Err(format!(
-            "{name} is {size} bytes, more than any edition: not checked"
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    Ok(if is_zip {
-        verify::verify_epub(&name, &bytes, options)
-    } else {
-        verify::verify_pdf(&name, &bytes, options)
-    })
-}
-
-fn load_anchors(args: &VerifyArgs) -> Result<Options, String> {
-    let mut anchors = Vec::new();
-    for path in &args.trust {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("cannot read the trust anchors in {}: {e}", path.display()))?;
-        let certificates = cms::load_pem_certificates(&bytes)
-            .map_err(|e| format!("{} holds no usable certificate: {e}", path.display()))?;
-        anchors.extend(certificates);
-    }
-    Ok(Options { anchors })
+/// Exit status 2: nothing could be checked.
+fn cannot_check(why: CannotCheck) -> Failure {
+    Failure::message(why.to_string()).status(Verdict::CannotCheck.exit_code())
 }
 
 /// The report for people: the verdict, then one block per signature.

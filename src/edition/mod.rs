@@ -30,7 +30,9 @@ use crate::package::{self, Package};
 use crate::seal::{Keys, Seal, SealOptions};
 use crate::typeset::{self, EditionWorld, FontSet};
 
-pub use render::{Editions, epub_edition, seal_pdf};
+use render::Editions;
+
+pub use render::{epub_edition, seal_pdf};
 
 /// What every edition of a run is made with: the fonts (loaded once, the
 /// costliest fixed step), the seal asked for and the run's opened keys, and

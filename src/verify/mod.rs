@@ -12,6 +12,7 @@ mod archive;
 mod codes;
 mod date;
 mod epub;
+mod input;
 mod package;
 mod pdf;
 
@@ -21,6 +22,7 @@ use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
 pub use codes::{CheckCode, FindingCode};
 pub use epub::verify_epub;
+pub use input::{CannotCheck, verify_path};
 pub use package::verify_package;
 pub use pdf::{PdfChangeKind, verify_pdf};
 
