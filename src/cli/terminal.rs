@@ -15,6 +15,7 @@ pub struct Failure {
 
 impl Failure {
     /// These problems stopped the command; exit status 1.
+    #[cfg(feature = "typeset")]
     pub fn new(problems: Diagnostics) -> Self {
         Failure {
             groups: vec![(problems, None)],
@@ -32,6 +33,7 @@ impl Failure {
 
     /// Several things failed apart, e.g. the issues of a batch, each with
     /// its problems and closing line.
+    #[cfg(feature = "typeset")]
     pub fn each(groups: impl IntoIterator<Item = (Diagnostics, String)>) -> Self {
         Failure {
             groups: groups
@@ -43,6 +45,7 @@ impl Failure {
     }
 
     /// The problems end with `error: {closing}`.
+    #[cfg(feature = "typeset")]
     pub fn closing(mut self, closing: impl Into<String>) -> Self {
         if let Some(group) = self.groups.last_mut() {
             group.1 = Some(closing.into());
@@ -79,6 +82,7 @@ pub fn print_problems(problems: &[Diagnostic], closing: Option<&str>) {
 }
 
 /// "1 error", "2 errors".
+#[cfg(feature = "typeset")]
 pub fn errors(count: usize) -> String {
     format!("{count} error{}", if count == 1 { "" } else { "s" })
 }
