@@ -18,10 +18,12 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod package;
+mod relative_path;
 pub mod scaffold;
 pub mod seal;
 pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod verify;
+mod xmldsig;
 pub mod zipped;

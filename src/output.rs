@@ -5,6 +5,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::relative_path;
+
 /// Whether `folder` may be written as a new folder: it does not exist, or is
 /// an empty folder (not a link to one). `Err` says why not.
 pub fn vacant(folder: &Path) -> Result<(), String> {
@@ -41,20 +43,17 @@ impl Staging {
 
     /// Writes `name`, a `/`-separated path inside the edition folder such as
     /// `e.bag/data/manifest.json`, creating its folders. A path that could
-    /// land outside the staging folder is refused.
+    /// land outside the staging folder, or elsewhere on another system, is
+    /// refused.
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let segments: Vec<&str> = name.split('/').collect();
-        let outside = segments
-            .iter()
-            .any(|segment| matches!(*segment, "" | "." | "..") || segment.contains('\\'));
-        if outside {
+        if let Err(why) = relative_path::check(name) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("\"{name}\" is not a relative path inside the edition folder"),
+                format!("\"{name}\" is not a relative path inside the edition folder: it {why}"),
             ));
         }
-        let path = segments
-            .iter()
+        let path = name
+            .split('/')
             .fold(self.dir.path().to_path_buf(), |path, segment| {
                 path.join(segment)
             });
