@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::{Generator, TypstAlone};
-use gazette::epub::{self, Cover, EpubOptions};
+use gazette::edition;
 use gazette::typeset::{self, EditionWorld, FontSet};
 
 const RUNS: usize = 9;
@@ -95,18 +95,8 @@ fn epub_step(edition: &gazette::model::Edition) -> Duration {
     typst::comemo::evict(0);
     let layout = typeset::lay_out(&world).unwrap_or_else(|e| panic!("{e:?}"));
     let start = Instant::now();
-    let cover = Cover {
-        bytes: layout.cover_svg().into_bytes(),
-        media_type: "image/svg+xml",
-    };
-    let files = epub::render(
-        edition,
-        &layout.page_map(),
-        Some(&cover),
-        &EpubOptions::default(),
-    )
-    .expect("the EPUB renders");
-    let zipped = epub::package(&files, edition.issue.date).expect("the EPUB packages");
+    let zipped = edition::epub_edition(edition, &layout.page_map(), layout.cover_svg(), None)
+        .unwrap_or_else(|d| panic!("{d}"));
     let time = start.elapsed();
     assert!(!zipped.is_empty());
     time

@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use gazette::seal::{self, SealDesign, Sealer, Spot};
-use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding};
-use gazette::typeset::{self, EditionWorld, FontSet, SEAL_DIAMETER_MM, SEAL_FONT};
+use gazette::edition;
+use gazette::seal::{Keys, SealOptions};
+use gazette::typeset::{self, EditionWorld, FontSet};
 
 const RUNS: usize = 11;
 const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");
@@ -328,54 +328,32 @@ fn sealing_share(repo: &Path, work: &Path) {
 }
 
 /// The sealing step of `gazette build` on the laid-out sample, with the
-/// manifest's identity: median over runs, layout excluded.
+/// manifest's identity: median over runs, layout excluded. Each run opens the
+/// key afresh, as a build's first issue does.
 fn time_seal_step(repo: &Path) -> Duration {
     let edition = gazette::manifest::load(&repo.join("samples").join(EDITION))
         .unwrap_or_else(|d| panic!("{d:?}"));
-    let identity = edition.seal.as_ref().expect("the sample names a seal");
     let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
     let (json, _) = typeset::edition_json(&edition, &fonts);
     let world = EditionWorld::new(&fonts, json, edition.issue.date);
-    let pdf = typeset::compile(&world, &edition).unwrap_or_else(|e| panic!("{e:?}"));
-    let spot = pdf.seal_spot.expect("the cover leaves room for the seal");
-    let design = SealDesign {
-        organisation: &identity.organisation,
-        purpose: &identity.purpose,
-        diameter: (SEAL_DIAMETER_MM / 25.4 * 72.0) as f32,
-    };
-    let spot = Spot {
-        page: spot.page,
-        rect: spot.rect,
-    };
+    let layout = typeset::lay_out(&world).unwrap_or_else(|e| panic!("{e:?}"));
+    let pdf = layout
+        .export(&world, &edition)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let spot = layout
+        .seal_spot()
+        .expect("the cover leaves room for the seal");
+    let time = edition.issue.date.seal_time();
     let times = (0..RUNS)
         .map(|_| {
             let start = Instant::now();
-            let source = KeySource::parse(&identity.key).expect("the sample's key source");
-            let key = signer::open(&source, RsaPadding::Pkcs1, &EnvironmentOrTerminal)
-                .expect("the sample's key opens");
-            let chain_pem = std::fs::read(
-                identity
-                    .certificates
-                    .as_ref()
-                    .expect("the sample names its chain"),
-            )
-            .expect("the sample's chain");
-            let chain = gazette::cms::load_pem_certificates(&chain_pem).expect("the chain parses");
-            let sealer = Sealer {
-                signer: key.signer.as_ref(),
-                chain: &chain,
-            };
-            let sealed = seal::seal_pdf(
-                &pdf.bytes,
-                &sealer,
-                &design,
-                SEAL_FONT,
-                spot,
-                "D:20250815000000+08'00'",
-            )
-            .expect("the sample seals");
+            let seal = Keys::default()
+                .seal_for(&SealOptions::default(), &edition)
+                .unwrap_or_else(|d| panic!("{d}"))
+                .expect("the sample names a seal");
+            let sealed = edition::seal_pdf(&seal, &pdf, spot, &time).expect("the sample seals");
             let elapsed = start.elapsed();
-            assert!(sealed.len() > pdf.bytes.len());
+            assert!(sealed.len() > pdf.len());
             elapsed
         })
         .collect();

@@ -76,6 +76,9 @@ struct Location {
     width: usize,
 }
 
+/// What gazette says of a problem that is its own fault, never the user's.
+pub const BUG: &str = "this is a bug in gazette, not in your issue: please report it";
+
 /// One problem found in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -112,6 +115,11 @@ impl Diagnostic {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// The problem is gazette's, not the user's: says so, and asks for a report.
+    pub fn bug(self) -> Self {
+        self.help(BUG)
     }
 
     /// The 1-based line and column, if the problem has a position.

@@ -1,19 +1,24 @@
 //! gazette: from an issue manifest to an authentic digital edition.
 //!
-//! The pipeline runs one way: [`manifest`] reads and checks the issue into the
-//! [`model`]; [`typeset`] lays it out as a PDF through typst; [`seal`] appends
-//! the electronic seal, signed through [`cms`] by a [`signer`]; [`epub`] makes
-//! the reflowable EPUB edition from the same model; [`package`] writes the
-//! signed verification manifest and the BagIt package ([`zipped`] makes their
-//! zips reproducible); [`output`] puts the edition in place atomically.
-//! [`verify`] reads all of it back and never depends on typst; [`certs`] makes
-//! an example PKI for trying it out, and [`scaffold`] a new issue.
+//! The pipeline runs one way, and [`edition`] runs it: [`manifest`] reads and
+//! checks the issue into the [`model`]; [`typeset`] lays it out through typst
+//! and exports the PDF; [`seal`] appends the electronic seal, signed through
+//! [`cms`] by a [`signer`]; [`epub`] makes the reflowable EPUB edition from
+//! the same model and layout; [`package`] writes the signed verification
+//! manifest and the BagIt package ([`zipped`] makes their zips
+//! reproducible); [`output`] puts the edition in place atomically. [`watch`]
+//! tells `gazette watch` when an issue folder changed. [`verify`] reads all of
+//! it back and never depends on typst. [`example_pki`] makes certificates for
+//! trying it out, [`scaffold`] a new issue, [`diagnostic`] the compiler-style
+//! errors every stage reports.
 
-pub mod certs;
 pub mod cms;
 pub mod diagnostic;
 mod digest;
+#[cfg(feature = "typeset")]
+pub mod edition;
 pub mod epub;
+pub mod example_pki;
 pub mod manifest;
 pub mod model;
 pub mod output;
@@ -25,5 +30,7 @@ pub mod signer;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod verify;
+#[cfg(feature = "typeset")]
+pub mod watch;
 mod xmldsig;
 pub mod zipped;

@@ -63,6 +63,34 @@ pub struct Seal {
     pub purpose: String,
 }
 
+/// What the visible seal says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealText {
+    pub organisation: String,
+    pub purpose: String,
+}
+
+/// The seal's purpose when [seal] names none.
+pub const SEAL_PURPOSE: &str = "公报专用章";
+
+impl Edition {
+    /// What this edition's visible seal says: the [seal] table's words, else
+    /// the publisher and [`SEAL_PURPOSE`]. Also when the command line names
+    /// the key and the manifest has no [seal] at all.
+    pub fn seal_text(&self) -> SealText {
+        match &self.seal {
+            Some(seal) => SealText {
+                organisation: seal.organisation.clone(),
+                purpose: seal.purpose.clone(),
+            },
+            None => SealText {
+                organisation: self.gazette.publisher.clone(),
+                purpose: SEAL_PURPOSE.to_string(),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Gazette {
     pub id: String,
@@ -154,6 +182,29 @@ impl Date {
 
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// The time a seal claims for an edition of this date.
+    pub fn seal_time(self) -> SealTime {
+        SealTime(self)
+    }
+}
+
+/// The time a seal claims: midnight in China (UTC+8) on the issue date.
+/// Deterministic, unlike the clock, and the day the edition speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealTime(Date);
+
+impl SealTime {
+    /// As a PDF date: `D:20250815000000+08'00'`.
+    pub fn pdf(&self) -> String {
+        let Date { year, month, day } = self.0;
+        format!("D:{year:04}{month:02}{day:02}000000+08'00'")
+    }
+
+    /// As RFC 3339: `2025-08-15T00:00:00+08:00`.
+    pub fn rfc3339(&self) -> String {
+        format!("{}T00:00:00+08:00", self.0.iso())
     }
 }
 

@@ -1,6 +1,7 @@
-//! Putting an edition in place: everything is written into a staging folder
-//! next to the destination and renamed into place at the end, so a failed build
-//! leaves no half-written edition and keeps the previous one.
+//! Putting an edition, a new issue or a templates folder in place: everything
+//! is written into a staging folder next to the destination and renamed into
+//! place at the end, so a failure leaves nothing half-written and keeps the
+//! previous edition.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,58 @@ impl Staging {
         }
         Ok(self.target)
     }
+}
+
+/// Writes `files` (`/`-separated paths) as the new folder `folder`: into a
+/// staging folder beside it first, then renamed into place, so a failure
+/// leaves nothing behind. An empty folder already at `folder` is replaced.
+pub fn write_new_folder<'a>(
+    folder: &Path,
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> io::Result<()> {
+    let parent = match folder.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent)?;
+    let staging = staging_folder(parent)?;
+    for (name, bytes) in files {
+        let path = name
+            .split('/')
+            .fold(staging.path().to_path_buf(), |path, part| path.join(part));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)?;
+    }
+    let staged = staging.keep();
+    let placed = if folder.is_dir() {
+        // Fails, keeping the folder, if something was put in it meanwhile.
+        std::fs::remove_dir(folder).and_then(|()| {
+            std::fs::rename(&staged, folder).inspect_err(|_| {
+                let _ = std::fs::create_dir(folder);
+            })
+        })
+    } else {
+        std::fs::rename(&staged, folder)
+    };
+    if placed.is_err() {
+        let _ = std::fs::remove_dir_all(&staged);
+    }
+    placed
+}
+
+/// A hidden temporary folder in `parent`, with the permissions an ordinary
+/// new folder gets (tempfile's default is private to the owner).
+fn staging_folder(parent: &Path) -> io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".gazette-new-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    builder.tempdir_in(parent)
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use gazette::cms;
 use gazette::seal::{self, SealDesign, Sealer, Spot};
 use gazette::signer::{self, FixedSecrets, Identity, KeySource, RsaPadding};
 use gazette::typeset::SEAL_FONT;
-use gazette::verify::{ChangeKind, Options, Report, Verdict, verify_pdf};
+use gazette::verify::{
+    ChangeKind, Options, PdfChangeKind, Report, SignatureKind, Verdict, verify_pdf,
+};
 use lopdf::{Document, Object, ObjectId};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
@@ -368,7 +370,7 @@ fn the_sealed_sample_is_valid() {
     );
     assert!(report.summary.contains("2025-08-15T00:00:00+08:00"));
     let signature = &report.signatures[0];
-    assert_eq!(signature.kind, "certification");
+    assert_eq!(signature.kind, SignatureKind::Certification);
     assert_eq!(signature.docmdp_permission, Some(1));
     assert_eq!(signature.sub_filter, "ETSI.CAdES.detached");
     assert!(signature.covers_whole_file);
@@ -422,7 +424,11 @@ fn validation_data_appended_later_is_allowed() {
         !changes.is_empty() && changes.iter().all(|c| c.allowed),
         "{changes:?}"
     );
-    assert!(changes.iter().any(|c| c.kind == ChangeKind::ValidationData));
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::Pdf(PdfChangeKind::ValidationData))
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -570,7 +576,7 @@ fn incremental_saving_attack_changing_a_page_is_reported() {
         .iter()
         .find(|c| !c.allowed)
         .unwrap();
-    assert_eq!(change.kind, ChangeKind::PageContent);
+    assert_eq!(change.kind, ChangeKind::Pdf(PdfChangeKind::PageContent));
     assert!(
         change.description.contains("page 3"),
         "{}",
@@ -603,7 +609,10 @@ fn incremental_saving_attack_adding_an_annotation_is_reported() {
         .filter(|c| !c.allowed)
         .map(|c| c.kind)
         .collect();
-    assert!(kinds.contains(&ChangeKind::Annotation), "{kinds:?}");
+    assert!(
+        kinds.contains(&ChangeKind::Pdf(PdfChangeKind::Annotation)),
+        "{kinds:?}"
+    );
 }
 
 /// Signature wrapping: the signed second part moved to the end, malicious
@@ -745,7 +754,7 @@ fn shadow_replace_is_reported() {
         report.signatures[0]
             .changes_after
             .iter()
-            .any(|c| !c.allowed && c.kind == ChangeKind::Catalog),
+            .any(|c| !c.allowed && c.kind == ChangeKind::Pdf(PdfChangeKind::Catalog)),
         "{:?}",
         report.signatures[0].changes_after
     );

@@ -3,6 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+#[cfg(feature = "typeset")]
+use gazette::{
+    edition::Press, seal::Keys, seal::SealOptions, signer::RsaPadding, typeset::FontSet,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,6 +86,25 @@ pub struct EditionArgs {
 }
 
 #[cfg(feature = "typeset")]
+impl EditionArgs {
+    /// The press that builds editions into `--out`, with `fonts` and the
+    /// seal resolved from these options.
+    pub fn press<'a>(
+        &'a self,
+        fonts: &'a FontSet,
+        seal: &'a SealOptions,
+        keys: &'a Keys,
+    ) -> Press<'a> {
+        Press {
+            fonts,
+            seal,
+            keys,
+            out: &self.out,
+        }
+    }
+}
+
+#[cfg(feature = "typeset")]
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// The issue: a folder holding issue.toml, or that file
@@ -135,6 +158,22 @@ pub struct SealArgs {
     /// Build without sealing, even when the manifest names a seal
     #[arg(long = "no-seal", conflicts_with_all = ["certificates", "key"])]
     pub no_seal: bool,
+}
+
+#[cfg(feature = "typeset")]
+impl SealArgs {
+    /// The seal the command line asks for, over the manifest's [seal].
+    pub fn options(&self) -> SealOptions {
+        SealOptions {
+            key: self.key.clone(),
+            certificates: self.certificates.clone(),
+            rsa_padding: match self.rsa_padding {
+                RsaPaddingArg::Pkcs1 => RsaPadding::Pkcs1,
+                RsaPaddingArg::Pss => RsaPadding::Pss,
+            },
+            no_seal: self.no_seal,
+        }
+    }
 }
 
 #[cfg(feature = "typeset")]

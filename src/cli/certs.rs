@@ -2,27 +2,24 @@
 
 use std::process::ExitCode;
 
-use gazette::certs;
+use gazette::example_pki;
 
 use crate::cli::args::CertsCommand;
+use crate::cli::terminal::Failure;
 
-pub fn run(command: &CertsCommand) -> ExitCode {
+pub fn run(command: &CertsCommand) -> Result<ExitCode, Failure> {
     match command {
-        CertsCommand::Example { out } => match certs::write_example(out) {
-            Ok(files) => {
-                for file in &files {
-                    println!("wrote {}", file.display());
-                }
-                println!(
-                    "TEST ONLY: these certificates and keys are public; never seal a real edition with them. Encrypted keys use the password \"{}\".",
-                    certs::EXAMPLE_PASSWORD
-                );
-                ExitCode::SUCCESS
+        CertsCommand::Example { out } => {
+            let files = example_pki::write_example(out)
+                .map_err(|error| Failure::message(error.to_string()))?;
+            for file in &files {
+                println!("wrote {}", file.display());
             }
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
-        },
+            println!(
+                "TEST ONLY: these certificates and keys are public; never seal a real edition with them. Encrypted keys use the password \"{}\".",
+                example_pki::EXAMPLE_PASSWORD
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

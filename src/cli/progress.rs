@@ -1,6 +1,7 @@
-//! How a batch build tells its progress: bars on a terminal, plain lines
+//! How a build tells its progress: bars on a terminal, plain lines
 //! otherwise (or with --verbose, which adds each issue's stages, or --quiet,
-//! which keeps only the summary and the errors).
+//! which keeps only the summary and the errors); warnings and notes, each
+//! said once a run, above the bars.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -9,6 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use gazette::edition;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// What was already said, so that a year of issues sharing one readable key
@@ -21,12 +23,12 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 static BARS: Mutex<Option<MultiProgress>> = Mutex::new(None);
 
 /// Says `warning: {text}` once in this run.
-pub fn warn(text: &str) {
+fn warn(text: &str) {
     say_once(format!("warning: {text}"));
 }
 
 /// Says `note: {text}` once in this run, unless --quiet.
-pub fn note(text: &str) {
+fn note(text: &str) {
     if !QUIET.load(Ordering::Relaxed) {
         say_once(format!("note: {text}"));
     }
@@ -45,6 +47,7 @@ fn say_once(line: String) {
     }
 }
 
+/// How a run shows its builds' progress.
 pub enum Progress {
     Bars {
         all: MultiProgress,
@@ -57,7 +60,7 @@ pub enum Progress {
 }
 
 /// One issue's line: a spinner under the bars, or nothing.
-pub struct IssueProgress<'a> {
+pub struct IssueLine<'a> {
     progress: &'a Progress,
     name: String,
     spinner: Option<ProgressBar>,
@@ -99,7 +102,7 @@ impl Progress {
         }
     }
 
-    pub fn start(&self, name: String) -> IssueProgress<'_> {
+    pub fn start(&self, name: String) -> IssueLine<'_> {
         let spinner = match self {
             Progress::Bars { all, total } => {
                 let spinner = all.insert_before(total, ProgressBar::new_spinner());
@@ -113,7 +116,7 @@ impl Progress {
             }
             _ => None,
         };
-        IssueProgress {
+        IssueLine {
             progress: self,
             name,
             spinner,
@@ -142,9 +145,8 @@ impl Progress {
     }
 }
 
-impl IssueProgress<'_> {
-    /// The stage the issue has reached: reading, typesetting, sealing, ...
-    pub fn stage(&self, stage: &str) {
+impl edition::Progress for IssueLine<'_> {
+    fn stage(&self, stage: &str) {
         match (&self.spinner, self.progress) {
             (Some(spinner), _) => spinner.set_message(stage.to_string()),
             (None, Progress::Lines { verbose: true }) => {
@@ -155,6 +157,16 @@ impl IssueProgress<'_> {
         }
     }
 
+    fn warn(&self, text: &str) {
+        warn(text);
+    }
+
+    fn note(&self, text: &str) {
+        note(text);
+    }
+}
+
+impl IssueLine<'_> {
     /// With --verbose, each stage is printed once it ends, with its time, so
     /// an editor can see where a slow build spends it.
     fn end_stage(&self) {
@@ -182,5 +194,20 @@ impl IssueProgress<'_> {
             total.inc(1);
         }
         self.progress.line(outcome);
+    }
+}
+
+/// A build that shows no stages, only its warnings and notes: the watch's.
+pub struct Unstaged;
+
+impl edition::Progress for Unstaged {
+    fn stage(&self, _stage: &str) {}
+
+    fn warn(&self, text: &str) {
+        warn(text);
+    }
+
+    fn note(&self, text: &str) {
+        note(text);
     }
 }

@@ -2,7 +2,6 @@
 //! folder, for an office to start its own layout from. An issue uses them
 //! once its manifest names the folder in [templates].
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use gazette::diagnostic::Diagnostic;
@@ -10,23 +9,23 @@ use gazette::output;
 use gazette::typeset;
 
 use crate::cli::args::TemplatesArgs;
-use crate::cli::new::write_folder;
+use crate::cli::terminal::Failure;
 
-pub fn run(args: &TemplatesArgs) -> ExitCode {
-    if let Err(diag) = check_vacant(&args.folder) {
-        eprintln!("{diag}");
-        return ExitCode::FAILURE;
-    }
+pub fn run(args: &TemplatesArgs) -> Result<ExitCode, Failure> {
+    // An office's own templates are never overwritten.
+    output::vacant(&args.folder).map_err(|reason| {
+        Failure::new(vec![Diagnostic::in_file(&args.folder, reason).help(
+            "name a new folder; gazette templates never writes into a folder with files",
+        )])
+    })?;
     let templates = typeset::template_sources(None);
     let files = templates.iter().map(|(name, text)| (name.as_str(), *text));
-    if let Err(error) = write_folder(&args.folder, files) {
-        eprintln!(
-            "{}",
+    output::write_new_folder(&args.folder, files).map_err(|error| {
+        Failure::new(vec![
             Diagnostic::in_file(&args.folder, format!("cannot write the templates: {error}"))
-                .help("check that the folder can be written; nothing was left behind")
-        );
-        return ExitCode::FAILURE;
-    }
+                .help("check that the folder can be written; nothing was left behind"),
+        ])
+    })?;
     println!("wrote gazette's templates to {}:", args.folder.display());
     for (name, _) in &templates {
         println!("  {name}");
@@ -39,16 +38,5 @@ pub fn run(args: &TemplatesArgs) -> ExitCode {
             .file_name()
             .map_or_else(|| "templates".into(), |name| name.to_string_lossy())
     );
-    ExitCode::SUCCESS
-}
-
-/// Templates are written only into a new or empty folder: an office's own
-/// templates are never overwritten.
-fn check_vacant(folder: &Path) -> Result<(), Box<Diagnostic>> {
-    output::vacant(folder).map_err(|reason| {
-        Box::new(
-            Diagnostic::in_file(folder, reason)
-                .help("name a new folder; gazette templates never writes into a folder with files"),
-        )
-    })
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,34 +9,21 @@ use gazette::cms::{self, Trust};
 use gazette::verify::{self, Options, Report, SignatureReport, Verdict};
 
 use crate::cli::args::VerifyArgs;
+use crate::cli::terminal::Failure;
 
-pub fn run(args: &VerifyArgs) -> ExitCode {
-    let options = match load_anchors(args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(Verdict::CannotCheck.exit_code());
-        }
-    };
-    let report = match check(&args.file, &options) {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(Verdict::CannotCheck.exit_code());
-        }
-    };
+pub fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
+    let cannot_check =
+        |message: String| Failure::message(message).status(Verdict::CannotCheck.exit_code());
+    let options = load_anchors(args).map_err(cannot_check)?;
+    let report = check(&args.file, &options).map_err(cannot_check)?;
     if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(error) => {
-                eprintln!("error: cannot write the report: {error}");
-                return ExitCode::from(Verdict::CannotCheck.exit_code());
-            }
-        }
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|error| cannot_check(format!("cannot write the report: {error}")))?;
+        println!("{json}");
     } else {
         print!("{}", human(&report));
     }
-    ExitCode::from(report.verdict.exit_code())
+    Ok(ExitCode::from(report.verdict.exit_code()))
 }
 
 /// Files larger than this are not read into memory: no edition is this big.
@@ -114,7 +101,7 @@ fn signature_block(signature: &SignatureReport) -> String {
         Some(1) => "certification; no changes allowed but validation data and timestamps".into(),
         Some(2) => "certification; form filling and signing allowed".into(),
         Some(p) => format!("certification; DocMDP level {p}"),
-        None => signature.kind.clone(),
+        None => signature.kind.to_string(),
     };
     row("kind", kind);
     row("format", signature.sub_filter.clone());

@@ -24,6 +24,7 @@ mod tests;
 
 use std::fmt;
 
+use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 
 pub use container::package;
@@ -78,10 +79,9 @@ impl fmt::Display for EpubError {
             | EpubError::Text(message)
             | EpubError::Cover(message)
             | EpubError::Package(message) => f.write_str(message),
-            EpubError::Template(message) => write!(
-                f,
-                "the EPUB templates failed ({message}); this is a fault in gazette, not in the issue: please report it"
-            ),
+            EpubError::Template(message) => {
+                write!(f, "the EPUB templates failed ({message}); {BUG}")
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! checked into an [`Edition`]. Every problem is collected, none stops the
 //! reading, so one run reports them all.
 
+mod discover;
 mod document;
 mod fields;
 mod markdown;
@@ -11,6 +12,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
+pub use discover::discover;
 use fields::{At, Table};
 pub use templates::is_scratch;
 

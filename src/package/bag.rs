@@ -46,8 +46,8 @@ pub(super) fn assemble(
 ) -> Result<Vec<BagFile>, PackageError> {
     payload.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(pair) = payload.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-        return Err(PackageError::Path(format!(
-            "the package would hold data/{} twice; this is a fault in gazette: please report it",
+        return Err(PackageError::Bug(format!(
+            "the package would hold data/{} twice",
             pair[0].0
         )));
     }

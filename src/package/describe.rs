@@ -103,9 +103,7 @@ fn entry(
 
 fn source_file(files: &IssueFiles, path: &str) -> Result<SourceFile, PackageError> {
     let file = files.source(path).ok_or_else(|| {
-        PackageError::Path(format!(
-            "\"{path}\" was not read from the issue folder; this is a fault in gazette: please report it"
-        ))
+        PackageError::Bug(format!("\"{path}\" was not read from the issue folder"))
     })?;
     Ok(SourceFile::of(path, &file.bytes))
 }

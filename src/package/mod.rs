@@ -25,8 +25,9 @@ use std::io;
 use std::path::Path;
 
 use crate::cms::{self, CmsError};
+use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
-use crate::signer::Signer;
+use crate::seal::Sealer;
 
 use bag::BagFile;
 use certificates::SealCertificates;
@@ -53,9 +54,9 @@ pub struct PackageInputs<'a> {
     /// Every font the typesetter could use: name (bundled) or path, and
     /// SHA-256 in lowercase hex.
     pub fonts: &'a [(String, String)],
-    /// The seal's certificate chain, DER, the seal's certificate first; `None`
-    /// when the edition is not sealed.
-    pub chain: Option<&'a [Vec<u8>]>,
+    /// Who seals manifest.json, and whose certificates the package carries;
+    /// `None` when the edition is not sealed.
+    pub sealer: Option<Sealer<'a>>,
     /// This tool's version, `env!("CARGO_PKG_VERSION")`.
     pub tool_version: &'a str,
 }
@@ -90,7 +91,10 @@ pub fn zip_name(id: &str) -> String {
 /// their digests.
 pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManifest, PackageError> {
     let files = IssueFiles::read(inputs.issue_root, inputs.manifest_name, inputs.edition)?;
-    let seal = inputs.chain.map(SealCertificates::new).transpose()?;
+    let seal = inputs
+        .sealer
+        .map(|sealer| SealCertificates::new(sealer.chain))
+        .transpose()?;
     describe::verification_manifest(inputs, &files, seal.map(|seal| seal.entry))
 }
 
@@ -103,15 +107,22 @@ pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
     json
 }
 
-/// Builds the package: manifest.json, its signature when `signer` is given
-/// (with `inputs.chain`), and the bag as files and as a zip.
-pub fn build(inputs: &PackageInputs, signer: Option<&dyn Signer>) -> Result<Package, PackageError> {
+/// Builds the package: manifest.json, its signature when sealing, and the
+/// bag as files and as a zip.
+pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let files = IssueFiles::read(inputs.issue_root, inputs.manifest_name, inputs.edition)?;
-    let certificates = inputs.chain.map(SealCertificates::new).transpose()?;
+    let certificates = inputs
+        .sealer
+        .map(|sealer| SealCertificates::new(sealer.chain))
+        .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
     let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
     let manifest_json = manifest_json(&manifest);
-    let signature = sign(&manifest_json, inputs.chain, signer)?;
+    let signature = inputs
+        .sealer
+        .map(|sealer| cms::sign_detached(&[&manifest_json], sealer.chain, sealer.signer))
+        .transpose()
+        .map_err(PackageError::Signature)?;
 
     let payload = payload(
         &manifest,
@@ -138,31 +149,6 @@ pub fn build(inputs: &PackageInputs, signer: Option<&dyn Signer>) -> Result<Pack
         manifest_json,
         signature,
     })
-}
-
-/// The detached signature over manifest.json, when sealing. A chain without a
-/// signer or a signer without a chain is a caller's mistake, not a choice.
-fn sign(
-    manifest_json: &[u8],
-    chain: Option<&[Vec<u8>]>,
-    signer: Option<&dyn Signer>,
-) -> Result<Option<Vec<u8>>, PackageError> {
-    match (chain, signer) {
-        (Some(chain), Some(signer)) => cms::sign_detached(&[manifest_json], chain, signer)
-            .map(Some)
-            .map_err(PackageError::Signature),
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(PackageError::Seal(
-            "a certificate chain was given but no key to sign with: give both to seal the \
-             package, or neither"
-                .to_owned(),
-        )),
-        (None, Some(_)) => Err(PackageError::Seal(
-            "a key to sign with was given but no certificate chain: give both to seal the \
-             package, or neither"
-                .to_owned(),
-        )),
-    }
 }
 
 /// The payload, paths relative to `data/`: the editions where manifest.json
@@ -205,12 +191,14 @@ pub enum PackageError {
     PageMap(String),
     /// Edition metadata that bag-info.txt cannot carry.
     Metadata(String),
-    /// The seal's certificates, or a seal asked for by halves.
+    /// The seal's certificates cannot be read.
     Seal(String),
     /// manifest.json could not be signed.
     Signature(CmsError),
     /// The zip could not be written.
     Zip(String),
+    /// gazette contradicted itself.
+    Bug(String),
 }
 
 impl fmt::Display for PackageError {
@@ -229,6 +217,7 @@ impl fmt::Display for PackageError {
             PackageError::Signature(error) => {
                 write!(f, "cannot sign the package's manifest.json: {error}")
             }
+            PackageError::Bug(message) => write!(f, "{message}; {BUG}"),
         }
     }
 }

@@ -17,6 +17,8 @@ use std::fmt::Write as _;
 
 use ttf_parser::{Face, OutlineBuilder};
 
+use crate::model::SealText;
+
 /// What the seal says and how large it is.
 #[derive(Clone, Copy, Debug)]
 pub struct SealDesign<'a> {
@@ -26,6 +28,17 @@ pub struct SealDesign<'a> {
     pub purpose: &'a str,
     /// In PDF points; a 42 mm seal is 119.06 pt.
     pub diameter: f32,
+}
+
+impl<'a> SealDesign<'a> {
+    /// The seal that says `text`, at its standard size.
+    pub fn new(text: &'a SealText) -> Self {
+        SealDesign {
+            organisation: &text.organisation,
+            purpose: &text.purpose,
+            diameter: (super::DIAMETER_MM / 25.4 * 72.0) as f32,
+        }
+    }
 }
 
 /// A Form XObject's content: paths filled in seal red, inside `bbox`.

@@ -1,16 +1,25 @@
-//! Sealing: the visible seal, and the PAdES signature that carries it.
+//! Sealing: which seal an edition gets ([`identity`]), the visible seal
+//! ([`appearance`]), the PAdES signature that carries it ([`pdf`]) and the
+//! EPUB's XML signature ([`epub`]).
 
 pub mod appearance;
 pub mod epub;
+mod identity;
 pub mod pdf;
 
 use crate::cms;
 use crate::signer::Signer;
 
 pub use appearance::SealDesign;
+pub use identity::{Keys, Seal, SealOptions};
 pub use pdf::SealError;
 
-/// Where the seal goes: 0-based page index and its square in PDF points.
+/// The seal's diameter, and so the side of the box labelled `<seal>` that
+/// templates/cover.typ leaves for it.
+pub const DIAMETER_MM: f64 = 42.0;
+
+/// Where the seal goes: 0-based page index and its square in PDF points,
+/// from the page's lower left.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spot {
     pub page: usize,
@@ -18,6 +27,7 @@ pub struct Spot {
 }
 
 /// Who seals: the key, and the certificate chain (the seal's own first).
+#[derive(Clone, Copy)]
 pub struct Sealer<'a> {
     pub signer: &'a dyn Signer,
     pub chain: &'a [Vec<u8>],

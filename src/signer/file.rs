@@ -175,7 +175,7 @@ mod tests {
     use tempfile::TempDir;
 
     use super::*;
-    use crate::certs::EXAMPLE_PASSWORD;
+    use crate::example_pki::EXAMPLE_PASSWORD;
     use crate::signer::test_support::{
         assert_no_key_material, certificates, copy_private, example_dir, set_mode, tool_available,
         verifies, verifies_with_key,

@@ -10,6 +10,8 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 
+use crate::diagnostic::Diagnostic;
+
 /// The bundled faces, in `fonts/`; see fonts/README.md for their roles.
 const BUNDLED: [(&str, &[u8]); 4] = [
     (
@@ -31,13 +33,19 @@ const BUNDLED: [(&str, &[u8]); 4] = [
 ];
 
 /// The listed SHA-256 of the bundled face `name`.
-fn bundled_sha256(name: &str) -> Result<&'static str, String> {
+fn bundled_sha256(name: &str) -> Result<&'static str, Box<Diagnostic>> {
     BUNDLED_SHA256SUMS
         .lines()
         .filter_map(|line| line.split_once("  "))
         .find(|(_, file)| *file == name)
         .map(|(sha256, _)| sha256)
-        .ok_or_else(|| format!("fonts/SHA256SUMS does not list the bundled face {name}; this is a fault in gazette: please report it"))
+        .ok_or_else(|| {
+            Diagnostic::new(format!(
+                "fonts/SHA256SUMS does not list the bundled face {name}"
+            ))
+            .bug()
+            .into()
+        })
 }
 
 /// The face the red seal's characters are drawn from: Noto Sans CJK SC Bold,
@@ -69,12 +77,18 @@ impl FontSet {
     /// The bundled fonts, then every font file found under `extra` folders.
     /// Fonts from `extra` come first so that a family found in both is the
     /// office's licensed copy.
-    pub fn load(extra: &[impl AsRef<Path>]) -> Result<Self, String> {
+    pub fn load(extra: &[impl AsRef<Path>]) -> Result<Self, Box<Diagnostic>> {
+        let help = "give --font-path a folder that holds .ttf, .otf or .ttc files";
         let mut files = Vec::new();
         for folder in extra {
             let folder = folder.as_ref();
             if !folder.is_dir() {
-                return Err(format!("--font-path {}: no such folder", folder.display()));
+                return Err(Diagnostic::new(format!(
+                    "--font-path {}: no such folder",
+                    folder.display()
+                ))
+                .help(help)
+                .into());
             }
             let mut paths: Vec<_> = walkdir::WalkDir::new(folder)
                 .follow_links(true)
@@ -93,8 +107,9 @@ impl FontSet {
             // Sorted, so the same folder always gives the same fallback order.
             paths.sort();
             for path in paths {
-                let data = std::fs::read(&path)
-                    .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
+                let data = std::fs::read(&path).map_err(|e| {
+                    Diagnostic::new(format!("cannot read font {}: {e}", path.display())).help(help)
+                })?;
                 files.push(FontFile {
                     name: path.display().to_string(),
                     data: Bytes::new(data),

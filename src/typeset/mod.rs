@@ -18,29 +18,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::{Block, BlockRef, Date, Edition, Inline, PageMap, PageStart, Part};
-
-/// A laid-out PDF edition.
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
-    /// Where the template left room for the seal, if it did.
-    pub seal_spot: Option<SealSpot>,
-    /// Where each printed page begins in the text.
-    pub page_map: PageMap,
-    /// The cover page as SVG, for the EPUB's cover image.
-    pub cover_svg: String,
-}
-
-/// The seal's square on a page, in PDF points from the page's lower left.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SealSpot {
-    /// 0-based page index.
-    pub page: usize,
-    pub rect: [f32; 4],
-}
-
-/// The side of the box labelled `<seal>` in templates/cover.typ.
-pub const SEAL_DIAMETER_MM: f64 = 42.0;
+use crate::seal::{self, Spot};
 
 /// A character that no font has, and where it is: `None` for the issue's
 /// own text, or the section and document index.
@@ -139,19 +117,6 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
     (json, missing)
 }
 
-/// Lays out and exports the edition described by `world`: the part of the
-/// build that is typst's own work.
-pub fn compile(world: &EditionWorld, edition: &Edition) -> Result<Pdf, Vec<TypesetError>> {
-    let layout = lay_out(world)?;
-    Ok(Pdf {
-        bytes: layout.export(world, edition)?,
-        pages: layout.pages(),
-        seal_spot: layout.seal_spot(),
-        page_map: layout.page_map(),
-        cover_svg: layout.cover_svg(),
-    })
-}
-
 /// The edition laid out in pages, before export. What is read off it (the
 /// PDF, the page map, the cover) is independent, so a build may read it from
 /// several threads at once.
@@ -178,17 +143,12 @@ impl Layout {
         world: &EditionWorld,
         edition: &Edition,
     ) -> Result<Vec<u8>, Vec<TypesetError>> {
-        let options = pdf_options(edition).map_err(|message| {
-            vec![TypesetError {
-                message,
-                place: Place::Unknown,
-            }]
-        })?;
+        let options = pdf_options(edition).map_err(|error| vec![error])?;
         typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
     }
 
     /// Where the template left room for the seal, if it did.
-    pub fn seal_spot(&self) -> Option<SealSpot> {
+    pub fn seal_spot(&self) -> Option<Spot> {
         seal_spot(&self.document)
     }
 
@@ -280,18 +240,21 @@ pub fn forget_stale_layouts(age: usize) {
 
 /// How the edition's PDF is exported: PDF/A-3b, tagged, with the identifier
 /// and date pinned so that the same issue gives the same bytes.
-pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, String> {
+pub fn pdf_options(edition: &Edition) -> Result<PdfOptions, TypesetError> {
     pdf_options_for(&edition.uri, edition.issue.date)
 }
 
 /// [`pdf_options`] for the edition known by `uri`, published on `date`.
-pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, String> {
+pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, TypesetError> {
     let datetime = Datetime::from_ymd_hms(i32::from(date.year), date.month, date.day, 0, 0, 0);
     Ok(PdfOptions {
         ident: Smart::Custom(uri.to_owned()),
         creator: Smart::Custom(Some(format!("gazette {}", env!("CARGO_PKG_VERSION")))),
         timestamp: datetime.map(Timestamp::new_utc),
-        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| e.message().to_string())?,
+        standards: PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| TypesetError {
+            message: e.message().to_string(),
+            place: Place::Unknown,
+        })?,
         tagged: true,
         ..PdfOptions::default()
     })
@@ -299,16 +262,16 @@ pub fn pdf_options_for(uri: &str, date: Date) -> Result<PdfOptions, String> {
 
 /// Reads back where the `<seal>` box landed: typst gives its top left corner
 /// from the page's top left.
-fn seal_spot(document: &PagedDocument) -> Option<SealSpot> {
+fn seal_spot(document: &PagedDocument) -> Option<Spot> {
     let label = Label::new(PicoStr::intern("seal"))?;
     let introspector = document.introspector();
     let location = introspector.query_label(label).ok()?.location()?;
     let position = introspector.position(location)?;
     let page = position.page.get() - 1;
     let height = document.pages().get(page)?.frame.height().to_pt();
-    let side = Abs::mm(SEAL_DIAMETER_MM).to_pt();
+    let side = Abs::mm(seal::DIAMETER_MM).to_pt();
     let (x, top) = (position.point.x.to_pt(), height - position.point.y.to_pt());
-    Some(SealSpot {
+    Some(Spot {
         page,
         rect: [x as f32, (top - side) as f32, (x + side) as f32, top as f32],
     })

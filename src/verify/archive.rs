@@ -27,7 +27,7 @@ use std::io::{Cursor, Read};
 
 use zip::{CompressionMethod, ExtraField, ZipArchive};
 
-use super::{Finding, Verdict};
+use super::{Finding, FindingCode, Verdict};
 use crate::relative_path::{self, DistinctPaths};
 
 pub(super) const MIB: u64 = 1024 * 1024;
@@ -50,14 +50,14 @@ pub(super) struct Refusal {
     pub(super) finding: Finding,
 }
 
-pub(super) fn invalid(code: &'static str, message: String) -> Refusal {
+pub(super) fn invalid(code: FindingCode, message: String) -> Refusal {
     Refusal {
         verdict: Verdict::Invalid,
         finding: Finding::new(code, message),
     }
 }
 
-pub(super) fn cannot_check(code: &'static str, message: String) -> Refusal {
+pub(super) fn cannot_check(code: FindingCode, message: String) -> Refusal {
     Refusal {
         verdict: Verdict::CannotCheck,
         finding: Finding::new(code, message),
@@ -92,7 +92,7 @@ pub(super) fn open<'a>(
 ) -> Result<(Reader<'a>, Vec<Entry>), Refusal> {
     let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         cannot_check(
-            "unreadable-zip",
+            FindingCode::UnreadableZip,
             format!(
                 "this is not a ZIP archive, or a damaged one, so it cannot be {}: {e}",
                 rules.what
@@ -102,7 +102,7 @@ pub(super) fn open<'a>(
     let entries = list_entries(&mut zip, rules)?;
     zip.validate_header_consistency().map_err(|e| {
         invalid(
-            "inconsistent-zip",
+            FindingCode::InconsistentZip,
             format!(
                 "the archive's local headers and central directory disagree, so ZIP readers \
                  may show different files: {e}"
@@ -115,7 +115,7 @@ pub(super) fn open<'a>(
 fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Vec<Entry>, Refusal> {
     if zip.len() > MAX_ENTRIES {
         return Err(cannot_check(
-            "too-many-entries",
+            FindingCode::TooManyEntries,
             format!(
                 "the archive has {} entries; this verifier reads at most {MAX_ENTRIES}",
                 zip.len()
@@ -131,13 +131,13 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
     for index in 0..zip.len() {
         let entry = zip.by_index_raw(index).map_err(|e| {
             cannot_check(
-                "unreadable-zip",
+                FindingCode::UnreadableZip,
                 format!("entry {} cannot be read: {e}", index + 1),
             )
         })?;
         let Ok(name) = std::str::from_utf8(entry.name_raw()) else {
             return Err(invalid(
-                "non-utf8-name",
+                FindingCode::NonUtf8Name,
                 format!(
                     "entry {} has a name that is not UTF-8, which {} requires; readers would \
                      each decode it their own way",
@@ -152,7 +152,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
         };
         let unsafe_name = |why: String| {
             invalid(
-                "unsafe-entry-name",
+                FindingCode::UnsafeEntryName,
                 format!(
                     "the entry {name:?} {why}: an unpacked copy could land outside its folder \
                      or overwrite other files"
@@ -165,7 +165,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
             .any(|field| matches!(field, ExtraField::UnicodePath(_)))
         {
             return Err(invalid(
-                "inconsistent-zip",
+                FindingCode::InconsistentZip,
                 format!(
                     "the entry {name:?} carries a second name (an Info-ZIP Unicode Path field) \
                      that some ZIP readers use instead of the first"
@@ -175,7 +175,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
         check_file_type(name, is_dir, entry.unix_mode(), rules)?;
         if entry.encrypted() {
             return Err(cannot_check(
-                "encrypted-entry",
+                FindingCode::EncryptedEntry,
                 format!("the entry {name:?} is encrypted, so its content cannot be checked"),
             ));
         }
@@ -184,7 +184,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
             CompressionMethod::Stored | CompressionMethod::Deflated
         ) {
             return Err(cannot_check(
-                "unsupported-compression",
+                FindingCode::UnsupportedCompression,
                 format!(
                     "the entry {name:?} is compressed with {}; {} uses only stored and deflated",
                     entry.compression(),
@@ -213,7 +213,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
 
 fn duplicate(what: &str) -> Refusal {
     invalid(
-        "duplicate-entry",
+        FindingCode::DuplicateEntry,
         format!("{what}, so different readers may show different content under one name"),
     )
 }
@@ -231,7 +231,7 @@ fn check_file_type(
     };
     match kind {
         S_IFLNK => Err(invalid(
-            "symlink-entry",
+            FindingCode::SymlinkEntry,
             format!(
                 "the entry {name:?} is a symbolic link, which {} never holds",
                 rules.what
@@ -240,7 +240,7 @@ fn check_file_type(
         S_IFREG if !is_dir => Ok(()),
         S_IFDIR if is_dir => Ok(()),
         _ => Err(invalid(
-            "special-entry",
+            FindingCode::SpecialEntry,
             format!("the entry {name:?} is neither a plain file nor a folder (Unix mode {kind:o})"),
         )),
     }
@@ -257,7 +257,7 @@ pub(super) fn check_size(
 ) -> Result<(), Refusal> {
     if size > BOMB_MIN_SIZE && size > compressed.saturating_mul(BOMB_RATIO) {
         return Err(cannot_check(
-            "zip-bomb",
+            FindingCode::ZipBomb,
             format!(
                 "the entry {name:?} would expand from {compressed} to {size} bytes, more than \
                  {BOMB_RATIO} times: this looks like a ZIP bomb and is not unpacked"
@@ -266,7 +266,7 @@ pub(super) fn check_size(
     }
     if size > MAX_ENTRY_SIZE {
         return Err(cannot_check(
-            "too-large",
+            FindingCode::TooLarge,
             format!(
                 "the entry {name:?} is {size} bytes; this verifier reads at most {MAX_ENTRY_SIZE} per file"
             ),
@@ -275,7 +275,7 @@ pub(super) fn check_size(
     *total = total.saturating_add(size);
     if *total > MAX_TOTAL_SIZE {
         return Err(cannot_check(
-            "too-large",
+            FindingCode::TooLarge,
             format!(
                 "all files together come to more than {MAX_TOTAL_SIZE} bytes, the most this verifier reads"
             ),
@@ -288,14 +288,10 @@ impl Reader<'_> {
     /// Streams an entry's content to `sink` in chunks, reading at most one
     /// byte more than its declared size, and fails unless exactly that size
     /// came out with the right CRC.
-    pub(super) fn read(
-        &mut self,
-        entry: &Entry,
-        mut sink: impl FnMut(&[u8]),
-    ) -> Result<(), Refusal> {
+    pub(super) fn read(&mut self, entry: &Entry, sink: impl FnMut(&[u8])) -> Result<(), Refusal> {
         let damaged = |why: String| {
             invalid(
-                "damaged-entry",
+                FindingCode::DamagedEntry,
                 format!(
                     "the entry {:?} is damaged or its header lies: {why}",
                     entry.path
@@ -306,19 +302,7 @@ impl Reader<'_> {
             .zip
             .by_index(entry.index)
             .map_err(|e| damaged(e.to_string()))?;
-        let mut limited = file.take(entry.size.saturating_add(1));
-        let mut buffer = vec![0; 64 * 1024];
-        let mut read: u64 = 0;
-        loop {
-            let n = limited
-                .read(&mut buffer)
-                .map_err(|e| damaged(e.to_string()))?;
-            if n == 0 {
-                break;
-            }
-            read += n as u64;
-            sink(&buffer[..n]);
-        }
+        let read = stream(file, entry.size, sink).map_err(|e| damaged(e.to_string()))?;
         if read != entry.size {
             return Err(damaged(format!(
                 "it declares {} bytes but holds {}{read}",
@@ -330,6 +314,27 @@ impl Reader<'_> {
     }
 }
 
+/// Streams `source` to `sink` in chunks, reading at most one byte more than
+/// `size`, and returns how many bytes came: a source that lies about its
+/// size costs no more than the size it declared.
+pub(super) fn stream(
+    source: impl Read,
+    size: u64,
+    mut sink: impl FnMut(&[u8]),
+) -> std::io::Result<u64> {
+    let mut limited = source.take(size.saturating_add(1));
+    let mut buffer = vec![0; 64 * 1024];
+    let mut read: u64 = 0;
+    loop {
+        let n = limited.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(read);
+        }
+        read += n as u64;
+        sink(&buffer[..n]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,13 +343,22 @@ mod tests {
     fn declared_sizes_beyond_the_limits_are_refused() {
         let mut total = 0;
         let large = check_size("a", MAX_ENTRY_SIZE + 1, MAX_ENTRY_SIZE, &mut total);
-        assert_eq!(large.err().map(|r| r.finding.code), Some("too-large"));
+        assert_eq!(
+            large.err().map(|r| r.finding.code),
+            Some(FindingCode::TooLarge)
+        );
         let mut total = MAX_TOTAL_SIZE - 10;
         let sum = check_size("b", 11, 11, &mut total);
-        assert_eq!(sum.err().map(|r| r.finding.code), Some("too-large"));
+        assert_eq!(
+            sum.err().map(|r| r.finding.code),
+            Some(FindingCode::TooLarge)
+        );
         let mut total = 0;
         let bomb = check_size("c", 2 * MIB, 2 * MIB / 101, &mut total);
-        assert_eq!(bomb.err().map(|r| r.finding.code), Some("zip-bomb"));
+        assert_eq!(
+            bomb.err().map(|r| r.finding.code),
+            Some(FindingCode::ZipBomb)
+        );
         let mut total = 0;
         assert!(check_size("d", 2 * MIB, 2 * MIB / 99, &mut total).is_ok());
     }

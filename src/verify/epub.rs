@@ -15,23 +15,13 @@
 //!
 //! # Verdicts and codes
 //!
-//! The container, as a report finding (the check stops there):
-//!
-//! - CANNOT CHECK: `unreadable-zip` (not a ZIP, or damaged beyond reading),
-//!   `too-many-entries` (over 10 000), `too-large` (an entry over 128 MiB,
-//!   all over 512 MiB, signatures.xml over 16 MiB, all as declared),
-//!   `zip-bomb` (an entry over 1 MiB declared to expand more than 100 times),
-//!   `encrypted-entry`, `unsupported-compression` (neither stored nor deflated).
-//! - INVALID: `unsafe-entry-name` (`..`, `.` or empty segments, a leading `/`,
-//!   backslashes, `:` so drive letters, NUL and other controls, the characters
-//!   OCF forbids, a folder with content), `non-utf8-name`, `duplicate-entry`
-//!   (also names differing only in case), `symlink-entry`, `special-entry`
-//!   (devices, pipes), `inconsistent-zip` (local headers disagree with the
-//!   central directory, overlapping or hidden entries, a second name in an
-//!   Info-ZIP Unicode Path field), `damaged-entry` (content larger or smaller
-//!   than declared, or a wrong CRC), `mimetype` (not the first entry at offset
-//!   0, compressed, with an extra field, or not `application/epub+zip`).
-//! - INVALID, "NOT SEALED": `not-sealed` (no META-INF/signatures.xml).
+//! The container, as a report finding (the check stops there): every refusal
+//! of [`super::archive`], with `too-large` also for a signatures.xml over
+//! 16 MiB, and `unsafe-entry-name` for `..`, `.` or empty segments, a leading
+//! `/`, backslashes, `:` so drive letters, NUL and other controls, and the
+//! characters OCF forbids. Then INVALID `mimetype` (not the first entry at
+//! offset 0, compressed, with an extra field, or not `application/epub+zip`),
+//! and INVALID, "NOT SEALED", `not-sealed` (no META-INF/signatures.xml).
 //!
 //! The seal, as a finding of its signature (INVALID): `unreadable-signature`
 //! (not well-formed XML), `doctype`, `unexpected-xml` (other content than the
@@ -54,7 +44,10 @@ use quick_xml::events::{BytesStart, Event};
 use ring::digest;
 
 use super::archive::{self, Entry, MIB, Refusal, Rules, cannot_check, invalid};
-use super::{Change, ChangeKind, Finding, Options, Report, SignatureReport};
+use super::{
+    FileChange, FileChangeKind, Finding, FindingCode, Options, Report, SignatureKind,
+    SignatureReport,
+};
 use crate::cms::algorithm::{from_xmldsig_uri, profile};
 use crate::cms::{self, Problem, ProblemCode, SignatureCheck};
 use crate::digest::sha256_bytes;
@@ -89,7 +82,7 @@ pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
     let Some(xml) = container.signatures else {
         let mut report = Report::conclude(file.to_owned(), FORMAT, Vec::new());
         report.findings.push(Finding::new(
-            "not-sealed",
+            FindingCode::NotSealed,
             format!("the container has no {SIGNATURES_PATH}, so it carries no seal"),
         ));
         return report;
@@ -117,7 +110,7 @@ fn read_container(bytes: &[u8]) -> Result<Container, Refusal> {
 fn check_signatures_size(size: u64) -> Result<(), Refusal> {
     if size > MAX_SIGNATURES_SIZE {
         return Err(cannot_check(
-            "too-large",
+            FindingCode::TooLarge,
             format!(
                 "{SIGNATURES_PATH} is {size} bytes; this verifier reads at most {MAX_SIGNATURES_SIZE}"
             ),
@@ -139,7 +132,7 @@ fn check_mimetype_entry(bytes: &[u8], entries: &[Entry]) -> Result<(), Refusal> 
         return Ok(());
     }
     Err(invalid(
-        "mimetype",
+        FindingCode::Mimetype,
         "this is not a well-formed EPUB: its first entry must be `mimetype`, stored uncompressed \
          without extra field, holding `application/epub+zip`"
             .to_owned(),
@@ -167,7 +160,7 @@ fn read_contents(
         })?;
         if entry.path == MIMETYPE_PATH && kept != EPUB_MIMETYPE {
             return Err(invalid(
-                "mimetype",
+                FindingCode::Mimetype,
                 "the `mimetype` entry does not hold `application/epub+zip`".to_owned(),
             ));
         }
@@ -185,18 +178,11 @@ fn read_contents(
 
 /// Checks the seal in signatures.xml against the container's files.
 fn check_signature(xml: &[u8], files: &[FileDigest], options: &Options) -> SignatureReport {
-    let mut report = SignatureReport {
-        field: SIGNATURE_ID.to_owned(),
-        kind: "xml-signature".to_owned(),
-        docmdp_permission: None,
-        sub_filter: "XML-DSig in META-INF/signatures.xml (Canonical XML 1.0)".to_owned(),
-        claimed_time: None,
-        byte_range: None,
-        covers_whole_file: false,
-        cms: None,
-        findings: Vec::new(),
-        changes_after: Vec::new(),
-    };
+    let mut report = SignatureReport::new(
+        SIGNATURE_ID,
+        SignatureKind::XmlSignature,
+        "XML-DSig in META-INF/signatures.xml (Canonical XML 1.0)",
+    );
     let seal = match read_seal(xml) {
         Ok(seal) => seal,
         Err(finding) => {
@@ -209,11 +195,7 @@ fn check_signature(xml: &[u8], files: &[FileDigest], options: &Options) -> Signa
         Ok(check) => report.cms = Some(check),
         Err(finding) => report.findings.push(finding),
     }
-    report.changes_after = changes(&seal.files, files);
-    report.covers_whole_file = !report
-        .changes_after
-        .iter()
-        .any(|c| c.kind == ChangeKind::FileAdded);
+    report.set_file_changes(changes(&seal.files, files));
     report
 }
 
@@ -236,7 +218,7 @@ fn read_seal(xml: &[u8]) -> Result<Seal, Finding> {
     let seal = interpret(&parsed)?;
     let non_canonical = |what: &str| {
         Finding::new(
-            "non-canonical",
+            FindingCode::NonCanonical,
             format!(
                 "the signature's {what} is not in the canonical form gazette writes, so this \
                  verifier cannot tell what was signed (it reads only gazette's own form)"
@@ -266,7 +248,7 @@ fn read_seal(xml: &[u8]) -> Result<Seal, Finding> {
 
 fn unexpected(why: &str) -> Finding {
     Finding::new(
-        "unexpected-xml",
+        FindingCode::UnexpectedXml,
         format!("{SIGNATURES_PATH} is not a seal gazette wrote: {why}"),
     )
 }
@@ -342,7 +324,7 @@ fn parse(xml: &[u8]) -> Result<Parsed, Finding> {
 fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
     let Some(method) = from_xmldsig_uri(&parsed.signature_method) else {
         return Err(Finding::new(
-            "unsupported-algorithm",
+            FindingCode::UnsupportedAlgorithm,
             format!(
                 "the signature method {} is not one gazette seals with (ECDSA with SHA-256 or \
                  SHA-384, RSA PKCS#1 v1.5 with SHA-256)",
@@ -433,7 +415,7 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
         seal.time.at,
         &mut problems,
     )
-    .map_err(|why| Finding::new("bad-certificate", why))?;
+    .map_err(|why| Finding::new(FindingCode::BadCertificate, why))?;
     let signature_valid = public_key(signer).is_some_and(|key| {
         xmldsig::verifies(seal.method, &key, seal.signed_info.as_bytes(), &seal.value)
     });
@@ -461,36 +443,25 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
 }
 
 /// Every sealed file must be there with its bytes, and every file sealed.
-fn changes(sealed: &[FileDigest], container: &[FileDigest]) -> Vec<Change> {
+fn changes(sealed: &[FileDigest], container: &[FileDigest]) -> Vec<FileChange> {
     let present: HashMap<&str, &[u8]> = container
         .iter()
         .map(|f| (f.path.as_str(), f.sha256.as_slice()))
         .collect();
     let sealed_paths: HashSet<&str> = sealed.iter().map(|f| f.path.as_str()).collect();
-    let change = |kind, description: String| Change {
-        kind,
-        allowed: false,
-        description,
-    };
     let mut found = Vec::new();
     for file in sealed {
         match present.get(file.path.as_str()) {
-            None => found.push(change(
-                ChangeKind::FileRemoved,
-                format!("{} was removed", file.path),
-            )),
+            None => found.push(FileChange::new(FileChangeKind::Removed, &file.path)),
             Some(digest) if *digest != file.sha256.as_slice() => {
-                found.push(change(ChangeKind::FileChanged, file.path.clone()))
+                found.push(FileChange::new(FileChangeKind::Changed, &file.path))
             }
             Some(_) => {}
         }
     }
     for file in container {
         if !sealed_paths.contains(file.path.as_str()) {
-            found.push(change(
-                ChangeKind::FileAdded,
-                format!("{} was added", file.path),
-            ));
+            found.push(FileChange::new(FileChangeKind::Added, &file.path));
         }
     }
     found
@@ -527,7 +498,7 @@ impl<'a> Xml<'a> {
             self.event_start = self.position();
             let event = self.reader.read_event().map_err(|e| {
                 Finding::new(
-                    "unreadable-signature",
+                    FindingCode::UnreadableSignature,
                     format!("{SIGNATURES_PATH} is not well-formed XML: {e}"),
                 )
             })?;
@@ -536,7 +507,7 @@ impl<'a> Xml<'a> {
                 Event::Text(text) if text.bytes().all(|b| b" \t\r\n".contains(&b)) => continue,
                 Event::DocType(_) => {
                     return Err(Finding::new(
-                        "doctype",
+                        FindingCode::Doctype,
                         format!(
                             "{SIGNATURES_PATH} has a DOCTYPE, which could define entities; \
                              gazette never writes one and this verifier refuses it"
@@ -633,9 +604,9 @@ mod tests {
     use crate::seal::epub::tests::{TIME, borrowed, sample_files, seal_ecdsa};
     use crate::signer::RsaPadding;
     use crate::signer::test_support::{P384Key, example_chain, example_signer};
-    use crate::verify::Verdict;
     use crate::verify::archive::MAX_ENTRIES;
     use crate::verify::archive::test_support::{assert_no_file_system, rename, verify_bombs};
+    use crate::verify::{ChangeKind, Verdict};
 
     type Files = Vec<(String, Vec<u8>)>;
 
@@ -648,7 +619,6 @@ mod tests {
         zip_with(files, |_| {})
     }
 
-    /// Zips `files`, then lets `more` add entries of its own.
     /// As OCF wants: `mimetype` stored, everything else deflated.
     fn compression_of(path: &str) -> CompressionMethod {
         if path == MIMETYPE_PATH {
@@ -658,6 +628,7 @@ mod tests {
         }
     }
 
+    /// Zips `files`, then lets `more` add entries of its own.
     fn zip_with(
         files: &[(String, Vec<u8>)],
         more: impl FnOnce(&mut ZipWriter<Cursor<Vec<u8>>>),
@@ -697,7 +668,7 @@ mod tests {
         zip_files(&files)
     }
 
-    fn assert_refused(report: &Report, verdict: Verdict, code: &str) {
+    fn assert_refused(report: &Report, verdict: Verdict, code: FindingCode) {
         assert_eq!(report.verdict, verdict, "{}", report.summary);
         assert!(
             report.findings.iter().any(|f| f.code == code),
@@ -711,9 +682,9 @@ mod tests {
         report.signatures.first().expect("one signature")
     }
 
-    fn assert_signature_finding(report: &Report, code: &str) {
+    fn assert_signature_finding(report: &Report, code: FindingCode) {
         assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
-        let codes: Vec<&str> = signature(report).findings.iter().map(|f| f.code).collect();
+        let codes: Vec<FindingCode> = signature(report).findings.iter().map(|f| f.code).collect();
         assert_eq!(codes, [code], "{}", report.summary);
     }
 
@@ -857,7 +828,10 @@ mod tests {
             "{}",
             report.summary
         );
-        assert_eq!(change_kinds(&report), [ChangeKind::FileChanged]);
+        assert_eq!(
+            change_kinds(&report),
+            [ChangeKind::File(FileChangeKind::Changed)]
+        );
         assert!(signature(&report).covers_whole_file);
     }
 
@@ -872,7 +846,10 @@ mod tests {
             "{}",
             report.summary
         );
-        assert_eq!(change_kinds(&report), [ChangeKind::FileAdded]);
+        assert_eq!(
+            change_kinds(&report),
+            [ChangeKind::File(FileChangeKind::Added)]
+        );
         assert!(!signature(&report).covers_whole_file);
     }
 
@@ -887,7 +864,10 @@ mod tests {
             "{}",
             report.summary
         );
-        assert_eq!(change_kinds(&report), [ChangeKind::FileRemoved]);
+        assert_eq!(
+            change_kinds(&report),
+            [ChangeKind::File(FileChangeKind::Removed)]
+        );
     }
 
     /// Replaces the first base64 character after `marker` with another one.
@@ -935,18 +915,18 @@ mod tests {
     fn a_signature_in_another_form_is_reported_as_non_canonical() {
         let self_closing =
             with_signatures(|xml| xml.replacen("\"></CanonicalizationMethod>", "\"/>", 1));
-        assert_signature_finding(&verify(&self_closing), "non-canonical");
+        assert_signature_finding(&verify(&self_closing), FindingCode::NonCanonical);
         let inherited_namespace = with_signatures(|xml| {
             xml.replace(
                 "<SignedInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\">",
                 "<SignedInfo>",
             )
         });
-        assert_signature_finding(&verify(&inherited_namespace), "non-canonical");
+        assert_signature_finding(&verify(&inherited_namespace), FindingCode::NonCanonical);
         let indented = with_signatures(|xml| xml.replacen("<Reference ", "\n  <Reference ", 1));
-        assert_signature_finding(&verify(&indented), "non-canonical");
+        assert_signature_finding(&verify(&indented), FindingCode::NonCanonical);
         let properties = with_signatures(|xml| xml.replace("<dc:date ", "<dc:date  "));
-        assert_signature_finding(&verify(&properties), "non-canonical");
+        assert_signature_finding(&verify(&properties), FindingCode::NonCanonical);
     }
 
     #[test]
@@ -954,29 +934,29 @@ mod tests {
         // A namespace declared on an ancestor would enter SignedInfo's canonical form.
         let namespace =
             with_signatures(|xml| xml.replace("<signatures ", "<signatures xmlns:x=\"urn:x\" "));
-        assert_signature_finding(&verify(&namespace), "unexpected-xml");
+        assert_signature_finding(&verify(&namespace), FindingCode::UnexpectedXml);
         let comment = with_signatures(|xml| xml.replace("<KeyInfo>", "<!-- hi --><KeyInfo>"));
-        assert_signature_finding(&verify(&comment), "unexpected-xml");
+        assert_signature_finding(&verify(&comment), FindingCode::UnexpectedXml);
         let second = with_signatures(|xml| {
             let signature = element_text(&xml, "Signature");
             xml.replace("</signatures>", &format!("{signature}\n</signatures>"))
         });
-        assert_signature_finding(&verify(&second), "unexpected-xml");
+        assert_signature_finding(&verify(&second), FindingCode::UnexpectedXml);
         let outside = with_signatures(|xml| xml.replace("URI=\"mimetype\"", "URI=\"../mimetype\""));
-        assert_signature_finding(&verify(&outside), "unexpected-xml");
+        assert_signature_finding(&verify(&outside), FindingCode::UnexpectedXml);
         let doctype = with_signatures(|xml| {
             xml.replacen("?>\n", "?>\n<!DOCTYPE signatures [<!ENTITY x \"y\">]>\n", 1)
         });
-        assert_signature_finding(&verify(&doctype), "doctype");
+        assert_signature_finding(&verify(&doctype), FindingCode::Doctype);
         let malformed = with_signatures(|xml| xml.replace("</KeyInfo>", "</KeyInfx>"));
-        assert_signature_finding(&verify(&malformed), "unreadable-signature");
+        assert_signature_finding(&verify(&malformed), FindingCode::UnreadableSignature);
         let unknown = with_signatures(|xml| {
             xml.replace(
                 "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
                 "http://www.w3.org/2001/04/xmldsig-more#rsa-md5",
             )
         });
-        assert_signature_finding(&verify(&unknown), "unsupported-algorithm");
+        assert_signature_finding(&verify(&unknown), FindingCode::UnsupportedAlgorithm);
     }
 
     fn element_text<'a>(xml: &'a str, name: &str) -> &'a str {
@@ -995,17 +975,22 @@ mod tests {
             "{}",
             report.summary
         );
-        assert!(report.findings.iter().any(|f| f.code == "not-sealed"));
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.code == FindingCode::NotSealed)
+        );
     }
 
     #[test]
     fn a_truncated_or_foreign_file_cannot_be_checked() {
         let bytes = zip_files(&sealed(&sample_files()));
         let report = verify(&bytes[..bytes.len() / 2]);
-        assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
+        assert_refused(&report, Verdict::CannotCheck, FindingCode::UnreadableZip);
         assert_eq!(report.verdict.exit_code(), 2);
         let report = verify(b"%PDF-1.7 not a zip at all");
-        assert_refused(&report, Verdict::CannotCheck, "unreadable-zip");
+        assert_refused(&report, Verdict::CannotCheck, FindingCode::UnreadableZip);
     }
 
     /// The sealed sample container with one more entry, first written under a
@@ -1032,15 +1017,15 @@ mod tests {
         ];
         for name in unsafe_names {
             let report = verify(&sealed_with_entry_named(name));
-            assert_refused(&report, Verdict::Invalid, "unsafe-entry-name");
+            assert_refused(&report, Verdict::Invalid, FindingCode::UnsafeEntryName);
         }
         let report = verify(&sealed_with_entry_named(b"OEBPS/\xFFevil.xhtml"));
-        assert_refused(&report, Verdict::Invalid, "non-utf8-name");
+        assert_refused(&report, Verdict::Invalid, FindingCode::NonUtf8Name);
         // The same name twice: readers disagree on which one they show.
         let report = verify(&sealed_with_entry_named(b"OEBPS/content.opf"));
-        assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+        assert_refused(&report, Verdict::Invalid, FindingCode::DuplicateEntry);
         let report = verify(&sealed_with_entry_named(b"OEBPS/CONTENT.opf"));
-        assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+        assert_refused(&report, Verdict::Invalid, FindingCode::DuplicateEntry);
     }
 
     #[test]
@@ -1053,7 +1038,7 @@ mod tests {
             )
             .expect("symlink");
         });
-        assert_refused(&verify(&bytes), Verdict::Invalid, "symlink-entry");
+        assert_refused(&verify(&bytes), Verdict::Invalid, FindingCode::SymlinkEntry);
     }
 
     /// Sets a flag bit in the local and central headers of the entry `name`.
@@ -1084,26 +1069,38 @@ mod tests {
         files.push(("OEBPS/secret.xhtml".to_owned(), b"<html/>".to_vec()));
         let mut bytes = zip_files(&files);
         set_flag(&mut bytes, b"OEBPS/secret.xhtml", 1);
-        assert_refused(&verify(&bytes), Verdict::CannotCheck, "encrypted-entry");
+        assert_refused(
+            &verify(&bytes),
+            Verdict::CannotCheck,
+            FindingCode::EncryptedEntry,
+        );
     }
 
     #[test]
     fn a_wrong_mimetype_is_refused() {
         let mut files = sealed(&sample_files());
         files[0].1 = b"application/zip".to_vec();
-        assert_refused(&verify(&zip_files(&files)), Verdict::Invalid, "mimetype");
+        assert_refused(
+            &verify(&zip_files(&files)),
+            Verdict::Invalid,
+            FindingCode::Mimetype,
+        );
 
         let mut same_length = sealed(&sample_files());
         same_length[0].1 = b"application/epub+zap".to_vec();
         assert_refused(
             &verify(&zip_files(&same_length)),
             Verdict::Invalid,
-            "mimetype",
+            FindingCode::Mimetype,
         );
 
         let mut second = sealed(&sample_files());
         second.swap(0, 1);
-        assert_refused(&verify(&zip_files(&second)), Verdict::Invalid, "mimetype");
+        assert_refused(
+            &verify(&zip_files(&second)),
+            Verdict::Invalid,
+            FindingCode::Mimetype,
+        );
 
         let files = sealed(&sample_files());
         let compressed = zip_with(&[], |zip| {
@@ -1113,12 +1110,16 @@ mod tests {
                 zip.write_all(bytes).expect("written");
             }
         });
-        assert_refused(&verify(&compressed), Verdict::Invalid, "mimetype");
+        assert_refused(
+            &verify(&compressed),
+            Verdict::Invalid,
+            FindingCode::Mimetype,
+        );
 
         // Bytes before the first entry hide the magic number from sniffers.
         let mut prefixed = vec![b'#'; 64];
         prefixed.extend(zip_files(&sealed(&sample_files())));
-        assert_refused(&verify(&prefixed), Verdict::Invalid, "mimetype");
+        assert_refused(&verify(&prefixed), Verdict::Invalid, FindingCode::Mimetype);
     }
 
     #[test]
@@ -1129,16 +1130,26 @@ mod tests {
                     .expect("entry");
             }
         });
-        assert_refused(&verify(&bytes), Verdict::CannotCheck, "too-many-entries");
+        assert_refused(
+            &verify(&bytes),
+            Verdict::CannotCheck,
+            FindingCode::TooManyEntries,
+        );
     }
 
     #[test]
     fn declared_sizes_beyond_the_limits_are_refused() {
         let mut total = 0;
         let bomb = archive::check_size("c", 2 * MIB, 2 * MIB / 101, &mut total);
-        assert_eq!(bomb.err().map(|r| r.finding.code), Some("zip-bomb"));
+        assert_eq!(
+            bomb.err().map(|r| r.finding.code),
+            Some(FindingCode::ZipBomb)
+        );
         let signatures = check_signatures_size(MAX_SIGNATURES_SIZE + 1);
-        assert_eq!(signatures.err().map(|r| r.finding.code), Some("too-large"));
+        assert_eq!(
+            signatures.err().map(|r| r.finding.code),
+            Some(FindingCode::TooLarge)
+        );
         assert!(check_signatures_size(MAX_SIGNATURES_SIZE).is_ok());
     }
 
@@ -1160,8 +1171,8 @@ mod tests {
         );
 
         let (honest, lying) = verify_bombs(bytes, BOMB.as_bytes(), verify);
-        assert_refused(&honest, Verdict::CannotCheck, "zip-bomb");
-        assert_refused(&lying, Verdict::Invalid, "damaged-entry");
+        assert_refused(&honest, Verdict::CannotCheck, FindingCode::ZipBomb);
+        assert_refused(&lying, Verdict::Invalid, FindingCode::DamagedEntry);
     }
 
     /// The verifier reads from memory only: its code (before the tests) has

@@ -6,10 +6,10 @@
 //! signatures ([`verify_pdf`]); an EPUB as an XML signature in its container
 //! ([`verify_epub`]); both report the same way. An archival package
 //! ([`verify_package`]) reports on itself and nests the reports on its PDF
-//! and EPUB.
+//! and EPUB. Every finding has a stable code ([`FindingCode`]).
 
 mod archive;
-mod changes;
+mod codes;
 mod date;
 mod epub;
 mod package;
@@ -19,10 +19,10 @@ use serde::Serialize;
 
 use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
-pub use changes::{Change, ChangeKind};
+pub use codes::{CheckCode, FindingCode};
 pub use epub::verify_epub;
 pub use package::verify_package;
-pub use pdf::verify_pdf;
+pub use pdf::{PdfChangeKind, verify_pdf};
 
 /// The answer for the public, from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -75,34 +75,87 @@ pub struct Report {
 /// One signature in the file.
 #[derive(Debug, Serialize)]
 pub struct SignatureReport {
-    /// The form field's name; for an EPUB, the XML Signature's Id.
+    /// The form field's name; for an EPUB, the XML Signature's Id; for a
+    /// package, the path of the manifest's seal.
     pub field: String,
-    /// `certification` (with its DocMDP level), `approval` or
-    /// `document-timestamp`; `xml-signature` for an EPUB's seal.
-    pub kind: String,
+    pub kind: SignatureKind,
+    /// A certification signature's DocMDP level: which changes it allows.
     pub docmdp_permission: Option<i64>,
-    /// The PDF signature's /SubFilter; empty for an EPUB.
+    /// The PDF signature's /SubFilter; for an EPUB or a package, the
+    /// signature's form in words.
     pub sub_filter: String,
     /// The time the signer claims (RFC 3339): the PDF signature dictionary's
-    /// /M, or the EPUB signature's signed `dc:date` property.
+    /// /M, the EPUB signature's signed `dc:date` property, or a package's
+    /// issue date at 00:00 +08:00.
     pub claimed_time: Option<String>,
     pub byte_range: Option<[i64; 4]>,
-    /// Whether the signature covers the whole file; for an EPUB, whether it
-    /// covers every file of the container.
+    /// Whether the signature covers the whole file; for an EPUB or a package,
+    /// whether it covers every file of the container or payload.
     pub covers_whole_file: bool,
     /// The check of the signature value and its certificate path (a CMS for a
-    /// PDF, the XML signature for an EPUB); absent when the signature could
-    /// not be read.
+    /// PDF and a package, the XML signature for an EPUB); absent when the
+    /// signature could not be read.
     pub cms: Option<SignatureCheck>,
     /// Problems with the signature's place in the file (byte range,
     /// dictionary; for an EPUB, the form of signatures.xml).
     pub findings: Vec<Finding>,
     /// What changed after this signature: incremental updates of a PDF, files
-    /// of an EPUB container.
+    /// of an EPUB container or of a package's payload.
     pub changes_after: Vec<Change>,
 }
 
+/// What a signature is, in JSON as kebab-case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    /// A PDF's certification signature, with its DocMDP level.
+    Certification,
+    /// A PDF's approval signature.
+    Approval,
+    /// A PDF's document timestamp (RFC 3161): a time, not a seal.
+    DocumentTimestamp,
+    /// An EPUB's XML signature in META-INF/signatures.xml.
+    XmlSignature,
+    /// A package's detached CMS signature over data/manifest.json.
+    DetachedCms,
+}
+
+/// The kind as in JSON, from the one spelling serde knows.
+impl std::fmt::Display for SignatureKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.serialize(f)
+    }
+}
+
 impl SignatureReport {
+    /// A report on a signature of kind `kind` in `field`, before any check.
+    fn new(field: impl Into<String>, kind: SignatureKind, sub_filter: impl Into<String>) -> Self {
+        SignatureReport {
+            field: field.into(),
+            kind,
+            docmdp_permission: None,
+            sub_filter: sub_filter.into(),
+            claimed_time: None,
+            byte_range: None,
+            covers_whole_file: false,
+            cms: None,
+            findings: Vec::new(),
+            changes_after: Vec::new(),
+        }
+    }
+
+    /// Whether it names who sealed the file: anything but a document timestamp.
+    fn is_seal(&self) -> bool {
+        self.kind != SignatureKind::DocumentTimestamp
+    }
+
+    /// Records the files of a container that differ from what the seal
+    /// lists: the seal covers the whole container unless a file was added.
+    fn set_file_changes(&mut self, changes: Vec<FileChange>) {
+        self.covers_whole_file = !changes.iter().any(|c| c.kind == FileChangeKind::Added);
+        self.changes_after = changes.into_iter().map(Change::from).collect();
+    }
+
     fn is_intact(&self) -> bool {
         self.findings.is_empty() && self.cms.as_ref().is_some_and(|c| c.valid)
     }
@@ -118,8 +171,21 @@ impl SignatureReport {
             })
     }
 
+    /// Neither intact nor failing only for want of a trusted root.
+    fn is_broken(&self) -> bool {
+        !self.is_intact() && !self.only_untrusted()
+    }
+
     fn disallowed_changes(&self) -> impl Iterator<Item = &Change> {
         self.changes_after.iter().filter(|c| !c.allowed)
+    }
+
+    /// "sealed by WHO on WHEN", as the verdict's sentence names the seal.
+    fn sealed_by(&self) -> String {
+        match &self.claimed_time {
+            Some(time) => format!("sealed by {} on {time}", self.signer_name()),
+            None => format!("sealed by {}", self.signer_name()),
+        }
     }
 
     /// "上海市人民政府办公厅 (Example Gazette Seal)": organisation, then name.
@@ -150,15 +216,19 @@ impl SignatureReport {
     }
 }
 
-/// A finding with a stable machine code (kebab-case) and a sentence for people.
+/// Something found, with a stable machine code and a sentence for people:
+/// a reason against validity ([`FindingCode`]), or a check that held.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub code: &'static str,
+pub struct Finding<Code = FindingCode> {
+    pub code: Code,
     pub message: String,
 }
 
-impl Finding {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+/// A check that held, for people: a package's bag, files and signer.
+pub type Check = Finding<CheckCode>;
+
+impl<Code> Finding<Code> {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Finding {
             code,
             message: message.into(),
@@ -166,12 +236,84 @@ impl Finding {
     }
 }
 
-/// A check that held, with a stable machine code (kebab-case) and a sentence
-/// for people.
+/// One change after a signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Check {
-    pub code: &'static str,
-    pub message: String,
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Whether the signature's permissions allow it.
+    pub allowed: bool,
+    pub description: String,
+}
+
+/// What changed: in JSON, the kebab-case code of either kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ChangeKind {
+    /// What a PDF's incremental update touched, judged by the signature's
+    /// DocMDP level.
+    Pdf(PdfChangeKind),
+    /// A file of an EPUB or a package against the list its seal covers;
+    /// never allowed.
+    File(FileChangeKind),
+}
+
+/// How a file of a container differs from what its seal lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum FileChangeKind {
+    /// Its bytes differ from those sealed.
+    #[serde(rename = "file-changed")]
+    Changed,
+    /// The seal does not cover it.
+    #[serde(rename = "file-added")]
+    Added,
+    /// It was sealed and is no longer there.
+    #[serde(rename = "file-removed")]
+    Removed,
+}
+
+/// A file of a container, by its path, that is not as the seal lists it.
+struct FileChange {
+    kind: FileChangeKind,
+    path: String,
+}
+
+impl FileChange {
+    fn new(kind: FileChangeKind, path: impl Into<String>) -> Self {
+        FileChange {
+            kind,
+            path: path.into(),
+        }
+    }
+
+    /// "X was added", "X was removed", or a changed file's path alone.
+    fn description(&self) -> String {
+        match self.kind {
+            FileChangeKind::Changed => self.path.clone(),
+            FileChangeKind::Added => format!("{} was added", self.path),
+            FileChangeKind::Removed => format!("{} was removed", self.path),
+        }
+    }
+}
+
+impl From<FileChange> for Change {
+    fn from(change: FileChange) -> Self {
+        Change {
+            kind: ChangeKind::File(change.kind),
+            allowed: false,
+            description: change.description(),
+        }
+    }
+}
+
+/// A file change reported as a finding, when no seal is there to report it under.
+impl From<FileChangeKind> for FindingCode {
+    fn from(kind: FileChangeKind) -> Self {
+        match kind {
+            FileChangeKind::Changed => FindingCode::FileChanged,
+            FileChangeKind::Added => FindingCode::FileAdded,
+            FileChangeKind::Removed => FindingCode::FileRemoved,
+        }
+    }
 }
 
 /// What the public's verifier trusts.
@@ -184,26 +326,15 @@ pub struct Options {
 impl Report {
     /// Judges the file from its signatures, and phrases the verdict.
     fn conclude(file: String, format: &'static str, signatures: Vec<SignatureReport>) -> Report {
-        let seals: Vec<&SignatureReport> = signatures
-            .iter()
-            .filter(|s| s.kind != "document-timestamp")
-            .collect();
+        let seals: Vec<&SignatureReport> = signatures.iter().filter(|s| s.is_seal()).collect();
         let (verdict, summary) = match seals.first() {
             None => (
                 Verdict::Invalid,
                 "NOT SEALED: the file carries no signature".to_string(),
             ),
             Some(first) => {
-                let who = format!(
-                    "sealed by {}{}",
-                    first.signer_name(),
-                    first
-                        .claimed_time
-                        .as_ref()
-                        .map(|t| format!(" on {t}"))
-                        .unwrap_or_default()
-                );
-                if let Some(broken) = seals.iter().find(|s| !s.is_intact() && !s.only_untrusted()) {
+                let who = first.sealed_by();
+                if let Some(broken) = seals.iter().find(|s| s.is_broken()) {
                     let why = broken
                         .first_problem()
                         .unwrap_or_else(|| "the signature could not be checked".into());

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use super::support::{Fixture, TOOL_VERSION, file, sha256_hex, sha512_hex};
 use crate::model::{BlockRef, Disclosure, PageStart, Part};
 use crate::package::manifest::{SCHEMA, VerificationManifest};
-use crate::package::{PackageError, build, manifest_json, verification_manifest};
+use crate::package::{PackageError, PackageInputs, build, manifest_json, verification_manifest};
 
 fn read_manifest(bytes: &[u8]) -> VerificationManifest {
     serde_json::from_slice(bytes).expect("manifest.json reads back into the schema")
@@ -320,22 +320,14 @@ fn a_missing_source_file_says_which() {
 }
 
 #[test]
-fn a_seal_needs_both_a_chain_and_a_key() {
-    let unsigned_chain = Fixture::sealed("seal-chain.pem");
-    let error = build(&unsigned_chain.inputs(), None).unwrap_err();
-    assert!(matches!(error, PackageError::Seal(_)), "{error}");
-
-    let no_chain = Fixture::sample();
-    let signer = super::support::example_signer("seal.key.pem");
-    let error = build(&no_chain.inputs(), Some(signer.as_ref())).unwrap_err();
-    assert!(matches!(error, PackageError::Seal(_)), "{error}");
-}
-
-#[test]
 fn a_key_that_does_not_match_the_chain_is_refused() {
     let fixture = Fixture::sealed("seal-chain.pem");
     let signer = super::support::example_signer("seal-rsa.key.pem");
-    let error = build(&fixture.inputs(), Some(signer.as_ref())).unwrap_err();
+    let inputs = PackageInputs {
+        sealer: fixture.sealed_by(signer.as_ref()),
+        ..fixture.inputs()
+    };
+    let error = build(&inputs).unwrap_err();
     assert!(matches!(error, PackageError::Signature(_)), "{error}");
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{BlockRef, Edition, PageMap, PageStart, Part};
 use crate::package::manifest::PageRange;
 use crate::package::{Package, PackageInputs, build};
+use crate::seal::Sealer;
 use crate::signer::test_support::{certificates, example_dir};
 use crate::signer::{FixedSecrets, KeySource, RsaPadding, Signer};
 
@@ -24,6 +25,8 @@ pub struct Fixture {
     pub templates: Vec<(&'static str, &'static [u8])>,
     pub fonts: Vec<(String, String)>,
     pub chain: Option<Vec<Vec<u8>>>,
+    /// Seals with `chain`, when there is one, unless `build` is given another key.
+    pub signer: Box<dyn Signer>,
 }
 
 impl Fixture {
@@ -55,6 +58,7 @@ impl Fixture {
                 ),
             ],
             chain: None,
+            signer: example_signer("seal.key.pem"),
         }
     }
 
@@ -76,15 +80,25 @@ impl Fixture {
             epub: &self.epub,
             templates: &self.templates,
             fonts: &self.fonts,
-            chain: self.chain.as_deref(),
+            sealer: self.sealed_by(self.signer.as_ref()),
             tool_version: TOOL_VERSION,
         }
+    }
+
+    /// The fixture's chain with `signer`, when the fixture has a chain.
+    pub fn sealed_by<'a>(&'a self, signer: &'a dyn Signer) -> Option<Sealer<'a>> {
+        let chain = self.chain.as_deref()?;
+        Some(Sealer { signer, chain })
     }
 
     /// The package, sealed by `key_file` when the fixture has a chain.
     pub fn build(&self, key_file: Option<&str>) -> Package {
         let signer = key_file.map(example_signer);
-        build(&self.inputs(), signer.as_deref()).expect("the package builds")
+        let inputs = PackageInputs {
+            sealer: signer.as_deref().and_then(|signer| self.sealed_by(signer)),
+            ..self.inputs()
+        };
+        build(&inputs).expect("the package builds")
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use super::Outcome;
 use super::container::{BagFile, Files, is_payload};
 use crate::verify::archive::{Refusal, cannot_check, invalid};
-use crate::verify::{Finding, Verdict};
+use crate::verify::{CheckCode, Finding, FindingCode, Verdict};
 
 const BAGIT_TXT: &str = "bagit.txt";
 const BAG_INFO: &str = "bag-info.txt";
@@ -18,7 +18,7 @@ fn tag_text<'a>(files: &'a Files, name: &str) -> Result<Option<&'a str>, Finding
     };
     std::str::from_utf8(bytes).map(Some).map_err(|_| {
         Finding::new(
-            "bad-tag-file",
+            FindingCode::BadTagFile,
             format!("{name} is not UTF-8 text, which bagit.txt declares for tag files"),
         )
     })
@@ -32,10 +32,10 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// bagit.txt: exactly BagIt 1.0 with UTF-8 tag files.
 pub(super) fn check_declaration(files: &Files) -> Result<(), Refusal> {
     let text = tag_text(files, BAGIT_TXT)
-        .map_err(|finding| invalid("bagit-txt", finding.message))?
+        .map_err(|finding| invalid(FindingCode::BagitTxt, finding.message))?
         .ok_or_else(|| {
             cannot_check(
-                "not-a-bag",
+                FindingCode::NotABag,
                 "this is not a BagIt bag: it has no bagit.txt (give the <id>.bag folder or the \
                  <id>.bag.zip)"
                     .to_owned(),
@@ -53,7 +53,7 @@ pub(super) fn check_declaration(files: &Files) -> Result<(), Refusal> {
     };
     if version != "1.0" || encoding != "UTF-8" {
         return Err(cannot_check(
-            "unsupported-bagit",
+            FindingCode::UnsupportedBagit,
             format!(
                 "the bag is BagIt {version} with {encoding} tag files; this verifier reads \
                  BagIt 1.0 with UTF-8, as gazette writes"
@@ -65,7 +65,7 @@ pub(super) fn check_declaration(files: &Files) -> Result<(), Refusal> {
 
 fn bad_declaration() -> Refusal {
     invalid(
-        "bagit-txt",
+        FindingCode::BagitTxt,
         "bagit.txt must hold exactly two lines, `BagIt-Version: 1.0` and \
          `Tag-File-Character-Encoding: UTF-8`"
             .to_owned(),
@@ -94,7 +94,7 @@ pub(super) fn check_bag(files: &Files, outcome: &mut Outcome) -> Option<BagInfo>
     if outcome.findings.len() == before {
         let (bytes, count) = payload_totals(files);
         outcome.pass(
-            "bag",
+            CheckCode::Bag,
             format!(
                 "BagIt 1.0 bag complete and valid: {count} payload files ({bytes} bytes), each \
                  listed once in manifest-sha256.txt and manifest-sha512.txt with matching \
@@ -123,7 +123,7 @@ impl BagInfo {
             [value] => Some(value),
             _ => {
                 outcome.invalid(
-                    "bag-info",
+                    FindingCode::BagInfo,
                     format!(
                         "bag-info.txt must give {label} once; it gives it {} times",
                         values.len()
@@ -140,7 +140,7 @@ fn read_bag_info(files: &Files, outcome: &mut Outcome) -> Option<BagInfo> {
         Ok(Some(text)) => text,
         Ok(None) => {
             outcome.invalid(
-                "bag-info",
+                FindingCode::BagInfo,
                 "the bag has no bag-info.txt, which names the edition (External-Identifier, \
                  Gazette-Id) and the payload's size (Payload-Oxum)",
             );
@@ -154,7 +154,10 @@ fn read_bag_info(files: &Files, outcome: &mut Outcome) -> Option<BagInfo> {
     match parse_bag_info(text) {
         Ok(labels) => Some(BagInfo { labels }),
         Err(why) => {
-            outcome.invalid("bag-info", format!("bag-info.txt is malformed: {why}"));
+            outcome.invalid(
+                FindingCode::BagInfo,
+                format!("bag-info.txt is malformed: {why}"),
+            );
             None
         }
     }
@@ -204,11 +207,11 @@ fn check_oxum(files: &Files, info: &BagInfo, outcome: &mut Outcome) {
     let (bytes, count) = payload_totals(files);
     match declared {
         None => outcome.invalid(
-            "bag-info",
+            FindingCode::BagInfo,
             format!("bag-info.txt's Payload-Oxum {oxum:?} is not `<bytes>.<files>`"),
         ),
         Some((b, c)) if (b, c) != (bytes, count) => outcome.invalid(
-            "payload-oxum",
+            FindingCode::PayloadOxum,
             format!(
                 "bag-info.txt's Payload-Oxum says {b} bytes in {c} files, but the payload holds \
                  {bytes} bytes in {count} files"
@@ -275,7 +278,7 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
         Ok(None) if kind == ManifestKind::Tag => return,
         Ok(None) => {
             outcome.invalid(
-                "missing-bag-manifest",
+                FindingCode::MissingBagManifest,
                 format!("the bag has no {name}, so its payload's fixity cannot be checked"),
             );
             return;
@@ -291,7 +294,7 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
             Ok(entry) => entry,
             Err(why) => {
                 outcome.invalid(
-                    "bad-manifest-line",
+                    FindingCode::BadManifestLine,
                     format!("{name}: the line {line:?} {why}"),
                 );
                 continue;
@@ -303,29 +306,29 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
                 ManifestKind::Tag => "inside",
             };
             outcome.invalid(
-                "bad-manifest-line",
+                FindingCode::BadManifestLine,
                 format!("{name} lists {path:?}, {side} the payload folder data/"),
             );
             continue;
         }
         if !listed.insert(path.clone()) {
             outcome.invalid(
-                "duplicate-manifest-entry",
+                FindingCode::DuplicateManifestEntry,
                 format!("{name} lists {path} more than once"),
             );
             continue;
         }
         match files.get(&path) {
             None if kind == ManifestKind::Tag => outcome.invalid(
-                "missing-tag-file",
+                FindingCode::MissingTagFile,
                 format!("{name} lists {path}, which is not in the bag"),
             ),
             None => outcome.invalid(
-                "missing-payload",
+                FindingCode::MissingPayload,
                 format!("{name} lists {path}, which is missing from the payload"),
             ),
             Some(file) if algorithm.of(file) != expected => outcome.invalid(
-                "fixity",
+                FindingCode::Fixity,
                 format!(
                     "{path} does not match its {} in {name}: it was changed or damaged",
                     algorithm.label()
@@ -340,7 +343,7 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
             .filter(|p| is_payload(p) && !listed.contains(*p))
         {
             outcome.invalid(
-                "extra-payload",
+                FindingCode::ExtraPayload,
                 format!("{path} is in the payload but not listed in {name}"),
             );
         }

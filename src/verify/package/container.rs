@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 use super::{MANIFEST, MANIFEST_SEAL, PAYLOAD};
 use crate::digest::hex;
 use crate::relative_path::{self, DistinctPaths};
+use crate::verify::FindingCode;
 use crate::verify::archive::{
     self, MAX_ENTRIES, MAX_TOTAL_SIZE, Refusal, Rules, cannot_check, invalid,
 };
@@ -99,7 +100,7 @@ pub(super) fn read_bag(path: &Path) -> Result<Files, Refusal> {
 
 fn unreadable(path: &Path, error: &dyn std::fmt::Display) -> Refusal {
     cannot_check(
-        "unreadable",
+        FindingCode::Unreadable,
         format!("cannot read {}: {error}", path.display()),
     )
 }
@@ -113,7 +114,7 @@ fn read_zip(path: &Path) -> Result<Files, Refusal> {
         .map_err(|e| unreadable(path, &e))?;
     if bytes.len() as u64 > MAX_TOTAL_SIZE {
         return Err(cannot_check(
-            "too-large",
+            FindingCode::TooLarge,
             format!("the zip is over {MAX_TOTAL_SIZE} bytes, the most this verifier reads"),
         ));
     }
@@ -133,7 +134,7 @@ fn read_zip(path: &Path) -> Result<Files, Refusal> {
             .and_then(|p| p.strip_prefix('/'))
         else {
             return Err(invalid(
-                "not-one-folder",
+                FindingCode::NotOneFolder,
                 format!(
                     "the entry {:?} is not in the folder {top:?}: a package's entries all \
                      sit in one top folder, <id>.bag/",
@@ -163,7 +164,7 @@ fn read_folder(root: &Path) -> Result<Files, Refusal> {
     for (count, item) in walk.into_iter().enumerate() {
         if count >= MAX_ENTRIES {
             return Err(cannot_check(
-                "too-many-entries",
+                FindingCode::TooManyEntries,
                 format!(
                     "the folder holds more than {MAX_ENTRIES} entries, the most this verifier reads"
                 ),
@@ -173,13 +174,13 @@ fn read_folder(root: &Path) -> Result<Files, Refusal> {
         let path = bag_path(root, item.path())?;
         relative_path::check(&path).map_err(|why| {
             invalid(
-                "unsafe-entry-name",
+                FindingCode::UnsafeEntryName,
                 format!("the file {path:?} {why}: a copy of the bag could land elsewhere"),
             )
         })?;
         distinct.insert(&path).map_err(|why| {
             invalid(
-                "duplicate-entry",
+                FindingCode::DuplicateEntry,
                 format!("the folder holds {path:?} {why}: a copy of the bag could lose one"),
             )
         })?;
@@ -189,7 +190,7 @@ fn read_folder(root: &Path) -> Result<Files, Refusal> {
         }
         if kind.is_symlink() {
             return Err(invalid(
-                "symlink-entry",
+                FindingCode::SymlinkEntry,
                 format!(
                     "{path} is a symbolic link, which a package never holds: it could make \
                      the bag show any file of this computer"
@@ -198,7 +199,7 @@ fn read_folder(root: &Path) -> Result<Files, Refusal> {
         }
         if !kind.is_file() {
             return Err(invalid(
-                "special-entry",
+                FindingCode::SpecialEntry,
                 format!("{path} is neither a plain file nor a folder"),
             ));
         }
@@ -215,7 +216,7 @@ fn bag_path(root: &Path, path: &Path) -> Result<String, Refusal> {
     let segments: Option<Vec<&str>> = relative.iter().map(|s| s.to_str()).collect();
     segments.map(|s| s.join("/")).ok_or_else(|| {
         invalid(
-            "non-utf8-name",
+            FindingCode::NonUtf8Name,
             format!(
                 "{} has a name that is not UTF-8, which a bag's manifests cannot name",
                 path.display()
@@ -234,7 +235,7 @@ fn read_file(
 ) -> Result<BagFile, Refusal> {
     let changed = || {
         cannot_check(
-            "changed-while-reading",
+            FindingCode::ChangedWhileReading,
             format!("{path} changed while it was being read; check the package again"),
         )
     };
@@ -246,18 +247,9 @@ fn read_file(
     let size = opened.len();
     archive::check_size(path, size, size, total)?;
     let mut digester = Digester::new(keeps(path));
-    let mut limited = file.take(size + 1);
-    let mut buffer = vec![0; 64 * 1024];
-    loop {
-        let n = limited
-            .read(&mut buffer)
-            .map_err(|e| unreadable(location, &e))?;
-        if n == 0 {
-            break;
-        }
-        digester.update(&buffer[..n]);
-    }
-    if digester.size != size {
+    let read = archive::stream(file, size, |chunk| digester.update(chunk))
+        .map_err(|e| unreadable(location, &e))?;
+    if read != size {
         return Err(changed());
     }
     Ok(digester.finish())

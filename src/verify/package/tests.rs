@@ -13,6 +13,7 @@ use crate::package::manifest::{
 };
 use crate::signer::RsaPadding;
 use crate::signer::test_support::{example_chain, example_signer, tool_available};
+use crate::verify::ChangeKind;
 use crate::verify::archive::test_support::{rename, verify_bombs};
 
 const ID: &str = "shanghai-gazette-2025-08";
@@ -304,11 +305,11 @@ fn verify_zip(bytes: &[u8]) -> Report {
     verify_package(&path, &trusting_example_root())
 }
 
-fn codes(report: &Report) -> Vec<&str> {
+fn codes(report: &Report) -> Vec<FindingCode> {
     report.findings.iter().map(|f| f.code).collect()
 }
 
-fn assert_found(report: &Report, verdict: Verdict, code: &str) {
+fn assert_found(report: &Report, verdict: Verdict, code: FindingCode) {
     assert_eq!(report.verdict, verdict, "{}", report.summary);
     assert!(
         codes(report).contains(&code),
@@ -318,7 +319,7 @@ fn assert_found(report: &Report, verdict: Verdict, code: &str) {
 }
 
 /// Refused at the container, before any seal is looked at.
-fn assert_refused(report: &Report, verdict: Verdict, code: &str) {
+fn assert_refused(report: &Report, verdict: Verdict, code: FindingCode) {
     assert_eq!(codes(report), [code], "{}", report.summary);
     assert_eq!(report.verdict, verdict, "{}", report.summary);
     assert!(report.signatures.is_empty() && report.parts.is_empty());
@@ -334,10 +335,16 @@ fn assert_valid(report: &Report) {
          complete, {payload_files} files intact, PDF and EPUB seals valid"
     );
     assert_eq!(report.summary, expected);
-    let check_codes: Vec<&str> = report.checks.iter().map(|c| c.code).collect();
+    let check_codes: Vec<CheckCode> = report.checks.iter().map(|c| c.code).collect();
     assert_eq!(
         check_codes,
-        ["bag", "manifest", "identity", "files", "signer"]
+        [
+            CheckCode::Bag,
+            CheckCode::Manifest,
+            CheckCode::Identity,
+            CheckCode::Files,
+            CheckCode::Signer
+        ]
     );
     let formats: Vec<(&str, Verdict)> =
         report.parts.iter().map(|p| (p.format, p.verdict)).collect();
@@ -373,7 +380,7 @@ fn manifest_paths_are_read_as_rfc_8493_writes_them() {
     // Not in the signed manifest: added, but the bag itself is complete.
     assert_eq!(report.verdict, Verdict::Modified, "{}", report.summary);
     assert!(report.summary.ends_with("data/source/100% 纸.md was added"));
-    assert_eq!(report.checks[0].code, "bag");
+    assert_eq!(report.checks[0].code, CheckCode::Bag);
 
     let tabs = bag_with(&sealed_payload(), |bag| {
         let text = String::from_utf8(bag["manifest-sha256.txt"].clone()).expect("UTF-8");
@@ -391,11 +398,11 @@ fn a_changed_payload_byte_breaks_fixity() {
     let source = bag.get_mut("data/source/issue.toml").expect("issue.toml");
     source[0] ^= 1;
     let report = verify_folder(&bag);
-    assert_found(&report, Verdict::Invalid, "fixity");
+    assert_found(&report, Verdict::Invalid, FindingCode::Fixity);
     let fixity = report
         .findings
         .iter()
-        .filter(|f| f.code == "fixity")
+        .filter(|f| f.code == FindingCode::Fixity)
         .count();
     assert_eq!(fixity, 2, "one per payload manifest: {:?}", report.findings);
     assert!(
@@ -434,7 +441,7 @@ fn a_changed_file_in_a_rebuilt_bag_is_modified() {
         .iter()
         .map(|c| c.kind)
         .collect();
-    assert_eq!(changes, [ChangeKind::FileChanged]);
+    assert_eq!(changes, [ChangeKind::File(FileChangeKind::Changed)]);
 }
 
 #[test]
@@ -462,8 +469,8 @@ fn a_missing_payload_file_is_invalid() {
     let (_temporary, root) = write_folder(&bag(&sealed_payload()));
     std::fs::remove_file(root.join("data/source/attachments/附件 1.md")).expect("removed");
     let report = verify_package(&root, &trusting_example_root());
-    assert_found(&report, Verdict::Invalid, "missing-payload");
-    assert_found(&report, Verdict::Invalid, "payload-oxum");
+    assert_found(&report, Verdict::Invalid, FindingCode::MissingPayload);
+    assert_found(&report, Verdict::Invalid, FindingCode::PayloadOxum);
     assert!(
         report.summary.contains("Payload-Oxum says"),
         "{}",
@@ -476,9 +483,9 @@ fn an_extra_payload_file_is_invalid() {
     let (_temporary, root) = write_folder(&bag(&sealed_payload()));
     std::fs::write(root.join("data/source/extra.md"), "extra").expect("written");
     let report = verify_package(&root, &trusting_example_root());
-    assert_found(&report, Verdict::Invalid, "extra-payload");
+    assert_found(&report, Verdict::Invalid, FindingCode::ExtraPayload);
     let change = &report.signatures[0].changes_after;
-    assert_eq!(change[0].kind, ChangeKind::FileAdded);
+    assert_eq!(change[0].kind, ChangeKind::File(FileChangeKind::Added));
     assert!(!report.signatures[0].covers_whole_file);
 }
 
@@ -494,7 +501,7 @@ fn a_file_listed_twice_in_a_manifest_is_invalid() {
         manifest.extend(first_line);
     });
     let report = verify_folder(&bag);
-    assert_eq!(codes(&report), ["duplicate-manifest-entry"]);
+    assert_eq!(codes(&report), [FindingCode::DuplicateManifestEntry]);
     assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
 }
 
@@ -505,7 +512,12 @@ fn a_changed_tag_file_breaks_the_tag_manifests() {
         .expect("bag-info")
         .extend(b"Contact-Name: someone\n");
     let report = verify_folder(&bag);
-    assert_eq!(codes(&report), ["fixity", "fixity"], "{}", report.summary);
+    assert_eq!(
+        codes(&report),
+        [FindingCode::Fixity, FindingCode::Fixity],
+        "{}",
+        report.summary
+    );
     assert!(
         report.findings[0]
             .message
@@ -534,7 +546,7 @@ fn a_damaged_seal_file_is_invalid() {
     let report = verify_folder(&bag(&payload));
     assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
     let findings = &report.signatures[0].findings;
-    assert_eq!(findings[0].code, "unreadable-signature");
+    assert_eq!(findings[0].code, FindingCode::UnreadableSignature);
 }
 
 #[test]
@@ -563,7 +575,7 @@ fn an_unsealed_package_is_not_sealed() {
     payload.retain(|path, _| !path.starts_with("certificates/"));
     let report = verify_folder(&bag(&payload));
     assert_eq!(report.verdict, Verdict::Invalid, "{}", report.summary);
-    assert_eq!(codes(&report), ["not-sealed"]);
+    assert_eq!(codes(&report), [FindingCode::NotSealed]);
     assert_eq!(
         report.summary,
         format!(
@@ -578,7 +590,7 @@ fn a_removed_seal_file_is_invalid() {
     let mut payload = sealed_payload();
     payload.remove("manifest.json.p7s");
     let report = verify_folder(&bag(&payload));
-    assert_eq!(codes(&report), ["missing-signature"]);
+    assert_eq!(codes(&report), [FindingCode::MissingSignature]);
     assert_eq!(report.verdict, Verdict::Invalid);
 }
 
@@ -590,7 +602,12 @@ fn another_signer_than_the_editions_is_invalid() {
         chain: "seal-rsa-chain.pem",
     };
     let report = verify_folder(&bag(&payload_with(&rsa, |_| {})));
-    assert_eq!(codes(&report), ["signer-mismatch"], "{}", report.summary);
+    assert_eq!(
+        codes(&report),
+        [FindingCode::SignerMismatch],
+        "{}",
+        report.summary
+    );
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(
         report.findings[0]
@@ -608,7 +625,7 @@ fn a_seal_entry_naming_another_certificate_is_invalid() {
         seal.certificate_sha256 = "00".repeat(32);
     });
     let report = verify_folder(&bag(&payload));
-    assert_eq!(codes(&report), ["signer-mismatch"]);
+    assert_eq!(codes(&report), [FindingCode::SignerMismatch]);
 }
 
 #[test]
@@ -619,7 +636,7 @@ fn bag_info_naming_another_edition_is_invalid() {
         bag.insert("bag-info.txt".to_owned(), other.into_bytes());
     });
     let report = verify_folder(&bag);
-    assert_eq!(codes(&report), ["identity-mismatch"]);
+    assert_eq!(codes(&report), [FindingCode::IdentityMismatch]);
     assert_eq!(report.verdict, Verdict::Invalid);
 }
 
@@ -630,7 +647,7 @@ fn an_artifact_listed_twice_is_invalid() {
         manifest.artifacts.push(pdf);
     });
     let report = verify_folder(&bag(&payload));
-    assert_eq!(codes(&report), ["duplicate-artifact"]);
+    assert_eq!(codes(&report), [FindingCode::DuplicateArtifact]);
     assert_eq!(report.verdict, Verdict::Invalid);
 }
 
@@ -640,7 +657,7 @@ fn a_manifest_outside_the_schema_is_refused() {
         manifest.schema = "urn:gazette:schema:verification-manifest:2".to_owned();
     });
     let report = verify_folder(&bag(&newer));
-    assert_eq!(codes(&report), ["unsupported-schema"]);
+    assert_eq!(codes(&report), [FindingCode::UnsupportedSchema]);
     assert_eq!(report.verdict, Verdict::CannotCheck);
 
     let mut unknown_field = sealed_payload();
@@ -648,7 +665,7 @@ fn a_manifest_outside_the_schema_is_refused() {
     let json = json.replacen("{", "{\n  \"extra\": 1,", 1);
     unknown_field.insert("manifest.json".to_owned(), json.into_bytes());
     let report = verify_folder(&bag(&unknown_field));
-    assert_eq!(codes(&report), ["bad-manifest-json"]);
+    assert_eq!(codes(&report), [FindingCode::BadManifestJson]);
     assert_eq!(report.verdict, Verdict::Invalid);
 }
 
@@ -662,17 +679,21 @@ fn other_bagit_versions_cannot_be_checked() {
     assert_refused(
         &verify_folder(&bag),
         Verdict::CannotCheck,
-        "unsupported-bagit",
+        FindingCode::UnsupportedBagit,
     );
     bag.remove("bagit.txt");
-    assert_refused(&verify_folder(&bag), Verdict::CannotCheck, "not-a-bag");
+    assert_refused(
+        &verify_folder(&bag),
+        Verdict::CannotCheck,
+        FindingCode::NotABag,
+    );
 }
 
 #[test]
 fn a_missing_path_cannot_be_checked() {
     let temporary = tempfile::tempdir().expect("temporary folder");
     let report = verify_package(&temporary.path().join("nothing"), &Options::default());
-    assert_refused(&report, Verdict::CannotCheck, "unreadable");
+    assert_refused(&report, Verdict::CannotCheck, FindingCode::Unreadable);
     assert_eq!(report.verdict.exit_code(), 2);
 }
 
@@ -697,15 +718,15 @@ fn zip_entries_that_escape_or_confuse_are_refused() {
     let escaping = format!("{ID}.bag/../evil.txt");
     for name in [escaping.as_bytes(), b"/etc/evil.txt", b"C:/evil.txt"] {
         let report = verify_zip(&zip_with_entry_named(name));
-        assert_refused(&report, Verdict::Invalid, "unsafe-entry-name");
+        assert_refused(&report, Verdict::Invalid, FindingCode::UnsafeEntryName);
     }
     let report = verify_zip(&zip_with_entry_named(b"\xFF.bag/data/evil.txt"));
-    assert_refused(&report, Verdict::Invalid, "non-utf8-name");
+    assert_refused(&report, Verdict::Invalid, FindingCode::NonUtf8Name);
     let twice = format!("{ID}.bag/bagit.txt");
     let report = verify_zip(&zip_with_entry_named(twice.as_bytes()));
-    assert_refused(&report, Verdict::Invalid, "duplicate-entry");
+    assert_refused(&report, Verdict::Invalid, FindingCode::DuplicateEntry);
     let report = verify_zip(&zip_with_entry_named(b"elsewhere/evil.txt"));
-    assert_refused(&report, Verdict::Invalid, "not-one-folder");
+    assert_refused(&report, Verdict::Invalid, FindingCode::NotOneFolder);
 }
 
 #[test]
@@ -718,7 +739,11 @@ fn a_symbolic_link_in_a_zip_is_refused() {
         )
         .expect("symlink");
     });
-    assert_refused(&verify_zip(&bytes), Verdict::Invalid, "symlink-entry");
+    assert_refused(
+        &verify_zip(&bytes),
+        Verdict::Invalid,
+        FindingCode::SymlinkEntry,
+    );
 }
 
 #[test]
@@ -726,7 +751,7 @@ fn a_symbolic_link_in_a_folder_is_refused() {
     let (_temporary, root) = write_folder(&bag(&sealed_payload()));
     std::os::unix::fs::symlink("/etc/passwd", root.join("data/source/link.md")).expect("symlink");
     let report = verify_package(&root, &trusting_example_root());
-    assert_refused(&report, Verdict::Invalid, "symlink-entry");
+    assert_refused(&report, Verdict::Invalid, FindingCode::SymlinkEntry);
 }
 
 /// A bag folder with one more file, written by `add` into data/source/.
@@ -743,16 +768,16 @@ fn folder_entries_that_are_not_plain_portable_files_are_refused() {
     let report = verify_folder_with(|source| {
         std::fs::write(source.join("a\\b.md"), "x").expect("written");
     });
-    assert_refused(&report, Verdict::Invalid, "unsafe-entry-name");
+    assert_refused(&report, Verdict::Invalid, FindingCode::UnsafeEntryName);
     let report = verify_folder_with(|source| {
         let name = std::ffi::OsStr::from_bytes(b"\xFFevil.md");
         std::fs::write(source.join(name), "x").expect("written");
     });
-    assert_refused(&report, Verdict::Invalid, "non-utf8-name");
+    assert_refused(&report, Verdict::Invalid, FindingCode::NonUtf8Name);
     let report = verify_folder_with(|source| {
         std::os::unix::net::UnixListener::bind(source.join("socket")).expect("socket");
     });
-    assert_refused(&report, Verdict::Invalid, "special-entry");
+    assert_refused(&report, Verdict::Invalid, FindingCode::SpecialEntry);
 }
 
 #[test]
@@ -767,8 +792,8 @@ fn zip_bombs_are_refused_without_unpacking_them() {
         }
     });
     let (honest, lying) = verify_bombs(bytes, bomb.as_bytes(), verify_zip);
-    assert_refused(&honest, Verdict::CannotCheck, "zip-bomb");
-    assert_refused(&lying, Verdict::Invalid, "damaged-entry");
+    assert_refused(&honest, Verdict::CannotCheck, FindingCode::ZipBomb);
+    assert_refused(&lying, Verdict::Invalid, FindingCode::DamagedEntry);
 }
 
 /// The nested reports keep the form `gazette verify` gives a PDF or an

@@ -69,14 +69,13 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use ring::digest;
 
 use super::{
-    Change, ChangeKind, Check, Finding, Options, Report, SignatureReport, Verdict, date,
-    verify_epub, verify_pdf,
+    Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Report,
+    SignatureKind, SignatureReport, Verdict, date, verify_epub, verify_pdf,
 };
 use crate::cms;
-use crate::digest::hex;
+use crate::digest::sha256;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
 use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
 use container::{Files, is_payload, read_bag};
@@ -105,19 +104,13 @@ struct Outcome {
 }
 
 impl Outcome {
-    fn fail(&mut self, verdict: Verdict, code: &'static str, message: impl Into<String>) {
-        self.findings.push((verdict, Finding::new(code, message)));
+    fn invalid(&mut self, code: FindingCode, message: impl Into<String>) {
+        self.findings
+            .push((Verdict::Invalid, Finding::new(code, message)));
     }
 
-    fn invalid(&mut self, code: &'static str, message: impl Into<String>) {
-        self.fail(Verdict::Invalid, code, message);
-    }
-
-    fn pass(&mut self, code: &'static str, message: impl Into<String>) {
-        self.checks.push(Check {
-            code,
-            message: message.into(),
-        });
+    fn pass(&mut self, code: CheckCode, message: impl Into<String>) {
+        self.checks.push(Check::new(code, message));
     }
 }
 
@@ -126,7 +119,7 @@ fn check_package(file: String, files: &Files, options: &Options) -> Report {
     let info = check_bag(files, &mut outcome);
     let Some(json) = files.get(MANIFEST).and_then(|f| f.bytes.as_deref()) else {
         outcome.invalid(
-            "missing-manifest-json",
+            FindingCode::MissingManifestJson,
             format!("the package has no {MANIFEST}, the signed list of what it holds"),
         );
         return conclude(file, files, None, outcome, None, Vec::new());
@@ -145,13 +138,10 @@ fn check_package(file: String, files: &Files, options: &Options) -> Report {
     let changes = changes(files, &manifest, &mut outcome);
     let mut signature = check_seal(files, &manifest, json, options, &mut outcome);
     match &mut signature {
-        Some(signature) => {
-            signature.covers_whole_file = !changes.iter().any(|c| c.kind == ChangeKind::FileAdded);
-            signature.changes_after = changes;
-        }
+        Some(signature) => signature.set_file_changes(changes),
         None => {
             for change in changes {
-                outcome.invalid(change_code(change.kind), change.description);
+                outcome.invalid(change.kind.into(), change.description());
             }
         }
     }
@@ -174,7 +164,7 @@ fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)
         );
         (
             Verdict::CannotCheck,
-            Finding::new("unsupported-schema", message),
+            Finding::new(FindingCode::UnsupportedSchema, message),
         )
     };
     match serde_json::from_slice::<VerificationManifest>(json) {
@@ -185,7 +175,7 @@ fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)
             _ => Err((
                 Verdict::Invalid,
                 Finding::new(
-                    "bad-manifest-json",
+                    FindingCode::BadManifestJson,
                     format!("{MANIFEST} is not a verification manifest ({SCHEMA}): {error}"),
                 ),
             )),
@@ -201,7 +191,7 @@ fn check_artifact_list(manifest: &VerificationManifest, outcome: &mut Outcome) {
         if !seen.insert(artifact.path.as_str()) {
             duplicated = true;
             outcome.invalid(
-                "duplicate-artifact",
+                FindingCode::DuplicateArtifact,
                 format!(
                     "{MANIFEST} lists the artifact {} more than once, so it is unclear which \
                      digests hold",
@@ -228,12 +218,12 @@ fn check_artifact_list(manifest: &VerificationManifest, outcome: &mut Outcome) {
         .all(|(path, media_type)| listed.contains(&(path.as_str(), *media_type)));
     if listed.len() == expected.len() && all_there {
         outcome.pass(
-            "manifest",
+            CheckCode::Manifest,
             format!("{MANIFEST} follows {SCHEMA} and lists the edition's PDF and EPUB"),
         );
     } else {
         outcome.invalid(
-            "artifact-list",
+            FindingCode::ArtifactList,
             format!(
                 "{MANIFEST} must list exactly the two editions, {} ({}) and {} ({}); it lists \
                  {listed:?}",
@@ -255,7 +245,7 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
             && value != expected
         {
             outcome.invalid(
-                "identity-mismatch",
+                FindingCode::IdentityMismatch,
                 format!(
                     "bag-info.txt's {label} is {value:?}, but the signed manifest describes \
                      {expected:?}"
@@ -265,7 +255,7 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
     }
     if outcome.findings.len() == before {
         outcome.pass(
-            "identity",
+            CheckCode::Identity,
             format!(
                 "bag-info.txt and the signed manifest name the same edition, {} ({})",
                 edition.uri, edition.id
@@ -274,41 +264,26 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
     }
 }
 
-fn change(kind: ChangeKind, description: String) -> Change {
-    Change {
-        kind,
-        allowed: false,
-        description,
-    }
-}
-
-fn change_code(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::FileAdded => "file-added",
-        ChangeKind::FileRemoved => "file-removed",
-        _ => "file-changed",
-    }
-}
-
 /// Every payload file against the signed manifest: the editions by size and
 /// both digests, the sources by SHA-256, the certificates by content; and
 /// nothing in the payload that the manifest does not account for.
-fn changes(files: &Files, manifest: &VerificationManifest, outcome: &mut Outcome) -> Vec<Change> {
+fn changes(
+    files: &Files,
+    manifest: &VerificationManifest,
+    outcome: &mut Outcome,
+) -> Vec<FileChange> {
     let mut found = Vec::new();
     let mut accounted: HashSet<String> = HashSet::from([MANIFEST.into(), MANIFEST_SEAL.into()]);
     for artifact in &manifest.artifacts {
         let path = format!("{PAYLOAD}{}", artifact.path);
         match files.get(&path) {
-            None => found.push(change(
-                ChangeKind::FileRemoved,
-                format!("{path} was removed"),
-            )),
+            None => found.push(FileChange::new(FileChangeKind::Removed, path.clone())),
             Some(file)
                 if file.size != artifact.size
                     || file.sha256 != artifact.sha256.to_ascii_lowercase()
                     || file.sha512 != artifact.sha512.to_ascii_lowercase() =>
             {
-                found.push(change(ChangeKind::FileChanged, path.clone()))
+                found.push(FileChange::new(FileChangeKind::Changed, path.clone()))
             }
             Some(_) => {}
         }
@@ -318,12 +293,9 @@ fn changes(files: &Files, manifest: &VerificationManifest, outcome: &mut Outcome
     for (source, sha256) in &sources {
         let path = format!("{PAYLOAD}source/{source}");
         match files.get(&path) {
-            None => found.push(change(
-                ChangeKind::FileRemoved,
-                format!("{path} was removed"),
-            )),
+            None => found.push(FileChange::new(FileChangeKind::Removed, path.clone())),
             Some(file) if file.sha256 != sha256.to_ascii_lowercase() => {
-                found.push(change(ChangeKind::FileChanged, path.clone()))
+                found.push(FileChange::new(FileChangeKind::Changed, path.clone()))
             }
             Some(_) => {}
         }
@@ -338,11 +310,11 @@ fn changes(files: &Files, manifest: &VerificationManifest, outcome: &mut Outcome
         .keys()
         .filter(|p| is_payload(p) && !accounted.contains(*p))
     {
-        found.push(change(ChangeKind::FileAdded, format!("{path} was added")));
+        found.push(FileChange::new(FileChangeKind::Added, path.clone()));
     }
     if found.is_empty() {
         outcome.pass(
-            "files",
+            CheckCode::Files,
             format!(
                 "the PDF and EPUB match the size, SHA-256 and SHA-512 in the signed manifest, \
                  the {} source files and {certificates} certificates match it too, and the \
@@ -372,7 +344,7 @@ fn source_digests<'a>(
                 vacant.insert(source.sha256.as_str());
             }
             MapEntry::Occupied(known) if *known.get() != source.sha256 => outcome.invalid(
-                "inconsistent-manifest",
+                FindingCode::InconsistentManifest,
                 format!(
                     "{MANIFEST} gives the source {} two different digests",
                     source.path
@@ -389,17 +361,17 @@ fn certificate_changes(
     files: &Files,
     seal: &SealEntry,
     accounted: &mut HashSet<String>,
-    found: &mut Vec<Change>,
+    found: &mut Vec<FileChange>,
     outcome: &mut Outcome,
 ) {
     if seal.chain.is_empty() {
         outcome.invalid(
-            "chain-mismatch",
+            FindingCode::ChainMismatch,
             format!("{MANIFEST}'s seal.chain lists no certificate"),
         );
     } else if seal.chain.len() != seal.chain_files.len() {
         outcome.invalid(
-            "chain-mismatch",
+            FindingCode::ChainMismatch,
             format!(
                 "{MANIFEST} lists {} certificates in seal.chain but {} files in seal.chain_files",
                 seal.chain.len(),
@@ -411,23 +383,20 @@ fn certificate_changes(
         let path = format!("{PAYLOAD}{name}");
         let Ok(der) = BASE64.decode(encoded) else {
             outcome.invalid(
-                "chain-mismatch",
+                FindingCode::ChainMismatch,
                 format!("{MANIFEST}'s seal.chain entry for {name} is not base64"),
             );
             continue;
         };
         match files.get(&path).map(|f| f.bytes.as_deref()) {
-            None => found.push(change(
-                ChangeKind::FileRemoved,
-                format!("{path} was removed"),
-            )),
+            None => found.push(FileChange::new(FileChangeKind::Removed, path.clone())),
             Some(None) => outcome.invalid(
-                "chain-mismatch",
+                FindingCode::ChainMismatch,
                 format!("the certificate file {path} is not in {PAYLOAD}certificates/"),
             ),
             Some(Some(pem)) => {
                 if cms::load_pem_certificates(pem).ok() != Some(vec![der]) {
-                    found.push(change(ChangeKind::FileChanged, path.clone()));
+                    found.push(FileChange::new(FileChangeKind::Changed, path.clone()));
                 }
             }
         }
@@ -447,21 +416,21 @@ fn check_seal(
     let p7s = match (&manifest.seal, p7s) {
         (None, None) => {
             outcome.invalid(
-                "not-sealed",
+                FindingCode::NotSealed,
                 format!("{MANIFEST} carries no seal ({MANIFEST_SEAL} is absent)"),
             );
             return None;
         }
         (Some(_), None) => {
             outcome.invalid(
-                "missing-signature",
+                FindingCode::MissingSignature,
                 format!("{MANIFEST} names a seal, but {MANIFEST_SEAL} is missing"),
             );
             return None;
         }
         (None, Some(p7s)) => {
             outcome.invalid(
-                "inconsistent-manifest",
+                FindingCode::InconsistentManifest,
                 format!("{MANIFEST_SEAL} seals a manifest that names no seal"),
             );
             p7s
@@ -470,7 +439,7 @@ fn check_seal(
     };
     let Some((at, claimed)) = issue_midnight(&manifest.edition.date) else {
         outcome.invalid(
-            "inconsistent-manifest",
+            FindingCode::InconsistentManifest,
             format!(
                 "{MANIFEST} gives the issue date {:?}, not YYYY-MM-DD, so its seal cannot be \
                  checked at that date",
@@ -479,22 +448,16 @@ fn check_seal(
         );
         return None;
     };
-    let mut report = SignatureReport {
-        field: MANIFEST_SEAL.to_owned(),
-        kind: "detached-cms".to_owned(),
-        docmdp_permission: None,
-        sub_filter: format!("CMS SignedData, detached, over {MANIFEST}"),
-        claimed_time: Some(claimed),
-        byte_range: None,
-        covers_whole_file: false,
-        cms: None,
-        findings: Vec::new(),
-        changes_after: Vec::new(),
-    };
+    let mut report = SignatureReport::new(
+        MANIFEST_SEAL,
+        SignatureKind::DetachedCms,
+        format!("CMS SignedData, detached, over {MANIFEST}"),
+    );
+    report.claimed_time = Some(claimed);
     match cms::verify_detached(p7s, &[json], at, &options.anchors) {
         Ok(check) => report.cms = Some(check),
         Err(error) => report.findings.push(Finding::new(
-            "unreadable-signature",
+            FindingCode::UnreadableSignature,
             format!("{MANIFEST_SEAL} cannot be read: {error}"),
         )),
     }
@@ -541,10 +504,9 @@ fn check_signer(
     let expected = seal.certificate_sha256.to_ascii_lowercase();
     let mut signers: Vec<(String, String)> = Vec::new();
     if let Some(first) = seal.chain.first().and_then(|c| BASE64.decode(c).ok()) {
-        let fingerprint = hex(digest::digest(&digest::SHA256, &first).as_ref());
         signers.push((
             "the first certificate of seal.chain".to_owned(),
-            fingerprint,
+            sha256(&first),
         ));
     }
     if let Some(fingerprint) = signature.and_then(signer_fingerprint) {
@@ -554,7 +516,7 @@ fn check_signer(
         let seal = part
             .signatures
             .iter()
-            .filter(|s| s.kind != "document-timestamp")
+            .filter(|s| s.is_seal())
             .find_map(signer_fingerprint);
         if let Some(fingerprint) = seal {
             let edition = part.format.to_uppercase();
@@ -568,7 +530,7 @@ fn check_signer(
         .collect();
     if !others.is_empty() {
         outcome.invalid(
-            "signer-mismatch",
+            FindingCode::SignerMismatch,
             format!(
                 "{} {} not the seal certificate the manifest names (SHA-256 {expected})",
                 others.join(" and "),
@@ -577,7 +539,7 @@ fn check_signer(
         );
     } else if signers.len() == 4 {
         outcome.pass(
-            "signer",
+            CheckCode::Signer,
             format!(
                 "the manifest, the PDF and the EPUB are sealed with the one certificate the \
                  manifest names, SHA-256 {expected}"
@@ -617,7 +579,7 @@ fn seal_reason(signature: &SignatureReport) -> Option<Reason> {
         why,
         not_sealed: false,
     };
-    if !signature.is_intact() && !signature.only_untrusted() {
+    if signature.is_broken() {
         let why = signature
             .first_problem()
             .unwrap_or_else(|| "its seal could not be checked".to_owned());
@@ -675,7 +637,7 @@ fn reasons(
     let findings = outcome.findings.iter().map(|(verdict, finding)| Reason {
         verdict: *verdict,
         why: finding.message.clone(),
-        not_sealed: finding.code == "not-sealed",
+        not_sealed: finding.code == FindingCode::NotSealed,
     });
     let editions = parts
         .iter()
@@ -706,10 +668,7 @@ fn phrase(
     let mut who = id.map_or_else(|| "package".to_owned(), |id| format!("package of {id}"));
     let sealed = signature.filter(|s| s.cms.is_some());
     if let Some(sealed) = sealed {
-        who += &format!(" sealed by {}", sealed.signer_name());
-        if let Some(time) = &sealed.claimed_time {
-            who += &format!(" on {time}");
-        }
+        who += &format!(" {}", sealed.sealed_by());
     }
     let but = if sealed.is_some() { ", but" } else { ":" };
     let intact = format!("bag complete, {payload_files} files intact");

@@ -1,37 +1,53 @@
-//! The sealing step of `gazette build`: which identity, opened once, and the
-//! seal it puts on each edition.
+//! Which seal an edition gets, and its key opened once a run.
+//!
+//! The command line may name a key and certificates; otherwise the issue's
+//! [seal] table does. [`Keys`] opens each key once for a whole run: a year of
+//! issues sealed with one encrypted key asks for its password once, and two
+//! issues in flight never both ask. What the visible seal says comes from the
+//! edition ([`Edition::seal_text`]), resolved there once.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use gazette::cms;
-use gazette::diagnostic::Diagnostic;
-use gazette::epub::EpubFile;
-use gazette::model::Edition;
-use gazette::seal::{self, SealDesign, Sealer, Spot};
-use gazette::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Secrets, Signer};
-use gazette::typeset::{SEAL_DIAMETER_MM, SEAL_FONT, SealSpot};
+use crate::cms;
+use crate::diagnostic::Diagnostic;
+use crate::epub::EpubFile;
+use crate::model::{Edition, SealText, SealTime};
+use crate::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Secrets, Signer};
 
-use crate::cli::args::{RsaPaddingArg, SealArgs};
-use crate::cli::progress;
+use super::Sealer;
+use super::epub::{self as xml_seal, EpubSealError};
 
-/// An opened seal identity and what the visible seal says.
-pub struct SealIdentity {
+/// The seal asked for on the command line, over the manifest's [seal].
+#[derive(Debug, Clone, Default)]
+pub struct SealOptions {
+    /// A key file or a PKCS#11 URI, instead of the manifest's `key`.
+    pub key: Option<String>,
+    /// The certificate chain (PEM), instead of the manifest's `certificates`.
+    pub certificates: Option<PathBuf>,
+    pub rsa_padding: RsaPadding,
+    /// Build unsealed drafts, whatever the manifest says.
+    pub no_seal: bool,
+}
+
+/// An opened seal: who signs, with which certificates, and what the visible
+/// seal says.
+pub struct Seal {
     key: Arc<Key>,
-    organisation: String,
-    purpose: String,
+    pub text: SealText,
 }
 
 /// An opened key and its certificate chain, shared by every issue it seals.
 struct Key {
     signer: Box<dyn Signer>,
     chain: Vec<Vec<u8>>,
+    /// What the key store said about the key (a key file others can read).
+    warnings: Vec<String>,
 }
 
-/// The seal keys of a run, each opened once: a year of issues sealed with one
-/// encrypted key asks for its password once, and two issues in flight never
-/// both ask. A key that failed to open is not tried again.
+/// The seal keys of a run, each opened once. A key that failed to open is
+/// not tried again.
 pub struct Keys {
     secrets: Box<dyn Secrets + Send + Sync>,
     opened: Mutex<HashMap<KeyName, Opened>>,
@@ -41,17 +57,54 @@ pub struct Keys {
 type KeyName = (String, Option<PathBuf>);
 type Opened = Result<Arc<Key>, Box<Diagnostic>>;
 
-impl Keys {
+impl Default for Keys {
     /// Passwords and PINs from the environment or the terminal.
-    pub fn new() -> Self {
+    fn default() -> Self {
         Self::with_secrets(Box::new(EnvironmentOrTerminal))
     }
+}
 
-    fn with_secrets(secrets: Box<dyn Secrets + Send + Sync>) -> Self {
+impl Keys {
+    pub fn with_secrets(secrets: Box<dyn Secrets + Send + Sync>) -> Self {
         Keys {
             secrets,
             opened: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The seal `edition` gets under `options`, its key opened (or taken from
+    /// this run's earlier opening); `None` when nothing names a key, or with
+    /// `no_seal`.
+    pub fn seal_for(
+        &self,
+        options: &SealOptions,
+        edition: &Edition,
+    ) -> Result<Option<Seal>, Box<Diagnostic>> {
+        if options.no_seal {
+            return Ok(None);
+        }
+        let manifest = edition.seal.as_ref();
+        let Some(key) = options
+            .key
+            .clone()
+            .or_else(|| manifest.map(|s| s.key.clone()))
+        else {
+            if options.certificates.is_some() {
+                return Err(Diagnostic::new("--seal-cert was given without a key")
+                    .help("add --seal-key FILE|URI, or a [seal] table with `key` in issue.toml")
+                    .into());
+            }
+            return Ok(None);
+        };
+        let certificates = options
+            .certificates
+            .clone()
+            .or_else(|| manifest.and_then(|s| s.certificates.clone()));
+        check_files(&key, certificates.as_deref())?;
+        Ok(Some(Seal {
+            key: self.open(&key, certificates, options.rsa_padding)?,
+            text: edition.seal_text(),
+        }))
     }
 
     fn open(
@@ -75,52 +128,18 @@ impl Keys {
     }
 }
 
-/// Opens the identity the command line or the manifest names, or `None`
-/// when neither names one (or `--no-seal`).
-pub fn open(
-    args: &SealArgs,
-    edition: &Edition,
-    keys: &Keys,
-) -> Result<Option<SealIdentity>, Box<Diagnostic>> {
-    if args.no_seal {
-        return Ok(None);
-    }
-    let manifest = edition.seal.as_ref();
-    let Some(key) = args.key.clone().or_else(|| manifest.map(|s| s.key.clone())) else {
-        if args.certificates.is_some() {
-            return Err(Diagnostic::new("--seal-cert was given without a key")
-                .help("add --seal-key FILE|URI, or a [seal] table with `key` in issue.toml")
-                .into());
-        }
-        return Ok(None);
-    };
-    let certificates: Option<PathBuf> = args
-        .certificates
-        .clone()
-        .or_else(|| manifest.and_then(|s| s.certificates.clone()));
-    for path in certificates
-        .iter()
-        .map(PathBuf::as_path)
-        .chain((!key.starts_with("pkcs11:")).then_some(std::path::Path::new(&key)))
-    {
+/// The key file (unless a token holds the key) and the certificates file
+/// must be there before any password is asked for.
+fn check_files(key: &str, certificates: Option<&Path>) -> Result<(), Box<Diagnostic>> {
+    let key_file = (!key.starts_with("pkcs11:")).then_some(Path::new(key));
+    for path in certificates.into_iter().chain(key_file) {
         if !path.is_file() {
             return Err(Diagnostic::in_file(path, "no such file, named as the seal's key or certificates")
                 .help("paths in issue.toml's [seal] are relative to the issue folder; --no-seal builds an unsealed draft")
                 .into());
         }
     }
-    let padding = match args.rsa_padding {
-        RsaPaddingArg::Pkcs1 => RsaPadding::Pkcs1,
-        RsaPaddingArg::Pss => RsaPadding::Pss,
-    };
-    Ok(Some(SealIdentity {
-        key: keys.open(&key, certificates, padding)?,
-        organisation: manifest.map_or_else(
-            || edition.gazette.publisher.clone(),
-            |s| s.organisation.clone(),
-        ),
-        purpose: manifest.map_or_else(|| "公报专用章".to_string(), |s| s.purpose.clone()),
-    }))
+    Ok(())
 }
 
 fn open_key(
@@ -133,19 +152,8 @@ fn open_key(
         KeySource::parse(key).map_err(|e| Diagnostic::new(format!("the seal key: {e}")))?;
     let identity = signer::open(&source, padding, secrets)
         .map_err(|e| Diagnostic::new(format!("cannot open the seal key: {e}")))?;
-    for warning in &identity.warnings {
-        progress::warn(warning);
-    }
     let chain = match (certificates, identity.chain) {
-        (Some(path), _) => {
-            let bytes = std::fs::read(&path).map_err(|e| {
-                Diagnostic::in_file(&path, format!("cannot read the seal certificates: {e}"))
-            })?;
-            cms::load_pem_certificates(&bytes).map_err(|e| {
-                Diagnostic::in_file(&path, format!("no usable certificate: {e}"))
-                    .help("give the chain as PEM, the seal's certificate first")
-            })?
-        }
+        (Some(path), _) => read_chain(&path)?,
         (None, Some(chain)) => chain,
         (None, None) => {
             return Err(Diagnostic::new(format!("{source} holds no certificate"))
@@ -158,82 +166,64 @@ fn open_key(
     Ok(Key {
         signer: identity.signer,
         chain,
+        warnings: identity.warnings,
     })
 }
 
-impl SealIdentity {
-    pub fn chain(&self) -> &[Vec<u8>] {
-        &self.key.chain
+fn read_chain(path: &Path) -> Result<Vec<Vec<u8>>, Box<Diagnostic>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::in_file(path, format!("cannot read the seal certificates: {e}"))
+    })?;
+    cms::load_pem_certificates(&bytes).map_err(|e| {
+        Diagnostic::in_file(path, format!("no usable certificate: {e}"))
+            .help("give the chain as PEM, the seal's certificate first")
+            .into()
+    })
+}
+
+impl Seal {
+    /// A seal from a key opened elsewhere, e.g. a test's own identity.
+    pub fn new(signer: Box<dyn Signer>, chain: Vec<Vec<u8>>, text: SealText) -> Self {
+        Seal {
+            key: Arc::new(Key {
+                signer,
+                chain,
+                warnings: Vec::new(),
+            }),
+            text,
+        }
     }
 
-    pub fn signer(&self) -> &dyn Signer {
-        self.key.signer.as_ref()
-    }
-
-    fn sealer(&self) -> Sealer<'_> {
+    /// The key and its certificates, as the signatures take them.
+    pub fn sealer(&self) -> Sealer<'_> {
         Sealer {
             signer: self.key.signer.as_ref(),
             chain: &self.key.chain,
         }
     }
 
-    /// The PDF with its seal appended.
-    pub fn seal_pdf(
-        &self,
-        edition: &Edition,
-        pdf: &[u8],
-        spot: Option<SealSpot>,
-    ) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let spot = spot.ok_or_else(|| {
-            let diagnostic = Diagnostic::new("the template left no place for the seal");
-            match &edition.templates {
-                Some(templates) => diagnostic.help(format!(
-                    "the issue's own templates in {}/ must keep, on the cover, a box {SEAL_DIAMETER_MM} mm square labelled <seal>, as gazette's cover.typ does; or build with --no-seal",
-                    templates.folder
-                )),
-                None => diagnostic.help(
-                    "this is a bug in gazette's templates, not in your issue: please report it",
-                ),
-            }
-        })?;
-        let design = SealDesign {
-            organisation: &self.organisation,
-            purpose: &self.purpose,
-            diameter: (SEAL_DIAMETER_MM / 25.4 * 72.0) as f32,
-        };
-        let spot = Spot {
-            page: spot.page,
-            rect: spot.rect,
-        };
-        seal::seal_pdf(
-            pdf,
-            &self.sealer(),
-            &design,
-            SEAL_FONT,
-            spot,
-            &pdf_time(edition),
-        )
-        .map_err(|e| Diagnostic::new(e.to_string()).into())
+    /// What the key store said about the key, for the user to fix.
+    pub fn warnings(&self) -> &[String] {
+        &self.key.warnings
     }
-}
 
-impl SealIdentity {
     /// The EPUB's files with `META-INF/signatures.xml` added after the
     /// container document, signing every other file.
     pub fn seal_epub(
         &self,
-        edition: &Edition,
         mut files: Vec<EpubFile>,
-    ) -> Result<Vec<EpubFile>, Box<Diagnostic>> {
+        time: &SealTime,
+    ) -> Result<Vec<EpubFile>, EpubSealError> {
         let listed: Vec<(&str, &[u8])> = files
             .iter()
             .map(|f| (f.path.as_str(), f.bytes.as_slice()))
             .collect();
-        let date = edition.issue.date;
-        let time = format!("{}T00:00:00+08:00", date.iso());
-        let signatures =
-            seal::epub::sign(&listed, &self.key.chain, self.key.signer.as_ref(), &time)
-                .map_err(|e| Diagnostic::new(format!("cannot seal the EPUB edition: {e}")))?;
+        let signatures = xml_seal::sign(
+            &listed,
+            &self.key.chain,
+            self.key.signer.as_ref(),
+            &time.rfc3339(),
+        )?;
         let at = files
             .iter()
             .position(|f| f.path.starts_with("META-INF/"))
@@ -241,7 +231,7 @@ impl SealIdentity {
         files.insert(
             at,
             EpubFile {
-                path: seal::epub::SIGNATURES_PATH.to_string(),
+                path: xml_seal::SIGNATURES_PATH.to_string(),
                 bytes: signatures,
             },
         );
@@ -249,22 +239,11 @@ impl SealIdentity {
     }
 }
 
-/// The claimed time is the issue date at midnight in China: deterministic,
-/// and the day the edition speaks for.
-fn pdf_time(edition: &Edition) -> String {
-    let date = edition.issue.date;
-    format!(
-        "D:{:04}{:02}{:02}000000+08'00'",
-        date.year, date.month, date.day
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use gazette::signer::{Secret, SignerError};
+    use crate::signer::{Secret, SignerError};
 
     use super::*;
 
@@ -323,7 +302,7 @@ mod tests {
 
     #[test]
     fn a_run_asks_for_a_key_s_password_once() {
-        let (keys, asked) = keys(gazette::certs::EXAMPLE_PASSWORD);
+        let (keys, asked) = keys(crate::example_pki::EXAMPLE_PASSWORD);
         let opened = open_from_many_issues(&keys);
         assert!(opened.iter().all(Result::is_ok));
         assert_eq!(asked.load(Ordering::SeqCst), 1);

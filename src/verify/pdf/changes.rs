@@ -12,19 +12,13 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::Serialize;
 
-/// One change after a signature.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Change {
-    pub kind: ChangeKind,
-    /// Whether the signature's permissions allow it.
-    pub allowed: bool,
-    pub description: String,
-}
+use crate::verify::{Change, ChangeKind};
 
-/// Kinds of change, from harmless to fatal. Serialised as kebab-case codes.
+/// What an incremental update touched, from harmless to fatal. Serialised as
+/// kebab-case codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ChangeKind {
+pub enum PdfChangeKind {
     /// Certificates, OCSP responses or CRLs added to the document security store.
     ValidationData,
     /// A document timestamp added.
@@ -37,29 +31,19 @@ pub enum ChangeKind {
     PageContent,
     /// Anything else the catalog reaches: outlines, names, metadata, the page tree.
     Catalog,
-    /// An EPUB container file whose bytes differ from those sealed.
-    FileChanged,
-    /// An EPUB container file the seal does not cover.
-    FileAdded,
-    /// A sealed EPUB container file that is no longer there.
-    FileRemoved,
 }
 
-impl ChangeKind {
+impl PdfChangeKind {
     /// What a DocMDP permission level `p` allows (ISO 32000-2, 12.8.2.2). Level 1
     /// still allows validation data and document timestamps (ETSI EN 319 142-1).
     fn allowed_at(self, p: i64) -> bool {
         match self {
-            ChangeKind::ValidationData
-            | ChangeKind::DocumentTimestamp
-            | ChangeKind::Unreferenced => true,
-            ChangeKind::FormField => p >= 2,
-            ChangeKind::Annotation => p >= 3,
-            ChangeKind::PageContent
-            | ChangeKind::Catalog
-            | ChangeKind::FileChanged
-            | ChangeKind::FileAdded
-            | ChangeKind::FileRemoved => false,
+            PdfChangeKind::ValidationData
+            | PdfChangeKind::DocumentTimestamp
+            | PdfChangeKind::Unreferenced => true,
+            PdfChangeKind::FormField => p >= 2,
+            PdfChangeKind::Annotation => p >= 3,
+            PdfChangeKind::PageContent | PdfChangeKind::Catalog => false,
         }
     }
 }
@@ -77,14 +61,14 @@ enum Role {
 }
 
 impl Role {
-    fn kind(self) -> ChangeKind {
+    fn kind(self) -> PdfChangeKind {
         match self {
-            Role::ValidationData => ChangeKind::ValidationData,
-            Role::DocumentTimestamp => ChangeKind::DocumentTimestamp,
-            Role::Form => ChangeKind::FormField,
-            Role::Annotation(_) => ChangeKind::Annotation,
-            Role::Page(_) | Role::PageContent(_) => ChangeKind::PageContent,
-            Role::Catalog => ChangeKind::Catalog,
+            Role::ValidationData => PdfChangeKind::ValidationData,
+            Role::DocumentTimestamp => PdfChangeKind::DocumentTimestamp,
+            Role::Form => PdfChangeKind::FormField,
+            Role::Annotation(_) => PdfChangeKind::Annotation,
+            Role::Page(_) | Role::PageContent(_) => PdfChangeKind::PageContent,
+            Role::Catalog => PdfChangeKind::Catalog,
         }
     }
 
@@ -107,18 +91,18 @@ const BACK_LINKS: [&[u8]; 5] = [b"Parent", b"P", b"Pg", b"Prev", b"Last"];
 
 /// The changes from `signed` to `current`, judged at DocMDP level `p`.
 pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
-    let mut found: Vec<(ChangeKind, String)> = Vec::new();
+    let mut found: Vec<(PdfChangeKind, String)> = Vec::new();
     let root = |d: &Document| d.trailer.get(b"Root").and_then(Object::as_reference).ok();
     let (Some(signed_root), Some(current_root)) = (root(signed), root(current)) else {
         return vec![judge(
-            ChangeKind::Catalog,
+            PdfChangeKind::Catalog,
             "the document catalog is missing".into(),
             p,
         )];
     };
     if signed_root != current_root {
         found.push((
-            ChangeKind::Catalog,
+            PdfChangeKind::Catalog,
             format!(
                 "the document catalog was replaced (object {} instead of {})",
                 current_root.0, signed_root.0
@@ -129,7 +113,7 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
     for key in [b"Info".as_slice(), b"Encrypt"] {
         if signed.trailer.get(key).ok() != current.trailer.get(key).ok() {
             found.push((
-                ChangeKind::Catalog,
+                PdfChangeKind::Catalog,
                 format!(
                     "the trailer's /{} was changed",
                     String::from_utf8_lossy(key)
@@ -152,12 +136,15 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
     }
     for id in signed.objects.keys() {
         if !current.objects.contains_key(id) {
-            found.push((ChangeKind::Catalog, format!("object {} was deleted", id.0)));
+            found.push((
+                PdfChangeKind::Catalog,
+                format!("object {} was deleted", id.0),
+            ));
         }
     }
     if unreferenced > 0 {
         found.push((
-            ChangeKind::Unreferenced,
+            PdfChangeKind::Unreferenced,
             format!("{unreferenced} object(s) changed or added that nothing refers to"),
         ));
     }
@@ -168,9 +155,9 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
     found.into_iter().map(|(k, d)| judge(k, d, p)).collect()
 }
 
-fn judge(kind: ChangeKind, description: String, p: i64) -> Change {
+fn judge(kind: PdfChangeKind, description: String, p: i64) -> Change {
     Change {
-        kind,
+        kind: ChangeKind::Pdf(kind),
         allowed: kind.allowed_at(p),
         description,
     }
@@ -184,7 +171,7 @@ fn describe(
     old: Option<&Object>,
     new: &Object,
     roles: &BTreeSet<Role>,
-) -> Vec<(ChangeKind, String)> {
+) -> Vec<(PdfChangeKind, String)> {
     let dicts = (old.and_then(|o| o.as_dict().ok()), new.as_dict().ok());
     if let (Some(old), Some(new)) = dicts {
         if roles.contains(&Role::Catalog) && new.has_type(b"Catalog") {
@@ -226,10 +213,10 @@ fn catalog_key_change(
     old: &Dictionary,
     new: &Dictionary,
     key: &[u8],
-) -> Vec<(ChangeKind, String)> {
+) -> Vec<(PdfChangeKind, String)> {
     match key {
         b"DSS" => vec![(
-            ChangeKind::ValidationData,
+            PdfChangeKind::ValidationData,
             "validation data (DSS) added".into(),
         )],
         b"AcroForm" => {
@@ -247,7 +234,7 @@ fn catalog_key_change(
                 .filter(|f| !before.contains(f))
                 .collect();
             if added.is_empty() {
-                return vec![(ChangeKind::FormField, "the form was changed".into())];
+                return vec![(PdfChangeKind::FormField, "the form was changed".into())];
             }
             added
                 .iter()
@@ -255,7 +242,7 @@ fn catalog_key_change(
                 .collect()
         }
         _ => vec![(
-            ChangeKind::Catalog,
+            PdfChangeKind::Catalog,
             format!("catalog entry /{} changed", String::from_utf8_lossy(key)),
         )],
     }
@@ -267,10 +254,10 @@ fn page_key_change(
     new: &Dictionary,
     key: &[u8],
     page: u32,
-) -> Vec<(ChangeKind, String)> {
+) -> Vec<(PdfChangeKind, String)> {
     if key != b"Annots" {
         return vec![(
-            ChangeKind::PageContent,
+            PdfChangeKind::PageContent,
             format!("page {page} changed (/{})", String::from_utf8_lossy(key)),
         )];
     }
@@ -282,12 +269,12 @@ fn page_key_change(
     };
     let before = annots(old);
     let after = annots(new);
-    let mut out: Vec<(ChangeKind, String)> = after
+    let mut out: Vec<(PdfChangeKind, String)> = after
         .iter()
         .filter(|a| !before.contains(a))
         .map(|a| match classify_added_field(doc, a) {
-            (ChangeKind::Annotation, _) => (
-                ChangeKind::Annotation,
+            (PdfChangeKind::Annotation, _) => (
+                PdfChangeKind::Annotation,
                 format!("annotation added on page {page}"),
             ),
             other => other,
@@ -295,7 +282,7 @@ fn page_key_change(
         .collect();
     if before.iter().any(|a| !after.contains(a)) {
         out.push((
-            ChangeKind::Annotation,
+            PdfChangeKind::Annotation,
             format!("annotation removed from page {page}"),
         ));
     }
@@ -304,10 +291,10 @@ fn page_key_change(
 
 /// A widget or field added by an update: a document timestamp, a new
 /// signature, or something else.
-fn classify_added_field(doc: &Document, field: &Object) -> (ChangeKind, String) {
+fn classify_added_field(doc: &Document, field: &Object) -> (PdfChangeKind, String) {
     let Ok(dict) = doc.dereference(field).and_then(|(_, o)| o.as_dict()) else {
         return (
-            ChangeKind::FormField,
+            PdfChangeKind::FormField,
             "an unreadable form field was added".into(),
         );
     };
@@ -315,9 +302,9 @@ fn classify_added_field(doc: &Document, field: &Object) -> (ChangeKind, String) 
     if !is_sig {
         let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
         if subtype == Some(b"Widget".as_slice()) || dict.has(b"FT") {
-            return (ChangeKind::FormField, "a form field was added".into());
+            return (PdfChangeKind::FormField, "a form field was added".into());
         }
-        return (ChangeKind::Annotation, "an annotation was added".into());
+        return (PdfChangeKind::Annotation, "an annotation was added".into());
     }
     let value_type = dict
         .get_deref(b"V", doc)
@@ -327,11 +314,14 @@ fn classify_added_field(doc: &Document, field: &Object) -> (ChangeKind, String) 
         .ok();
     if value_type == Some(b"DocTimeStamp".as_slice()) {
         (
-            ChangeKind::DocumentTimestamp,
+            PdfChangeKind::DocumentTimestamp,
             "document timestamp added".into(),
         )
     } else {
-        (ChangeKind::FormField, "a signature field was added".into())
+        (
+            PdfChangeKind::FormField,
+            "a signature field was added".into(),
+        )
     }
 }
 
@@ -386,7 +376,7 @@ fn own_role(doc: &Document, object: &Object, role: Role) -> Role {
         return role;
     }
     match classify_added_field(doc, object).0 {
-        ChangeKind::DocumentTimestamp => Role::DocumentTimestamp,
+        PdfChangeKind::DocumentTimestamp => Role::DocumentTimestamp,
         _ => Role::Form,
     }
 }

@@ -6,14 +6,32 @@
 //! partial ranges), the signed revision must end where an update begins, and
 //! every later update is judged object by object (incremental saving and
 //! shadow attacks, in `changes`).
+//!
+//! # Verdicts and codes
+//!
+//! The file, as the only finding: CANNOT CHECK `not-a-pdf`, `unreadable`;
+//! INVALID `truncated` (a file that no longer parses, cut short of a byte
+//! range) and `seal-hidden`. A file without signatures is INVALID, "NOT
+//! SEALED". A signature with a finding of its own (`no-byte-range`,
+//! `byte-range-gap`, `no-signing-time`, ...) is broken: INVALID; so is one
+//! whose CMS check has problems, unless the only one is `untrusted`, which
+//! makes the file UNTRUSTED. A change after a seal that its DocMDP level does
+//! not allow makes it MODIFIED. Document timestamps are listed
+//! (`timestamp-not-checked`) but count for nothing. Last,
+//! `damaged-cross-reference` turns VALID into INVALID.
+
+mod changes;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use memchr::memmem;
 
-use super::changes::{self, Change};
-use super::{Finding, Options, Report, SignatureReport, Verdict, date};
+pub use changes::PdfChangeKind;
+
+use super::{
+    Change, Finding, FindingCode, Options, Report, SignatureKind, SignatureReport, Verdict, date,
+};
 use crate::cms::{self, UnixTime};
 
 const FORMAT: &str = "pdf";
@@ -27,7 +45,7 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
             FORMAT,
             Verdict::CannotCheck,
             Finding::new(
-                "not-a-pdf",
+                FindingCode::NotAPdf,
                 "this is not a PDF file (it does not start with %PDF-)",
             ),
         );
@@ -44,7 +62,7 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
             FORMAT,
             Verdict::Invalid,
             Finding::new(
-                "seal-hidden",
+                FindingCode::SealHidden,
                 "the file holds a signature that its current version does not show: \
                  it was changed after sealing, or damaged, so that the seal is hidden",
             ),
@@ -58,7 +76,7 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
     let mut report = Report::conclude(file, FORMAT, signatures);
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
         let finding = Finding::new(
-            "damaged-cross-reference",
+            FindingCode::DamagedCrossReference,
             "the file's cross-reference data is damaged, so readers may show other content than was signed",
         );
         report.verdict = Verdict::Invalid;
@@ -88,7 +106,7 @@ fn unreadable(file: String, bytes: &[u8], why: String) -> Report {
         Some(range) => (
             Verdict::Invalid,
             Finding::new(
-                "truncated",
+                FindingCode::Truncated,
                 format!(
                     "the file is truncated: a signature covers {} bytes but the file has only {}",
                     range[2] + range[3],
@@ -98,7 +116,10 @@ fn unreadable(file: String, bytes: &[u8], why: String) -> Report {
         ),
         None => (
             Verdict::CannotCheck,
-            Finding::new("unreadable", format!("the PDF cannot be read: {why}")),
+            Finding::new(
+                FindingCode::Unreadable,
+                format!("the PDF cannot be read: {why}"),
+            ),
         ),
     };
     Report::without_signatures(file, FORMAT, verdict, finding)
@@ -266,29 +287,21 @@ fn check_signature(
         .and_then(Object::as_str)
         .ok()
         .and_then(|m| date::parse(&String::from_utf8_lossy(m)));
-    let mut report = SignatureReport {
-        field: field.name.clone(),
-        kind: match (is_timestamp, permission) {
-            (true, _) => "document-timestamp".into(),
-            (false, Some(_)) => "certification".into(),
-            (false, None) => "approval".into(),
-        },
-        docmdp_permission: permission,
-        sub_filter: name_of(b"SubFilter"),
-        claimed_time: claimed.as_ref().map(|(_, text)| text.clone()),
-        byte_range: None,
-        covers_whole_file: false,
-        cms: None,
-        findings: Vec::new(),
-        changes_after: Vec::new(),
+    let kind = match (is_timestamp, permission) {
+        (true, _) => SignatureKind::DocumentTimestamp,
+        (false, Some(_)) => SignatureKind::Certification,
+        (false, None) => SignatureKind::Approval,
     };
+    let mut report = SignatureReport::new(field.name.clone(), kind, name_of(b"SubFilter"));
+    report.docmdp_permission = permission;
+    report.claimed_time = claimed.as_ref().map(|(_, text)| text.clone());
     if let Err(finding) = check_signature_bytes(bytes, document, dict, id, ends, &mut report) {
         report.findings.push(finding);
         return report;
     }
     if is_timestamp {
         report.findings.push(Finding::new(
-            "timestamp-not-checked",
+            FindingCode::TimestampNotChecked,
             "document timestamps (RFC 3161) are not checked by this version",
         ));
         return report;
@@ -305,8 +318,7 @@ fn check_signature(
     let at = match claimed {
         Some((at, _)) => at,
         None => {
-            report.findings.push(Finding::new(
-                "no-signing-time",
+            report.findings.push(Finding::new(FindingCode::NoSigningTime,
                 "the signature claims no signing time (/M), so certificates were checked against this machine's clock",
             ));
             UnixTime::now()
@@ -315,7 +327,7 @@ fn check_signature(
     match cms::verify_detached(trim_padding(value), &content, at, &options.anchors) {
         Ok(check) => report.cms = Some(check),
         Err(error) => report.findings.push(Finding::new(
-            "unreadable-signature",
+            FindingCode::UnreadableSignature,
             format!("the signature value cannot be read: {error}"),
         )),
     }
@@ -340,7 +352,7 @@ fn check_signature_bytes(
     let supported = ["ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161"];
     if !supported.contains(&sub_filter) {
         return Err(Finding::new(
-            "unsupported-sub-filter",
+            FindingCode::UnsupportedSubFilter,
             format!("the signature format /{sub_filter} is not supported"),
         ));
     }
@@ -348,7 +360,7 @@ fn check_signature_bytes(
         Ok(Object::String(value, _)) if !trim_padding(value).is_empty() => value,
         _ => {
             return Err(Finding::new(
-                "no-signature-value",
+                FindingCode::NoSignatureValue,
                 "the signature has no value (/Contents is missing or empty)",
             ));
         }
@@ -359,7 +371,7 @@ fn check_signature_bytes(
     };
     let Ok(range) = <[i64; 4]>::try_from(range) else {
         return Err(Finding::new(
-            "no-byte-range",
+            FindingCode::NoByteRange,
             "the signature does not say which bytes it covers (/ByteRange is missing or malformed)",
         ));
     };
@@ -367,13 +379,13 @@ fn check_signature_bytes(
     let [start, first, second, length] = range;
     if range.iter().any(|&n| n < 0) || first > second {
         return Err(Finding::new(
-            "byte-range-invalid",
+            FindingCode::ByteRangeInvalid,
             "the byte range is not a valid range",
         ));
     }
     if start != 0 {
         return Err(Finding::new(
-            "partial-byte-range",
+            FindingCode::PartialByteRange,
             format!(
                 "the signature does not cover the start of the file (its range begins at byte {start})"
             ),
@@ -382,7 +394,7 @@ fn check_signature_bytes(
     let end = second.saturating_add(length);
     if end > bytes.len() as i64 {
         return Err(Finding::new(
-            "truncated",
+            FindingCode::Truncated,
             format!(
                 "the file is truncated: the signature covers {end} bytes but the file has only {}",
                 bytes.len()
@@ -397,7 +409,7 @@ fn check_signature_bytes(
         && gap[1..gap.len() - 1].iter().all(u8::is_ascii_hexdigit);
     if !hex_inside || decode_hex(&gap[1..gap.len() - 1]) != *value {
         return Err(Finding::new(
-            "byte-range-gap",
+            FindingCode::ByteRangeGap,
             format!(
                 "the unsigned part of the file (bytes {first}..{second}) holds more than the signature value"
             ),
@@ -405,7 +417,7 @@ fn check_signature_bytes(
     }
     if !ends.contains(&end) {
         return Err(Finding::new(
-            "partial-revision",
+            FindingCode::PartialRevision,
             format!("the signature covers bytes up to {end}, which is not the end of a revision"),
         ));
     }
@@ -415,13 +427,13 @@ fn check_signature_bytes(
     if let Some(id) = id.filter(|_| !report.covers_whole_file) {
         let signed = load(&bytes[..end]).map_err(|why| {
             Finding::new(
-                "unreadable-revision",
+                FindingCode::UnreadableRevision,
                 format!("the signed revision cannot be read: {why}"),
             )
         })?;
         if signed.get_object(id).ok() != document.get_object(id).ok() {
             return Err(Finding::new(
-                "signature-dictionary-replaced",
+                FindingCode::SignatureDictionaryReplaced,
                 "the signature dictionary was replaced after signing",
             ));
         }

@@ -65,24 +65,24 @@ pub const EXAMPLE_FILES: [&str; 13] = [
 
 /// Why the example PKI could not be written.
 #[derive(Debug)]
-pub struct CertsError(pub String);
+pub struct ExamplePkiError(pub String);
 
-impl fmt::Display for CertsError {
+impl fmt::Display for ExamplePkiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for CertsError {}
+impl std::error::Error for ExamplePkiError {}
 
 /// Says what was being done when a library call failed.
 trait Context<T> {
-    fn context(self, doing: &str) -> Result<T, CertsError>;
+    fn context(self, doing: &str) -> Result<T, ExamplePkiError>;
 }
 
 impl<T, E: fmt::Display> Context<T> for Result<T, E> {
-    fn context(self, doing: &str) -> Result<T, CertsError> {
-        self.map_err(|error| CertsError(format!("could not {doing}: {error}")))
+    fn context(self, doing: &str) -> Result<T, ExamplePkiError> {
+        self.map_err(|error| ExamplePkiError(format!("could not {doing}: {error}")))
     }
 }
 
@@ -96,13 +96,13 @@ struct Issued {
 /// Writes the example PKI into `dir` (created if missing) and returns the
 /// paths written. Refuses to overwrite any existing file: keys are never
 /// replaced silently.
-pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, CertsError> {
+pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, ExamplePkiError> {
     let existing = EXAMPLE_FILES
         .iter()
         .map(|name| dir.join(name))
         .find(|path| path.exists());
     if let Some(existing) = existing {
-        return Err(CertsError(format!(
+        return Err(ExamplePkiError(format!(
             "{} already exists; gazette never overwrites keys: choose an empty folder",
             existing.display()
         )));
@@ -175,12 +175,12 @@ pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, CertsError> {
     Ok(written)
 }
 
-fn new_ec_key() -> Result<KeyPair, CertsError> {
+fn new_ec_key() -> Result<KeyPair, ExamplePkiError> {
     KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).context("generate a P-256 key")
 }
 
 /// A fresh RSA key as plain PKCS#8 DER.
-fn new_rsa_pkcs8() -> Result<Zeroizing<Vec<u8>>, CertsError> {
+fn new_rsa_pkcs8() -> Result<Zeroizing<Vec<u8>>, ExamplePkiError> {
     let key = rsa::PrivateKey::new(&mut getrandom::SysRng, RSA_SEAL_BITS)
         .context("generate an RSA key")?;
     let pkcs8 = key.to_pkcs8_der().context("encode the RSA key")?;
@@ -214,7 +214,7 @@ fn ca_params(
     params
 }
 
-fn issue_root() -> Result<Issued, CertsError> {
+fn issue_root() -> Result<Issued, ExamplePkiError> {
     let params = ca_params(
         "示例公报根证书 Example Gazette Root CA — TEST ONLY",
         2045,
@@ -260,7 +260,7 @@ fn issue(
     params: CertificateParams,
     key: KeyPair,
     issuer: &Issuer<'_, &KeyPair>,
-) -> Result<Issued, CertsError> {
+) -> Result<Issued, ExamplePkiError> {
     let certificate = params
         .signed_by(&key, issuer)
         .context("sign a certificate")?;
@@ -292,13 +292,13 @@ fn key_pem(key: &KeyPair) -> Zeroizing<Vec<u8>> {
 
 /// The key as PKCS#8 encrypted with PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC,
 /// which openssl, python's cryptography and gazette all read.
-fn encrypted_key_pem(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, CertsError> {
+fn encrypted_key_pem(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, ExamplePkiError> {
     let rng = SystemRandom::new();
     let mut salt = [0; 16];
     let mut iv = [0; 16];
     rng.fill(&mut salt)
         .and_then(|()| rng.fill(&mut iv))
-        .map_err(|_| CertsError("the system random source failed".to_owned()))?;
+        .map_err(|_| ExamplePkiError("the system random source failed".to_owned()))?;
     let parameters =
         pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, iv)
             .context("set up key encryption")?;
@@ -315,7 +315,7 @@ fn encrypted_key_pem(key: &KeyPair) -> Result<Zeroizing<Vec<u8>>, CertsError> {
 
 /// The seal key and its whole chain as PKCS#12, with p12-keystore's defaults:
 /// PBES2 AES-256 and an HMAC-SHA256 MAC, which openssl 3 and python read.
-fn pkcs12(seal: &Issued, chain: &[&Issued]) -> Result<Zeroizing<Vec<u8>>, CertsError> {
+fn pkcs12(seal: &Issued, chain: &[&Issued]) -> Result<Zeroizing<Vec<u8>>, ExamplePkiError> {
     let key =
         PrivateKey::from_der(seal.key.serialized_der()).context("wrap the seal key for PKCS#12")?;
     let certificates = chain
@@ -341,7 +341,7 @@ fn pkcs12(seal: &Issued, chain: &[&Issued]) -> Result<Zeroizing<Vec<u8>>, CertsE
 }
 
 /// Creates `path`, never replacing a file; keys get mode 0600.
-fn write_new(path: &Path, bytes: &[u8], secrecy: Secrecy) -> Result<(), CertsError> {
+fn write_new(path: &Path, bytes: &[u8], secrecy: Secrecy) -> Result<(), ExamplePkiError> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -1,0 +1,65 @@
+//! The signed verification manifest and the BagIt package around both
+//! editions, with the issue's sources as they were typeset.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::epub;
+use crate::manifest;
+use crate::model::Edition;
+use crate::package::{self, Package, PackageError, PackageInputs};
+use crate::seal::Seal;
+use crate::typeset::{self, FontSet};
+
+use super::render::Editions;
+
+pub fn package(
+    issue: &Path,
+    edition: &Edition,
+    editions: &Editions,
+    fonts: &FontSet,
+    seal: Option<&Seal>,
+) -> Result<Package, Box<Diagnostic>> {
+    let root = manifest::root_of(issue);
+    let manifest_name = manifest_name(issue);
+    let templates: Vec<(String, &[u8])> = typeset::template_sources(edition.templates.as_ref())
+        .into_iter()
+        .chain(epub::template_sources())
+        .collect();
+    let templates: Vec<(&str, &[u8])> = templates.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let inputs = PackageInputs {
+        edition,
+        issue_root: &root,
+        manifest_name: &manifest_name,
+        page_map: &editions.page_map,
+        pdf: &editions.pdf,
+        epub: &editions.epub,
+        templates: &templates,
+        fonts: fonts.digests(),
+        sealer: seal.map(Seal::sealer),
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    package::build(&inputs).map_err(|error| Box::new(failed(edition, &error)))
+}
+
+/// The issue manifest's file name: `issue.toml`, unless ISSUE named another.
+fn manifest_name(issue: &Path) -> String {
+    if issue.is_dir() {
+        return "issue.toml".to_string();
+    }
+    issue
+        .file_name()
+        .map_or_else(|| "issue.toml".into(), |n| n.to_string_lossy().into_owned())
+}
+
+fn failed(edition: &Edition, error: &PackageError) -> Diagnostic {
+    let diagnostic = Diagnostic::new(format!("the archival package failed: {error}"));
+    match (error, &edition.templates) {
+        (PackageError::PageMap(_), Some(templates)) => diagnostic.help(format!(
+            "the issue's own templates in {}/ must mark every block with <gz-block> metadata, as gazette's document.typ does: the page numbers of the EPUB and of manifest.json come from those marks",
+            templates.folder
+        )),
+        (PackageError::PageMap(_), None) => diagnostic.bug(),
+        _ => diagnostic,
+    }
+}

@@ -1,0 +1,260 @@
+//! An issue → its edition on disk: the pipeline in one place.
+//!
+//! [`Press::build`] reads the issue ([`manifest`]), opens its seal
+//! ([`seal::Keys`]), lays it out once ([`typeset`]), makes the PDF (sealed)
+//! and the EPUB (sealed) from that layout side by side ([`render`]), the
+//! signed verification manifest and the BagIt package around them
+//! ([`archive`]), and writes all of it through a staging folder that is
+//! renamed into place at the end ([`output`]), so a failed build writes
+//! nothing and keeps the previous edition. [`build_each`] runs many issues at
+//! once. `gazette build`, `gazette watch`, the benches and the tests all come
+//! through here.
+//!
+//! [`manifest`]: crate::manifest
+//! [`output`]: crate::output
+
+mod archive;
+mod problems;
+mod render;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::manifest;
+use crate::model::Edition;
+use crate::output::Staging;
+use crate::package::{self, Package};
+use crate::seal::{Keys, Seal, SealOptions};
+use crate::typeset::{self, EditionWorld, FontSet};
+
+pub use render::{Editions, epub_edition, seal_pdf};
+
+/// What every edition of a run is made with: the fonts (loaded once, the
+/// costliest fixed step), the seal asked for and the run's opened keys, and
+/// the folder editions are written to.
+pub struct Press<'a> {
+    pub fonts: &'a FontSet,
+    pub seal: &'a SealOptions,
+    pub keys: &'a Keys,
+    pub out: &'a Path,
+}
+
+/// Who is told how a build goes: the stage it reaches, and what the user
+/// should know but that does not stop it.
+pub trait Progress {
+    /// The stage the build has reached: reading, typesetting, sealing, ...
+    fn stage(&self, stage: &str);
+    /// Something the user should fix, such as a key file others can read.
+    fn warn(&self, text: &str);
+    /// Something the user may want to know, such as a font role's fallback.
+    fn note(&self, text: &str);
+}
+
+/// A file of the edition folder and its size in bytes.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub name: String,
+    pub size: usize,
+}
+
+/// What a build made.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub id: String,
+    pub pages: usize,
+    pub sealed: bool,
+    pub time: Duration,
+    pub files: Files,
+}
+
+/// The edition folder and what is in it.
+#[derive(Debug, Clone)]
+pub struct Files {
+    /// `out/<id>`.
+    pub folder: PathBuf,
+    pub pdf: Written,
+    pub epub: Written,
+    /// The bag folder's name.
+    pub bag: String,
+    /// How many files the bag holds.
+    pub bag_files: usize,
+    pub zip: Written,
+}
+
+impl Press<'_> {
+    /// One issue, from its manifest to its published edition folder.
+    pub fn build(&self, issue: &Path, progress: &dyn Progress) -> Result<Built, Diagnostics> {
+        let start = Instant::now();
+        progress.stage("reading the issue");
+        let edition = manifest::load(issue)?;
+        // Opened before typesetting, so that a wrong password fails at once.
+        let seal = self
+            .keys
+            .seal_for(self.seal, &edition)
+            .map_err(|diag| vec![*diag])?;
+        for warning in seal.iter().flat_map(Seal::warnings) {
+            progress.warn(warning);
+        }
+        let world = self.world(issue, &edition, progress)?;
+        progress.stage("typesetting");
+        let layout = typeset::lay_out(&world)
+            .map_err(|errors| problems::typesetting(issue, &edition, errors))?;
+        progress.stage(if seal.is_some() {
+            "exporting and sealing the PDF and the EPUB"
+        } else {
+            "exporting the PDF and the EPUB"
+        });
+        let editions = Editions::make(issue, &edition, &world, &layout, seal.as_ref())?;
+        let files = self.write(issue, &edition, &editions, seal.as_ref(), progress)?;
+        Ok(Built {
+            id: edition.id.clone(),
+            pages: layout.pages(),
+            sealed: seal.is_some(),
+            time: start.elapsed(),
+            files,
+        })
+    }
+
+    /// The typst world for `edition`, once every character has a font.
+    fn world<'f>(
+        &'f self,
+        issue: &Path,
+        edition: &Edition,
+        progress: &dyn Progress,
+    ) -> Result<EditionWorld<'f>, Diagnostics> {
+        let uncovered = typeset::uncovered(edition, self.fonts);
+        if !uncovered.is_empty() {
+            let root = manifest::root_of(issue);
+            return Err(uncovered
+                .iter()
+                .map(|u| problems::uncovered(edition, &root, u))
+                .collect());
+        }
+        let (json, missing) = typeset::edition_json(edition, self.fonts);
+        if !missing.is_empty() {
+            let listed: Vec<String> = missing
+                .iter()
+                .map(|(role, family)| format!("{family} ({role})"))
+                .collect();
+            progress.note(&format!(
+                "fonts not available, the next in each role's list is used: {}; add them with --font-path DIR",
+                listed.join(", ")
+            ));
+        }
+        let world = EditionWorld::new(self.fonts, json, edition.issue.date);
+        Ok(match &edition.templates {
+            Some(templates) => world.with_templates(templates),
+            None => world,
+        })
+    }
+
+    /// Stages both editions and the package made from them, then renames the
+    /// edition folder into place. The editions are written while the package
+    /// is made.
+    fn write(
+        &self,
+        issue: &Path,
+        edition: &Edition,
+        editions: &Editions,
+        seal: Option<&Seal>,
+        progress: &dyn Progress,
+    ) -> Result<Files, Diagnostics> {
+        let cannot_write = |error: std::io::Error| {
+            vec![
+                Diagnostic::in_file(self.out, format!("cannot write the edition: {error}")).help(
+                    "check that the output folder is writable; any earlier edition there is unchanged",
+                ),
+            ]
+        };
+        progress.stage("packaging");
+        let pdf = format!("{}.pdf", edition.id);
+        let epub = format!("{}.epub", edition.id);
+        let staging = Staging::new(self.out, &edition.id).map_err(cannot_write)?;
+        let (written, package) = rayon::join(
+            || {
+                staging.write(&pdf, &editions.pdf)?;
+                staging.write(&epub, &editions.epub)
+            },
+            || archive::package(issue, edition, editions, self.fonts, seal),
+        );
+        written.map_err(cannot_write)?;
+        let package = package.map_err(|diag| vec![*diag])?;
+        progress.stage("writing the edition");
+        let bag = package::bag_folder_name(&edition.id);
+        let zip = package::zip_name(&edition.id);
+        let folder = publish(staging, &package, &bag, &zip).map_err(cannot_write)?;
+        Ok(Files {
+            folder,
+            pdf: Written {
+                name: pdf,
+                size: editions.pdf.len(),
+            },
+            epub: Written {
+                name: epub,
+                size: editions.epub.len(),
+            },
+            bag,
+            bag_files: package.files.len(),
+            zip: Written {
+                name: zip,
+                size: package.zip.len(),
+            },
+        })
+    }
+}
+
+/// Writes the package beside the editions and puts the edition folder in place.
+fn publish(staging: Staging, package: &Package, bag: &str, zip: &str) -> std::io::Result<PathBuf> {
+    staging.write("manifest.json", &package.manifest_json)?;
+    if let Some(signature) = &package.signature {
+        staging.write("manifest.json.p7s", signature)?;
+    }
+    for (path, bytes) in &package.files {
+        staging.write(&format!("{bag}/{path}"), bytes)?;
+    }
+    staging.write(zip, &package.zip)?;
+    staging.publish()
+}
+
+/// Runs `build` on every issue, `threads` at a time, each on a thread of its
+/// own, and returns the results in the issues' order. One failing issue does
+/// not stop the others.
+pub fn build_each<T: Send>(
+    issues: &[PathBuf],
+    threads: usize,
+    build: impl Fn(&Path) -> T + Sync,
+) -> Vec<T> {
+    // Exactly `threads` issues are in flight at once: typst's own parallel
+    // layout runs on rayon's pool, and if issues were rayon tasks too, a
+    // thread waiting inside typst would steal the next issue, and memory
+    // would grow with the queue.
+    let threads = threads.clamp(1, issues.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(issue) = issues.get(index) else {
+                        break;
+                    };
+                    let result = build(issue);
+                    // Issues share little but the templates: keep only what
+                    // the builds now in flight may reuse.
+                    typeset::forget_stale_layouts(threads);
+                    results
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((index, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(PoisonError::into_inner);
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}

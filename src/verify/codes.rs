@@ -1,0 +1,297 @@
+//! The stable machine codes of what `verify` finds, as its JSON report spells
+//! them (kebab-case). They are a public interface: a code is never renamed.
+//!
+//! Which verdict a code leads to depends on the format: see the module docs
+//! of [`super::pdf`], [`super::epub`], [`super::archive`] and
+//! [`super::package`].
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Why a file, or one of its signatures, fails to be valid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingCode {
+    // Any sealed format.
+    /// The file carries no seal: an EPUB without META-INF/signatures.xml, a
+    /// package without data/manifest.json.p7s.
+    NotSealed,
+    /// The signature cannot be read: a PDF's CMS value, an EPUB's
+    /// signatures.xml (not well-formed XML), a package's manifest.json.p7s.
+    UnreadableSignature,
+    /// The PDF, or the package's path, cannot be read at all.
+    Unreadable,
+
+    // A PDF.
+    /// The file does not start with `%PDF-`.
+    NotAPdf,
+    /// The bytes hold a signature that the current version of the file does
+    /// not show.
+    SealHidden,
+    /// The cross-reference data is damaged, so readers may show other
+    /// content than was signed.
+    DamagedCrossReference,
+    /// A signature covers more bytes than the file has.
+    Truncated,
+    /// The signature's /SubFilter is not one this verifier reads.
+    UnsupportedSubFilter,
+    /// /Contents is missing or empty.
+    NoSignatureValue,
+    /// /ByteRange is missing or malformed.
+    NoByteRange,
+    /// The byte range has negative numbers or its parts out of order.
+    ByteRangeInvalid,
+    /// The byte range does not start at the beginning of the file.
+    PartialByteRange,
+    /// The bytes the range leaves out hold more than the signature value.
+    ByteRangeGap,
+    /// The byte range does not end where a revision ends.
+    PartialRevision,
+    /// The revision the signature covers cannot be read on its own.
+    UnreadableRevision,
+    /// The signature dictionary is not the one inside the signed revision.
+    SignatureDictionaryReplaced,
+    /// A document timestamp (RFC 3161), which this version does not check.
+    TimestampNotChecked,
+    /// The signature claims no signing time (/M), so certificates were
+    /// checked against this machine's clock.
+    NoSigningTime,
+
+    // An EPUB.
+    /// The first entry is not `mimetype` at offset 0, stored, without extra
+    /// field and holding `application/epub+zip`.
+    Mimetype,
+    /// signatures.xml has a DOCTYPE, which could define entities.
+    Doctype,
+    /// signatures.xml holds other content than the one signature gazette
+    /// writes, or a reference outside the container.
+    UnexpectedXml,
+    /// SignedInfo or the signed properties are not in gazette's canonical form.
+    NonCanonical,
+    /// The signature method is not one gazette seals with.
+    UnsupportedAlgorithm,
+    /// A certificate of the signature, or a trust anchor, is not an X.509
+    /// DER certificate.
+    BadCertificate,
+
+    // The ZIP archive of an EPUB or a package (and a package's folder).
+    /// Not a ZIP archive, or one damaged beyond reading.
+    UnreadableZip,
+    /// More than 10 000 entries.
+    TooManyEntries,
+    /// Larger than this verifier reads, as declared: an entry over 128 MiB,
+    /// all over 512 MiB, an EPUB's signatures.xml over 16 MiB.
+    TooLarge,
+    /// An entry over 1 MiB declared to expand more than 100 times.
+    ZipBomb,
+    EncryptedEntry,
+    /// Compressed otherwise than stored or deflated.
+    UnsupportedCompression,
+    /// A name the format's rule refuses, so that an unpacked copy could land
+    /// elsewhere; or a folder with content.
+    UnsafeEntryName,
+    NonUtf8Name,
+    /// A name listed twice, also when the two differ only in case.
+    DuplicateEntry,
+    SymlinkEntry,
+    /// A device, a pipe or a socket: neither a plain file nor a folder.
+    SpecialEntry,
+    /// Local headers disagree with the central directory, entries overlap
+    /// or hide, or an entry has a second name (an Info-ZIP Unicode Path field).
+    InconsistentZip,
+    /// Content larger or smaller than declared, or a wrong CRC.
+    DamagedEntry,
+
+    // A package's container.
+    /// A file of the bag folder changed while it was being read.
+    ChangedWhileReading,
+    /// Zip entries outside the one top folder `<id>.bag/`.
+    NotOneFolder,
+
+    // A package's bag (RFC 8493).
+    /// No bagit.txt.
+    NotABag,
+    /// bagit.txt declares another version than BagIt 1.0, or other tag
+    /// files than UTF-8.
+    UnsupportedBagit,
+    /// bagit.txt holds anything else than its two lines.
+    BagitTxt,
+    /// A tag file that is not UTF-8.
+    BadTagFile,
+    /// bag-info.txt is missing or malformed, or gives a label gazette needs
+    /// other than once.
+    BagInfo,
+    /// Payload-Oxum differs from the payload's size and count.
+    PayloadOxum,
+    /// manifest-sha256.txt or manifest-sha512.txt is missing.
+    MissingBagManifest,
+    /// A manifest line is not a digest and a path, or names a path on the
+    /// wrong side of `data/`.
+    BadManifestLine,
+    DuplicateManifestEntry,
+    /// A manifest lists a payload file that is not there.
+    MissingPayload,
+    /// A payload file that no payload manifest lists.
+    ExtraPayload,
+    /// A tag manifest lists a file that is not there.
+    MissingTagFile,
+    /// A file does not match its digest in a manifest.
+    Fixity,
+
+    // A package's content: manifest.json and its seal.
+    /// manifest.json follows another schema than this verifier reads.
+    UnsupportedSchema,
+    MissingManifestJson,
+    /// manifest.json is not in the schema's form.
+    BadManifestJson,
+    /// manifest.json lists an artifact twice.
+    DuplicateArtifact,
+    /// manifest.json does not list exactly the PDF and the EPUB edition.
+    ArtifactList,
+    /// A source with two digests, a malformed issue date, or a seal file
+    /// without a seal entry.
+    InconsistentManifest,
+    /// manifest.json names a seal, but manifest.json.p7s is missing.
+    MissingSignature,
+    /// bag-info.txt names another edition than manifest.json.
+    IdentityMismatch,
+    /// The seal's certificate files do not agree with seal.chain.
+    ChainMismatch,
+    /// The manifest, the PDF, the EPUB and the seal entry name different
+    /// certificates.
+    SignerMismatch,
+    /// A payload file differs from the signed manifest. These three are
+    /// findings only when the manifest's seal is not there to check: with a
+    /// seal, they are its `changes_after`.
+    FileChanged,
+    /// A payload file the signed manifest does not account for.
+    FileAdded,
+    /// A file the signed manifest lists is not in the payload.
+    FileRemoved,
+}
+
+/// A check of a package that held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckCode {
+    /// The bag is complete and valid BagIt 1.0.
+    Bag,
+    /// manifest.json follows the schema and lists the two editions.
+    Manifest,
+    /// bag-info.txt and manifest.json name the same edition.
+    Identity,
+    /// Every payload file matches the signed manifest, and nothing else is there.
+    Files,
+    /// One certificate seals the manifest, the PDF and the EPUB.
+    Signer,
+}
+
+/// The code as in JSON, from the one spelling serde knows.
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.serialize(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes as published: renaming a variant must not rename its code.
+    #[test]
+    fn codes_keep_their_spelling() {
+        let findings = [
+            (FindingCode::NotSealed, "not-sealed"),
+            (FindingCode::UnreadableSignature, "unreadable-signature"),
+            (FindingCode::Unreadable, "unreadable"),
+            (FindingCode::NotAPdf, "not-a-pdf"),
+            (FindingCode::SealHidden, "seal-hidden"),
+            (
+                FindingCode::DamagedCrossReference,
+                "damaged-cross-reference",
+            ),
+            (FindingCode::Truncated, "truncated"),
+            (FindingCode::UnsupportedSubFilter, "unsupported-sub-filter"),
+            (FindingCode::NoSignatureValue, "no-signature-value"),
+            (FindingCode::NoByteRange, "no-byte-range"),
+            (FindingCode::ByteRangeInvalid, "byte-range-invalid"),
+            (FindingCode::PartialByteRange, "partial-byte-range"),
+            (FindingCode::ByteRangeGap, "byte-range-gap"),
+            (FindingCode::PartialRevision, "partial-revision"),
+            (FindingCode::UnreadableRevision, "unreadable-revision"),
+            (
+                FindingCode::SignatureDictionaryReplaced,
+                "signature-dictionary-replaced",
+            ),
+            (FindingCode::TimestampNotChecked, "timestamp-not-checked"),
+            (FindingCode::NoSigningTime, "no-signing-time"),
+            (FindingCode::Mimetype, "mimetype"),
+            (FindingCode::Doctype, "doctype"),
+            (FindingCode::UnexpectedXml, "unexpected-xml"),
+            (FindingCode::NonCanonical, "non-canonical"),
+            (FindingCode::UnsupportedAlgorithm, "unsupported-algorithm"),
+            (FindingCode::BadCertificate, "bad-certificate"),
+            (FindingCode::UnreadableZip, "unreadable-zip"),
+            (FindingCode::TooManyEntries, "too-many-entries"),
+            (FindingCode::TooLarge, "too-large"),
+            (FindingCode::ZipBomb, "zip-bomb"),
+            (FindingCode::EncryptedEntry, "encrypted-entry"),
+            (
+                FindingCode::UnsupportedCompression,
+                "unsupported-compression",
+            ),
+            (FindingCode::UnsafeEntryName, "unsafe-entry-name"),
+            (FindingCode::NonUtf8Name, "non-utf8-name"),
+            (FindingCode::DuplicateEntry, "duplicate-entry"),
+            (FindingCode::SymlinkEntry, "symlink-entry"),
+            (FindingCode::SpecialEntry, "special-entry"),
+            (FindingCode::InconsistentZip, "inconsistent-zip"),
+            (FindingCode::DamagedEntry, "damaged-entry"),
+            (FindingCode::ChangedWhileReading, "changed-while-reading"),
+            (FindingCode::NotOneFolder, "not-one-folder"),
+            (FindingCode::NotABag, "not-a-bag"),
+            (FindingCode::UnsupportedBagit, "unsupported-bagit"),
+            (FindingCode::BagitTxt, "bagit-txt"),
+            (FindingCode::BadTagFile, "bad-tag-file"),
+            (FindingCode::BagInfo, "bag-info"),
+            (FindingCode::PayloadOxum, "payload-oxum"),
+            (FindingCode::MissingBagManifest, "missing-bag-manifest"),
+            (FindingCode::BadManifestLine, "bad-manifest-line"),
+            (
+                FindingCode::DuplicateManifestEntry,
+                "duplicate-manifest-entry",
+            ),
+            (FindingCode::MissingPayload, "missing-payload"),
+            (FindingCode::ExtraPayload, "extra-payload"),
+            (FindingCode::MissingTagFile, "missing-tag-file"),
+            (FindingCode::Fixity, "fixity"),
+            (FindingCode::UnsupportedSchema, "unsupported-schema"),
+            (FindingCode::MissingManifestJson, "missing-manifest-json"),
+            (FindingCode::BadManifestJson, "bad-manifest-json"),
+            (FindingCode::DuplicateArtifact, "duplicate-artifact"),
+            (FindingCode::ArtifactList, "artifact-list"),
+            (FindingCode::InconsistentManifest, "inconsistent-manifest"),
+            (FindingCode::MissingSignature, "missing-signature"),
+            (FindingCode::IdentityMismatch, "identity-mismatch"),
+            (FindingCode::ChainMismatch, "chain-mismatch"),
+            (FindingCode::SignerMismatch, "signer-mismatch"),
+            (FindingCode::FileChanged, "file-changed"),
+            (FindingCode::FileAdded, "file-added"),
+            (FindingCode::FileRemoved, "file-removed"),
+        ];
+        for (code, spelled) in findings {
+            assert_eq!(code.to_string(), spelled);
+        }
+        let checks = [
+            (CheckCode::Bag, "bag"),
+            (CheckCode::Manifest, "manifest"),
+            (CheckCode::Identity, "identity"),
+            (CheckCode::Files, "files"),
+            (CheckCode::Signer, "signer"),
+        ];
+        for (code, spelled) in checks {
+            assert_eq!(serde_json::to_value(code).unwrap(), spelled);
+        }
+    }
+}
