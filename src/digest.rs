@@ -1,12 +1,19 @@
-//! Digests as gazette writes them everywhere: lowercase hex, as BagIt
-//! manifests, `sha256sum` and `sha512sum` print them.
+//! SHA-256 and SHA-512 as gazette computes them everywhere: lowercase hex, as
+//! BagIt manifests, `sha256sum` and `sha512sum` print them, or the raw bytes
+//! that XML-DSig and CMS embed.
 
 use std::fmt::Write;
 
 use ring::digest::{SHA256, SHA512, digest};
 
+/// SHA-256 in lowercase hex.
 pub(crate) fn sha256(bytes: &[u8]) -> String {
-    hex(digest(&SHA256, bytes).as_ref())
+    hex(&sha256_bytes(bytes))
+}
+
+/// SHA-256 as bytes.
+pub(crate) fn sha256_bytes(bytes: &[u8]) -> Vec<u8> {
+    digest(&SHA256, bytes).as_ref().to_vec()
 }
 
 pub(crate) fn sha512(bytes: &[u8]) -> String {

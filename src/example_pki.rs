@@ -26,9 +26,10 @@ use rcgen::{
     BasicConstraints, Certificate, CertificateParams, DistinguishedName, DnType, IsCa, Issuer,
     KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, date_time_ymd,
 };
-use ring::digest;
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
+
+use crate::digest::sha256_bytes;
 
 /// The password of the example's encrypted key and PKCS#12 file. Published:
 /// it protects nothing.
@@ -323,12 +324,12 @@ fn pkcs12(seal: &Issued, chain: &[&Issued]) -> Result<Zeroizing<Vec<u8>>, Exampl
         .map(|issued| P12Certificate::from_der(issued.certificate.der()))
         .collect::<Result<Vec<_>, _>>()
         .context("wrap the chain for PKCS#12")?;
-    let local_key_id = digest::digest(&digest::SHA256, seal.certificate.der());
+    let local_key_id = sha256_bytes(seal.certificate.der());
     let mut store = KeyStore::new();
     store.add_entry(
         "seal",
         KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(
-            local_key_id.as_ref(),
+            local_key_id.as_slice(),
             key,
             certificates,
         )),

@@ -23,6 +23,7 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod package;
+mod relative_path;
 pub mod scaffold;
 pub mod seal;
 pub mod signer;
@@ -33,4 +34,5 @@ pub mod typeset;
 pub mod verify;
 #[cfg(feature = "typeset")]
 pub mod watch;
+mod xmldsig;
 pub mod zipped;

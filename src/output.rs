@@ -6,6 +6,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::relative_path;
+
 /// Whether `folder` may be written as a new folder: it does not exist, or is
 /// an empty folder (not a link to one). `Err` says why not.
 pub fn vacant(folder: &Path) -> Result<(), String> {
@@ -42,27 +44,10 @@ impl Staging {
 
     /// Writes `name`, a `/`-separated path inside the edition folder such as
     /// `e.bag/data/manifest.json`, creating its folders. A path that could
-    /// land outside the staging folder is refused.
+    /// land outside the staging folder, or elsewhere on another system, is
+    /// refused.
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let segments: Vec<&str> = name.split('/').collect();
-        let outside = segments
-            .iter()
-            .any(|segment| matches!(*segment, "" | "." | "..") || segment.contains('\\'));
-        if outside {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("\"{name}\" is not a relative path inside the edition folder"),
-            ));
-        }
-        let path = segments
-            .iter()
-            .fold(self.dir.path().to_path_buf(), |path, segment| {
-                path.join(segment)
-            });
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, bytes)
+        write_inside(self.dir.path(), name, bytes)
     }
 
     /// Moves the staged edition into place, replacing an earlier one only once
@@ -103,13 +88,7 @@ pub fn write_new_folder<'a>(
     std::fs::create_dir_all(parent)?;
     let staging = staging_folder(parent)?;
     for (name, bytes) in files {
-        let path = name
-            .split('/')
-            .fold(staging.path().to_path_buf(), |path, part| path.join(part));
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, bytes)?;
+        write_inside(staging.path(), name, bytes)?;
     }
     let staged = staging.keep();
     let placed = if folder.is_dir() {
@@ -126,6 +105,25 @@ pub fn write_new_folder<'a>(
         let _ = std::fs::remove_dir_all(&staged);
     }
     placed
+}
+
+/// Writes `name`, a `/`-separated path inside `folder`, creating its
+/// folders. A path that could land outside `folder`, or elsewhere on another
+/// system, is refused.
+fn write_inside(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    if let Err(why) = relative_path::check(name) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("\"{name}\" is not a relative path inside the folder: it {why}"),
+        ));
+    }
+    let path = name
+        .split('/')
+        .fold(folder.to_path_buf(), |path, segment| path.join(segment));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
 }
 
 /// A hidden temporary folder in `parent`, with the permissions an ordinary

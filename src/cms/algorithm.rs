@@ -1,9 +1,12 @@
-//! The digest and signature algorithms a seal may use, named by their OIDs.
+//! The digest and signature algorithms a seal may use, named by their OIDs
+//! and XML-DSig URIs.
 //!
-//! One table serves both directions: signing picks the identifiers for the
-//! [`SignatureAlgorithm`] a key store reports; verifying maps identifiers found
-//! in a CMS or a certificate back to a ring verifier and refuses what it does
-//! not know rather than guess.
+//! One table serves both directions and both signature formats: [`profile`]
+//! gives, for the [`SignatureAlgorithm`] a key store reports, its name, its
+//! digest, its XML-DSig URI and the ring verifiers that check it; signing a
+//! CMS picks the identifiers for it. Verifying maps identifiers found in a CMS
+//! or a certificate back to a ring verifier and refuses what it does not know
+//! rather than guess.
 
 use const_oid::db::{DB, rfc5912};
 use der::Sequence;
@@ -75,14 +78,82 @@ impl DigestAlgorithm {
     }
 }
 
+/// A signature algorithm gazette seals with, as reports name it, XML-DSig
+/// identifies it and ring checks it.
+pub(crate) struct Profile {
+    pub(crate) name: &'static str,
+    /// The digest it hashes with, used for the content too.
+    pub(crate) digest: DigestAlgorithm,
+    /// Its SignatureMethod URI (RFC 6931).
+    pub(crate) xmldsig_uri: &'static str,
+    /// For ECDSA, the size of r and of s in the fixed-width form XML-DSig
+    /// writes (r‖s).
+    pub(crate) ecdsa_scalar_len: Option<usize>,
+    /// ring's verifier for signatures as a key store returns them and CMS
+    /// carries them (ECDSA as a DER Ecdsa-Sig-Value).
+    pub(crate) verifier: &'static dyn signature::VerificationAlgorithm,
+    /// ring's verifier for signatures as XML-DSig carries them (ECDSA as r‖s).
+    pub(crate) xmldsig_verifier: &'static dyn signature::VerificationAlgorithm,
+}
+
+static ECDSA_P256_SHA256: Profile = Profile {
+    name: "ECDSA P-256 with SHA-256",
+    digest: DigestAlgorithm::Sha256,
+    xmldsig_uri: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+    ecdsa_scalar_len: Some(32),
+    verifier: &signature::ECDSA_P256_SHA256_ASN1,
+    xmldsig_verifier: &signature::ECDSA_P256_SHA256_FIXED,
+};
+
+static ECDSA_P384_SHA384: Profile = Profile {
+    name: "ECDSA P-384 with SHA-384",
+    digest: DigestAlgorithm::Sha384,
+    xmldsig_uri: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+    ecdsa_scalar_len: Some(48),
+    verifier: &signature::ECDSA_P384_SHA384_ASN1,
+    xmldsig_verifier: &signature::ECDSA_P384_SHA384_FIXED,
+};
+
+static RSA_PKCS1_SHA256: Profile = Profile {
+    name: "RSA PKCS#1 v1.5 with SHA-256",
+    digest: DigestAlgorithm::Sha256,
+    xmldsig_uri: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    ecdsa_scalar_len: None,
+    verifier: &signature::RSA_PKCS1_2048_8192_SHA256,
+    xmldsig_verifier: &signature::RSA_PKCS1_2048_8192_SHA256,
+};
+
+/// The URI fixes MGF1 with SHA-256 and a salt as long as the hash, the
+/// parameters gazette uses.
+static RSA_PSS_SHA256: Profile = Profile {
+    name: "RSA-PSS with SHA-256",
+    digest: DigestAlgorithm::Sha256,
+    xmldsig_uri: "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+    ecdsa_scalar_len: None,
+    verifier: &signature::RSA_PSS_2048_8192_SHA256,
+    xmldsig_verifier: &signature::RSA_PSS_2048_8192_SHA256,
+};
+
+/// The one table of the algorithms gazette seals with.
+pub(crate) fn profile(algorithm: SignatureAlgorithm) -> &'static Profile {
+    match algorithm {
+        SignatureAlgorithm::EcdsaP256Sha256 => &ECDSA_P256_SHA256,
+        SignatureAlgorithm::EcdsaP384Sha384 => &ECDSA_P384_SHA384,
+        SignatureAlgorithm::RsaPkcs1Sha256 => &RSA_PKCS1_SHA256,
+        SignatureAlgorithm::RsaPssSha256 => &RSA_PSS_SHA256,
+    }
+}
+
+/// The algorithm an XML-DSig SignatureMethod URI names, if gazette seals with it.
+pub(crate) fn from_xmldsig_uri(uri: &str) -> Option<SignatureAlgorithm> {
+    SignatureAlgorithm::ALL
+        .into_iter()
+        .find(|&algorithm| profile(algorithm).xmldsig_uri == uri)
+}
+
 /// The digest a signature algorithm hashes with, used for the content too.
 pub(crate) fn digest_of(algorithm: SignatureAlgorithm) -> DigestAlgorithm {
-    match algorithm {
-        SignatureAlgorithm::EcdsaP384Sha384 => DigestAlgorithm::Sha384,
-        SignatureAlgorithm::EcdsaP256Sha256
-        | SignatureAlgorithm::RsaPkcs1Sha256
-        | SignatureAlgorithm::RsaPssSha256 => DigestAlgorithm::Sha256,
-    }
+    profile(algorithm).digest
 }
 
 /// The signatureAlgorithm identifier for a SignerInfo.
@@ -226,11 +297,12 @@ pub(crate) fn verifier_for(
         )
     })?;
     let found = |algorithm, name| Ok(Verifier { algorithm, name });
+    let sealed_with = |algorithm| {
+        let profile = profile(algorithm);
+        found(profile.verifier, profile.name)
+    };
     let pkcs1 = |digest| match digest {
-        DigestAlgorithm::Sha256 => found(
-            &s::RSA_PKCS1_2048_8192_SHA256,
-            "RSA PKCS#1 v1.5 with SHA-256",
-        ),
+        DigestAlgorithm::Sha256 => sealed_with(SignatureAlgorithm::RsaPkcs1Sha256),
         DigestAlgorithm::Sha384 => found(
             &s::RSA_PKCS1_2048_8192_SHA384,
             "RSA PKCS#1 v1.5 with SHA-384",
@@ -242,7 +314,7 @@ pub(crate) fn verifier_for(
     };
     match (signature_algorithm.oid, kind) {
         (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP256) => {
-            found(&s::ECDSA_P256_SHA256_ASN1, "ECDSA P-256 with SHA-256")
+            sealed_with(SignatureAlgorithm::EcdsaP256Sha256)
         }
         (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP256) => {
             found(&s::ECDSA_P256_SHA384_ASN1, "ECDSA P-256 with SHA-384")
@@ -251,7 +323,7 @@ pub(crate) fn verifier_for(
             found(&s::ECDSA_P384_SHA256_ASN1, "ECDSA P-384 with SHA-256")
         }
         (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP384) => {
-            found(&s::ECDSA_P384_SHA384_ASN1, "ECDSA P-384 with SHA-384")
+            sealed_with(SignatureAlgorithm::EcdsaP384Sha384)
         }
         (rfc5912::SHA_256_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha256),
         (rfc5912::SHA_384_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha384),
@@ -266,8 +338,9 @@ pub(crate) fn verifier_for(
                 .as_ref()
                 .and_then(|p| p.decode_as::<RsaPssParams>().ok());
             match params {
+                // A CMS spells the parameters out, so the report names them.
                 Some(params) if params.is_sha256() => found(
-                    &s::RSA_PSS_2048_8192_SHA256,
+                    profile(SignatureAlgorithm::RsaPssSha256).verifier,
                     "RSASSA-PSS with SHA-256 (MGF1 SHA-256, 32-byte salt)",
                 ),
                 _ => Err(
@@ -370,6 +443,20 @@ mod tests {
             .err()
             .expect("refused");
         assert!(why.contains("with the RSA key"), "{why}");
+    }
+
+    #[test]
+    fn every_algorithm_is_found_again_by_its_xmldsig_uri() {
+        for algorithm in SignatureAlgorithm::ALL {
+            assert_eq!(
+                from_xmldsig_uri(profile(algorithm).xmldsig_uri),
+                Some(algorithm)
+            );
+        }
+        assert_eq!(
+            from_xmldsig_uri("http://www.w3.org/2001/04/xmldsig-more#rsa-md5"),
+            None
+        );
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! together with their exact DER, and summarised for people.
 
 use der::{Decode, Encode};
-use ring::digest;
 use serde::Serialize;
 use x509_cert::Certificate;
 
 use super::{CmsError, UnixTime};
-use crate::digest::hex;
+use crate::digest::{hex, sha256_bytes};
 
 /// What a reader of a verification report needs to know about a certificate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -74,7 +73,7 @@ impl ParsedCertificate {
     }
 
     pub(crate) fn sha256(&self) -> Vec<u8> {
-        digest::digest(&digest::SHA256, &self.der).as_ref().to_vec()
+        sha256_bytes(&self.der)
     }
 
     pub(crate) fn subject_text(&self) -> String {

@@ -7,7 +7,7 @@
 //! `gazette verify` can print it or emit it as JSON. Certificates go in and out
 //! as DER; [`load_pem_certificates`] reads the PEM files people actually have.
 
-mod algorithm;
+pub(crate) mod algorithm;
 mod attributes;
 mod certs;
 mod chain;

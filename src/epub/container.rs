@@ -1,10 +1,9 @@
 //! The OCF container: a zip whose first entry is the uncompressed `mimetype`,
 //! written so that the same files and date always give the same bytes.
 
-use std::collections::HashSet;
-
 use super::{EpubError, EpubFile};
 use crate::model::Date;
+use crate::relative_path::{self, DistinctPaths};
 use crate::zipped;
 
 /// The one content the `mimetype` entry may hold (OCF 3.3 §4.3).
@@ -38,25 +37,17 @@ fn check_files(files: &[EpubFile]) -> Result<(), EpubError> {
             ));
         }
     }
-    let mut seen = HashSet::new();
+    let mut distinct = DistinctPaths::new();
     for file in files {
         let path = file.path.as_str();
-        let unsafe_path = path.is_empty()
-            || path.starts_with('/')
-            || path.ends_with('/')
-            || path.contains('\\')
-            || path
-                .split('/')
-                .any(|segment| matches!(segment, "" | "." | ".."));
-        if unsafe_path {
+        if let Err(why) = relative_path::check(path) {
             return Err(EpubError::Package(format!(
-                "\"{path}\" is not a valid path inside an EPUB container: use a relative \
-                 path of /-separated names, without \".\" or \"..\""
+                "\"{path}\" is not a valid path inside an EPUB container: it {why}"
             )));
         }
-        if !seen.insert(path.to_ascii_lowercase()) {
+        if let Err(why) = distinct.insert(path) {
             return Err(EpubError::Package(format!(
-                "the EPUB would hold \"{path}\" twice (OCF compares paths without case)"
+                "the EPUB would hold \"{path}\" {why}"
             )));
         }
     }

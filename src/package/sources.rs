@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::PackageError;
 use crate::model::{Document, Edition};
+use crate::relative_path::{self, DistinctPaths};
 
 /// A file of the issue folder and its bytes.
 pub(super) struct IssueFile {
@@ -50,6 +51,15 @@ impl IssueFiles {
                 }
             }
         }
+        let mut distinct = DistinctPaths::new();
+        for file in &sources {
+            distinct.insert(&file.path).map_err(|why| {
+                PackageError::Path(format!(
+                    "the package would hold the issue file \"{}\" {why}",
+                    file.path
+                ))
+            })?;
+        }
         Ok(Self { manifest, sources })
     }
 
@@ -83,19 +93,13 @@ fn read_file(root: &Path, path: &str) -> Result<IssueFile, PackageError> {
 /// Where `path` lives under `root`. The path must stay inside the issue
 /// folder: it names the file in the bag too, and a bag may not hold `..`.
 fn location(root: &Path, path: &str) -> Result<PathBuf, PackageError> {
-    if !is_plain_relative(path) {
+    if let Err(why) = relative_path::check(path) {
         return Err(PackageError::Path(format!(
-            "\"{path}\" cannot name a file in the package: issue files must be named by a \
-             relative path of /-separated names inside the issue folder, without \".\" or \"..\""
+            "\"{path}\" cannot name a file in the package: it {why}; issue files must be named \
+             by a relative path of /-separated names inside the issue folder"
         )));
     }
     Ok(path
         .split('/')
         .fold(root.to_path_buf(), |location, name| location.join(name)))
-}
-
-/// A relative, `/`-separated path of plain names.
-pub(super) fn is_plain_relative(path: &str) -> bool {
-    path.split('/')
-        .all(|name| !matches!(name, "" | "." | "..") && !name.contains('\\'))
 }

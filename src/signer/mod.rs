@@ -35,6 +35,15 @@ pub enum SignatureAlgorithm {
     RsaPssSha256,
 }
 
+impl SignatureAlgorithm {
+    pub const ALL: [SignatureAlgorithm; 4] = [
+        SignatureAlgorithm::EcdsaP256Sha256,
+        SignatureAlgorithm::EcdsaP384Sha384,
+        SignatureAlgorithm::RsaPkcs1Sha256,
+        SignatureAlgorithm::RsaPssSha256,
+    ];
+}
+
 /// Something that signs with the seal's private key.
 pub trait Signer: Send + Sync {
     fn algorithm(&self) -> SignatureAlgorithm;

@@ -1,19 +1,87 @@
-//! Helpers shared by the key store tests: the committed example PKI, checking
-//! signatures against a certificate with ring, and the skip rule for external
-//! tools.
+//! Helpers shared by the key store tests and the tests of what seals with
+//! them: the committed example PKI (its keys as signers, its chains), a P-384
+//! key it lacks, checking signatures against a certificate with ring, and the
+//! skip rule for external tools.
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
+use ring::signature::{self, EcdsaKeyPair, UnparsedPublicKey};
 use x509_parser::pem::Pem;
 
-use super::SignatureAlgorithm;
+use super::{FixedSecrets, KeySource, RsaPadding, SignatureAlgorithm, Signer, SignerError};
+use crate::cms::algorithm::profile;
 
 /// The example PKI committed in the repository.
 pub(crate) fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("certs-example")
+}
+
+/// A signer for a key of the example PKI.
+pub(crate) fn example_signer(key_file: &str, padding: RsaPadding) -> Box<dyn Signer> {
+    let source = KeySource::File(example_dir().join(key_file));
+    super::open(&source, padding, &FixedSecrets::default())
+        .expect("example key opens")
+        .signer
+}
+
+/// The certificates of a PEM file of the example PKI, as DER.
+pub(crate) fn example_chain(pem_file: &str) -> Vec<Vec<u8>> {
+    certificates(&example_dir().join(pem_file))
+}
+
+/// A P-384 key with a self-signed seal certificate, which the example PKI lacks.
+pub(crate) struct P384Key {
+    pkcs8: Vec<u8>,
+    pub(crate) certificate: Vec<u8>,
+}
+
+impl P384Key {
+    pub(crate) fn new() -> Self {
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P384_SHA384_ASN1_SIGNING, &rng)
+            .expect("P-384 key")
+            .as_ref()
+            .to_vec();
+        let key_pair = rcgen::KeyPair::try_from(pkcs8.as_slice()).expect("rcgen reads it");
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "P-384 Test Seal — TEST ONLY");
+        params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+        params.not_before = rcgen::date_time_ymd(2025, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2035, 1, 1);
+        let certificate = params.self_signed(&key_pair).expect("certificate");
+        P384Key {
+            pkcs8,
+            certificate: certificate.der().to_vec(),
+        }
+    }
+
+    pub(crate) fn certificate_pem(&self) -> String {
+        der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &self.certificate)
+            .expect("PEM")
+    }
+}
+
+impl Signer for P384Key {
+    fn algorithm(&self) -> SignatureAlgorithm {
+        SignatureAlgorithm::EcdsaP384Sha384
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignerError> {
+        let rng = ring::rand::SystemRandom::new();
+        let key = EcdsaKeyPair::from_pkcs8(
+            &signature::ECDSA_P384_SHA384_ASN1_SIGNING,
+            &self.pkcs8,
+            &rng,
+        )
+        .map_err(|_| SignerError::new("bad test key"))?;
+        key.sign(&rng, message)
+            .map(|s| s.as_ref().to_vec())
+            .map_err(|_| SignerError::new("test key failed"))
+    }
 }
 
 /// Copies `name` from `from` into `to` with mode 0600, as a careful user keeps keys.
@@ -61,13 +129,7 @@ pub(crate) fn verifies_with_key(
     message: &[u8],
     signature: &[u8],
 ) -> bool {
-    let ring_algorithm: &'static dyn VerificationAlgorithm = match algorithm {
-        SignatureAlgorithm::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
-        SignatureAlgorithm::EcdsaP384Sha384 => &signature::ECDSA_P384_SHA384_ASN1,
-        SignatureAlgorithm::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        SignatureAlgorithm::RsaPssSha256 => &signature::RSA_PSS_2048_8192_SHA256,
-    };
-    UnparsedPublicKey::new(ring_algorithm, public_key)
+    UnparsedPublicKey::new(profile(algorithm).verifier, public_key)
         .verify(message, signature)
         .is_ok()
 }

@@ -15,20 +15,20 @@
 //!   all over 512 MiB, as declared), `zip-bomb` (an entry over 1 MiB declared
 //!   to expand more than 100 times), `encrypted-entry`,
 //!   `unsupported-compression` (neither stored nor deflated).
-//! - INVALID: `unsafe-entry-name` (what the caller's name rule refuses, and a
-//!   folder with content), `non-utf8-name`, `duplicate-entry` (also names
+//! - INVALID: `unsafe-entry-name` (what [`crate::relative_path`] refuses, and
+//!   a folder with content), `non-utf8-name`, `duplicate-entry` (also names
 //!   differing only in case), `symlink-entry`, `special-entry` (devices,
 //!   pipes), `inconsistent-zip` (local headers disagree with the central
 //!   directory, overlapping or hidden entries, a second name in an Info-ZIP
 //!   Unicode Path field), `damaged-entry` (content larger or smaller than
 //!   declared, or a wrong CRC).
 
-use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
 use zip::{CompressionMethod, ExtraField, ZipArchive};
 
 use super::{Finding, FindingCode, Verdict};
+use crate::relative_path::{self, DistinctPaths};
 
 pub(super) const MIB: u64 = 1024 * 1024;
 /// The sum of the declared sizes of all entries.
@@ -68,9 +68,6 @@ pub(super) fn cannot_check(code: FindingCode, message: String) -> Refusal {
 pub(super) struct Rules {
     /// What the archive should be, for messages: "an EPUB", "a package".
     pub(super) what: &'static str,
-    /// Judges an entry's path (without a folder's trailing `/`); the error
-    /// completes "the entry X ...".
-    pub(super) check_name: fn(&str) -> Result<(), String>,
 }
 
 /// An entry that passed the checks on its header.
@@ -129,7 +126,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
         return Err(duplicate("the archive lists the same name more than once"));
     }
     let mut entries = Vec::with_capacity(zip.len());
-    let mut folded_names = HashSet::new();
+    let mut distinct = DistinctPaths::new();
     let mut total: u64 = 0;
     for index in 0..zip.len() {
         let entry = zip.by_index_raw(index).map_err(|e| {
@@ -162,7 +159,7 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
                 ),
             )
         };
-        (rules.check_name)(path).map_err(unsafe_name)?;
+        relative_path::check(path).map_err(|why| unsafe_name(why.to_string()))?;
         if entry
             .extra_data_fields()
             .any(|field| matches!(field, ExtraField::UnicodePath(_)))
@@ -200,11 +197,8 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
         if is_dir && size != 0 {
             return Err(unsafe_name("is a directory with content".to_owned()));
         }
-        if !folded_names.insert(path.to_lowercase()) {
-            return Err(duplicate(&format!(
-                "the archive lists {path:?} twice (names differing only in case count as one: \
-                 they collide when unpacked on most systems)"
-            )));
+        if let Err(why) = distinct.insert(path) {
+            return Err(duplicate(&format!("the archive lists {path:?} {why}")));
         }
         entries.push(Entry {
             index,

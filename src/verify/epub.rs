@@ -8,7 +8,7 @@
 //! signatures.xml are kept. Nothing is ever written to disk.
 //!
 //! The signature is read only in the exact form gazette writes (see
-//! [`crate::seal::epub`]): what the parser extracts is written again in that
+//! [`crate::xmldsig`]): what the parser extracts is written again in that
 //! form and must give back the same bytes. Then the signed time's digest, the
 //! signature value and the certificate path at that time are checked, and
 //! last every file against its reference.
@@ -48,18 +48,18 @@ use super::{
     FileChange, FileChangeKind, Finding, FindingCode, Options, Report, SignatureKind,
     SignatureReport,
 };
+use crate::cms::algorithm::{from_xmldsig_uri, profile};
 use crate::cms::{self, Problem, ProblemCode, SignatureCheck};
-use crate::seal::epub::{
-    ClaimedTime, EPUB_MIMETYPE, FileDigest, MIMETYPE_PATH, PROPERTIES_ID, SIGNATURE_ID,
-    SIGNATURES_PATH, SignatureMethod, check_path, path_for, public_key, sha256, signatures_xml,
-    signed_info, signed_properties,
+use crate::digest::sha256_bytes;
+use crate::seal::epub::{EPUB_MIMETYPE, MIMETYPE_PATH, SIGNATURES_PATH};
+use crate::signer::SignatureAlgorithm;
+use crate::xmldsig::{
+    self, ClaimedTime, FileDigest, PROPERTIES_ID, SIGNATURE_ID, path_for, public_key,
+    signatures_xml, signed_info, signed_properties,
 };
 
 const FORMAT: &str = "epub";
-const RULES: Rules = Rules {
-    what: "an EPUB",
-    check_name: check_path,
-};
+const RULES: Rules = Rules { what: "an EPUB" };
 /// signatures.xml is parsed in memory; 10 000 references take about 2 MiB.
 const MAX_SIGNATURES_SIZE: u64 = 16 * MIB;
 /// Where the `mimetype` entry's name and content start when it is the first
@@ -201,7 +201,7 @@ fn check_signature(xml: &[u8], files: &[FileDigest], options: &Options) -> Signa
 
 /// The seal as read back and found in gazette's canonical form.
 struct Seal {
-    method: SignatureMethod,
+    method: SignatureAlgorithm,
     time: ClaimedTime,
     files: Vec<FileDigest>,
     /// SignedInfo's bytes: what the signature value signs.
@@ -322,7 +322,7 @@ fn parse(xml: &[u8]) -> Result<Parsed, Finding> {
 /// Turns the parsed text into a seal: known algorithm, the properties
 /// reference first, then container paths with SHA-256 digests.
 fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
-    let Some(method) = SignatureMethod::from_uri(&parsed.signature_method) else {
+    let Some(method) = from_xmldsig_uri(&parsed.signature_method) else {
         return Err(Finding::new(
             FindingCode::UnsupportedAlgorithm,
             format!(
@@ -332,7 +332,7 @@ fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
             ),
         ));
     };
-    let time = ClaimedTime::parse(&parsed.time).map_err(|why| unexpected(&why))?;
+    let time = ClaimedTime::parse(&parsed.time).map_err(|why| unexpected(&why.to_string()))?;
     let Some(((properties_uri, properties_digest), file_references)) =
         parsed.references.split_first()
     else {
@@ -371,7 +371,7 @@ fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
     Ok(Seal {
         method,
         signed_info: signed_info(method, &properties_claimed, &files),
-        properties_actual: sha256(properties.as_bytes()),
+        properties_actual: sha256_bytes(properties.as_bytes()),
         properties_claimed,
         time,
         files,
@@ -417,8 +417,7 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
     )
     .map_err(|why| Finding::new(FindingCode::BadCertificate, why))?;
     let signature_valid = public_key(signer).is_some_and(|key| {
-        seal.method
-            .verifies(&key, seal.signed_info.as_bytes(), &seal.value)
+        xmldsig::verifies(seal.method, &key, seal.signed_info.as_bytes(), &seal.value)
     });
     if !signature_valid {
         problems.push(Problem::new(
@@ -434,7 +433,7 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
         valid: problems.is_empty(),
         signer: Some(summary),
         digest_algorithm: "SHA-256".to_owned(),
-        signature_algorithm: seal.method.name().to_owned(),
+        signature_algorithm: profile(seal.method).name.to_owned(),
         digest_matches,
         signature_valid,
         chain: path.chain,
@@ -602,10 +601,9 @@ mod tests {
 
     use super::*;
     use crate::cms::Trust;
-    use crate::seal::epub::tests::{
-        P384Key, TIME, borrowed, example_chain, example_signer, sample_files, seal_ecdsa,
-    };
+    use crate::seal::epub::tests::{TIME, borrowed, sample_files, seal_ecdsa};
     use crate::signer::RsaPadding;
+    use crate::signer::test_support::{P384Key, example_chain, example_signer};
     use crate::verify::archive::MAX_ENTRIES;
     use crate::verify::archive::test_support::{assert_no_file_system, rename, verify_bombs};
     use crate::verify::{ChangeKind, Verdict};

@@ -14,15 +14,13 @@ use walkdir::WalkDir;
 
 use super::{MANIFEST, MANIFEST_SEAL, PAYLOAD};
 use crate::digest::hex;
+use crate::relative_path::{self, DistinctPaths};
 use crate::verify::FindingCode;
 use crate::verify::archive::{
     self, MAX_ENTRIES, MAX_TOTAL_SIZE, Refusal, Rules, cannot_check, invalid,
 };
 
-const RULES: Rules = Rules {
-    what: "a package",
-    check_name: check_bag_path,
-};
+const RULES: Rules = Rules { what: "a package" };
 
 /// A file of the bag, by its path in the bag (`data/edition/x.pdf`).
 pub(super) struct BagFile {
@@ -91,32 +89,6 @@ impl Digester {
     }
 }
 
-/// A path in a bag: relative, `/`-separated, no `.`, `..` or empty segment,
-/// no controls and none of the characters Windows forbids in file names, so
-/// that it unpacks to the same place everywhere. The error completes "the
-/// entry X ...".
-fn check_bag_path(path: &str) -> Result<(), String> {
-    const FORBIDDEN: &[char] = &['"', '*', ':', '<', '>', '?', '\\', '|'];
-    if path.starts_with('/') {
-        return Err("is absolute (starts with `/`)".to_owned());
-    }
-    if let Some(c) = path
-        .chars()
-        .find(|c| c.is_control() || FORBIDDEN.contains(c))
-    {
-        return Err(format!(
-            "holds the character {c:?}, which file names cannot hold on every system"
-        ));
-    }
-    if path
-        .split('/')
-        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
-    {
-        return Err("has an empty, `.` or `..` segment".to_owned());
-    }
-    Ok(())
-}
-
 pub(super) fn read_bag(path: &Path) -> Result<Files, Refusal> {
     let metadata = std::fs::metadata(path).map_err(|e| unreadable(path, &e))?;
     if metadata.is_dir() {
@@ -183,6 +155,7 @@ fn read_zip(path: &Path) -> Result<Files, Refusal> {
 /// Walks the folder without following links; every file is streamed once.
 fn read_folder(root: &Path) -> Result<Files, Refusal> {
     let mut files = Files::new();
+    let mut distinct = DistinctPaths::new();
     let mut total = 0;
     let walk = WalkDir::new(root)
         .follow_links(false)
@@ -199,10 +172,16 @@ fn read_folder(root: &Path) -> Result<Files, Refusal> {
         }
         let item = item.map_err(|e| unreadable(root, &e))?;
         let path = bag_path(root, item.path())?;
-        check_bag_path(&path).map_err(|why| {
+        relative_path::check(&path).map_err(|why| {
             invalid(
                 FindingCode::UnsafeEntryName,
                 format!("the file {path:?} {why}: a copy of the bag could land elsewhere"),
+            )
+        })?;
+        distinct.insert(&path).map_err(|why| {
+            invalid(
+                FindingCode::DuplicateEntry,
+                format!("the folder holds {path:?} {why}: a copy of the bag could lose one"),
             )
         })?;
         let kind = item.file_type();

@@ -11,9 +11,8 @@ use crate::cms::{ProblemCode, Trust};
 use crate::package::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SourceFile,
 };
-use crate::seal::epub::tests::{example_chain, example_signer};
 use crate::signer::RsaPadding;
-use crate::signer::test_support::tool_available;
+use crate::signer::test_support::{example_chain, example_signer, tool_available};
 use crate::verify::ChangeKind;
 use crate::verify::archive::test_support::{rename, verify_bombs};
 
