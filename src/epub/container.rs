@@ -6,8 +6,10 @@ use crate::model::Date;
 use crate::relative_path::{self, DistinctPaths};
 use crate::zipped;
 
-/// The one content the `mimetype` entry may hold (OCF 3.3 §4.3).
-pub(super) const MIMETYPE: &[u8] = b"application/epub+zip";
+/// The container's first file (OCF 3.3 §4.3)...
+pub const MIMETYPE_PATH: &str = "mimetype";
+/// ...and the one content it may hold.
+pub const MIMETYPE: &[u8] = b"application/epub+zip";
 
 /// Zips `files` in the order given. `mimetype` must come first with its fixed
 /// content; it is stored, every other entry deflated. Each entry is stamped
@@ -28,7 +30,7 @@ pub fn package(files: &[EpubFile], date: Date) -> Result<Vec<u8>, EpubError> {
 /// distinct relative paths that cannot escape the container.
 fn check_files(files: &[EpubFile]) -> Result<(), EpubError> {
     match files.first() {
-        Some(first) if first.path == "mimetype" && first.bytes == MIMETYPE => {}
+        Some(first) if first.path == MIMETYPE_PATH && first.bytes == MIMETYPE => {}
         _ => {
             return Err(EpubError::Package(
                 "the first file of an EPUB must be \"mimetype\" holding exactly \

@@ -27,7 +27,7 @@ use std::fmt;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 
-pub use container::package;
+pub use container::{MIMETYPE, MIMETYPE_PATH, package};
 pub use layout::document_path;
 
 /// The cover picture, as the cover page shows it.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::container::MIMETYPE;
+use super::container::{MIMETYPE, MIMETYPE_PATH};
 use super::layout::{self, COVER_PAGE, NAV, PACKAGE, PartFile, ROOT, STYLESHEET};
 use super::pages::Placement;
 use super::templates::{self, Templates};
@@ -22,7 +22,7 @@ pub(super) fn files(
     let parts = layout::part_files(edition);
     let shared = edition_view(edition, &parts, placement, cover)?;
     let mut files = vec![
-        file("mimetype", MIMETYPE.to_vec()),
+        file(MIMETYPE_PATH, MIMETYPE.to_vec()),
         file("META-INF/container.xml", templates::CONTAINER_XML.into()),
         file(PACKAGE, templates.render("package.opf", &shared)?),
         file(

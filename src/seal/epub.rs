@@ -15,15 +15,13 @@ use std::fmt;
 
 use crate::cms::{self, ProblemCode, UnixTime};
 use crate::digest::sha256_bytes;
+use crate::epub::{MIMETYPE, MIMETYPE_PATH};
 use crate::relative_path::{self, DistinctPaths};
 use crate::signer::{Signer, SignerError};
 use crate::xmldsig::{self, ClaimedTime, FileDigest};
 
 /// Where the seal lives in the container.
 pub const SIGNATURES_PATH: &str = "META-INF/signatures.xml";
-/// The container's first file, and what it must hold.
-pub const MIMETYPE_PATH: &str = "mimetype";
-pub const EPUB_MIMETYPE: &[u8] = b"application/epub+zip";
 
 /// Why an EPUB could not be sealed.
 #[derive(Debug)]
@@ -107,7 +105,7 @@ pub fn sign(
 fn check_container(files: &[(&str, &[u8])]) -> Result<(), EpubSealError> {
     let bad = |why: String| Err(EpubSealError::Container(why));
     match files.first() {
-        Some((MIMETYPE_PATH, content)) if *content == EPUB_MIMETYPE => {}
+        Some((MIMETYPE_PATH, content)) if *content == MIMETYPE => {}
         _ => {
             return bad(format!(
                 "the first file must be `{MIMETYPE_PATH}` holding `application/epub+zip`"
@@ -400,7 +398,7 @@ pub(crate) mod tests {
 
     #[test]
     fn unsafe_or_ambiguous_file_lists_are_refused() {
-        let mimetype: (&str, &[u8]) = (MIMETYPE_PATH, EPUB_MIMETYPE);
+        let mimetype: (&str, &[u8]) = (MIMETYPE_PATH, MIMETYPE);
         let cases: [(&str, &str); 8] = [
             ("../evil.xhtml", "`..`"),
             ("OEBPS/./a.xhtml", "`.`"),

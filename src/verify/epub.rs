@@ -51,7 +51,8 @@ use super::{
 use crate::cms::algorithm::{from_xmldsig_uri, profile};
 use crate::cms::{self, Problem, ProblemCode, SignatureCheck};
 use crate::digest::sha256_bytes;
-use crate::seal::epub::{EPUB_MIMETYPE, MIMETYPE_PATH, SIGNATURES_PATH};
+use crate::epub::{MIMETYPE, MIMETYPE_PATH};
+use crate::seal::epub::SIGNATURES_PATH;
 use crate::signer::SignatureAlgorithm;
 use crate::xmldsig::{
     self, ClaimedTime, FileDigest, PROPERTIES_ID, SIGNATURE_ID, path_for, public_key,
@@ -122,12 +123,12 @@ fn check_signatures_size(size: u64) -> Result<(), Refusal> {
 /// OCF: the first entry is `mimetype`, stored, without extra field, so that
 /// its name and content sit at fixed offsets for file-type sniffers.
 fn check_mimetype_entry(bytes: &[u8], entries: &[Entry]) -> Result<(), Refusal> {
-    let magic_end = MIMETYPE_MAGIC_OFFSET + MIMETYPE_PATH.len() + EPUB_MIMETYPE.len();
+    let magic_end = MIMETYPE_MAGIC_OFFSET + MIMETYPE_PATH.len() + MIMETYPE.len();
     let first_is_mimetype = entries.first().is_some_and(|e| {
-        e.path == MIMETYPE_PATH && e.size == EPUB_MIMETYPE.len() as u64 && e.header_start == 0
+        e.path == MIMETYPE_PATH && e.size == MIMETYPE.len() as u64 && e.header_start == 0
     });
     let magic = bytes.get(MIMETYPE_MAGIC_OFFSET..magic_end);
-    let expected = [MIMETYPE_PATH.as_bytes(), EPUB_MIMETYPE].concat();
+    let expected = [MIMETYPE_PATH.as_bytes(), MIMETYPE].concat();
     if first_is_mimetype && magic == Some(expected.as_slice()) {
         return Ok(());
     }
@@ -158,7 +159,7 @@ fn read_contents(
                 kept.extend_from_slice(chunk);
             }
         })?;
-        if entry.path == MIMETYPE_PATH && kept != EPUB_MIMETYPE {
+        if entry.path == MIMETYPE_PATH && kept != MIMETYPE {
             return Err(invalid(
                 FindingCode::Mimetype,
                 "the `mimetype` entry does not hold `application/epub+zip`".to_owned(),

@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::cms::{self, CmsError};
+use crate::epub::MIMETYPE_PATH;
 
 use super::{Options, Report, verify_epub, verify_package, verify_pdf};
 
@@ -88,7 +89,7 @@ pub fn verify_path(path: &Path, options: &Options) -> Result<Report, CannotCheck
         .map_err(unreadable)?;
     let head = &head[..read];
     let is_zip = head.starts_with(b"PK\x03\x04");
-    if is_zip && head.get(30..38) != Some(b"mimetype".as_slice()) {
+    if is_zip && head.get(30..38) != Some(MIMETYPE_PATH.as_bytes()) {
         return Ok(verify_package(path, options));
     }
     let size = std::fs::metadata(path).map_err(unreadable)?.len();

@@ -8,8 +8,8 @@ use crate::model::{BlockRef, Edition, PageMap, PageStart, Part};
 use crate::package::manifest::PageRange;
 use crate::package::{Package, PackageInputs, build};
 use crate::seal::Sealer;
-use crate::signer::test_support::{certificates, example_dir};
-use crate::signer::{FixedSecrets, KeySource, RsaPadding, Signer};
+use crate::signer::test_support;
+use crate::signer::{RsaPadding, Signer};
 
 pub const TOOL_VERSION: &str = "0.1.0-test";
 
@@ -65,7 +65,7 @@ impl Fixture {
     /// The sample sealed with the example PKI's chain in `chain_file`.
     pub fn sealed(chain_file: &str) -> Self {
         Self {
-            chain: Some(certificates(&example_dir().join(chain_file))),
+            chain: Some(test_support::example_chain(chain_file)),
             ..Self::sample()
         }
     }
@@ -104,10 +104,7 @@ impl Fixture {
 
 /// A key of the example PKI; RSA keys sign with PKCS#1 v1.5, deterministically.
 pub fn example_signer(key_file: &str) -> Box<dyn Signer> {
-    let source = KeySource::File(example_dir().join(key_file));
-    crate::signer::open(&source, RsaPadding::Pkcs1, &FixedSecrets::default())
-        .expect("the example key opens")
-        .signer
+    test_support::example_signer(key_file, RsaPadding::Pkcs1)
 }
 
 /// A page map like the PDF's: two cover pages without text, then every part
