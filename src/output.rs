@@ -3,6 +3,7 @@
 //! place at the end, so a failure leaves nothing half-written and keeps the
 //! previous edition.
 
+use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -10,18 +11,42 @@ use crate::relative_path;
 
 /// Whether `folder` may be written as a new folder: it does not exist, or is
 /// an empty folder (not a link to one). `Err` says why not.
-pub fn vacant(folder: &Path) -> Result<(), String> {
+pub fn vacant(folder: &Path) -> Result<(), Occupied> {
     match std::fs::symlink_metadata(folder) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(format!("cannot check the folder: {error}")),
+        Err(error) => Err(Occupied::Unchecked(error)),
         Ok(meta) if meta.is_dir() => match std::fs::read_dir(folder).map(|mut e| e.next()) {
             Ok(None) => Ok(()),
-            Ok(Some(_)) => Err("the folder already exists and is not empty".into()),
-            Err(error) => Err(format!("cannot read the folder: {error}")),
+            Ok(Some(_)) => Err(Occupied::NotEmpty),
+            Err(error) => Err(Occupied::Unreadable(error)),
         },
-        Ok(_) => Err("already exists and is not a folder".into()),
+        Ok(_) => Err(Occupied::NotAFolder),
     }
 }
+
+/// Why a folder cannot be written as a new one.
+#[derive(Debug)]
+pub enum Occupied {
+    NotEmpty,
+    NotAFolder,
+    /// Whether something is there could not be told.
+    Unchecked(io::Error),
+    /// It is a folder, but its content could not be listed.
+    Unreadable(io::Error),
+}
+
+impl fmt::Display for Occupied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Occupied::NotEmpty => f.write_str("the folder already exists and is not empty"),
+            Occupied::NotAFolder => f.write_str("already exists and is not a folder"),
+            Occupied::Unchecked(error) => write!(f, "cannot check the folder: {error}"),
+            Occupied::Unreadable(error) => write!(f, "cannot read the folder: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Occupied {}
 
 /// An edition being written.
 pub struct Staging {

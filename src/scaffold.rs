@@ -129,7 +129,7 @@ pub fn date_from_unix_days(days: u64) -> Date {
 /// overwritten, nor a link followed to somewhere else.
 fn check_vacant(issue: &Path) -> Result<(), Diagnostics> {
     crate::output::vacant(issue).map_err(|reason| {
-        vec![Diagnostic::in_file(issue, reason).help(
+        vec![Diagnostic::in_file(issue, reason.to_string()).help(
             "choose a new folder for the issue; gazette new never writes into an existing one",
         )]
     })

@@ -14,9 +14,10 @@ use crate::cli::terminal::Failure;
 pub fn run(args: &TemplatesArgs) -> Result<ExitCode, Failure> {
     // An office's own templates are never overwritten.
     output::vacant(&args.folder).map_err(|reason| {
-        Failure::new(vec![Diagnostic::in_file(&args.folder, reason).help(
-            "name a new folder; gazette templates never writes into a folder with files",
-        )])
+        Failure::new(vec![
+            Diagnostic::in_file(&args.folder, reason.to_string())
+                .help("name a new folder; gazette templates never writes into a folder with files"),
+        ])
     })?;
     let templates = typeset::template_sources(None);
     let files = templates.iter().map(|(name, text)| (name.as_str(), *text));
