@@ -410,10 +410,10 @@ mod tests {
     };
 
     use super::*;
-    use crate::signer::test_support::{
+    use crate::signer::{self, FixedSecrets, KeySource, RsaPadding, Secret, SignatureAlgorithm};
+    use crate::test_support::keys::{
         certificates, copy_private, example_dir, public_key, verifies,
     };
-    use crate::signer::{self, FixedSecrets, KeySource, RsaPadding, Secret, SignatureAlgorithm};
 
     /// 2025-01-01T00:00:00Z and the last second of 2045, 2040 and 2035.
     const NOT_BEFORE: i64 = 1_735_689_600;

@@ -160,7 +160,7 @@ fn check_chain(chain: &[Vec<u8>], at: UnixTime) -> Result<Vec<u8>, EpubSealError
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use std::path::Path;
 
     use base64::Engine;
@@ -169,48 +169,10 @@ pub(crate) mod tests {
 
     use super::*;
     use crate::signer::RsaPadding;
-    use crate::signer::test_support::{
-        P384Key, example_chain, example_dir, example_signer, tool_available,
-    };
+    use crate::test_support::epub::{TIME, borrowed, sample_files, seal_ecdsa};
+    use crate::test_support::keys::{P384Key, example_chain, example_dir, example_signer};
+    use crate::test_support::tool_available;
     use crate::xmldsig::{DSIG_NS, PROPERTIES_ID, PROPERTIES_TYPE, SHA256, public_key, uri_for};
-
-    /// A small container: mimetype first, a name with a space and one in Chinese.
-    pub(crate) fn sample_files() -> Vec<(String, Vec<u8>)> {
-        [
-            ("mimetype", "application/epub+zip"),
-            (
-                "META-INF/container.xml",
-                "<?xml version=\"1.0\"?><container/>",
-            ),
-            ("OEBPS/content.opf", "<package/>"),
-            ("OEBPS/text/第一章.xhtml", "<html>公告</html>"),
-            ("OEBPS/style sheet.css", "body { margin: 0 }"),
-        ]
-        .into_iter()
-        .map(|(path, text)| (path.to_owned(), text.as_bytes().to_vec()))
-        .collect()
-    }
-
-    pub(crate) fn borrowed(files: &[(String, Vec<u8>)]) -> Vec<(&str, &[u8])> {
-        files
-            .iter()
-            .map(|(p, b)| (p.as_str(), b.as_slice()))
-            .collect()
-    }
-
-    pub(crate) const TIME: &str = "2025-08-15T00:00:00+08:00";
-
-    /// Seals `files` with the example ECDSA key and chain.
-    pub(crate) fn seal_ecdsa(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-        let signer = example_signer("seal.key.pem", RsaPadding::Pkcs1);
-        sign(
-            &borrowed(files),
-            &example_chain("seal-chain.pem"),
-            signer.as_ref(),
-            TIME,
-        )
-        .expect("sealed")
-    }
 
     /// Writes the container unpacked, as xmlsec1 needs it, with its seal.
     fn unpack(files: &[(String, Vec<u8>)], signatures: &[u8]) -> tempfile::TempDir {

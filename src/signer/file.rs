@@ -176,11 +176,12 @@ mod tests {
 
     use super::*;
     use crate::example_pki::EXAMPLE_PASSWORD;
-    use crate::signer::test_support::{
-        assert_no_key_material, certificates, copy_private, example_dir, set_mode, tool_available,
-        verifies, verifies_with_key,
-    };
     use crate::signer::{FixedSecrets, KEY_PASSWORD_ENV, KeySource, Secret, SignatureAlgorithm};
+    use crate::test_support::keys::{
+        assert_no_key_material, certificates, copy_private, example_dir, set_mode, verifies,
+        verifies_with_key,
+    };
+    use crate::test_support::tool_available;
 
     const MESSAGE: &[u8] = "上海市人民政府公报 2025 年第 8 期".as_bytes();
 

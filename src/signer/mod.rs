@@ -14,8 +14,6 @@ mod pkcs12;
 mod secret;
 mod software;
 mod source;
-#[cfg(test)]
-pub(crate) mod test_support;
 
 use std::fmt;
 

@@ -323,8 +323,9 @@ mod tests {
     use tempfile::TempDir;
 
     use super::*;
-    use crate::signer::test_support::{example_dir, file_available, tool_available, verifies};
     use crate::signer::{FixedSecrets, KeySource, Secret, open as open_key};
+    use crate::test_support::keys::{example_dir, verifies};
+    use crate::test_support::{file_available, tool_available};
 
     const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
     const PIN: &str = "gazette-test-pin-7";

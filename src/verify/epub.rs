@@ -602,9 +602,9 @@ mod tests {
 
     use super::*;
     use crate::cms::Trust;
-    use crate::seal::epub::tests::{TIME, borrowed, sample_files, seal_ecdsa};
     use crate::signer::RsaPadding;
-    use crate::signer::test_support::{P384Key, example_chain, example_signer};
+    use crate::test_support::epub::{TIME, borrowed, sample_files, seal_ecdsa};
+    use crate::test_support::keys::{P384Key, example_chain, example_signer};
     use crate::verify::archive::MAX_ENTRIES;
     use crate::verify::archive::test_support::{assert_no_file_system, rename, verify_bombs};
     use crate::verify::{ChangeKind, Verdict};

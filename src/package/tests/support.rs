@@ -8,8 +8,8 @@ use crate::model::{BlockRef, Edition, PageMap, PageStart, Part};
 use crate::package::manifest::PageRange;
 use crate::package::{Package, PackageInputs, build};
 use crate::seal::Sealer;
-use crate::signer::test_support;
 use crate::signer::{RsaPadding, Signer};
+use crate::test_support::keys as test_support;
 
 pub const TOOL_VERSION: &str = "0.1.0-test";
 

@@ -11,7 +11,8 @@ use std::process::{Command, Output};
 
 use super::support::Fixture;
 use crate::package::{Package, bag_folder_name, zip_name};
-use crate::signer::test_support::{example_dir, tool_available};
+use crate::test_support::keys::example_dir;
+use crate::test_support::tool_available;
 
 /// The package written out as `gazette build` does: the bag folder and the zip.
 struct Written {

@@ -12,7 +12,8 @@ use crate::package::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SourceFile,
 };
 use crate::signer::RsaPadding;
-use crate::signer::test_support::{example_chain, example_signer, tool_available};
+use crate::test_support::keys::{example_chain, example_signer};
+use crate::test_support::tool_available;
 use crate::verify::ChangeKind;
 use crate::verify::archive::test_support::{rename, verify_bombs};
 

@@ -1,17 +1,17 @@
-//! Helpers shared by the key store tests and the tests of what seals with
-//! them: the committed example PKI (its keys as signers, its chains), a P-384
-//! key it lacks, checking signatures against a certificate with ring, and the
-//! skip rule for external tools.
+//! Keys for tests: the committed example PKI (its keys as signers, its
+//! chains), a P-384 key it lacks, checking signatures against a certificate
+//! with ring, and making sure no key material leaks into text.
 
-use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use ring::signature::{self, EcdsaKeyPair, UnparsedPublicKey};
 use x509_parser::pem::Pem;
 
-use super::{FixedSecrets, KeySource, RsaPadding, SignatureAlgorithm, Signer, SignerError};
 use crate::cms::algorithm::profile;
+use crate::signer::{
+    self, FixedSecrets, KeySource, RsaPadding, SignatureAlgorithm, Signer, SignerError,
+};
 
 /// The example PKI committed in the repository.
 pub(crate) fn example_dir() -> PathBuf {
@@ -21,7 +21,7 @@ pub(crate) fn example_dir() -> PathBuf {
 /// A signer for a key of the example PKI.
 pub(crate) fn example_signer(key_file: &str, padding: RsaPadding) -> Box<dyn Signer> {
     let source = KeySource::File(example_dir().join(key_file));
-    super::open(&source, padding, &FixedSecrets::default())
+    signer::open(&source, padding, &FixedSecrets::default())
         .expect("example key opens")
         .signer
 }
@@ -146,18 +146,4 @@ pub(crate) fn assert_no_key_material(text: &str, secret: &[u8]) {
             "key bytes leaked into: {text}"
         );
     }
-}
-
-/// Whether an external tool is on PATH. Missing tools skip a test, unless
-/// GAZETTE_REQUIRE_TOOLS=1 makes them a failure.
-pub(crate) fn tool_available(tool: &str) -> bool {
-    let on_path = env::var_os("PATH")
-        .is_some_and(|path| env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
-    crate::test_support::available(on_path, tool)
-}
-
-/// Whether a file the test needs (such as a PKCS#11 module) exists, with the
-/// same skip rule as [`tool_available`].
-pub(crate) fn file_available(path: &Path) -> bool {
-    crate::test_support::available(path.is_file(), &path.display().to_string())
 }
