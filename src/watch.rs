@@ -73,8 +73,12 @@ impl IssueWatch {
     }
 
     /// Returns once the folder differs from when this last returned; the
-    /// first call returns at once.
+    /// first call returns at once. A later call first waits for the wake, so
+    /// that a save seen during the last build has settled before it is read.
     pub fn changed(&mut self) {
+        if self.seen.is_some() {
+            self.wake.wait();
+        }
         loop {
             let now = fingerprint(&self.root, &self.out);
             if self.seen != Some(now) {
