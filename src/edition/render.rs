@@ -69,6 +69,8 @@ fn pdf_edition(
 }
 
 /// `pdf` with `seal` appended, drawn at `spot` with the bundled seal face.
+/// It lives here rather than beside [`Seal::seal_epub`] because that face is
+/// one of the bundled fonts, which only the typesetting build carries.
 pub fn seal_pdf(
     seal: &Seal,
     pdf: &[u8],
