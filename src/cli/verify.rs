@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use gazette::cms::Trust;
+use gazette::cms::{SignatureCheck, Trust};
 use gazette::verify::{self, CannotCheck, Options, Report, SignatureReport, Verdict};
 
 use crate::cli::args::VerifyArgs;
@@ -49,19 +49,56 @@ fn human(report: &Report) -> String {
     out
 }
 
+/// One signature as an aligned table under its field's name: what it claims
+/// to be, the CMS check, its problems, then what changed after it.
 fn signature_block(signature: &SignatureReport) -> String {
-    let mut lines: Vec<(String, String)> = Vec::new();
-    let mut row = |label: &str, value: String| lines.push((label.to_string(), value));
+    let mut rows = Rows::default();
+    claim_rows(signature, &mut rows);
+    if let Some(check) = &signature.cms {
+        cms_rows(check, &mut rows);
+    }
+    for finding in &signature.findings {
+        rows.push("problem", finding.message.clone());
+    }
+    change_rows(signature, &mut rows);
+    rows.under(&format!("signature \"{}\"", signature.field))
+}
+
+/// Labelled lines, printed with their values lined up.
+#[derive(Default)]
+struct Rows(Vec<(&'static str, String)>);
+
+impl Rows {
+    fn push(&mut self, label: &'static str, value: String) {
+        self.0.push((label, value));
+    }
+
+    /// The rows indented under `heading`, after a blank line, values in one
+    /// column after the longest label.
+    fn under(self, heading: &str) -> String {
+        let width = self.0.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+        let mut out = format!("\n{heading}\n");
+        for (label, value) in self.0 {
+            out += &format!("  {label:<width$}  {value}\n");
+        }
+        out
+    }
+}
+
+/// What the signature says of itself: its kind (with the DocMDP permission
+/// in words for a certification), format, claimed time and the bytes it
+/// covers.
+fn claim_rows(signature: &SignatureReport, rows: &mut Rows) {
     let kind = match signature.docmdp_permission {
         Some(1) => "certification; no changes allowed but validation data and timestamps".into(),
         Some(2) => "certification; form filling and signing allowed".into(),
         Some(p) => format!("certification; DocMDP level {p}"),
         None => signature.kind.to_string(),
     };
-    row("kind", kind);
-    row("format", signature.sub_filter.clone());
+    rows.push("kind", kind);
+    rows.push("format", signature.sub_filter.clone());
     if let Some(time) = &signature.claimed_time {
-        row("claimed time", time.clone());
+        rows.push("claimed time", time.clone());
     }
     if let Some([_, a, b, c]) = signature.byte_range {
         let extent = if signature.covers_whole_file {
@@ -69,74 +106,73 @@ fn signature_block(signature: &SignatureReport) -> String {
         } else {
             "an earlier revision"
         };
-        row(
+        rows.push(
             "covers",
             format!("{extent}: bytes 0..{a} and {b}..{}", b + c),
         );
     }
-    if let Some(check) = &signature.cms {
-        row("algorithm", check.signature_algorithm.clone());
-        row(
-            "digest",
-            yes_no(check.digest_matches, "matches", "DOES NOT MATCH"),
+}
+
+/// The CMS check: algorithm, digest and signature, who signed with which
+/// certificate, the chain up to the trust anchor, and its problems.
+fn cms_rows(check: &SignatureCheck, rows: &mut Rows) {
+    rows.push("algorithm", check.signature_algorithm.clone());
+    rows.push(
+        "digest",
+        yes_no(check.digest_matches, "matches", "DOES NOT MATCH"),
+    );
+    rows.push(
+        "signature",
+        yes_no(check.signature_valid, "valid", "INVALID"),
+    );
+    if let Some(signer) = &check.signer {
+        rows.push("signer", signer.subject.clone());
+        rows.push(
+            "certificate",
+            format!(
+                "serial {}, valid {} to {}, SHA-256 {}",
+                signer.serial, signer.not_before, signer.not_after, signer.sha256_fingerprint
+            ),
         );
-        row(
-            "signature",
-            yes_no(check.signature_valid, "valid", "INVALID"),
-        );
-        if let Some(signer) = &check.signer {
-            row("signer", signer.subject.clone());
-            row(
-                "certificate",
-                format!(
-                    "serial {}, valid {} to {}, SHA-256 {}",
-                    signer.serial, signer.not_before, signer.not_after, signer.sha256_fingerprint
-                ),
-            );
-        }
-        let chain: Vec<String> = check
-            .chain
-            .iter()
-            .map(|c| c.common_name.clone().unwrap_or_else(|| c.subject.clone()))
-            .collect();
-        row("chain", chain.join(" → "));
-        row(
-            "trust",
-            match &check.trust {
-                Trust::Trusted { anchor } => format!(
-                    "trusted (anchor: {})",
-                    anchor.common_name.as_deref().unwrap_or(&anchor.subject)
-                ),
-                Trust::Untrusted { reason } => format!("NOT TRUSTED: {reason}"),
-            },
-        );
-        for problem in &check.problems {
-            row("problem", problem.message.clone());
-        }
     }
-    for finding in &signature.findings {
-        row("problem", finding.message.clone());
+    let chain: Vec<String> = check
+        .chain
+        .iter()
+        .map(|c| c.common_name.clone().unwrap_or_else(|| c.subject.clone()))
+        .collect();
+    rows.push("chain", chain.join(" → "));
+    rows.push(
+        "trust",
+        match &check.trust {
+            Trust::Trusted { anchor } => format!(
+                "trusted (anchor: {})",
+                anchor.common_name.as_deref().unwrap_or(&anchor.subject)
+            ),
+            Trust::Untrusted { reason } => format!("NOT TRUSTED: {reason}"),
+        },
+    );
+    for problem in &check.problems {
+        rows.push("problem", problem.message.clone());
     }
+}
+
+/// Each change after the signature and whether it was allowed. With none
+/// listed, "none since signing" is said only when no later revision exists.
+fn change_rows(signature: &SignatureReport, rows: &mut Rows) {
     if signature.changes_after.is_empty() {
         if signature.covers_whole_file {
-            row("changes", "none since signing".into());
+            rows.push("changes", "none since signing".into());
         }
-    } else {
-        for change in &signature.changes_after {
-            let verdict = if change.allowed {
-                "allowed"
-            } else {
-                "NOT ALLOWED"
-            };
-            row("change", format!("{} ({verdict})", change.description));
-        }
+        return;
     }
-    let width = lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-    let mut out = format!("\nsignature \"{}\"\n", signature.field);
-    for (label, value) in lines {
-        out += &format!("  {label:<width$}  {value}\n");
+    for change in &signature.changes_after {
+        let verdict = if change.allowed {
+            "allowed"
+        } else {
+            "NOT ALLOWED"
+        };
+        rows.push("change", format!("{} ({verdict})", change.description));
     }
-    out
 }
 
 fn yes_no(ok: bool, good: &str, bad: &str) -> String {

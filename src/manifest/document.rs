@@ -30,6 +30,10 @@ pub struct Loaded {
     pub disclosure_span: std::ops::Range<usize>,
 }
 
+/// Reads the document at `path` (`listed` is where the issue names it, so a
+/// missing file is reported there). Every problem found is pushed to `diags`
+/// in the order a reader meets it in the file; `None` means the document
+/// cannot be used, and at least one error says why.
 pub fn load(
     issue: &Folder,
     diags: &mut Diagnostics,
@@ -41,79 +45,25 @@ pub fn load(
     let (front, body_offset) = split_front_matter(&file, diags)?;
     let toml = super::fields::parse(&file, front, diags)?;
     let table = Table::new(&toml, "the document's front matter", KEYS, diags);
-
-    let title = table.string("title", Some("\"上海市人民政府关于……的通知\""), diags);
-    let number = table.string("number", None, diags);
-    let issuer = table.string("issuer", Some("\"上海市人民政府办公厅\""), diags);
-    let addressees = table.string("addressees", None, diags);
-    let date = table.date("date", diags);
-    let disclosure = disclosure(&table, diags);
-    let signatory = table.string("signatory", None, diags);
-    let language = match table.string("language", None, diags) {
-        Some(tag) => super::language(&file, &tag, diags).unwrap_or_else(|| language.clone()),
-        None => language.clone(),
-    };
-    if let (Some(number), Some(date)) = (&number, &date) {
-        check_number(&file, number, date.value, diags);
-    }
-
+    let Header {
+        title,
+        number,
+        issuer,
+        addressees,
+        date,
+        disclosure,
+        signatory,
+        language,
+    } = Header::read(&table, &file, language, diags);
     let body = markdown::parse(&file, &file.text[body_offset..], body_offset, diags);
-    let folder = Path::new(path).parent().unwrap_or(Path::new(""));
-    let attachment_tables = table.tables("attachments", diags);
-    let labelled = attachment_tables
-        .iter()
-        .filter(|t| t.value.get("label").is_none())
-        .count();
-    let mut attachments = Vec::new();
-    let mut counter = 0;
-    for entry in attachment_tables {
-        let sub = table.nested(entry, "[[attachments]]", &["title", "file", "label"], diags);
-        let title = sub.string("title", Some("\"2025年重点任务分工表\""), diags);
-        let label = match sub.get_label(diags) {
-            Some(label) => label,
-            None => {
-                counter += 1;
-                Some(if labelled > 1 {
-                    format!("附件{counter}")
-                } else {
-                    "附件".to_string()
-                })
-            }
-        };
-        let Some(At {
-            value: source,
-            span,
-        }) = sub.string("file", Some("\"attachments/table.md\""), diags)
-        else {
-            continue;
-        };
-        let source = issue.relative(folder, &source, &file, span.clone(), diags);
-        if let (Some(title), Some(source)) = (title, source)
-            && let Some(body) = issue.markdown(&source, (&file, span), diags)
-        {
-            attachments.push(Attachment {
-                label,
-                title: title.value,
-                source,
-                body,
-            });
-        }
-    }
-    let interpretation = table.table("interpretation", diags).and_then(|entry| {
-        let sub = table.nested(entry, "[interpretation]", &["title", "file"], diags);
-        let title = sub.string("title", Some("\"《……》政策解读\""), diags);
-        let At {
-            value: source,
-            span,
-        } = sub.string("file", Some("\"interpretations/x.md\""), diags)?;
-        let source = issue.relative(folder, &source, &file, span.clone(), diags)?;
-        let body = issue.markdown(&source, (&file, span), diags)?;
-        Some(Interpretation {
-            title: title?.value,
-            source,
-            body,
-        })
-    });
+    let enclosures = Enclosures {
+        issue,
+        table: &table,
+        file: &file,
+        folder: Path::new(path).parent().unwrap_or(Path::new("")),
+    };
+    let attachments = enclosures.attachments(diags);
+    let interpretation = enclosures.interpretation(diags);
 
     let (title, issuer, date, disclosure) = (title?, issuer?, date?, disclosure?);
     Some(Loaded {
@@ -136,6 +86,153 @@ pub fn load(
         },
         file,
     })
+}
+
+/// The front matter's own fields, before the files it names are read. A field
+/// is `None` when it is absent or wrong; the reason is already in the
+/// diagnostics, so the caller only decides whether the document can stand.
+struct Header {
+    title: Option<At<String>>,
+    number: Option<At<String>>,
+    issuer: Option<At<String>>,
+    addressees: Option<At<String>>,
+    date: Option<At<Date>>,
+    disclosure: Option<At<Disclosure>>,
+    signatory: Option<At<String>>,
+    language: Language,
+}
+
+impl Header {
+    /// Reads the fields in the order they are documented, so diagnostics come
+    /// out in that order; the document inherits the issue's `language` unless
+    /// it names its own (a bad tag is reported and the issue's is kept).
+    fn read(
+        table: &Table,
+        file: &SourceFile,
+        language: &Language,
+        diags: &mut Diagnostics,
+    ) -> Header {
+        let title = table.string("title", Some("\"上海市人民政府关于……的通知\""), diags);
+        let number = table.string("number", None, diags);
+        let issuer = table.string("issuer", Some("\"上海市人民政府办公厅\""), diags);
+        let addressees = table.string("addressees", None, diags);
+        let date = table.date("date", diags);
+        let disclosure = disclosure(table, diags);
+        let signatory = table.string("signatory", None, diags);
+        let language = match table.string("language", None, diags) {
+            Some(tag) => super::language(file, &tag, diags).unwrap_or_else(|| language.clone()),
+            None => language.clone(),
+        };
+        if let (Some(number), Some(date)) = (&number, &date) {
+            check_number(file, number, date.value, diags);
+        }
+        Header {
+            title,
+            number,
+            issuer,
+            addressees,
+            date,
+            disclosure,
+            signatory,
+            language,
+        }
+    }
+}
+
+/// What reading a document's attachments and interpretation needs: their
+/// paths in the front matter are relative to the document's own `folder`, and
+/// a problem with one is pointed at where `file` names it.
+struct Enclosures<'e, 't, 'i> {
+    issue: &'e Folder,
+    table: &'e Table<'t, 'i>,
+    file: &'e SourceFile,
+    folder: &'e Path,
+}
+
+impl Enclosures<'_, '_, '_> {
+    /// The `[[attachments]]`, in the order written. An attachment without a
+    /// label is numbered 附件1, 附件2… when more than one needs a number, and
+    /// is plain 附件 when it is the only one.
+    fn attachments(&self, diags: &mut Diagnostics) -> Vec<Attachment> {
+        let attachment_tables = self.table.tables("attachments", diags);
+        let numbered = attachment_tables
+            .iter()
+            .filter(|t| t.value.get("label").is_none())
+            .count();
+        let mut attachments = Vec::new();
+        let mut counter = 0;
+        for entry in attachment_tables {
+            let sub =
+                self.table
+                    .nested(entry, "[[attachments]]", &["title", "file", "label"], diags);
+            attachments.extend(self.attachment(&sub, numbered, &mut counter, diags));
+        }
+        attachments
+    }
+
+    /// One `[[attachments]]` entry; `None` when it cannot be used (already
+    /// reported). `numbered` is how many entries have no label; `counter`
+    /// counts those numbered so far and moves on even for an unusable entry,
+    /// so numbers follow the order written.
+    fn attachment(
+        &self,
+        sub: &Table,
+        numbered: usize,
+        counter: &mut usize,
+        diags: &mut Diagnostics,
+    ) -> Option<Attachment> {
+        let title = sub.string("title", Some("\"2025年重点任务分工表\""), diags);
+        let label = match sub.get_label(diags) {
+            Some(label) => label,
+            None => {
+                *counter += 1;
+                Some(if numbered > 1 {
+                    format!("附件{counter}")
+                } else {
+                    "附件".to_string()
+                })
+            }
+        };
+        let At {
+            value: source,
+            span,
+        } = sub.string("file", Some("\"attachments/table.md\""), diags)?;
+        let source = self
+            .issue
+            .relative(self.folder, &source, self.file, span.clone(), diags);
+        let (Some(title), Some(source)) = (title, source) else {
+            return None;
+        };
+        let body = self.issue.markdown(&source, (self.file, span), diags)?;
+        Some(Attachment {
+            label,
+            title: title.value,
+            source,
+            body,
+        })
+    }
+
+    /// The `[interpretation]` (政策解读) published with the document, if any.
+    fn interpretation(&self, diags: &mut Diagnostics) -> Option<Interpretation> {
+        let entry = self.table.table("interpretation", diags)?;
+        let sub = self
+            .table
+            .nested(entry, "[interpretation]", &["title", "file"], diags);
+        let title = sub.string("title", Some("\"《……》政策解读\""), diags);
+        let At {
+            value: source,
+            span,
+        } = sub.string("file", Some("\"interpretations/x.md\""), diags)?;
+        let source = self
+            .issue
+            .relative(self.folder, &source, self.file, span.clone(), diags)?;
+        let body = self.issue.markdown(&source, (self.file, span), diags)?;
+        Some(Interpretation {
+            title: title?.value,
+            source,
+            body,
+        })
+    }
 }
 
 impl Table<'_, '_> {

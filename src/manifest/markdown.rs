@@ -44,82 +44,85 @@ impl Reader<'_, '_> {
     fn blocks(&mut self, until: Option<TagEnd>) -> Vec<Block> {
         let mut blocks = Vec::new();
         while let Some((event, span)) = self.events.peek().cloned() {
-            match event {
-                Event::End(end) if Some(end) == until => {
-                    self.events.next();
-                    break;
-                }
-                Event::Start(Tag::Paragraph) => {
-                    self.events.next();
-                    let inlines = self.inlines(Some(TagEnd::Paragraph));
-                    blocks.push(paragraph(inlines));
-                }
-                Event::Start(Tag::Heading { level, .. }) => {
-                    self.events.next();
-                    let text = plain_text(&self.inlines(Some(TagEnd::Heading(level))));
-                    match heading(level, text) {
-                        Some(block) => blocks.push(block),
-                        None => self.error(
-                            span,
-                            &format!(
-                                "heading {} is deeper than the four levels of official numbering",
-                                level as usize
-                            ),
-                            "use `# 一、`, `## （一）`, `### 1.` and `#### （1）`",
-                        ),
-                    }
-                }
-                Event::Start(Tag::List(start)) => {
-                    self.events.next();
-                    blocks.push(self.list(start));
-                }
-                Event::Start(Tag::Table(align)) => {
-                    self.events.next();
-                    blocks.push(self.table(align));
-                }
-                Event::Start(Tag::BlockQuote(_)) => self.refuse(
-                    span,
-                    "block quotes are not supported",
-                    "remove the leading `>`",
-                ),
-                Event::Start(Tag::CodeBlock(_)) => self.refuse(
-                    span,
-                    "code blocks are not supported",
-                    "write the text as ordinary paragraphs, without fences or a four-space indent",
-                ),
-                Event::Start(Tag::HtmlBlock) => {
-                    // Text is data: what looks like HTML is printed as written.
-                    self.events.next();
-                    let inlines = self.inlines(Some(TagEnd::HtmlBlock));
-                    blocks.push(paragraph(inlines));
-                }
-                Event::Start(Tag::FootnoteDefinition(_)) => self.refuse(
-                    span,
-                    "footnotes are not supported",
-                    "put the note in the text, in parentheses",
-                ),
-                Event::Rule => {
-                    self.events.next();
-                    self.error(
-                        span,
-                        "horizontal rules are not supported",
-                        "remove the line; attachments and interpretations start on a new page by themselves",
-                    );
-                }
-                Event::End(_) => {
-                    // An end tag we did not open: nothing to read here.
-                    self.events.next();
-                }
-                _ => {
-                    // Inline content outside a paragraph: a tight list item.
-                    let inlines = self.inlines(None);
-                    if !inlines.is_empty() {
-                        blocks.push(paragraph(inlines));
-                    }
-                }
+            if let Event::End(end) = event
+                && Some(end) == until
+            {
+                self.events.next();
+                break;
             }
+            blocks.extend(self.block(event, span));
         }
         blocks
+    }
+
+    /// The block that `event` (peeked, not yet read) starts. `None` for what
+    /// holds nothing to print, and for what is refused: reported at `span`,
+    /// its content skipped.
+    fn block(&mut self, event: Event, span: Range<usize>) -> Option<Block> {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                self.events.next();
+                Some(paragraph(self.inlines(Some(TagEnd::Paragraph))))
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.events.next();
+                self.read_heading(level, span)
+            }
+            Event::Start(Tag::List(start)) => {
+                self.events.next();
+                Some(self.list(start))
+            }
+            Event::Start(Tag::Table(align)) => {
+                self.events.next();
+                Some(self.table(align))
+            }
+            Event::Start(tag) if let Some((message, help)) = unsupported_block(&tag) => {
+                self.refuse(span, message, help);
+                None
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                // Text is data: what looks like HTML is printed as written.
+                self.events.next();
+                Some(paragraph(self.inlines(Some(TagEnd::HtmlBlock))))
+            }
+            Event::Rule => {
+                self.events.next();
+                self.error(
+                    span,
+                    "horizontal rules are not supported",
+                    "remove the line; attachments and interpretations start on a new page by themselves",
+                );
+                None
+            }
+            Event::End(_) => {
+                // An end tag we did not open: nothing to read here.
+                self.events.next();
+                None
+            }
+            _ => {
+                // Inline content outside a paragraph: a tight list item.
+                let inlines = self.inlines(None);
+                (!inlines.is_empty()).then(|| paragraph(inlines))
+            }
+        }
+    }
+
+    /// A heading whose start tag was just read: its text, numbered at its
+    /// `level`, or `None` (reported at `span`) below the fourth level.
+    fn read_heading(&mut self, level: HeadingLevel, span: Range<usize>) -> Option<Block> {
+        let text = plain_text(&self.inlines(Some(TagEnd::Heading(level))));
+        let block = heading(level, text);
+        if block.is_none() {
+            self.error(
+                span,
+                &format!(
+                    "heading {} is deeper than the four levels of official numbering",
+                    level as usize
+                ),
+                "use `# 一、`, `## （一）`, `### 1.` and `#### （1）`",
+            );
+        }
+        block
     }
 
     fn list(&mut self, start: Option<u64>) -> Block {
@@ -244,6 +247,23 @@ impl Reader<'_, '_> {
                 _ => {}
             }
         }
+    }
+}
+
+/// What to say of a block construct outside the subset, with how to write
+/// it instead; `None` for every other tag.
+fn unsupported_block(tag: &Tag) -> Option<(&'static str, &'static str)> {
+    match tag {
+        Tag::BlockQuote(_) => Some(("block quotes are not supported", "remove the leading `>`")),
+        Tag::CodeBlock(_) => Some((
+            "code blocks are not supported",
+            "write the text as ordinary paragraphs, without fences or a four-space indent",
+        )),
+        Tag::FootnoteDefinition(_) => Some((
+            "footnotes are not supported",
+            "put the note in the text, in parentheses",
+        )),
+        _ => None,
     }
 }
 

@@ -69,27 +69,9 @@ fn read_folder(location: &Path, folder: &str, diags: &mut Diagnostics) -> Option
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(location) else {
+        let Some(path) = template_path(&entry, location, diags) else {
             continue;
         };
-        let path: Option<Vec<&str>> = relative.iter().map(|part| part.to_str()).collect();
-        let Some(path) = path.map(|parts| parts.join("/")) else {
-            diags.push(
-                Diagnostic::in_file(entry.path(), "the file's name is not UTF-8")
-                    .help("rename it with a UTF-8 name"),
-            );
-            continue;
-        };
-        if path == RESERVED {
-            diags.push(
-                Diagnostic::in_file(
-                    entry.path(),
-                    format!("{RESERVED} is where the templates read the edition's data"),
-                )
-                .help("rename the file"),
-            );
-            continue;
-        }
         total += entry.metadata().map_or(0, |m| m.len());
         if files.len() == MAX_FILES || total > MAX_BYTES {
             diags.push(
@@ -104,29 +86,66 @@ fn read_folder(location: &Path, folder: &str, diags: &mut Diagnostics) -> Option
             );
             return None;
         }
-        let bytes = match std::fs::read(entry.path()) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                diags.push(
-                    Diagnostic::in_file(entry.path(), format!("cannot read the file: {error}"))
-                        .help("check the file's permissions"),
-                );
-                continue;
-            }
-        };
-        if path.ends_with(".typ") && std::str::from_utf8(&bytes).is_err() {
-            diags.push(
-                Diagnostic::in_file(entry.path(), "the template is not UTF-8 text")
-                    .help("save it as UTF-8"),
-            );
-            continue;
+        if let Some(bytes) = read_template(entry.path(), &path, diags) {
+            files.push(TemplateFile { path, bytes });
         }
-        files.push(TemplateFile { path, bytes });
     }
     Some(Templates {
         folder: folder.to_owned(),
         files,
     })
+}
+
+/// The file's path inside the templates folder, `/`-separated as typst
+/// names it; `None` (reported) for a name that is not UTF-8 or that takes
+/// the place of the edition's data.
+fn template_path(
+    entry: &walkdir::DirEntry,
+    location: &Path,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let relative = entry.path().strip_prefix(location).ok()?;
+    let path: Option<Vec<&str>> = relative.iter().map(|part| part.to_str()).collect();
+    let Some(path) = path.map(|parts| parts.join("/")) else {
+        diags.push(
+            Diagnostic::in_file(entry.path(), "the file's name is not UTF-8")
+                .help("rename it with a UTF-8 name"),
+        );
+        return None;
+    };
+    if path == RESERVED {
+        diags.push(
+            Diagnostic::in_file(
+                entry.path(),
+                format!("{RESERVED} is where the templates read the edition's data"),
+            )
+            .help("rename the file"),
+        );
+        return None;
+    }
+    Some(path)
+}
+
+/// The file's bytes; `None` (reported) when it cannot be read, or when it
+/// is a template (`.typ`) that is not UTF-8 text, which typst would refuse.
+fn read_template(file: &Path, path: &str, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diags.push(
+                Diagnostic::in_file(file, format!("cannot read the file: {error}"))
+                    .help("check the file's permissions"),
+            );
+            return None;
+        }
+    };
+    if path.ends_with(".typ") && std::str::from_utf8(&bytes).is_err() {
+        diags.push(
+            Diagnostic::in_file(file, "the template is not UTF-8 text").help("save it as UTF-8"),
+        );
+        return None;
+    }
+    Some(bytes)
 }
 
 /// Hidden files and editors' swap and backup files (`.cover.typ.swp`,

@@ -25,6 +25,7 @@
 
 use std::io::{Cursor, Read};
 
+use zip::read::ZipFile;
 use zip::{CompressionMethod, ExtraField, ZipArchive};
 
 use super::{Finding, FindingCode, Verdict};
@@ -112,6 +113,8 @@ pub(super) fn open<'a>(
     Ok((Reader { zip }, entries))
 }
 
+/// Lists every entry after checking its header, in the archive's order; the
+/// first entry refused refuses the whole archive, before any content is read.
 fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Vec<Entry>, Refusal> {
     if zip.len() > MAX_ENTRIES {
         return Err(cannot_check(
@@ -126,8 +129,10 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
         return Err(duplicate("the archive lists the same name more than once"));
     }
     let mut entries = Vec::with_capacity(zip.len());
-    let mut distinct = DistinctPaths::new();
-    let mut total: u64 = 0;
+    let mut seen = Seen {
+        paths: DistinctPaths::new(),
+        total: 0,
+    };
     for index in 0..zip.len() {
         let entry = zip.by_index_raw(index).map_err(|e| {
             cannot_check(
@@ -135,80 +140,126 @@ fn list_entries(zip: &mut ZipArchive<Cursor<&[u8]>>, rules: &Rules) -> Result<Ve
                 format!("entry {} cannot be read: {e}", index + 1),
             )
         })?;
-        let Ok(name) = std::str::from_utf8(entry.name_raw()) else {
-            return Err(invalid(
-                FindingCode::NonUtf8Name,
-                format!(
-                    "entry {} has a name that is not UTF-8, which {} requires; readers would \
-                     each decode it their own way",
-                    index + 1,
-                    rules.what
-                ),
-            ));
-        };
-        let (path, is_dir) = match name.strip_suffix('/') {
-            Some(directory) => (directory, true),
-            None => (name, false),
-        };
-        let unsafe_name = |why: String| {
-            invalid(
-                FindingCode::UnsafeEntryName,
-                format!(
-                    "the entry {name:?} {why}: an unpacked copy could land outside its folder \
-                     or overwrite other files"
-                ),
-            )
-        };
-        relative_path::check(path).map_err(|why| unsafe_name(why.to_string()))?;
-        if entry
-            .extra_data_fields()
-            .any(|field| matches!(field, ExtraField::UnicodePath(_)))
-        {
-            return Err(invalid(
-                FindingCode::InconsistentZip,
-                format!(
-                    "the entry {name:?} carries a second name (an Info-ZIP Unicode Path field) \
-                     that some ZIP readers use instead of the first"
-                ),
-            ));
-        }
-        check_file_type(name, is_dir, entry.unix_mode(), rules)?;
-        if entry.encrypted() {
-            return Err(cannot_check(
-                FindingCode::EncryptedEntry,
-                format!("the entry {name:?} is encrypted, so its content cannot be checked"),
-            ));
-        }
-        if !matches!(
-            entry.compression(),
-            CompressionMethod::Stored | CompressionMethod::Deflated
-        ) {
-            return Err(cannot_check(
-                FindingCode::UnsupportedCompression,
-                format!(
-                    "the entry {name:?} is compressed with {}; {} uses only stored and deflated",
-                    entry.compression(),
-                    rules.what
-                ),
-            ));
-        }
-        let size = entry.size();
-        check_size(name, size, entry.compressed_size(), &mut total)?;
-        if is_dir && size != 0 {
-            return Err(unsafe_name("is a directory with content".to_owned()));
-        }
-        if let Err(why) = distinct.insert(path) {
-            return Err(duplicate(&format!("the archive lists {path:?} {why}")));
-        }
-        entries.push(Entry {
-            index,
-            path: path.to_owned(),
-            is_dir,
-            size,
-            header_start: entry.header_start(),
-        });
+        entries.push(check_entry(&entry, index, rules, &mut seen)?);
     }
     Ok(entries)
+}
+
+/// What the entries listed so far add up to: the paths taken (case-folded)
+/// and the sum of their declared sizes.
+struct Seen {
+    paths: DistinctPaths,
+    total: u64,
+}
+
+/// Checks the header of entry `index`: its name, type, encryption,
+/// compression and declared size, then that no earlier entry has its path.
+fn check_entry(
+    entry: &ZipFile<'_, Cursor<&[u8]>>,
+    index: usize,
+    rules: &Rules,
+    seen: &mut Seen,
+) -> Result<Entry, Refusal> {
+    let name = entry_name(entry, index, rules)?;
+    let (path, is_dir) = match name.strip_suffix('/') {
+        Some(directory) => (directory, true),
+        None => (name, false),
+    };
+    let unsafe_name = |why: String| {
+        invalid(
+            FindingCode::UnsafeEntryName,
+            format!(
+                "the entry {name:?} {why}: an unpacked copy could land outside its folder \
+                 or overwrite other files"
+            ),
+        )
+    };
+    relative_path::check(path).map_err(|why| unsafe_name(why.to_string()))?;
+    check_single_name(entry, name)?;
+    check_file_type(name, is_dir, entry.unix_mode(), rules)?;
+    check_readable(entry, name, rules)?;
+    let size = entry.size();
+    check_size(name, size, entry.compressed_size(), &mut seen.total)?;
+    if is_dir && size != 0 {
+        return Err(unsafe_name("is a directory with content".to_owned()));
+    }
+    if let Err(why) = seen.paths.insert(path) {
+        return Err(duplicate(&format!("the archive lists {path:?} {why}")));
+    }
+    Ok(Entry {
+        index,
+        path: path.to_owned(),
+        is_dir,
+        size,
+        header_start: entry.header_start(),
+    })
+}
+
+/// The entry's name as stored; it must be UTF-8, since readers would each
+/// decode anything else their own way.
+fn entry_name<'e>(
+    entry: &'e ZipFile<'_, Cursor<&[u8]>>,
+    index: usize,
+    rules: &Rules,
+) -> Result<&'e str, Refusal> {
+    std::str::from_utf8(entry.name_raw()).map_err(|_| {
+        invalid(
+            FindingCode::NonUtf8Name,
+            format!(
+                "entry {} has a name that is not UTF-8, which {} requires; readers would \
+                 each decode it their own way",
+                index + 1,
+                rules.what
+            ),
+        )
+    })
+}
+
+/// An Info-ZIP Unicode Path field is a second name that some readers prefer
+/// to the first, so two readers could unpack one entry under two names.
+fn check_single_name(entry: &ZipFile<'_, Cursor<&[u8]>>, name: &str) -> Result<(), Refusal> {
+    if entry
+        .extra_data_fields()
+        .any(|field| matches!(field, ExtraField::UnicodePath(_)))
+    {
+        return Err(invalid(
+            FindingCode::InconsistentZip,
+            format!(
+                "the entry {name:?} carries a second name (an Info-ZIP Unicode Path field) \
+                 that some ZIP readers use instead of the first"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Content that is encrypted, or compressed other than stored or deflated,
+/// cannot be checked, so the archive is not judged at all.
+fn check_readable(
+    entry: &ZipFile<'_, Cursor<&[u8]>>,
+    name: &str,
+    rules: &Rules,
+) -> Result<(), Refusal> {
+    if entry.encrypted() {
+        return Err(cannot_check(
+            FindingCode::EncryptedEntry,
+            format!("the entry {name:?} is encrypted, so its content cannot be checked"),
+        ));
+    }
+    if !matches!(
+        entry.compression(),
+        CompressionMethod::Stored | CompressionMethod::Deflated
+    ) {
+        return Err(cannot_check(
+            FindingCode::UnsupportedCompression,
+            format!(
+                "the entry {name:?} is compressed with {}; {} uses only stored and deflated",
+                entry.compression(),
+                rules.what
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn duplicate(what: &str) -> Refusal {

@@ -272,36 +272,70 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
         ManifestKind::Payload => "manifest",
         ManifestKind::Tag => "tagmanifest",
     };
-    let name = format!("{prefix}-{}.txt", algorithm.name());
-    let text = match tag_text(files, &name) {
-        Ok(Some(text)) => text,
-        Ok(None) if kind == ManifestKind::Tag => return,
-        Ok(None) => {
-            outcome.invalid(
-                FindingCode::MissingBagManifest,
-                format!("the bag has no {name}, so its payload's fixity cannot be checked"),
-            );
-            return;
-        }
-        Err(finding) => {
-            outcome.findings.push((Verdict::Invalid, finding));
-            return;
-        }
+    let manifest = Manifest {
+        name: format!("{prefix}-{}.txt", algorithm.name()),
+        files,
+        algorithm,
+        kind,
+    };
+    let Some(text) = manifest.text(outcome) else {
+        return;
     };
     let mut listed = HashSet::new();
     for line in lines(text) {
-        let (expected, path) = match parse_manifest_line(line, algorithm) {
+        manifest.check_line(line, &mut listed, outcome);
+    }
+    if kind == ManifestKind::Payload {
+        manifest.check_all_listed(&listed, outcome);
+    }
+}
+
+/// One manifest file of the bag, named `name`, and the files it describes.
+struct Manifest<'a> {
+    name: String,
+    files: &'a Files,
+    algorithm: Algorithm,
+    kind: ManifestKind,
+}
+
+impl<'a> Manifest<'a> {
+    /// The manifest's text; `None`, with the reason reported unless the
+    /// manifest may be absent, when there is nothing to check.
+    fn text(&self, outcome: &mut Outcome) -> Option<&'a str> {
+        let name = &self.name;
+        match tag_text(self.files, name) {
+            Ok(Some(text)) => Some(text),
+            Ok(None) if self.kind == ManifestKind::Tag => None,
+            Ok(None) => {
+                outcome.invalid(
+                    FindingCode::MissingBagManifest,
+                    format!("the bag has no {name}, so its payload's fixity cannot be checked"),
+                );
+                None
+            }
+            Err(finding) => {
+                outcome.findings.push((Verdict::Invalid, finding));
+                None
+            }
+        }
+    }
+
+    /// One line: well-formed, on the right side of data/, not listed before
+    /// (the paths so far are in `listed`), then its file checked.
+    fn check_line(&self, line: &str, listed: &mut HashSet<String>, outcome: &mut Outcome) {
+        let name = &self.name;
+        let (expected, path) = match parse_manifest_line(line, self.algorithm) {
             Ok(entry) => entry,
             Err(why) => {
                 outcome.invalid(
                     FindingCode::BadManifestLine,
                     format!("{name}: the line {line:?} {why}"),
                 );
-                continue;
+                return;
             }
         };
-        if is_payload(&path) != (kind == ManifestKind::Payload) {
-            let side = match kind {
+        if is_payload(&path) != (self.kind == ManifestKind::Payload) {
+            let side = match self.kind {
                 ManifestKind::Payload => "outside",
                 ManifestKind::Tag => "inside",
             };
@@ -309,17 +343,23 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
                 FindingCode::BadManifestLine,
                 format!("{name} lists {path:?}, {side} the payload folder data/"),
             );
-            continue;
+            return;
         }
         if !listed.insert(path.clone()) {
             outcome.invalid(
                 FindingCode::DuplicateManifestEntry,
                 format!("{name} lists {path} more than once"),
             );
-            continue;
+            return;
         }
-        match files.get(&path) {
-            None if kind == ManifestKind::Tag => outcome.invalid(
+        self.check_file(&path, &expected, outcome);
+    }
+
+    /// The file a line lists is in the bag and has the `expected` digest.
+    fn check_file(&self, path: &str, expected: &str, outcome: &mut Outcome) {
+        let name = &self.name;
+        match self.files.get(path) {
+            None if self.kind == ManifestKind::Tag => outcome.invalid(
                 FindingCode::MissingTagFile,
                 format!("{name} lists {path}, which is not in the bag"),
             ),
@@ -327,24 +367,28 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
                 FindingCode::MissingPayload,
                 format!("{name} lists {path}, which is missing from the payload"),
             ),
-            Some(file) if algorithm.of(file) != expected => outcome.invalid(
+            Some(file) if self.algorithm.of(file) != expected => outcome.invalid(
                 FindingCode::Fixity,
                 format!(
                     "{path} does not match its {} in {name}: it was changed or damaged",
-                    algorithm.label()
+                    self.algorithm.label()
                 ),
             ),
             Some(_) => {}
         }
     }
-    if kind == ManifestKind::Payload {
-        for path in files
+
+    /// Every payload file is `listed`: a file the manifest does not name has
+    /// no fixity, so it could have been slipped in.
+    fn check_all_listed(&self, listed: &HashSet<String>, outcome: &mut Outcome) {
+        for path in self
+            .files
             .keys()
             .filter(|p| is_payload(p) && !listed.contains(*p))
         {
             outcome.invalid(
                 FindingCode::ExtraPayload,
-                format!("{path} is in the payload but not listed in {name}"),
+                format!("{path} is in the payload but not listed in {}", self.name),
             );
         }
     }

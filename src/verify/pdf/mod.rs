@@ -263,6 +263,10 @@ fn docmdp_level(document: &Document, signature: &Dictionary) -> Option<i64> {
     })
 }
 
+/// Checks one signature field: first that its bytes are laid out as a sealed
+/// revision must be, then the CMS signature over them, then what changed in
+/// the file after it. A broken layout stops the check there, since a CMS
+/// verdict over the wrong bytes would mean nothing.
 fn check_signature(
     bytes: &[u8],
     document: &Document,
@@ -271,35 +275,15 @@ fn check_signature(
     certification: Option<(ObjectId, i64)>,
     options: &Options,
 ) -> SignatureReport {
-    let (id, dict) = (field.id, &field.value);
-    let name_of = |key: &[u8]| {
-        dict.get(key)
-            .and_then(Object::as_name)
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .unwrap_or_default()
-    };
-    let is_timestamp = name_of(b"Type") == "DocTimeStamp";
-    let permission = certification
-        .filter(|(c, _)| Some(*c) == id)
-        .map(|(_, p)| p);
-    let claimed = dict
-        .get(b"M")
-        .and_then(Object::as_str)
-        .ok()
-        .and_then(|m| date::parse(&String::from_utf8_lossy(m)));
-    let kind = match (is_timestamp, permission) {
-        (true, _) => SignatureKind::DocumentTimestamp,
-        (false, Some(_)) => SignatureKind::Certification,
-        (false, None) => SignatureKind::Approval,
-    };
-    let mut report = SignatureReport::new(field.name.clone(), kind, name_of(b"SubFilter"));
-    report.docmdp_permission = permission;
-    report.claimed_time = claimed.as_ref().map(|(_, text)| text.clone());
-    if let Err(finding) = check_signature_bytes(bytes, document, dict, id, ends, &mut report) {
+    let dict = &field.value;
+    let claimed = claimed_time(dict);
+    let mut report = signature_report(field, certification, claimed.as_ref());
+    if let Err(finding) = check_signature_bytes(bytes, document, dict, field.id, ends, &mut report)
+    {
         report.findings.push(finding);
         return report;
     }
-    if is_timestamp {
+    if report.kind == SignatureKind::DocumentTimestamp {
         report.findings.push(Finding::new(
             FindingCode::TimestampNotChecked,
             "document timestamps (RFC 3161) are not checked by this version",
@@ -310,11 +294,68 @@ fn check_signature(
         return report;
     };
     let (first, second, end) = (first as usize, second as usize, (second + length) as usize);
+    let content: [&[u8]; 2] = [&bytes[..first], &bytes[second..end]];
+    check_cms(dict, &content, claimed, options, &mut report);
+    if end < bytes.len() {
+        let permission = report.docmdp_permission.unwrap_or(2);
+        report.changes_after = changes_after(bytes, end, document, permission);
+    }
+    report
+}
+
+/// The signing time the signature dictionary claims (/M), as a time and as
+/// written; `None` when absent or unreadable.
+fn claimed_time(dict: &Dictionary) -> Option<(UnixTime, String)> {
+    dict.get(b"M")
+        .and_then(Object::as_str)
+        .ok()
+        .and_then(|m| date::parse(&String::from_utf8_lossy(m)))
+}
+
+/// The report as the signature describes itself, before anything is checked:
+/// its kind (a document timestamp, the certification the catalog's DocMDP
+/// points at, or an approval), format, permission level and claimed time.
+fn signature_report(
+    field: &Field,
+    certification: Option<(ObjectId, i64)>,
+    claimed: Option<&(UnixTime, String)>,
+) -> SignatureReport {
+    let dict = &field.value;
+    let name_of = |key: &[u8]| {
+        dict.get(key)
+            .and_then(Object::as_name)
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default()
+    };
+    let is_timestamp = name_of(b"Type") == "DocTimeStamp";
+    let permission = certification
+        .filter(|(c, _)| Some(*c) == field.id)
+        .map(|(_, p)| p);
+    let kind = match (is_timestamp, permission) {
+        (true, _) => SignatureKind::DocumentTimestamp,
+        (false, Some(_)) => SignatureKind::Certification,
+        (false, None) => SignatureKind::Approval,
+    };
+    let mut report = SignatureReport::new(field.name.clone(), kind, name_of(b"SubFilter"));
+    report.docmdp_permission = permission;
+    report.claimed_time = claimed.map(|(_, text)| text.clone());
+    report
+}
+
+/// Verifies the CMS signature in /Contents over `content`, the signed bytes.
+/// Certificates are judged at the claimed signing time; without one, at this
+/// machine's clock, and the report says so.
+fn check_cms(
+    dict: &Dictionary,
+    content: &[&[u8]; 2],
+    claimed: Option<(UnixTime, String)>,
+    options: &Options,
+    report: &mut SignatureReport,
+) {
     let value = dict
         .get(b"Contents")
         .and_then(Object::as_str)
         .unwrap_or_default();
-    let content: [&[u8]; 2] = [&bytes[..first], &bytes[second..end]];
     let at = match claimed {
         Some((at, _)) => at,
         None => {
@@ -324,22 +365,19 @@ fn check_signature(
             UnixTime::now()
         }
     };
-    match cms::verify_detached(trim_padding(value), &content, at, &options.anchors) {
+    match cms::verify_detached(trim_padding(value), content, at, &options.anchors) {
         Ok(check) => report.cms = Some(check),
         Err(error) => report.findings.push(Finding::new(
             FindingCode::UnreadableSignature,
             format!("the signature value cannot be read: {error}"),
         )),
     }
-    if end < bytes.len() {
-        report.changes_after = changes_after(bytes, end, document, permission.unwrap_or(2));
-    }
-    report
 }
 
 /// The structural checks that make the CMS check meaningful: a value exists,
 /// the range covers a whole revision from byte 0 except exactly the value, and
-/// the dictionary checked is the one that was signed.
+/// the dictionary checked is the one that was signed. Records the byte range
+/// and whether it covers the whole file in `report` as soon as they are known.
 fn check_signature_bytes(
     bytes: &[u8],
     document: &Document,
@@ -348,7 +386,31 @@ fn check_signature_bytes(
     ends: &[usize],
     report: &mut SignatureReport,
 ) -> Result<(), Finding> {
-    let sub_filter = report.sub_filter.as_str();
+    check_sub_filter(&report.sub_filter)?;
+    let value = signature_value(dict)?;
+    let range = byte_range(dict)?;
+    report.byte_range = Some(range);
+    let end = covered_end(range, bytes.len())?;
+    let [_, first, second, _] = range;
+    check_gap(bytes, first as usize, second as usize, value)?;
+    if !ends.contains(&end) {
+        return Err(Finding::new(
+            FindingCode::PartialRevision,
+            format!("the signature covers bytes up to {end}, which is not the end of a revision"),
+        ));
+    }
+    report.covers_whole_file = end == bytes.len();
+    // The dictionary we read must be the one inside the signed revision; when
+    // the signature covers the whole file, that revision is the document.
+    match id.filter(|_| !report.covers_whole_file) {
+        Some(id) => check_signed_dictionary(bytes, end, document, id),
+        None => Ok(()),
+    }
+}
+
+/// Only the detached CMS formats and document timestamps are understood;
+/// anything else is refused rather than half-checked.
+fn check_sub_filter(sub_filter: &str) -> Result<(), Finding> {
     let supported = ["ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161"];
     if !supported.contains(&sub_filter) {
         return Err(Finding::new(
@@ -356,27 +418,39 @@ fn check_signature_bytes(
             format!("the signature format /{sub_filter} is not supported"),
         ));
     }
-    let value = match dict.get(b"Contents") {
-        Ok(Object::String(value, _)) if !trim_padding(value).is_empty() => value,
-        _ => {
-            return Err(Finding::new(
-                FindingCode::NoSignatureValue,
-                "the signature has no value (/Contents is missing or empty)",
-            ));
-        }
-    };
+    Ok(())
+}
+
+/// The signature value (/Contents) as stored, padding included; an absent or
+/// all-padding value is no signature (universal signature forgery).
+fn signature_value(dict: &Dictionary) -> Result<&[u8], Finding> {
+    match dict.get(b"Contents") {
+        Ok(Object::String(value, _)) if !trim_padding(value).is_empty() => Ok(value),
+        _ => Err(Finding::new(
+            FindingCode::NoSignatureValue,
+            "the signature has no value (/Contents is missing or empty)",
+        )),
+    }
+}
+
+/// The four numbers of /ByteRange, as written.
+fn byte_range(dict: &Dictionary) -> Result<[i64; 4], Finding> {
     let range: Vec<i64> = match dict.get(b"ByteRange").and_then(Object::as_array) {
         Ok(items) => items.iter().filter_map(|i| i.as_i64().ok()).collect(),
         Err(_) => Vec::new(),
     };
-    let Ok(range) = <[i64; 4]>::try_from(range) else {
-        return Err(Finding::new(
+    <[i64; 4]>::try_from(range).map_err(|_| {
+        Finding::new(
             FindingCode::NoByteRange,
             "the signature does not say which bytes it covers (/ByteRange is missing or malformed)",
-        ));
-    };
-    report.byte_range = Some(range);
-    let [start, first, second, length] = range;
+        )
+    })
+}
+
+/// Where the signed bytes end, once the range is known to be two ordered
+/// parts that start at byte 0 and lie within the file of `file_length` bytes.
+fn covered_end(range: [i64; 4], file_length: usize) -> Result<usize, Finding> {
+    let [start, first, second, second_length] = range;
     if range.iter().any(|&n| n < 0) || first > second {
         return Err(Finding::new(
             FindingCode::ByteRangeInvalid,
@@ -391,23 +465,28 @@ fn check_signature_bytes(
             ),
         ));
     }
-    let end = second.saturating_add(length);
-    if end > bytes.len() as i64 {
+    let end = second.saturating_add(second_length);
+    if end > file_length as i64 {
         return Err(Finding::new(
             FindingCode::Truncated,
             format!(
-                "the file is truncated: the signature covers {end} bytes but the file has only {}",
-                bytes.len()
+                "the file is truncated: the signature covers {end} bytes but the file has only {file_length}"
             ),
         ));
     }
-    let (first, second, end) = (first as usize, second as usize, end as usize);
+    Ok(end as usize)
+}
+
+/// The unsigned gap `first..second` must hold exactly the hex-written value
+/// and nothing else, or unsigned content could hide there (signature
+/// wrapping).
+fn check_gap(bytes: &[u8], first: usize, second: usize, value: &[u8]) -> Result<(), Finding> {
     let gap = &bytes[first..second];
     let hex_inside = gap.len() >= 2
         && gap[0] == b'<'
         && gap[gap.len() - 1] == b'>'
         && gap[1..gap.len() - 1].iter().all(u8::is_ascii_hexdigit);
-    if !hex_inside || decode_hex(&gap[1..gap.len() - 1]) != *value {
+    if !hex_inside || decode_hex(&gap[1..gap.len() - 1]) != value {
         return Err(Finding::new(
             FindingCode::ByteRangeGap,
             format!(
@@ -415,28 +494,29 @@ fn check_signature_bytes(
             ),
         ));
     }
-    if !ends.contains(&end) {
+    Ok(())
+}
+
+/// The signature dictionary `id` in the document must be the one in the
+/// revision that ends at `end`, or what the report shows was not what was
+/// signed.
+fn check_signed_dictionary(
+    bytes: &[u8],
+    end: usize,
+    document: &Document,
+    id: ObjectId,
+) -> Result<(), Finding> {
+    let signed = load(&bytes[..end]).map_err(|why| {
+        Finding::new(
+            FindingCode::UnreadableRevision,
+            format!("the signed revision cannot be read: {why}"),
+        )
+    })?;
+    if signed.get_object(id).ok() != document.get_object(id).ok() {
         return Err(Finding::new(
-            FindingCode::PartialRevision,
-            format!("the signature covers bytes up to {end}, which is not the end of a revision"),
+            FindingCode::SignatureDictionaryReplaced,
+            "the signature dictionary was replaced after signing",
         ));
-    }
-    report.covers_whole_file = end == bytes.len();
-    // The dictionary we read must be the one inside the signed revision; when
-    // the signature covers the whole file, that revision is the document.
-    if let Some(id) = id.filter(|_| !report.covers_whole_file) {
-        let signed = load(&bytes[..end]).map_err(|why| {
-            Finding::new(
-                FindingCode::UnreadableRevision,
-                format!("the signed revision cannot be read: {why}"),
-            )
-        })?;
-        if signed.get_object(id).ok() != document.get_object(id).ok() {
-            return Err(Finding::new(
-                FindingCode::SignatureDictionaryReplaced,
-                "the signature dictionary was replaced after signing",
-            ));
-        }
     }
     Ok(())
 }
