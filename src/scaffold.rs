@@ -15,7 +15,7 @@ use crate::manifest;
 use crate::model::{Date, Edition, Fonts, Gazette, Issue, Language, SEAL_PURPOSE, Templates};
 
 /// The manifest's name inside the new issue folder.
-pub const MANIFEST: &str = "issue.toml";
+pub const MANIFEST: &str = crate::manifest::FILE_NAME;
 /// The example document, `/`-separated, relative to the issue folder.
 pub const EXAMPLE: &str = "documents/example.md";
 

@@ -21,7 +21,10 @@ pub fn package(
     seal: Option<&Seal>,
 ) -> Result<Package, Box<Diagnostic>> {
     let root = manifest::root_of(issue);
-    let manifest_name = manifest_name(issue);
+    let manifest_file = manifest::file_of(issue);
+    let manifest_name = manifest_file
+        .file_name()
+        .map_or_else(|| manifest::FILE_NAME.into(), |n| n.to_string_lossy());
     let templates: Vec<(String, &[u8])> = typeset::template_sources(edition.templates.as_ref())
         .into_iter()
         .chain(epub::template_sources())
@@ -40,16 +43,6 @@ pub fn package(
         tool_version: env!("CARGO_PKG_VERSION"),
     };
     package::build(&inputs).map_err(|error| Box::new(failed(edition, &error)))
-}
-
-/// The issue manifest's file name: `issue.toml`, unless ISSUE named another.
-fn manifest_name(issue: &Path) -> String {
-    if issue.is_dir() {
-        return "issue.toml".to_string();
-    }
-    issue
-        .file_name()
-        .map_or_else(|| "issue.toml".into(), |n| n.to_string_lossy().into_owned())
 }
 
 fn failed(edition: &Edition, error: &PackageError) -> Diagnostic {

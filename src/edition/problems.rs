@@ -54,7 +54,7 @@ pub fn uncovered(edition: &Edition, root: &Path, uncovered: &Uncovered) -> Diagn
     let c = uncovered.character;
     let (files, whose) = match uncovered.document {
         None => (
-            vec!["issue.toml".to_string()],
+            vec![manifest::FILE_NAME.to_string()],
             "the issue manifest".to_string(),
         ),
         Some((s, d)) => {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::FILE_NAME;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// The issues `paths` name, a folder of issue folders giving its issues in
@@ -10,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
     let mut issues = Vec::new();
     for path in paths {
-        if path.is_file() || path.join("issue.toml").is_file() || !path.is_dir() {
+        if path.is_file() || path.join(FILE_NAME).is_file() || !path.is_dir() {
             issues.push(path.clone());
             continue;
         }
@@ -18,7 +19,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostics> {
             .max_depth(4)
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_dir() && entry.path().join("issue.toml").is_file())
+            .filter(|entry| entry.file_type().is_dir() && entry.path().join(FILE_NAME).is_file())
             .map(walkdir::DirEntry::into_path)
             .collect();
         if found.is_empty() {

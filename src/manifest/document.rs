@@ -45,16 +45,7 @@ pub fn load(
     let (front, body_offset) = split_front_matter(&file, diags)?;
     let toml = super::fields::parse(&file, front, diags)?;
     let table = Table::new(&toml, "the document's front matter", KEYS, diags);
-    let Header {
-        title,
-        number,
-        issuer,
-        addressees,
-        date,
-        disclosure,
-        signatory,
-        language,
-    } = Header::read(&table, &file, language, diags);
+    let header = Header::read(&table, &file, language, diags);
     let body = markdown::parse(&file, &file.text[body_offset..], body_offset, diags);
     let enclosures = Enclosures {
         issue,
@@ -65,21 +56,28 @@ pub fn load(
     let attachments = enclosures.attachments(diags);
     let interpretation = enclosures.interpretation(diags);
 
-    let (title, issuer, date, disclosure) = (title?, issuer?, date?, disclosure?);
+    let (title, issuer, date, disclosure) = (
+        header.title?,
+        header.issuer?,
+        header.date?,
+        header.disclosure?,
+    );
     Some(Loaded {
-        number_span: number.as_ref().map(|n| n.span.clone()),
+        number_span: header.number.as_ref().map(|n| n.span.clone()),
         date_span: date.span,
         disclosure_span: disclosure.span,
         document: Document {
             source: path.to_string(),
             title: title.value,
-            number: number.map(|n| n.value),
+            number: header.number.map(|n| n.value),
             issuer: issuer.value,
-            addressees: addressees.map(|a| a.value.trim_end_matches(['：', ':']).to_string()),
+            addressees: header
+                .addressees
+                .map(|a| a.value.trim_end_matches(['：', ':']).to_string()),
             date: date.value,
             disclosure: disclosure.value,
-            signatory: signatory.map(|s| s.value),
-            language,
+            signatory: header.signatory.map(|s| s.value),
+            language: header.language,
             body,
             attachments,
             interpretation,

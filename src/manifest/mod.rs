@@ -19,6 +19,18 @@ pub use templates::is_scratch;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{Edition, Fonts, Gazette, Language, Seal};
 
+/// The manifest's name in an issue folder.
+pub const FILE_NAME: &str = "issue.toml";
+
+/// The manifest file of `path`, which names the issue folder or the file.
+pub fn file_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join(FILE_NAME)
+    } else {
+        path.to_path_buf()
+    }
+}
+
 /// The issue folder of `path`, which names the folder or its `issue.toml`.
 pub fn root_of(path: &Path) -> PathBuf {
     if path.is_dir() {
@@ -31,11 +43,7 @@ pub fn root_of(path: &Path) -> PathBuf {
 /// Reads the issue at `path`: a folder holding `issue.toml`, or that file.
 pub fn load(path: &Path) -> Result<Edition, Diagnostics> {
     let root = root_of(path);
-    let manifest = if path.is_dir() {
-        path.join("issue.toml")
-    } else {
-        path.to_path_buf()
-    };
+    let manifest = file_of(path);
     let canonical_root = match root
         .canonicalize()
         .or_else(|_| Path::new(".").canonicalize())
