@@ -8,9 +8,9 @@
 //! as DER; [`load_pem_certificates`] reads the PEM files people actually have.
 
 pub(crate) mod algorithm;
-mod attributes;
-mod certs;
-mod chain;
+pub(crate) mod attributes;
+pub(crate) mod certs;
+pub(crate) mod chain;
 mod report;
 mod sign;
 mod verify;
