@@ -108,3 +108,46 @@ fn generalized_times_with_and_without_fractions() {
     let encoded = GenTime::from(now).to_der().unwrap();
     assert_eq!(GenTime::from_der(&encoded).unwrap().unix(), now);
 }
+
+#[test]
+fn the_test_pki_answers_a_time_stamp_request_that_reads_back() {
+    use super::tsp::MessageImprint;
+    use crate::test_support::responders::Responders;
+    use der::asn1::OctetString;
+    let Some(responders) = Responders::start(None) else {
+        return;
+    };
+    let request = TimeStampReq {
+        version: 1,
+        message_imprint: MessageImprint {
+            hash_algorithm: crate::cms::algorithm::DigestAlgorithm::Sha256.identifier(),
+            hashed_message: OctetString::new(crate::digest::sha256_bytes(b"gazette")).unwrap(),
+        },
+        req_policy: None,
+        nonce: None,
+        cert_req: true,
+        extensions: None,
+    };
+    let answer = ureq::post(responders.url("TSA_URL"))
+        .header("Content-Type", "application/timestamp-query")
+        .send(&request.to_der().unwrap()[..])
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap();
+    let response = TimeStampResp::from_der(&answer).unwrap();
+    assert_eq!(response.status.status, 0);
+    let signed: cms::signed_data::SignedData = response
+        .time_stamp_token
+        .unwrap()
+        .content
+        .decode_as()
+        .unwrap();
+    let tsa = std::fs::read(responders.path("certs/tsa.cert.pem")).unwrap();
+    let tsa = crate::cms::load_pem_certificates(&tsa).unwrap().remove(0);
+    let certificates = signed.certificates.unwrap().0.into_vec();
+    assert!(certificates.iter().any(|c| c.to_der().unwrap() == tsa));
+    let info = TstInfo::from_der(signed.encap_content_info.econtent.unwrap().value()).unwrap();
+    assert_eq!(info.message_imprint, request.message_imprint);
+    assert!(info.gen_time.unix().0 >= UnixTime::now().0 - 60);
+}

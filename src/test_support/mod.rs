@@ -7,6 +7,7 @@
 
 pub(crate) mod epub;
 pub(crate) mod keys;
+pub(crate) mod responders;
 
 use std::env;
 use std::path::Path;
