@@ -25,11 +25,13 @@ pub mod model;
 pub mod output;
 pub mod package;
 mod relative_path;
+pub mod revocation;
 pub mod scaffold;
 pub mod seal;
 pub mod signer;
 #[cfg(test)]
 mod test_support;
+pub mod timestamp;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod verify;
