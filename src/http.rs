@@ -254,9 +254,9 @@ fn problem_of(error: ureq::Error) -> HttpProblem {
             HttpProblem::Unreachable("the host name is not known".to_owned())
         }
         ureq::Error::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => HttpProblem::Unreachable(
-                "the connection was refused (is the server running?)".to_owned(),
-            ),
+            std::io::ErrorKind::ConnectionRefused => {
+                HttpProblem::Unreachable("the connection was refused".to_owned())
+            }
             std::io::ErrorKind::TimedOut => HttpProblem::TimedOut,
             _ => HttpProblem::Unreachable(io.to_string()),
         },
