@@ -125,9 +125,10 @@ fn in_scope(crl: &Crl, subject: &ParsedCertificate) -> Result<bool, String> {
         subject.cert.tbs_certificate().get_extension::<BasicConstraints>(),
         Ok(Some((_, constraints))) if constraints.ca
     );
-    Ok(!point.only_contains_attribute_certs
-        && !(point.only_contains_ca_certs && !is_ca)
-        && !(point.only_contains_user_certs && is_ca))
+    let leaves_out = point.only_contains_attribute_certs
+        || (point.only_contains_ca_certs && !is_ca)
+        || (point.only_contains_user_certs && is_ca);
+    Ok(!leaves_out)
 }
 
 fn entry_reason(extensions: &[Extension]) -> Result<Option<CrlReason>, String> {

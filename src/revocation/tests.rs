@@ -4,6 +4,7 @@
 
 use der::Decode;
 
+use super::collect::collect_at;
 use super::*;
 use crate::asn1::ocsp::{BasicOcspResponse, OcspResponse};
 use crate::cms::certs::ParsedCertificate;
