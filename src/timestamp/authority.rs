@@ -5,11 +5,13 @@ use der::asn1::{OctetString, Uint};
 use der::{Decode, Encode};
 use ring::rand::{SecureRandom, SystemRandom};
 
-use super::token::{TokenInfo, check_tsa_usage, read_token};
+use super::token::{TokenInfo, read_token};
 use super::{TimestampError, Token};
-use crate::asn1::tsp::{MessageImprint, PkiStatusInfo, TimeStampReq, TimeStampResp};
+use crate::asn1::tsp::{
+    ID_CT_TST_INFO, MessageImprint, PkiStatusInfo, TimeStampReq, TimeStampResp,
+};
 use crate::cms::algorithm::DigestAlgorithm;
-use crate::cms::certs::ParsedCertificate;
+use crate::cms::{ProblemCode, verify_attached};
 use crate::http::{self, Service};
 
 /// PKIStatus granted and grantedWithMods: the two that carry a token.
@@ -48,6 +50,7 @@ impl Tsa {
         let answer = http::post(Service::TimeStamping, &self.url, &query)?;
         let info = self.granted_token(&answer)?;
         self.check_answers(&request, &info)?;
+        self.check_signature(&info)?;
         Ok(info.token)
     }
 
@@ -84,8 +87,7 @@ impl Tsa {
         })
     }
 
-    /// The token answers this request and comes from a time-stamping
-    /// certificate.
+    /// The token answers this request: same imprint, same nonce.
     fn check_answers(
         &self,
         request: &TimeStampReq,
@@ -99,20 +101,47 @@ impl Tsa {
             return Err(TimestampError::WrongImprint { url: url() });
         }
         match (&info.nonce, &request.nonce) {
-            (None, _) => return Err(TimestampError::NonceMissing { url: url() }),
-            (Some(echoed), Some(sent)) if echoed.as_slice() == sent.as_bytes() => {}
-            (Some(_), _) => return Err(TimestampError::NonceMismatch { url: url() }),
+            (None, _) => Err(TimestampError::NonceMissing { url: url() }),
+            (Some(echoed), Some(sent)) if echoed.as_slice() == sent.as_bytes() => Ok(()),
+            (Some(_), _) => Err(TimestampError::NonceMismatch { url: url() }),
         }
-        let signer = info
-            .signer_certificate()
-            .ok_or_else(|| TimestampError::NoTsaCertificate { url: url() })?;
-        check_tsa_usage(signer).map_err(|why| TimestampError::NotATimeStampingCertificate {
-            url: url(),
-            subject: ParsedCertificate::from_der(signer)
-                .map(|c| c.subject_text())
-                .unwrap_or_else(|_| "unreadable".to_owned()),
-            why,
-        })
+    }
+
+    /// The token's CMS signature holds, by a certificate it carries that may
+    /// sign time-stamps and was valid at the time it attests. Whether that
+    /// certificate leads to a trusted root is for the verifier, with the
+    /// reader's trust anchors.
+    pub(super) fn check_signature(&self, info: &TokenInfo) -> Result<(), TimestampError> {
+        let url = || self.url.clone();
+        let (check, _) =
+            verify_attached(&info.token.der, ID_CT_TST_INFO, info.token.time, &[], &[]).map_err(
+                |e| TimestampError::Malformed {
+                    url: Some(url()),
+                    why: e.to_string(),
+                },
+            )?;
+        let problems: Vec<_> = check
+            .problems
+            .iter()
+            .filter(|problem| problem.code != ProblemCode::Untrusted)
+            .collect();
+        let all = |codes: &[ProblemCode]| {
+            !problems.is_empty() && problems.iter().all(|p| codes.contains(&p.code))
+        };
+        let why = problems
+            .iter()
+            .map(|problem| problem.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        if problems.is_empty() {
+            Ok(())
+        } else if all(&[ProblemCode::SignerCertificateMissing]) {
+            Err(TimestampError::NoTsaCertificate { url: url() })
+        } else if all(&[ProblemCode::ExtendedKeyUsage, ProblemCode::KeyUsage]) {
+            Err(TimestampError::NotATimeStampingCertificate { url: url(), why })
+        } else {
+            Err(TimestampError::BadSignature { url: url(), why })
+        }
     }
 }
 

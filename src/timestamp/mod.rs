@@ -14,7 +14,7 @@ use crate::cms::UnixTime;
 use crate::http::HttpError;
 
 pub use authority::Tsa;
-pub use token::{TokenInfo, check_tsa_usage, read_token};
+pub use token::{TokenInfo, read_token};
 
 /// A time-stamp token: a CMS SignedData over a TSTInfo, as the time-stamp
 /// authority signed it.
@@ -51,12 +51,9 @@ pub enum TimestampError {
     /// The token does not include the authority's certificate, though asked to.
     NoTsaCertificate { url: String },
     /// The authority's certificate may not sign time-stamps (RFC 3161 §2.3).
-    NotATimeStampingCertificate {
-        url: String,
-        subject: String,
-        why: String,
-    },
-    /// The token's signature does not verify with the authority's certificate.
+    NotATimeStampingCertificate { url: String, why: String },
+    /// The token's signature does not hold (digest, signature, validity of
+    /// the authority's certificate at the time it attests…).
     BadSignature { url: String, why: String },
     /// The operating system gave no random bytes for the nonce.
     NoRandomness,
@@ -106,11 +103,10 @@ impl fmt::Display for TimestampError {
                 "the time-stamp authority at {url} did not include its certificate in the \
                  token, although the request asked for it"
             ),
-            E::NotATimeStampingCertificate { url, subject, why } => write!(
+            E::NotATimeStampingCertificate { url, why } => write!(
                 f,
-                "the certificate of the time-stamp authority at {url} ({subject}) may not sign \
-                 time-stamps: {why} (RFC 3161 section 2.3 requires a critical extendedKeyUsage \
-                 of exactly id-kp-timeStamping)"
+                "the time-stamp authority at {url} signs with a certificate that may not sign \
+                 time-stamps: {why}; refused"
             ),
             E::BadSignature { url, why } => write!(
                 f,

@@ -6,12 +6,11 @@ use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier};
 use const_oid::db::rfc5911::ID_SIGNED_DATA;
-use const_oid::db::rfc5912::ID_KP_TIME_STAMPING;
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 use x509_cert::Certificate;
+use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{ExtendedKeyUsage, SubjectKeyIdentifier};
 
 use super::{TimestampError, Token};
 use crate::asn1::GenTime;
@@ -171,31 +170,5 @@ fn general_name_text(name: &GeneralName) -> String {
         | GeneralName::Rfc822Name(text) => text.to_string(),
         GeneralName::RegisteredId(oid) => oid.to_string(),
         _ => "(a name form gazette does not display)".to_owned(),
-    }
-}
-
-/// Whether the certificate `der` may sign time-stamps: RFC 3161 section 2.3
-/// wants a critical extendedKeyUsage holding id-kp-timeStamping and nothing
-/// else. The error says what is wrong with it.
-pub fn check_tsa_usage(der: &[u8]) -> Result<(), String> {
-    let certificate =
-        Certificate::from_der(der).map_err(|e| format!("it is not an X.509 certificate: {e}"))?;
-    match certificate
-        .tbs_certificate()
-        .get_extension::<ExtendedKeyUsage>()
-    {
-        Err(e) => Err(format!("its extendedKeyUsage cannot be read: {e}")),
-        Ok(None) => Err("it has no extendedKeyUsage extension".to_owned()),
-        Ok(Some((false, _))) => Err("its extendedKeyUsage extension is not critical".to_owned()),
-        Ok(Some((true, usage))) if usage.0 != [ID_KP_TIME_STAMPING] => Err(format!(
-            "its extendedKeyUsage is {}",
-            usage
-                .0
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        Ok(Some(_)) => Ok(()),
     }
 }
