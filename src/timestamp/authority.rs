@@ -43,10 +43,9 @@ impl Tsa {
     /// signed by a certificate that is in the token and may sign time-stamps.
     pub fn stamp(&self, data: &[u8]) -> Result<Token, TimestampError> {
         let request = request(data)?;
-        let query = request.to_der().map_err(|e| TimestampError::Malformed {
-            url: None,
-            why: format!("the request could not be encoded: {e}"),
-        })?;
+        let query = request
+            .to_der()
+            .map_err(|e| TimestampError::Request(e.to_string()))?;
         let answer = http::post(Service::TimeStamping, &self.url, &query)?;
         let info = self.granted_token(&answer)?;
         self.check_answers(&request, &info)?;
@@ -153,10 +152,7 @@ fn request(data: &[u8]) -> Result<TimeStampReq, TimestampError> {
         .fill(&mut nonce)
         .map_err(|_| TimestampError::NoRandomness)?;
     let sha256 = DigestAlgorithm::Sha256;
-    let encoding = |e: der::Error| TimestampError::Malformed {
-        url: None,
-        why: format!("the request could not be built: {e}"),
-    };
+    let encoding = |e: der::Error| TimestampError::Request(e.to_string());
     Ok(TimeStampReq {
         version: 1,
         message_imprint: MessageImprint {

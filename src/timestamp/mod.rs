@@ -57,6 +57,8 @@ pub enum TimestampError {
     BadSignature { url: String, why: String },
     /// The operating system gave no random bytes for the nonce.
     NoRandomness,
+    /// The request could not be encoded: a bug in gazette.
+    Request(String),
 }
 
 impl fmt::Display for TimestampError {
@@ -115,6 +117,11 @@ impl fmt::Display for TimestampError {
             ),
             E::NoRandomness => f.write_str(
                 "the operating system gave no random bytes for the time-stamp request's nonce",
+            ),
+            E::Request(why) => write!(
+                f,
+                "the time-stamp request could not be encoded ({why}); {}",
+                crate::diagnostic::BUG
             ),
         }
     }
