@@ -17,6 +17,7 @@ pub(crate) mod certs;
 pub(crate) mod chain;
 mod report;
 mod sign;
+mod timestamp;
 mod verify;
 
 #[cfg(test)]
@@ -31,8 +32,9 @@ use crate::signer::SignerError;
 
 pub use certs::{CertificateSummary, load_pem_certificates};
 pub(crate) use chain::check_der_path;
-pub use report::{Problem, ProblemCode, SignatureCheck, Trust};
+pub use report::{Problem, ProblemCode, SignatureCheck, TimestampCheck, Trust};
 pub use sign::{reserved_size, sign_detached};
+pub use timestamp::verify_timestamp;
 pub use verify::{Rules, verify_attached, verify_detached, verify_detached_under};
 
 /// A moment as seconds since 1970-01-01T00:00:00Z, the precision certificates
