@@ -16,8 +16,8 @@ use crate::epub::EpubFile;
 use crate::model::{Edition, SealText, SealTime};
 use crate::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Secrets, Signer};
 
-use super::Sealer;
 use super::epub::{self as xml_seal, EpubSealError};
+use super::{Authorities, Level, LongTerm, Sealer};
 
 /// The seal asked for on the command line, over the manifest's [seal].
 #[derive(Debug, Clone, Default)]
@@ -31,11 +31,12 @@ pub struct SealOptions {
     pub no_seal: bool,
 }
 
-/// An opened seal: who signs, with which certificates, and what the visible
-/// seal says.
+/// An opened seal: who signs, with which certificates, what the visible
+/// seal says, and who makes it last.
 pub struct Seal {
     key: Arc<Key>,
     pub text: SealText,
+    long_term: Option<(Arc<dyn Authorities>, Level)>,
 }
 
 /// An opened key and its certificate chain, shared by every issue it seals.
@@ -104,6 +105,7 @@ impl Keys {
         Ok(Some(Seal {
             key: self.open(&key, certificates, options.rsa_padding)?,
             text: edition.seal_text(),
+            long_term: None,
         }))
     }
 
@@ -191,7 +193,25 @@ impl Seal {
                 warnings: Vec::new(),
             }),
             text,
+            long_term: None,
         }
+    }
+
+    /// This seal carried to `level` with `authorities`' time-stamps and
+    /// revocation evidence.
+    pub fn with_long_term(mut self, authorities: Arc<dyn Authorities>, level: Level) -> Self {
+        self.long_term = Some((authorities, level));
+        self
+    }
+
+    /// The services and level the seal is carried to; `None` at B-B.
+    pub fn long_term(&self) -> Option<LongTerm<'_>> {
+        self.long_term
+            .as_ref()
+            .map(|(authorities, level)| LongTerm {
+                authorities: authorities.as_ref(),
+                level: *level,
+            })
     }
 
     /// The key and its certificates, as the signatures take them.
