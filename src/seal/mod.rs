@@ -2,13 +2,14 @@
 //! ([`appearance`]), the PAdES signature that carries it ([`pdf`]) and the
 //! EPUB's XML signature ([`epub`]); how long the PDF seal lasts
 //! ([`long_term`]): its time-stamp, its validation data ([`dss`]) and the
-//! document timestamps over them ([`doc_timestamp`]), all incremental
-//! updates written by [`update`].
+//! document timestamps over them ([`doc_timestamp`]), renewed by
+//! [`extend`]; all incremental updates written by [`update`].
 
 pub mod appearance;
 pub mod doc_timestamp;
 pub mod dss;
 pub mod epub;
+pub mod extend;
 mod identity;
 pub mod long_term;
 pub mod pdf;

@@ -13,7 +13,7 @@ use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtensio
 use x509_parser::prelude::FromDer;
 
 use super::long_term::{self, Authorities, Level, LongTerm};
-use super::{SealError, Sealer, dss, pdf, seal_as_planned};
+use super::{SealError, Sealer, dss, extend, pdf, seal_as_planned};
 use crate::asn1::tsp::{
     ID_AA_SIGNATURE_TIME_STAMP_TOKEN, MessageImprint, TimeStampReq, TimeStampResp, TstInfo,
 };
@@ -210,7 +210,11 @@ impl Pki {
             authorities: &self.authorities,
             level,
         };
-        seal_as_planned(&unsealed(), &self.sealer(), plan(), Some(long_term))
+        let planned = pdf::SealPlan {
+            reserve: gazette_cms::reserved_size(&self.chain),
+            ..plan()
+        };
+        seal_as_planned(&unsealed(), &self.sealer(), planned, Some(long_term))
     }
 
     fn verdict(&self, pdf: &[u8]) -> Verdict {
@@ -594,5 +598,66 @@ fn the_vri_key_is_the_uppercase_sha_1_of_the_contents() {
     assert_eq!(
         dss::vri_key(b"abc"),
         "A9993E364706816ABA3E25717850C26C9CD0D89D"
+    );
+}
+
+#[test]
+fn extending_adds_fresh_evidence_and_a_new_document_timestamp_after_the_old_bytes() {
+    let Some(pki) = Pki::start() else {
+        return;
+    };
+    let sealed = pki.seal(Level::Lta).unwrap();
+    let extended = extend::extend_pdf(&sealed, &pki.authorities, &[pki.root.clone()]).unwrap();
+    assert!(
+        extended.starts_with(&sealed),
+        "the sealed file is an untouched prefix"
+    );
+    let values = signature_values(&extended);
+    assert_eq!(values.len(), 3, "the seal and two document timestamps");
+    let (_, covered) = contents_and_ranges(&extended, &values[2]);
+    assert!(
+        covered.starts_with(&sealed),
+        "the new timestamp covers the whole old file"
+    );
+    let document = Document::load_mem(&extended).unwrap();
+    let store = document
+        .catalog()
+        .unwrap()
+        .get_deref(b"DSS", &document)
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let ocsps = store.get(b"OCSPs").unwrap().as_array().unwrap().len();
+    assert!(
+        ocsps >= 2,
+        "the first OCSP response is kept and a fresh one added"
+    );
+    assert_eq!(
+        store.get(b"VRI").unwrap().as_dict().unwrap().len(),
+        3,
+        "the seal and each document timestamp have their VRI entry"
+    );
+    assert_eq!(pki.verdict(&extended), Verdict::Valid);
+
+    let b_b = pki.seal(Level::B).unwrap();
+    let carried = extend::extend_pdf(&b_b, &pki.authorities, &[]).unwrap();
+    assert!(carried.starts_with(&b_b));
+    assert_eq!(signature_values(&carried).len(), 2);
+    assert_eq!(pki.verdict(&carried), Verdict::Valid);
+}
+
+#[test]
+fn extending_refuses_a_chain_that_leads_to_no_trusted_root() {
+    let Some(pki) = Pki::start() else {
+        return;
+    };
+    let sealed = pki.seal(Level::T).unwrap();
+    let stranger = crate::test_support::keys::example_chain("root.pem");
+    let error = extend::extend_pdf(&sealed, &pki.authorities, &stranger).expect_err("untrusted");
+    assert!(
+        error
+            .to_string()
+            .contains("does not lead to a trusted root"),
+        "{error}"
     );
 }
