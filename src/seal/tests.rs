@@ -607,7 +607,8 @@ fn extending_adds_fresh_evidence_and_a_new_document_timestamp_after_the_old_byte
         return;
     };
     let sealed = pki.seal(Level::Lta).unwrap();
-    let extended = extend::extend_pdf(&sealed, &pki.authorities, &[pki.root.clone()]).unwrap();
+    let extended =
+        extend::extend_pdf(&sealed, &pki.authorities, std::slice::from_ref(&pki.root)).unwrap();
     assert!(
         extended.starts_with(&sealed),
         "the sealed file is an untouched prefix"
