@@ -12,6 +12,7 @@ pub mod epub;
 pub mod extend;
 mod identity;
 pub mod long_term;
+mod network;
 pub mod pdf;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ use crate::timestamp::Token;
 pub use appearance::SealDesign;
 pub use identity::{Keys, Seal, SealOptions};
 pub use long_term::{Authorities, Level, LongTerm};
+pub use network::Network;
 pub use pdf::SealError;
 
 /// The seal's diameter, and so the side of the box labelled `<seal>` that
