@@ -33,7 +33,10 @@ use crate::signer::SignerError;
 pub use certs::{CertificateSummary, load_pem_certificates};
 pub(crate) use chain::check_der_path;
 pub use report::{Problem, ProblemCode, SignatureCheck, TimestampCheck, Trust};
-pub use sign::{reserved_size, sign_detached};
+pub use sign::{
+    TIME_STAMP_ALLOWANCE, TimeStamper, reserved_size, reserved_size_timestamped, sign_detached,
+    sign_detached_timestamped,
+};
 pub use timestamp::verify_timestamp;
 pub use verify::{Rules, verify_attached, verify_detached, verify_detached_under};
 
@@ -81,6 +84,8 @@ pub enum CmsError {
     KeyMismatch(String),
     /// The CMS structure could not be encoded.
     Encoding(der::Error),
+    /// The time-stamp authority gave no token for the signature.
+    Timestamp(String),
 }
 
 impl fmt::Display for CmsError {
@@ -93,6 +98,7 @@ impl fmt::Display for CmsError {
             CmsError::Signer(why) => write!(f, "the key store could not sign: {why}"),
             CmsError::KeyMismatch(why) => f.write_str(why),
             CmsError::Encoding(why) => write!(f, "could not encode the CMS signature: {why}"),
+            CmsError::Timestamp(why) => write!(f, "the signature could not be time-stamped: {why}"),
         }
     }
 }
