@@ -9,7 +9,7 @@ use der::{Decode, Encode};
 use lopdf::{Document, Object};
 
 use super::long_term::{self, Authorities, Level, LongTerm};
-use super::{Network, SealError, Sealer, dss, extend, pdf, seal_as_planned};
+use super::{Network, SealError, Sealer, doc_timestamp, dss, extend, pdf, seal_as_planned};
 use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, TstInfo};
 use crate::cms::{self as gazette_cms, UnixTime};
 use crate::revocation::Evidence;
@@ -80,11 +80,15 @@ impl Pki {
 
 /// A one-page PDF, as typesetting would hand it over.
 fn unsealed() -> Vec<u8> {
-    let objects = [
+    pdf_of(&[
         "<</Type/Catalog/Pages 2 0 R>>",
         "<</Type/Pages/Kids[3 0 R]/Count 1>>",
         "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-    ];
+    ])
+}
+
+/// A PDF of `objects`, numbered from 1, the first the catalog.
+fn pdf_of(objects: &[&str]) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (index, object) in objects.iter().enumerate() {
@@ -99,7 +103,11 @@ fn unsealed() -> Vec<u8> {
         out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -514,5 +522,40 @@ fn extending_refuses_a_chain_that_leads_to_no_trusted_root() {
             .to_string()
             .contains("does not lead to a trusted root"),
         "{error}"
+    );
+}
+
+#[test]
+fn a_document_timestamp_joins_an_indirect_annotation_array() {
+    let Some(pki) = Pki::start() else {
+        return;
+    };
+    let pdf = pdf_of(&[
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Annots 4 0 R>>",
+        "[]",
+    ]);
+    let stamp = |data: &[u8]| pki.authorities.stamp(data);
+    let (stamped, token) =
+        doc_timestamp::append(&pdf, &stamp, gazette_cms::TIME_STAMP_ALLOWANCE).unwrap();
+    assert!(stamped.starts_with(&pdf));
+    let document = Document::load_mem(&stamped).unwrap();
+    let annots = document.get_object((4, 0)).unwrap().as_array().unwrap();
+    assert_eq!(annots.len(), 1, "the widget joined the array");
+    assert_eq!(
+        memchr::memmem::find_iter(&stamped, b"3 0 obj").count(),
+        1,
+        "the page itself is not rewritten"
+    );
+    let values = signature_values(&stamped);
+    let (contents, covered) = contents_and_ranges(&stamped, &values[0]);
+    assert_eq!(contents, token.der);
+    assert_eq!(
+        tst_info(&token.der)
+            .message_imprint
+            .hashed_message
+            .as_bytes(),
+        crate::digest::sha256_bytes(&covered)
     );
 }
