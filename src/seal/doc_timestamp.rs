@@ -51,7 +51,20 @@ pub fn append(
         ("P", Object::Reference(form.page.0)),
     ]);
     update.object(field, &widget.into())?;
-    update.object(form.page.0, &with_annotation(&form.page.1, field)?.into())?;
+    // An indirect /Annots array (as other producers write it) gets the
+    // widget itself; the page then stays as it is.
+    match form.page.1.get(b"Annots") {
+        Ok(Object::Reference(annots)) => {
+            let mut listed = document
+                .get_object(*annots)
+                .and_then(Object::as_array)
+                .map_err(pdf_error)?
+                .clone();
+            listed.push(field.into());
+            update.object(*annots, &Object::Array(listed))?;
+        }
+        _ => update.object(form.page.0, &with_annotation(&form.page.1, field)?.into())?,
+    }
     let mut acro_form = form.acro_form.clone();
     let mut fields = form.fields.clone();
     fields.push(field.into());

@@ -1,167 +1,26 @@
 //! The PDF seal at every PAdES baseline level, against the test PKI's real
-//! time-stamp authority, OCSP responder and CRL server (tests/pki): what each
-//! update adds, that the bytes before it stay untouched, and that a failing
-//! authority fails the seal.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! time-stamp authority, OCSP responder and CRL server (tests/pki), asked
+//! through [`Network`] as a build asks them: what each update adds, that the
+//! bytes before it stay untouched, and that a failing authority fails the
+//! seal.
 
 use cms::signed_data::SignedData;
-use der::asn1::{OctetString, Uint};
 use der::{Decode, Encode};
 use lopdf::{Document, Object};
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
-use x509_parser::prelude::FromDer;
 
 use super::long_term::{self, Authorities, Level, LongTerm};
-use super::{SealError, Sealer, dss, extend, pdf, seal_as_planned};
-use crate::asn1::tsp::{
-    ID_AA_SIGNATURE_TIME_STAMP_TOKEN, MessageImprint, TimeStampReq, TimeStampResp, TstInfo,
-};
-use crate::cms::algorithm::DigestAlgorithm;
+use super::{Network, SealError, Sealer, doc_timestamp, dss, extend, pdf, seal_as_planned};
+use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, TstInfo};
 use crate::cms::{self as gazette_cms, UnixTime};
 use crate::revocation::Evidence;
 use crate::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
 use crate::test_support::responders::Responders;
-use crate::test_support::tool_available;
-use crate::timestamp::Token;
 use crate::verify::{Options, Verdict, verify_pdf};
-
-/// The test PKI's authorities, asked over plain HTTP as an office's would
-/// be: a TSA by RFC 3161, OCSP by `openssl ocsp`, CRLs by their URLs.
-struct TestPki {
-    tsa_url: String,
-    nonce: AtomicU64,
-}
-
-impl Authorities for TestPki {
-    fn stamp(&self, data: &[u8]) -> Result<Token, String> {
-        let nonce = self.nonce.fetch_add(1, Ordering::SeqCst).to_be_bytes();
-        let request = TimeStampReq {
-            version: 1,
-            message_imprint: MessageImprint {
-                hash_algorithm: DigestAlgorithm::Sha256.identifier(),
-                hashed_message: OctetString::new(crate::digest::sha256_bytes(data)).unwrap(),
-            },
-            req_policy: None,
-            nonce: Some(Uint::new(&nonce).unwrap()),
-            cert_req: true,
-            extensions: None,
-        };
-        let answer = ureq::post(&self.tsa_url)
-            .header("Content-Type", "application/timestamp-query")
-            .send(&request.to_der().unwrap()[..])
-            .map_err(|e| format!("the TSA at {}: {e}", self.tsa_url))?
-            .body_mut()
-            .read_to_vec()
-            .map_err(|e| e.to_string())?;
-        let token = TimeStampResp::from_der(&answer)
-            .map_err(|e| e.to_string())?
-            .time_stamp_token
-            .ok_or("no token")?;
-        let signed: SignedData = token
-            .content
-            .decode_as()
-            .map_err(|e: der::Error| e.to_string())?;
-        let info = TstInfo::from_der(signed.encap_content_info.econtent.unwrap().value()).unwrap();
-        Ok(Token {
-            der: token.to_der().unwrap(),
-            time: info.gen_time.unix(),
-            tsa_certificates: signed
-                .certificates
-                .unwrap()
-                .0
-                .iter()
-                .map(|c| c.to_der().unwrap())
-                .collect(),
-        })
-    }
-
-    fn collect(&self, chains: &[&[Vec<u8>]]) -> Result<Evidence, String> {
-        let mut evidence = Evidence::default();
-        for chain in chains {
-            for pair in chain.windows(2) {
-                let (ocsp, crl) = urls(&pair[0]);
-                if let Some(url) = ocsp {
-                    evidence
-                        .ocsp_responses
-                        .push(ask_ocsp(&pair[0], &pair[1], &url)?);
-                } else if let Some(url) = crl {
-                    let crl = ureq::get(&url)
-                        .call()
-                        .map_err(|e| format!("{url}: {e}"))?
-                        .body_mut()
-                        .read_to_vec()
-                        .map_err(|e| e.to_string())?;
-                    if !evidence.crls.contains(&crl) {
-                        evidence.crls.push(crl);
-                    }
-                }
-            }
-        }
-        Ok(evidence)
-    }
-}
-
-/// The OCSP and CRL URLs of a certificate.
-fn urls(der: &[u8]) -> (Option<String>, Option<String>) {
-    let (_, certificate) = x509_parser::certificate::X509Certificate::from_der(der).unwrap();
-    let (mut ocsp, mut crl) = (None, None);
-    for extension in certificate.extensions() {
-        match extension.parsed_extension() {
-            ParsedExtension::AuthorityInfoAccess(access) => {
-                for description in &access.accessdescs {
-                    if let GeneralName::URI(uri) = description.access_location {
-                        ocsp = Some(uri.to_string());
-                    }
-                }
-            }
-            ParsedExtension::CRLDistributionPoints(points) => {
-                for point in points.iter() {
-                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
-                        && let Some(GeneralName::URI(uri)) = names.first()
-                    {
-                        crl = Some(uri.to_string());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    (ocsp, crl)
-}
-
-fn ask_ocsp(certificate: &[u8], issuer: &[u8], url: &str) -> Result<Vec<u8>, String> {
-    let dir = tempfile::tempdir().unwrap();
-    let pem = |name: &str, der: &[u8]| {
-        let path = dir.path().join(name);
-        std::fs::write(
-            &path,
-            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).unwrap(),
-        )
-        .unwrap();
-        path
-    };
-    let response = dir.path().join("response.der");
-    let status = std::process::Command::new("openssl")
-        .arg("ocsp")
-        .arg("-issuer")
-        .arg(pem("issuer.pem", issuer))
-        .arg("-cert")
-        .arg(pem("cert.pem", certificate))
-        .args(["-url", url, "-noverify", "-respout"])
-        .arg(&response)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !status.status.success() {
-        return Err(String::from_utf8_lossy(&status.stderr).into_owned());
-    }
-    std::fs::read(response).map_err(|e| e.to_string())
-}
 
 /// A running test PKI and its seal key, or `None` when a tool is missing.
 struct Pki {
     responders: Responders,
-    authorities: TestPki,
+    authorities: Network,
     signer: Box<dyn Signer>,
     chain: Vec<Vec<u8>>,
     root: Vec<u8>,
@@ -169,9 +28,6 @@ struct Pki {
 
 impl Pki {
     fn start() -> Option<Pki> {
-        if !tool_available("openssl") {
-            return None;
-        }
         let responders = Responders::start(None)?;
         let certificate = |name: &str| {
             let pem = std::fs::read(responders.path(&format!("certs/{name}.cert.pem"))).unwrap();
@@ -187,10 +43,7 @@ impl Pki {
             .unwrap()
             .signer;
         Some(Pki {
-            authorities: TestPki {
-                tsa_url: responders.url("TSA_URL").to_owned(),
-                nonce: AtomicU64::new(1),
-            },
+            authorities: Network::new(responders.url("TSA_URL")).unwrap(),
             root: chain[2].clone(),
             signer,
             chain,
@@ -227,11 +80,15 @@ impl Pki {
 
 /// A one-page PDF, as typesetting would hand it over.
 fn unsealed() -> Vec<u8> {
-    let objects = [
+    pdf_of(&[
         "<</Type/Catalog/Pages 2 0 R>>",
         "<</Type/Pages/Kids[3 0 R]/Count 1>>",
         "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
-    ];
+    ])
+}
+
+/// A PDF of `objects`, numbered from 1, the first the catalog.
+fn pdf_of(objects: &[&str]) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (index, object) in objects.iter().enumerate() {
@@ -246,7 +103,11 @@ fn unsealed() -> Vec<u8> {
         out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -478,10 +339,11 @@ fn a_time_stamp_authority_that_is_down_fails_the_seal() {
     let Some(pki) = Pki::start() else {
         return;
     };
-    let down = TestPki {
-        tsa_url: format!("{}/gazette/tsa/no-such-tsa", pki.responders.url("PKI_URL")),
-        nonce: AtomicU64::new(1),
-    };
+    let down = Network::new(&format!(
+        "{}/gazette/tsa/no-such-tsa",
+        pki.responders.url("PKI_URL")
+    ))
+    .unwrap();
     let long_term = LongTerm {
         authorities: &down,
         level: Level::Lta,
@@ -660,5 +522,40 @@ fn extending_refuses_a_chain_that_leads_to_no_trusted_root() {
             .to_string()
             .contains("does not lead to a trusted root"),
         "{error}"
+    );
+}
+
+#[test]
+fn a_document_timestamp_joins_an_indirect_annotation_array() {
+    let Some(pki) = Pki::start() else {
+        return;
+    };
+    let pdf = pdf_of(&[
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Annots 4 0 R>>",
+        "[]",
+    ]);
+    let stamp = |data: &[u8]| pki.authorities.stamp(data);
+    let (stamped, token) =
+        doc_timestamp::append(&pdf, &stamp, gazette_cms::TIME_STAMP_ALLOWANCE).unwrap();
+    assert!(stamped.starts_with(&pdf));
+    let document = Document::load_mem(&stamped).unwrap();
+    let annots = document.get_object((4, 0)).unwrap().as_array().unwrap();
+    assert_eq!(annots.len(), 1, "the widget joined the array");
+    assert_eq!(
+        memchr::memmem::find_iter(&stamped, b"3 0 obj").count(),
+        1,
+        "the page itself is not rewritten"
+    );
+    let values = signature_values(&stamped);
+    let (contents, covered) = contents_and_ranges(&stamped, &values[0]);
+    assert_eq!(contents, token.der);
+    assert_eq!(
+        tst_info(&token.der)
+            .message_imprint
+            .hashed_message
+            .as_bytes(),
+        crate::digest::sha256_bytes(&covered)
     );
 }
