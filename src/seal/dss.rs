@@ -5,7 +5,9 @@
 //!
 //! Each item is a stream in `/Certs`, `/OCSPs` or `/CRLs`; `/VRI` lists, per
 //! signature, the streams about its certificates, keyed by the uppercase hex
-//! SHA-1 of the signature's `/Contents` (the CMS without its zero padding).
+//! SHA-1 of the signature's `/Contents` value as stored: the CMS and its
+//! zero padding, as ETSI EN 319 142-1 (5.4.2.2) asks and Acrobat and pyHanko
+//! compute it.
 //! An existing store is kept whole: the update adds to its arrays and its
 //! VRI, and an item it already holds is referred to, not written twice.
 
@@ -18,12 +20,14 @@ use crate::revocation::Evidence;
 
 /// What one signature or timestamp's VRI entry lists.
 pub struct Validation<'a> {
-    /// The `/Contents` of the signature, without padding: the VRI key is its hash.
+    /// The signature's `/Contents` value as stored, zero padding included:
+    /// the VRI key is its hash.
     pub contents: &'a [u8],
     pub evidence: &'a Evidence,
 }
 
-/// The VRI key of a signature whose `/Contents` (without padding) is `contents`.
+/// The VRI key of a signature whose `/Contents` value, padding included,
+/// is `contents`.
 pub fn vri_key(contents: &[u8]) -> String {
     crate::digest::hex(digest(&SHA1_FOR_LEGACY_USE_ONLY, contents).as_ref()).to_uppercase()
 }
@@ -238,4 +242,12 @@ fn stream_bytes(document: &Document, item: &Object) -> Option<Vec<u8>> {
 
 fn pdf_error(error: lopdf::Error) -> SealError {
     SealError::Pdf(error.to_string())
+}
+
+/// A signature value as a PDF stores it in a `/Contents` of `reserve`
+/// bytes: the value, then zeros.
+pub fn stored_contents(value: &[u8], reserve: usize) -> Vec<u8> {
+    let mut stored = value.to_vec();
+    stored.resize(reserve.max(value.len()), 0);
+    stored
 }

@@ -12,7 +12,7 @@
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier};
-use der::{Decode, Encode, EncodingRules, Reader, SliceReader};
+use der::{Decode, Encode, EncodingRules, SliceReader};
 use lopdf::{Document, Object};
 use x509_cert::Certificate;
 
@@ -62,7 +62,7 @@ pub fn extend_pdf(
 
 /// One signature or document timestamp as found in the file.
 struct Found {
-    /// Its `/Contents` without padding.
+    /// Its `/Contents` value as stored, zero padding included.
     contents: Vec<u8>,
     /// The signer's certificate, then the authority's of each token in it.
     signers: Vec<Vec<u8>>,
@@ -109,11 +109,11 @@ fn signatures(document: &Document) -> Result<Vec<Found>, SealError> {
 }
 
 /// A signature's CMS (DER or BER, zero padding after it allowed): its
-/// length, its signer, and the tokens in its unsigned attributes.
+/// stored value, its signer, and the tokens in its unsigned attributes.
 fn read_signature(padded: &[u8]) -> Result<Found, String> {
-    let (signed_data, length) = read_cms(padded)?;
+    let signed_data = read_cms(padded)?;
     let mut found = Found {
-        contents: padded[..length].to_vec(),
+        contents: padded.to_vec(),
         signers: Vec::new(),
         certificates: Vec::new(),
     };
@@ -127,22 +127,20 @@ fn read_signature(padded: &[u8]) -> Result<Found, String> {
             .flat_map(|attribute| attribute.values.iter());
         for token in tokens {
             let der = token.to_der().map_err(|e| e.to_string())?;
-            let (token, _) = read_cms(&der)?;
+            let token = read_cms(&der)?;
             add_signed_data(&token, &mut found)?;
         }
     }
     Ok(found)
 }
 
-/// The SignedData at the start of `bytes` and the length it takes.
-fn read_cms(bytes: &[u8]) -> Result<(SignedData, usize), String> {
+/// The SignedData at the start of `bytes`.
+fn read_cms(bytes: &[u8]) -> Result<SignedData, String> {
     let mut reader = SliceReader::new_with_encoding_rules(bytes, EncodingRules::Ber)
         .map_err(|e| e.to_string())?;
     let content_info = ContentInfo::decode(&mut reader).map_err(|e| e.to_string())?;
-    let length = usize::try_from(reader.position()).map_err(|e| e.to_string())?;
     let content = content_info.content.to_der().map_err(|e| e.to_string())?;
-    let signed_data = SignedData::from_ber(&content).map_err(|e| e.to_string())?;
-    Ok((signed_data, length))
+    SignedData::from_ber(&content).map_err(|e| e.to_string())
 }
 
 /// Adds the signer's certificate and all certificates of `signed_data`.

@@ -143,8 +143,8 @@ pub fn add_archive_timestamp(
     known: &[Vec<u8>],
 ) -> Result<Vec<u8>, SealError> {
     let stamp: &TimeStamper = &|data| authorities.stamp(data);
-    let (stamped, token) = with_room(TIME_STAMP_ALLOWANCE, |reserve| {
-        doc_timestamp::append(pdf, stamp, reserve)
+    let (stamped, token, reserve) = with_room(TIME_STAMP_ALLOWANCE, |reserve| {
+        doc_timestamp::append(pdf, stamp, reserve).map(|(pdf, token)| (pdf, token, reserve))
     })?;
     let pool: Vec<Vec<u8>> = token
         .tsa_certificates
@@ -157,8 +157,9 @@ pub fn add_archive_timestamp(
         .first()
         .map(|tsa| chain_of(tsa, &pool))
         .unwrap_or_default();
+    let contents = dss::stored_contents(&token.der, reserve);
     let timestamp = Signed {
-        contents: &token.der,
+        contents: &contents,
         chains: vec![chain],
     };
     add_validation_data(&stamped, &[timestamp], authorities)

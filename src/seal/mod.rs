@@ -116,7 +116,7 @@ fn seal_long_term(
         pdf::seal(pdf, &plan, |ranges| {
             let cms = cms::sign_detached_timestamped(ranges, sealer.chain, sealer.signer, &stamper)
                 .map_err(|e| e.to_string())?;
-            signature.replace(cms.clone());
+            signature.replace(dss::stored_contents(&cms, reserve));
             Ok(cms)
         })
     })?;

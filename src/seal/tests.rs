@@ -259,7 +259,7 @@ fn a_b_lta_seal_adds_validation_data_and_a_document_timestamp_over_it() {
 
     let values = signature_values(&sealed);
     assert_eq!(values.len(), 2, "the seal and a document timestamp");
-    let (seal_cms, seal_covers) = contents_and_ranges(&sealed, &values[0]);
+    let (_, seal_covers) = contents_and_ranges(&sealed, &values[0]);
     assert_eq!(
         seal_covers.len() + 2 * (values[0].get(b"Contents").unwrap().as_str().unwrap().len()) + 2,
         b_t.len()
@@ -323,9 +323,10 @@ fn a_b_lta_seal_adds_validation_data_and_a_document_timestamp_over_it() {
         "the root's CRL, about the intermediate and the TSA"
     );
     let vri = store.get(b"VRI").unwrap().as_dict().unwrap();
-    for contents in [&seal_cms, &token] {
+    for value in &values {
+        let stored = value.get(b"Contents").unwrap().as_str().unwrap();
         let entry = vri
-            .get(dss::vri_key(contents).as_bytes())
+            .get(dss::vri_key(stored).as_bytes())
             .unwrap()
             .as_dict()
             .unwrap();
