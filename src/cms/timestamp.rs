@@ -7,6 +7,7 @@
 //! that leads to the reader's trust anchors; its message imprint must be the
 //! digest of what it stamps.
 
+use cms::signed_data::SignerInfo;
 use der::Decode;
 use der::asn1::Any;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -18,7 +19,6 @@ use super::report::{Problem, ProblemCode, TimestampCheck};
 use super::verify::{Expected, Rules, check_signer, parse_anchors};
 use super::{CmsError, UnixTime};
 use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, ID_CT_TST_INFO, TstInfo};
-use cms::signed_data::SignerInfo;
 
 /// Checks the time-stamp token `token` (a ContentInfo, DER or BER, zero
 /// padding allowed) over `stamped`, the bytes it should stamp, described as

@@ -52,7 +52,9 @@ pub enum FindingCode {
     UnreadableRevision,
     /// The signature dictionary is not the one inside the signed revision.
     SignatureDictionaryReplaced,
-    /// A document timestamp (RFC 3161), which this version does not check.
+    /// A document timestamp (RFC 3161) that was not checked. Earlier versions
+    /// said this of every document timestamp; they are checked now, and the
+    /// code is kept for readers of old reports.
     TimestampNotChecked,
     /// The signature claims no signing time (/M), so certificates were
     /// checked against this machine's clock. A remark, not a failure, on a
