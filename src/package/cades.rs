@@ -108,7 +108,7 @@ pub(super) fn with_revocation_values(
     evidence: &Evidence,
 ) -> Result<Vec<u8>, PackageError> {
     let bug = |what: &str, e: der::Error| PackageError::Bug(format!("{what}: {e}"));
-    let mut signed = read(p7s).map_err(|why| PackageError::Bug(why))?;
+    let mut signed = read(p7s).map_err(PackageError::Bug)?;
     let mut certificates: Vec<CertificateChoices> = signed
         .certificates
         .take()

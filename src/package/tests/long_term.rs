@@ -17,7 +17,7 @@ use zip::ZipArchive;
 
 use super::support::{Fixture, sha256_hex};
 use super::tools::{assert_valid_bag, bagit_available, run};
-use crate::cms::load_pem_certificates;
+use crate::cms::{UnixTime, load_pem_certificates, verify_detached};
 use crate::package::bag::{self, BagFile};
 use crate::package::extend::{self, Extended};
 use crate::package::{Package, PackageError, PackageInputs, archive, build, zip_name};
@@ -239,8 +239,19 @@ fn each_level_seals_manifest_json_and_b_lta_adds_the_first_archive_timestamp() {
             }
         }
     }
-    if tools {
-        for package in [&b_t, &b_lt, &b_lta] {
+    for package in [&b_t, &b_lt, &b_lta] {
+        let p7s = package.signature.as_ref().unwrap();
+        let check = verify_detached(
+            p7s,
+            &[&package.manifest_json],
+            UnixTime::now(),
+            &[pki.root_der()],
+        )
+        .expect("gazette reads its own CAdES-T and CAdES-LT");
+        assert!(check.valid, "{:?}", check.problems);
+        assert!(check.timestamps.iter().all(|t| t.valid));
+        assert_eq!(check.timestamps.len(), 1);
+        if tools {
             assert!(openssl_cms_verifies(&package.files, &pki.root()));
         }
     }
