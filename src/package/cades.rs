@@ -109,39 +109,8 @@ pub(super) fn with_revocation_values(
 ) -> Result<Vec<u8>, PackageError> {
     let bug = |what: &str, e: der::Error| PackageError::Bug(format!("{what}: {e}"));
     let mut signed = read(p7s).map_err(PackageError::Bug)?;
-    let mut certificates: Vec<CertificateChoices> = signed
-        .certificates
-        .take()
-        .map(|set| set.0.into_vec())
-        .unwrap_or_default();
-    for der in &evidence.certificates {
-        let certificate = Certificate::from_der(der).map_err(|e| {
-            PackageError::Revocation(format!("a certificate is not X.509 DER: {e}"))
-        })?;
-        let choice = CertificateChoices::Certificate(certificate);
-        if !certificates.contains(&choice) {
-            certificates.push(choice);
-        }
-    }
-    let mut values: Vec<RevocationValue> = signed
-        .crls
-        .take()
-        .map(SetOfVec::into_vec)
-        .unwrap_or_default();
-    for crl in &evidence.crls {
-        let crl = CertificateList::from_der(crl)
-            .map_err(|e| PackageError::Revocation(format!("a CRL is not DER: {e}")))?;
-        values.push(RevocationValue::Crl(crl));
-    }
-    for response in &evidence.ocsp_responses {
-        let response = Any::from_der(response)
-            .map_err(|e| PackageError::Revocation(format!("an OCSP response is not DER: {e}")))?;
-        values.push(RevocationValue::Other(OtherRevocationInfo {
-            format: ID_RI_OCSP_RESPONSE,
-            info: response,
-        }));
-    }
-    values.dedup();
+    let certificates = with_certificates(signed.certificates.take(), evidence)?;
+    let values = with_values(signed.crls.take(), evidence)?;
     if values
         .iter()
         .any(|value| matches!(value, RevocationValue::Other(_)))
@@ -158,6 +127,54 @@ pub(super) fn with_revocation_values(
     }
     .to_der()
     .map_err(|e| bug("the ContentInfo", e))
+}
+
+/// The certificates of `set`, then those of `evidence` not among them.
+fn with_certificates(
+    set: Option<CertificateSet>,
+    evidence: &Evidence,
+) -> Result<Vec<CertificateChoices>, PackageError> {
+    let mut certificates: Vec<CertificateChoices> =
+        set.map(|set| set.0.into_vec()).unwrap_or_default();
+    for der in &evidence.certificates {
+        let certificate = Certificate::from_der(der).map_err(|e| {
+            PackageError::Revocation(format!("a certificate is not X.509 DER: {e}"))
+        })?;
+        let choice = CertificateChoices::Certificate(certificate);
+        if !certificates.contains(&choice) {
+            certificates.push(choice);
+        }
+    }
+    Ok(certificates)
+}
+
+/// The revocation values of `set`, then the CRLs and OCSP responses of
+/// `evidence` not among them.
+fn with_values(
+    set: Option<SetOfVec<RevocationValue>>,
+    evidence: &Evidence,
+) -> Result<Vec<RevocationValue>, PackageError> {
+    let mut values: Vec<RevocationValue> = set.map(SetOfVec::into_vec).unwrap_or_default();
+    let crls = evidence.crls.iter().map(|crl| {
+        CertificateList::from_der(crl)
+            .map(RevocationValue::Crl)
+            .map_err(|e| PackageError::Revocation(format!("a CRL is not DER: {e}")))
+    });
+    let responses = evidence.ocsp_responses.iter().map(|response| {
+        let info = Any::from_der(response)
+            .map_err(|e| PackageError::Revocation(format!("an OCSP response is not DER: {e}")))?;
+        Ok(RevocationValue::Other(OtherRevocationInfo {
+            format: ID_RI_OCSP_RESPONSE,
+            info,
+        }))
+    });
+    for value in crls.chain(responses) {
+        let value = value?;
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    Ok(values)
 }
 
 /// What renewing a package needs from manifest.json.p7s.

@@ -65,47 +65,7 @@ pub fn renew(
         ))
     })?;
     let number = next_number(&files)?;
-    let seal = bag_file(&files, SEAL).ok_or_else(|| {
-        PackageError::Extend(format!(
-            "the package is not sealed (it has no {SEAL}): it has no evidence to renew"
-        ))
-    })?;
-    let seal = cades::read_seal(seal)
-        .map_err(|why| PackageError::Extend(format!("{SEAL} cannot be read: {why}")))?;
-    let mut tokens: Vec<(String, Vec<u8>)> = seal
-        .tokens
-        .iter()
-        .map(|token| (format!("the time-stamp in {SEAL}"), token.clone()))
-        .collect();
-    for earlier in 1..number {
-        let path = evidence::archive_token(earlier);
-        let token = bag_file(&files, &path).unwrap_or_default();
-        tokens.push((path, token.to_vec()));
-    }
-    let tokens = tokens
-        .iter()
-        .map(|(name, der)| {
-            read_token(der).map_err(|e| PackageError::Extend(format!("{name}: {e}")))
-        })
-        .collect::<Result<Vec<TokenInfo>, _>>()?;
-
-    let mut pool: Vec<Vec<u8>> = anchors.to_vec();
-    pool.extend(seal.certificates.iter().cloned());
-    pool.extend(tokens.iter().flat_map(|t| t.token.tsa_certificates.clone()));
-    pool.extend(evidence_certificates(&files));
-    let mut chains = vec![chain_of(&seal.signer, &pool)];
-    for token in &tokens {
-        let authority = token.signer_certificate().ok_or_else(|| {
-            PackageError::Extend(
-                "a time-stamp token in the package does not carry its authority's certificate"
-                    .into(),
-            )
-        })?;
-        let chain = chain_of(authority, &pool);
-        if !chains.contains(&chain) {
-            chains.push(chain);
-        }
-    }
+    let Chains { chains, pool } = chains(&files, number, anchors)?;
     check_anchored(&chains, anchors)?;
     let revocation = evidence::gather(authorities, &chains)?;
     let renewal = evidence::renew(&files, number, &revocation, authorities, &pool)?;
@@ -121,6 +81,63 @@ pub fn renew(
             added,
         },
     ))
+}
+
+/// The certificate chains a renewal gathers evidence for.
+struct Chains {
+    /// Each from its end entity up: the seal's first.
+    chains: Vec<Vec<Vec<u8>>>,
+    /// Every certificate that completed them.
+    pool: Vec<Vec<u8>>,
+}
+
+/// The chains renewal `number` of the bag `files` gathers evidence for:
+/// the seal's, and the authority's of every token so far (the seal's
+/// signature time-stamp, archive-1 … archive-(N-1)), completed from
+/// `anchors` and the certificates the bag holds.
+fn chains(files: &[BagFile], number: usize, anchors: &[Vec<u8>]) -> Result<Chains, PackageError> {
+    let seal = bag_file(files, SEAL).ok_or_else(|| {
+        PackageError::Extend(format!(
+            "the package is not sealed (it has no {SEAL}): it has no evidence to renew"
+        ))
+    })?;
+    let seal = cades::read_seal(seal)
+        .map_err(|why| PackageError::Extend(format!("{SEAL} cannot be read: {why}")))?;
+    let mut tokens: Vec<(String, &[u8])> = seal
+        .tokens
+        .iter()
+        .map(|token| (format!("the time-stamp in {SEAL}"), token.as_slice()))
+        .collect();
+    for earlier in 1..number {
+        let path = evidence::archive_token(earlier);
+        let token = bag_file(files, &path).unwrap_or_default();
+        tokens.push((path, token));
+    }
+    let tokens = tokens
+        .iter()
+        .map(|(name, der)| {
+            read_token(der).map_err(|e| PackageError::Extend(format!("{name}: {e}")))
+        })
+        .collect::<Result<Vec<TokenInfo>, _>>()?;
+
+    let mut pool: Vec<Vec<u8>> = anchors.to_vec();
+    pool.extend(seal.certificates.iter().cloned());
+    pool.extend(tokens.iter().flat_map(|t| t.token.tsa_certificates.clone()));
+    pool.extend(evidence_certificates(files));
+    let mut chains = vec![chain_of(&seal.signer, &pool)];
+    for token in &tokens {
+        let authority = token.signer_certificate().ok_or_else(|| {
+            PackageError::Extend(
+                "a time-stamp token in the package does not carry its authority's certificate"
+                    .into(),
+            )
+        })?;
+        let chain = chain_of(authority, &pool);
+        if !chains.contains(&chain) {
+            chains.push(chain);
+        }
+    }
+    Ok(Chains { chains, pool })
 }
 
 /// The N of the next renewal: one after the last archive timestamp, which
@@ -210,6 +227,8 @@ pub fn extend_folder(
         }]);
     }
     let id = path
+        .canonicalize()
+        .map_err(|e| io_error(path, "read", e))?
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
