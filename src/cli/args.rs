@@ -39,11 +39,12 @@ pub enum Command {
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
     Verify(VerifyArgs),
     /// Renew a sealed edition's evidence for the archive: fresh revocation data
-    /// and a new document timestamp, appended (PAdES B-LTA)
+    /// and a new document timestamp, appended (PAdES B-LTA), or a package's
+    /// next archive timestamp
     ///
     /// Run it before the last timestamp's authority certificate expires or its
     /// algorithms weaken. The file is extended in place; its earlier bytes are
-    /// kept as they were.
+    /// kept as they were, as are a package's files.
     Extend(ExtendArgs),
     /// Make certificates for trying gazette out (never for production)
     #[command(subcommand)]
@@ -223,7 +224,8 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtendArgs {
-    /// The sealed PDF edition, extended in place
+    /// The sealed PDF edition, or a package: a bag folder, its .bag.zip, or
+    /// the edition folder holding both; extended in place
     pub file: PathBuf,
 
     /// The RFC 3161 time-stamp authority (http:// or https://) that stamps it

@@ -1,11 +1,13 @@
-//! `gazette extend FILE --tsa URL`: renews a sealed PDF's evidence in place,
-//! through [`gazette::seal::extend`]. A package's evidence is not renewed yet:
-//! such a path is refused with that reason.
+//! `gazette extend PATH --tsa URL`: renews an archived edition's evidence in
+//! place: a sealed PDF through [`gazette::seal::extend`], a package (a bag
+//! folder, its zip, or the edition folder holding both) through
+//! [`gazette::package::extend`].
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use gazette::package::extend::{self as package, Extended};
 use gazette::seal::{Network, extend};
 use gazette::verify::Options;
 
@@ -13,40 +15,65 @@ use crate::cli::args::ExtendArgs;
 use crate::cli::terminal::Failure;
 
 pub fn run(args: &ExtendArgs) -> Result<ExitCode, Failure> {
-    let file = &args.file;
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::message(format!("cannot read {}: {e}", file.display())))?;
-    if !bytes.starts_with(b"%PDF-") {
-        return Err(Failure::message(format!(
-            "{} is not a PDF: only a sealed PDF edition can be extended yet; renewing a package's evidence is not supported yet",
-            file.display()
-        )));
-    }
+    let path = &args.file;
     let anchors = Options::trusting(&args.trust)
         .map_err(|e| Failure::message(e.to_string()))?
         .anchors;
     let network = Network::new(&args.tsa)
         .map_err(|e| Failure::message(format!("the time-stamp authority: {e}")))?;
-    let extended = extend::extend_pdf(&bytes, &network, &anchors).map_err(|e| {
+    let unchanged = |e: &dyn std::fmt::Display| {
         Failure::message(format!(
             "{} was not extended: {e}; it is unchanged",
-            file.display()
+            path.display()
         ))
-    })?;
-    replace(file, &extended).map_err(|e| {
+    };
+    if path.is_dir() {
+        let extended =
+            package::extend_folder(path, &network, &anchors).map_err(|e| unchanged(&e))?;
+        print_package(&extended, &args.tsa);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::message(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        let extended = package::extend_zip(path, &network, &anchors).map_err(|e| unchanged(&e))?;
+        print_package(&[extended], &args.tsa);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(Failure::message(format!(
+            "{} is neither a sealed PDF edition nor a package (a .bag folder, a .bag.zip, or an \
+             edition folder holding them)",
+            path.display()
+        )));
+    }
+    let extended = extend::extend_pdf(&bytes, &network, &anchors).map_err(|e| unchanged(&e))?;
+    replace(path, &extended).map_err(|e| {
         Failure::message(format!(
             "cannot write {}: {e}; it is unchanged",
-            file.display()
+            path.display()
         ))
     })?;
     println!(
         "extended {}: fresh revocation evidence and a document timestamp from {} appended ({} bytes before, {} now)",
-        file.display(),
+        path.display(),
         args.tsa,
         bytes.len(),
         extended.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_package(extended: &[Extended], tsa: &str) {
+    for Extended { path, renewed } in extended {
+        println!(
+            "extended {}: archive timestamp {} from {tsa} at {}, with fresh revocation evidence ({} files added under evidence/)",
+            path.display(),
+            renewed.number,
+            renewed.time,
+            renewed.added.len()
+        );
+    }
 }
 
 /// Writes `bytes` beside `file`, then renames it over `file`: a failure

@@ -10,10 +10,9 @@
 //! inside, and a chunked eContent would come out as the chunks' TLVs.
 
 use cms::content_info::{CmsVersion, ContentInfo};
-use cms::revocation::RevocationInfoChoices;
 use cms::signed_data::{CertificateSet, SignedData, SignerInfos};
 use const_oid::db::rfc5911::ID_SIGNED_DATA;
-use der::asn1::{ObjectIdentifier, OctetString, SetOfVec};
+use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
 use der::{Decode, EncodingRules, Reader, Sequence, SliceReader};
 use spki::AlgorithmIdentifierOwned;
 
@@ -46,7 +45,11 @@ struct SignedDataMirror {
         constructed = "true",
         optional = "true"
     )]
-    crls: Option<RevocationInfoChoices>,
+    /// Skipped, not typed: the `cms` crate types RFC 5940's other revocation
+    /// info (an OCSP response, as CAdES-LT carries it) with an
+    /// AlgorithmIdentifier where RFC 5652 has an OBJECT IDENTIFIER, and would
+    /// refuse the whole signature. They are unsigned, and not read from here.
+    crls: Option<SetOfVec<Any>>,
     signer_infos: SignerInfos,
 }
 
@@ -70,7 +73,7 @@ pub(crate) struct ReadSignedData {
 /// size.
 pub(crate) fn read_signed_data(cms: &[u8]) -> Result<ReadSignedData, CmsError> {
     let malformed = |why: String| CmsError::Malformed(why);
-    let (mirror, end) = match decode_first::<ContentInfoMirror>(cms) {
+    let (mut mirror, end) = match decode_first::<ContentInfoMirror>(cms) {
         Ok(read) => read,
         Err(error) => return Err(malformed(why_not_signed_data(cms, error))),
     };
@@ -92,6 +95,7 @@ pub(crate) fn read_signed_data(cms: &[u8]) -> Result<ReadSignedData, CmsError> {
         .econtent
         .as_ref()
         .map(|octets| octets.as_bytes().to_vec());
+    mirror.content.crls = None;
     let der = der::Encode::to_der(&mirror.content)
         .map_err(|e| malformed(format!("the SignedData cannot be encoded as DER: {e}")))?;
     let signed_data = SignedData::from_der(&der)

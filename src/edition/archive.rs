@@ -40,6 +40,7 @@ pub fn package(
         templates: &templates,
         fonts: fonts.digests(),
         sealer: seal.map(Seal::sealer),
+        long_term: seal.and_then(Seal::long_term),
         tool_version: env!("CARGO_PKG_VERSION"),
     };
     package::build(&inputs).map_err(|error| Box::new(failed(edition, &error)))

@@ -1,11 +1,17 @@
 //! The BagIt 1.0 bag (RFC 8493): the payload under `data/` and the tag files
 //! that let any BagIt tool check it without gazette: `bagit.txt`,
 //! `bag-info.txt`, SHA-256 and SHA-512 manifests of the payload and of the tag
-//! files themselves.
+//! files themselves, which include the long-term evidence under `evidence/`
+//! (see [`super::evidence`]).
 
 use super::PackageError;
 use super::manifest::{Artifact, EditionIdentity};
 use crate::digest;
+
+/// The payload folder, as paths in the bag begin.
+pub(super) const PAYLOAD: &str = "data/";
+const BAGIT: &str = "bagit.txt";
+const BAG_INFO: &str = "bag-info.txt";
 
 /// The bag declaration, byte for byte.
 pub(super) const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
@@ -34,10 +40,10 @@ const ALGORITHMS: [Algorithm; 2] = [
     },
 ];
 
-/// The whole bag in the order its zip holds it: `bagit.txt`, `bag-info.txt`,
-/// the payload sorted by path, the manifests, then the tag manifests.
-/// `payload` paths are relative to `data/`; `artifacts` are payload files
-/// whose digests manifest.json holds already, so they are not computed again.
+/// The bag without its tag manifests: `bagit.txt`, `bag-info.txt`, the
+/// payload sorted by path, the manifests. `payload` paths are relative to
+/// `data/`; `artifacts` are payload files whose digests manifest.json holds
+/// already, so they are not computed again. [`tagged`] finishes it.
 pub(super) fn assemble(
     identity: &EditionIdentity,
     tool_version: &str,
@@ -54,25 +60,82 @@ pub(super) fn assemble(
     let oxum = payload_oxum(&payload);
     let payload: Vec<BagFile> = payload
         .into_iter()
-        .map(|(path, bytes)| (format!("data/{path}"), bytes))
+        .map(|(path, bytes)| (format!("{PAYLOAD}{path}"), bytes))
         .collect();
     let declaration: Vec<BagFile> = vec![
-        ("bagit.txt".to_owned(), BAGIT_TXT.as_bytes().to_vec()),
+        (BAGIT.to_owned(), BAGIT_TXT.as_bytes().to_vec()),
         (
-            "bag-info.txt".to_owned(),
+            BAG_INFO.to_owned(),
             bag_info(identity, tool_version, &oxum)?,
         ),
     ];
     let payload_manifests = manifests("manifest", &payload.iter().collect::<Vec<_>>(), artifacts);
-    // The tag manifests cover every tag file but themselves.
-    let tagged: Vec<&BagFile> = declaration.iter().chain(&payload_manifests).collect();
-    let tag_manifests = manifests("tagmanifest", &tagged, &[]);
     Ok(declaration
         .into_iter()
         .chain(payload)
         .chain(payload_manifests)
-        .chain(tag_manifests)
         .collect())
+}
+
+/// The whole bag in the order its zip holds it, with tag manifests made
+/// afresh: `bagit.txt`, `bag-info.txt`, the payload sorted by path, the
+/// manifests, any other tag files (the evidence) sorted by path, then the tag
+/// manifests, which cover every tag file but themselves.
+pub(super) fn tagged(files: Vec<BagFile>) -> Vec<BagFile> {
+    let mut files: Vec<BagFile> = files
+        .into_iter()
+        .filter(|(path, _)| !is_tag_manifest(path))
+        .collect();
+    files.sort_by(|a, b| (place(&a.0), &a.0).cmp(&(place(&b.0), &b.0)));
+    let tag_files: Vec<&BagFile> = files
+        .iter()
+        .filter(|(path, _)| !path.starts_with(PAYLOAD))
+        .collect();
+    let tag_manifests = manifests("tagmanifest", &tag_files, &[]);
+    files.extend(tag_manifests);
+    files
+}
+
+/// Where a file goes in the bag's order, before its path decides.
+fn place(path: &str) -> u8 {
+    match path {
+        BAGIT => 0,
+        BAG_INFO => 1,
+        _ if path.starts_with(PAYLOAD) => 2,
+        _ if path.starts_with("manifest-") => 3,
+        _ => 4,
+    }
+}
+
+fn is_tag_manifest(path: &str) -> bool {
+    path.starts_with("tagmanifest-") && !path.contains('/')
+}
+
+/// Whether the manifests and tag manifests of `files` (a whole bag) are what
+/// its files give, byte for byte, as [`assemble`] and [`tagged`] write them.
+/// `Err` names the first that is not.
+pub(super) fn check_fixity(files: &[BagFile]) -> Result<(), String> {
+    let payload: Vec<&BagFile> = files
+        .iter()
+        .filter(|(path, _)| path.starts_with(PAYLOAD))
+        .collect();
+    let tag_files: Vec<&BagFile> = files
+        .iter()
+        .filter(|(path, _)| !path.starts_with(PAYLOAD) && !is_tag_manifest(path))
+        .collect();
+    let expected = manifests("manifest", &payload, &[])
+        .into_iter()
+        .chain(manifests("tagmanifest", &tag_files, &[]));
+    for (name, bytes) in expected {
+        match files.iter().find(|(path, _)| *path == name) {
+            None => return Err(format!("it has no {name}")),
+            Some((_, found)) if *found != bytes => {
+                return Err(format!("{name} does not match the bag's files"));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// One `<kind>-<algorithm>.txt` per algorithm, over `files`.
@@ -146,10 +209,15 @@ fn bag_info(
     Ok(text.into_bytes())
 }
 
+/// `<sha256>  <path>` per file, sorted by path: a SHA-256 manifest's lines.
+pub(super) fn sha256_lines(files: &[&BagFile]) -> Vec<u8> {
+    manifest(files, &ALGORITHMS[0], &[])
+}
+
 /// `<digest>  <path>` per file, sorted by path.
 fn manifest(files: &[&BagFile], algorithm: &Algorithm, artifacts: &[Artifact]) -> Vec<u8> {
     let known = |path: &str| {
-        let in_payload = path.strip_prefix("data/")?;
+        let in_payload = path.strip_prefix(PAYLOAD)?;
         let artifact = artifacts.iter().find(|a| a.path == in_payload)?;
         Some((algorithm.of_artifact)(artifact).to_owned())
     };

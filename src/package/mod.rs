@@ -5,14 +5,19 @@
 //! [`verification_manifest`] describes an edition: its files and digests,
 //! where each document sits in the PDF and the EPUB, and what it was built
 //! from. [`build`] writes that description as `manifest.json`, seals it with a
-//! detached CMS signature, and lays everything out as a BagIt 1.0 bag, both as
-//! files and as one reproducible zip. The layout, for archivists and for the
-//! verifier, is in docs/package.md.
+//! detached CMS signature ([`cades`]: time-stamped and with revocation values
+//! when the seal is long-term), and lays everything out as a BagIt 1.0 bag,
+//! both as files and as one reproducible zip. At B-LTA the bag gets its
+//! first archive timestamp ([`evidence`]), and [`extend`] renews it later.
+//! The layout, for archivists and for the verifier, is in docs/package.md.
 
 mod archive;
 mod bag;
+pub mod cades;
 mod certificates;
 mod describe;
+mod evidence;
+pub mod extend;
 pub mod manifest;
 mod pages;
 mod sources;
@@ -24,10 +29,10 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
-use crate::cms::{self, CmsError};
+use crate::cms::CmsError;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
-use crate::seal::Sealer;
+use crate::seal::{Level, LongTerm, Sealer};
 
 use bag::BagFile;
 use certificates::SealCertificates;
@@ -57,6 +62,10 @@ pub struct PackageInputs<'a> {
     /// Who seals manifest.json, and whose certificates the package carries;
     /// `None` when the edition is not sealed.
     pub sealer: Option<Sealer<'a>>,
+    /// How far manifest.json's seal is carried: B-T time-stamps it, B-LT adds
+    /// revocation values, B-LTA the package's first archive timestamp;
+    /// `None` (or B-B) for the signature alone.
+    pub long_term: Option<LongTerm<'a>>,
     /// This tool's version, `env!("CARGO_PKG_VERSION")`.
     pub tool_version: &'a str,
 }
@@ -133,11 +142,11 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         certificates,
     } = described(inputs)?;
     let manifest_json = manifest_json(&manifest);
-    let signature = inputs
+    let sealed = inputs
         .sealer
-        .map(|sealer| cms::sign_detached(&[&manifest_json], sealer.chain, sealer.signer))
-        .transpose()
-        .map_err(PackageError::Signature)?;
+        .map(|sealer| cades::seal_manifest(&manifest_json, &sealer, inputs.long_term))
+        .transpose()?;
+    let signature = sealed.as_ref().map(|sealed| sealed.signature.clone());
 
     let payload = payload(
         &manifest,
@@ -147,12 +156,18 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         signature.as_deref(),
         certificates,
     );
-    let bag_files = bag::assemble(
+    let mut bag_files = bag::assemble(
         &manifest.edition,
         inputs.tool_version,
         payload,
         &manifest.artifacts,
     )?;
+    bag_files.extend(first_archive_timestamp(
+        inputs,
+        sealed.as_ref(),
+        &bag_files,
+    )?);
+    let bag_files = bag::tagged(bag_files);
     let zip = archive::zip(
         &bag_folder_name(&manifest.edition.id),
         &bag_files,
@@ -164,6 +179,32 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         manifest_json,
         signature,
     })
+}
+
+/// At B-LTA, renewal 1 of the bag `files`: the revocation evidence gathered
+/// for manifest.json's seal, and an archive timestamp over all of it.
+fn first_archive_timestamp(
+    inputs: &PackageInputs,
+    sealed: Option<&cades::SealedManifest>,
+    files: &[bag::BagFile],
+) -> Result<Vec<bag::BagFile>, PackageError> {
+    let Some(long_term) = inputs.long_term.filter(|l| l.level == Level::Lta) else {
+        return Ok(Vec::new());
+    };
+    let (Some(sealer), Some((token, revocation))) =
+        (inputs.sealer, sealed.and_then(|s| s.lasting.as_ref()))
+    else {
+        return Ok(Vec::new());
+    };
+    let known: Vec<Vec<u8>> = sealer
+        .chain
+        .iter()
+        .chain(&token.tsa_certificates)
+        .chain(&revocation.certificates)
+        .cloned()
+        .collect();
+    let renewal = evidence::renew(files, 1, revocation, long_term.authorities, &known)?;
+    Ok(renewal.files)
 }
 
 /// The payload, paths relative to `data/`: the editions where manifest.json
@@ -210,6 +251,13 @@ pub enum PackageError {
     Seal(String),
     /// manifest.json could not be signed.
     Signature(CmsError),
+    /// The time-stamp authority gave no archive timestamp.
+    Timestamp(String),
+    /// Revocation evidence for the package could not be had.
+    Revocation(String),
+    /// A package cannot be renewed: not a sealed bag, not intact, or not
+    /// readable or writable.
+    Extend(String),
     /// The zip could not be written.
     Zip(String),
     /// gazette contradicted itself.
@@ -228,7 +276,12 @@ impl fmt::Display for PackageError {
             | PackageError::PageMap(message)
             | PackageError::Metadata(message)
             | PackageError::Seal(message)
-            | PackageError::Zip(message) => f.write_str(message),
+            | PackageError::Zip(message)
+            | PackageError::Extend(message) => f.write_str(message),
+            PackageError::Timestamp(why) => write!(f, "cannot time-stamp the package: {why}"),
+            PackageError::Revocation(why) => {
+                write!(f, "cannot gather the package's revocation evidence: {why}")
+            }
             PackageError::Signature(error) => {
                 write!(f, "cannot sign the package's manifest.json: {error}")
             }

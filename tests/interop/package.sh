@@ -3,12 +3,20 @@
 # bagit validates the bag (folder and zip) as BagIt 1.0, `openssl cms` verifies
 # the manifest's signature, every digest in manifest.json matches, and the
 # same issue gives the same zip. Then gazette verify on the package and on
-# tampered copies. Needs python3 with bagit (pip) and openssl.
+# tampered copies. Then the long-term package against the test PKI's real
+# time-stamp authority, OCSP responder and CRL server (tests/pki): built at
+# B-T, B-LT and B-LTA, `openssl cms -verify` takes each manifest seal and
+# `openssl ts -verify` each archive timestamp; two `gazette extend`s keep every
+# old file and the bag valid; a second time-stamped build differs only in the
+# seal and the evidence; a time-stamp authority that is down leaves the
+# package untouched. Needs python3 with bagit and certomancer[web-api] (pip),
+# and openssl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+pki=$out/pki
+trap 'bash tests/pki/responders.sh stop "$pki" || true; rm -rf "$out"' EXIT
 issue=samples/shanghai-gazette-2025-08
 id=shanghai-gazette-2025-08
 root=certs-example/root.pem
@@ -99,5 +107,102 @@ dst.close()
 PY
 check "gazette verify: a zip with ../ is INVALID" gazette_verify "$out/evil.bag.zip" 1 INVALID
 check "nothing was written outside" test ! -e "$out/evil.txt"
+
+echo "== the long-term package, with the test PKI's time-stamp authority"
+bash tests/pki/responders.sh start "$pki"
+# shellcheck disable=SC1091 # written by responders.sh
+source "$pki/env"
+pki_root=$PKI_CERTS/root.cert.pem
+cat "$PKI_CERTS/seal.cert.pem" "$PKI_CERTS/interm.cert.pem" "$pki_root" >"$out/chain.pem"
+# The sample dated in 2026, which the test PKI's seal certificate covers.
+lasting_issue=$out/issue-2026
+lasting=shanghai-gazette-2026-08
+cp -r "$issue" "$lasting_issue"
+sed -i -e 's/^year    = 2025 /year    = 2026 /' -e 's/^date    = 2025-08-15 /date    = 2026-08-15 /' "$lasting_issue/issue.toml"
+build_lasting() { # build_lasting NAME LEVEL [URL]
+  cargo run -q -- build "$lasting_issue" --out "$out/$1" --seal-cert "$out/chain.pem" \
+    --seal-key "$pki/keys/seal.key.pem" --tsa "${3:-$TSA_URL}" --seal-level "$2" >"$out/$1.log" 2>&1
+}
+lasting_bag() { echo "$out/$1/$lasting/$lasting.bag"; }
+for level in B-T B-LT B-LTA; do
+  check "build at $level" build_lasting "$level" "$level"
+done
+build_lasting again B-LTA || true
+
+pki_cms_verifies() { # pki_cms_verifies BAG: openssl takes manifest.json.p7s
+  (cd "$1/data" && openssl cms -verify -binary -inform DER -content manifest.json \
+    -in manifest.json.p7s -CAfile "$pki_root" -purpose any -out /dev/null 2>&1) | sed 's/^/  openssl: /'
+  (cd "$1/data" && openssl cms -verify -binary -inform DER -content manifest.json \
+    -in manifest.json.p7s -CAfile "$pki_root" -purpose any -out /dev/null >/dev/null 2>&1)
+}
+ts_verifies() { # ts_verifies BAG N: openssl takes evidence/archive-N.tsr over archive-N.txt
+  openssl ts -verify -token_in -in "$1/evidence/archive-$2.tsr" \
+    -data "$1/evidence/archive-$2.txt" -CAfile "$pki_root" 2>/dev/null | grep -q '^Verification: OK'
+}
+revocation_values() { # revocation_values BAG: what the p7s's crls field holds, by OpenSSL
+  openssl cms -cmsout -print -inform DER -in "$1/data/manifest.json.p7s" |
+    grep -Eo 'd\.crl:|otherRevInfoFormat: .*' | sort -u | tr '\n' ' '
+}
+for level in B-T B-LT B-LTA; do
+  check "$level: openssl cms verifies manifest.json.p7s" pki_cms_verifies "$(lasting_bag "$level")"
+  check "$level: bagit validates the bag" bag_valid "$(lasting_bag "$level")"
+done
+check "B-T: no revocation values, no evidence/" \
+  test -z "$(revocation_values "$(lasting_bag B-T)")" -a ! -e "$(lasting_bag B-T)/evidence"
+values=$(revocation_values "$(lasting_bag B-LT)")
+echo "  openssl: B-LT crls: $values"
+has_ocsp_and_crl() { grep -q 'd\.crl:' <<<"$1" && grep -q 'otherRevInfoFormat: .*(1\.3\.6\.1\.5\.5\.7\.16\.2)' <<<"$1"; }
+check "B-LT: an OCSP response (id-ri-ocsp-response) and a CRL in the crls field" has_ocsp_and_crl "$values"
+check "B-LTA: openssl ts verifies archive-1" ts_verifies "$(lasting_bag B-LTA)" 1
+
+# Point 7: two time-stamped builds differ only in the seals and the evidence.
+only_seals_differ() {
+  local differing
+  differing=$(diff -rq "$(lasting_bag B-LTA)" "$(lasting_bag again)" | sed "s|$(lasting_bag B-LTA)/||; s|$(lasting_bag again)/||" |
+    grep -Ev "^Files (data/edition/$lasting.pdf|data/manifest.json|data/manifest.json.p7s|bag-info.txt|manifest-sha(256|512).txt|tagmanifest-sha(256|512).txt|evidence/[^ ]+) and |^Only in evidence/" || true)
+  test -z "$differing" || echo "$differing" | sed 's/^/  differs: /'
+  test -z "$differing"
+}
+check "a second B-LTA build differs only in the PDF's seal, manifest.json, its seal and the evidence" only_seals_differ
+
+edition_dir=$out/B-LTA/$lasting
+cp -r "$edition_dir" "$out/before"
+extend_edition() { cargo run -q -- extend "$edition_dir" --tsa "$TSA_URL" --trust "$pki_root" 2>&1 | sed 's/^/  gazette: /'; }
+check "gazette extend the edition folder (archive-2)" extend_edition
+check "gazette extend the edition folder (archive-3)" extend_edition
+old_files_kept() { # every file of the built bag but the tag manifests, byte for byte
+  (cd "$out/before/$lasting.bag" && find . -type f ! -name 'tagmanifest-*' -print0) |
+    while IFS= read -r -d '' file; do cmp -s "$out/before/$lasting.bag/$file" "$edition_dir/$lasting.bag/$file" || { echo "  changed: $file"; return 1; }; done
+}
+check "every old file of the bag is kept byte for byte" old_files_kept
+check "bagit validates the bag after two extends" bag_valid "$edition_dir/$lasting.bag"
+mkdir "$out/unzipped-lasting"
+python3 -m zipfile -e "$edition_dir/$lasting.bag.zip" "$out/unzipped-lasting"
+check "bagit validates the extended zip" bag_valid "$out/unzipped-lasting/$lasting.bag"
+check "the extended zip holds the extended folder" diff -r "$edition_dir/$lasting.bag" "$out/unzipped-lasting/$lasting.bag"
+for n in 1 2 3; do
+  check "openssl ts verifies archive-$n" ts_verifies "$edition_dir/$lasting.bag" "$n"
+done
+check "openssl cms still verifies manifest.json.p7s" pki_cms_verifies "$edition_dir/$lasting.bag"
+lasting_verify() { # gazette verify on the extended package, VALID
+  local said
+  said=$(cargo run -q -- verify "$1" --trust "$pki_root" 2>&1) || { echo "$said" | head -1; return 1; }
+  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
+  echo "$said" | head -1 | grep -q '^VALID'
+}
+check "gazette verify: the extended bag is VALID" lasting_verify "$edition_dir/$lasting.bag"
+
+cp -r "$edition_dir" "$out/before-down"
+extend_down() { # the TSA's port answers nothing: extend fails and says why
+  local said
+  if said=$(cargo run -q -- extend "$edition_dir" --tsa "$PKI_URL/gazette/tsa/no-such-tsa" 2>&1); then
+    return 1
+  fi
+  echo "$said" | sed 's/^/  gazette: /'
+  grep -q 'unchanged' <<<"$said"
+}
+check "gazette extend with a time-stamp authority that fails, fails" extend_down
+check "... and leaves the edition folder as it was" diff -r "$out/before-down" "$edition_dir"
+check "... and nothing beside it" test "$(ls -A "$out/B-LTA")" = "$lasting"
 
 finish

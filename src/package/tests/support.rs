@@ -81,6 +81,7 @@ impl Fixture {
             templates: &self.templates,
             fonts: &self.fonts,
             sealer: self.sealed_by(self.signer.as_ref()),
+            long_term: None,
             tool_version: TOOL_VERSION,
         }
     }

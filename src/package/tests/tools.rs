@@ -15,13 +15,13 @@ use crate::test_support::keys::example_dir;
 use crate::test_support::tool_available;
 
 /// The package written out as `gazette build` does: the bag folder and the zip.
-struct Written {
+pub(super) struct Written {
     _dir: tempfile::TempDir,
-    bag: PathBuf,
-    zip: PathBuf,
+    pub bag: PathBuf,
+    pub zip: PathBuf,
 }
 
-fn write_out(fixture: &Fixture, package: &Package) -> Written {
+pub(super) fn write_out(fixture: &Fixture, package: &Package) -> Written {
     let dir = tempfile::tempdir().unwrap();
     let bag = dir.path().join(bag_folder_name(&fixture.edition.id));
     for (path, bytes) in &package.files {
@@ -38,7 +38,7 @@ fn write_out(fixture: &Fixture, package: &Package) -> Written {
     }
 }
 
-fn run(command: &mut Command) -> Output {
+pub(super) fn run(command: &mut Command) -> Output {
     let output = command.output().expect("the tool runs");
     eprintln!(
         "{command:?}: {}\n{}{}",
@@ -50,7 +50,7 @@ fn run(command: &mut Command) -> Output {
 }
 
 /// Whether Python can import bagit; the same skip rule as other tools.
-fn bagit_available() -> bool {
+pub(super) fn bagit_available() -> bool {
     let importable = tool_available("python3")
         && Command::new("python3")
             .args(["-c", "import bagit"])
@@ -66,7 +66,7 @@ fn bagit_python(dir: &Path) -> Output {
     run(Command::new("python3").args(["-c", script]).arg(dir))
 }
 
-fn assert_valid_bag(dir: &Path) {
+pub(super) fn assert_valid_bag(dir: &Path) {
     let output = bagit_python(dir);
     assert!(
         output.status.success(),
