@@ -30,7 +30,7 @@ use super::evidence;
 use crate::asn1::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN;
 use crate::cms::{sign_detached, sign_detached_timestamped};
 use crate::revocation::Evidence;
-use crate::seal::{Level, LongTerm, Sealer, long_term::chain_of};
+use crate::seal::{Level, LongTerm, Sealer, long_term};
 use crate::timestamp::Token;
 
 /// id-ri-ocsp-response (RFC 5940): an OCSPResponse as other revocation info.
@@ -78,19 +78,8 @@ pub(super) fn seal_manifest(
             lasting: None,
         });
     }
-    let known: Vec<Vec<u8>> = sealer
-        .chain
-        .iter()
-        .chain(&token.tsa_certificates)
-        .cloned()
-        .collect();
-    let chains: Vec<Vec<Vec<u8>>> = sealer
-        .chain
-        .first()
-        .into_iter()
-        .chain(token.tsa_certificates.first())
-        .map(|leaf| chain_of(leaf, &known))
-        .collect();
+    let known = long_term::known_certificates(sealer.chain, &token);
+    let chains = long_term::chains_to_validate(sealer.chain, &token, &known);
     let gathered = evidence::gather(long_term.authorities, &chains)?;
     let signature = with_revocation_values(&signature, &gathered)?;
     Ok(SealedManifest {

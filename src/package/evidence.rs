@@ -26,7 +26,7 @@ use super::bag::{self, BagFile, PAYLOAD};
 use crate::digest;
 use crate::revocation::Evidence;
 use crate::seal::Authorities;
-use crate::seal::long_term::chain_of;
+use crate::seal::long_term;
 use crate::timestamp::Token;
 
 /// The tag folder of the evidence, as paths in the bag begin.
@@ -127,21 +127,11 @@ pub(super) fn renew(
         .collect();
     let list = bag::sha256_lines(&listed);
     let token = authorities.stamp(&list).map_err(PackageError::Timestamp)?;
-    let pool: Vec<Vec<u8>> = token
-        .tsa_certificates
-        .iter()
-        .chain(known)
-        .cloned()
-        .collect();
-    let chain = token
-        .tsa_certificates
-        .first()
-        .map(|tsa| chain_of(tsa, &pool))
-        .ok_or_else(|| {
-            PackageError::Timestamp(
-                "the archive time-stamp token does not carry its authority's certificate".into(),
-            )
-        })?;
+    let chain = long_term::authority_chain(&token, known).ok_or_else(|| {
+        PackageError::Timestamp(
+            "the archive time-stamp token does not carry its authority's certificate".into(),
+        )
+    })?;
     let authority = gather(authorities, &[chain])?;
     added.push((archive_list(number), list));
     added.push((archive_token(number), token.der.clone()));

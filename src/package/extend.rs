@@ -13,8 +13,6 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use der::Decode;
-use x509_cert::Certificate;
 
 use super::bag::{self, BagFile};
 use super::evidence::{self, FOLDER};
@@ -23,7 +21,7 @@ use crate::cms::UnixTime;
 use crate::output::Staging;
 use crate::relative_path;
 use crate::seal::Authorities;
-use crate::seal::long_term::chain_of;
+use crate::seal::long_term::{self, chain_of};
 use crate::timestamp::{TokenInfo, read_token};
 
 /// manifest.json's seal in the bag.
@@ -66,7 +64,9 @@ pub fn renew(
     })?;
     let number = next_number(&files)?;
     let Chains { chains, pool } = chains(&files, number, anchors)?;
-    check_anchored(&chains, anchors)?;
+    if let Some(why) = long_term::unanchored(&chains, anchors) {
+        return Err(PackageError::Extend(why));
+    }
     let revocation = evidence::gather(authorities, &chains)?;
     let renewal = evidence::renew(&files, number, &revocation, authorities, &pool)?;
     let mut added: Vec<String> = renewal.files.iter().map(|(path, _)| path.clone()).collect();
@@ -183,28 +183,6 @@ fn evidence_certificates(files: &[BagFile]) -> Vec<Vec<u8>> {
         })
         .map(|(_, bytes)| bytes.clone())
         .collect()
-}
-
-/// With trust anchors given, refuses to renew evidence for a chain that does
-/// not lead to one of them: the renewal would prove nothing.
-fn check_anchored(chains: &[Vec<Vec<u8>>], anchors: &[Vec<u8>]) -> Result<(), PackageError> {
-    if anchors.is_empty() {
-        return Ok(());
-    }
-    for chain in chains {
-        let top = chain.last().map(Vec::as_slice).unwrap_or_default();
-        if !anchors.iter().any(|anchor| anchor == top) {
-            let subject = chain
-                .first()
-                .and_then(|leaf| Certificate::from_der(leaf).ok())
-                .map(|leaf| leaf.tbs_certificate().subject().to_string())
-                .unwrap_or_default();
-            return Err(PackageError::Extend(format!(
-                "the certificate of {subject} does not lead to a trusted root (--trust)"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// Renews the package at `path`: a bag folder (holding `bagit.txt`), or an

@@ -49,7 +49,9 @@ pub fn extend_pdf(
                 .iter()
                 .map(|signer| chain_of(signer, &pool))
                 .collect::<Vec<_>>();
-            check_anchored(&chains, anchors)?;
+            if let Some(why) = long_term::unanchored(&chains, anchors) {
+                return Err(SealError::Pdf(why));
+            }
             Ok(Signed {
                 contents: &signature.contents,
                 chains,
@@ -197,26 +199,4 @@ fn dss_certificates(document: &Document) -> Vec<Vec<u8>> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// With trust anchors given, refuses to renew evidence for a chain that does
-/// not lead to one of them: the renewal would prove nothing.
-fn check_anchored(chains: &[Vec<Vec<u8>>], anchors: &[Vec<u8>]) -> Result<(), SealError> {
-    if anchors.is_empty() {
-        return Ok(());
-    }
-    for chain in chains {
-        let top = chain.last().map(Vec::as_slice).unwrap_or_default();
-        if !anchors.iter().any(|anchor| anchor == top) {
-            let subject = chain
-                .first()
-                .and_then(|leaf| Certificate::from_der(leaf).ok())
-                .map(|leaf| leaf.tbs_certificate().subject().to_string())
-                .unwrap_or_default();
-            return Err(SealError::Pdf(format!(
-                "the certificate of {subject} does not lead to a trusted root (--trust)"
-            )));
-        }
-    }
-    Ok(())
 }

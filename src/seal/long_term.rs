@@ -146,23 +146,72 @@ pub fn add_archive_timestamp(
     let (stamped, token, reserve) = with_room(TIME_STAMP_ALLOWANCE, |reserve| {
         doc_timestamp::append(pdf, stamp, reserve).map(|(pdf, token)| (pdf, token, reserve))
     })?;
-    let pool: Vec<Vec<u8>> = token
-        .tsa_certificates
-        .iter()
-        .chain(known)
-        .cloned()
-        .collect();
-    let chain = token
-        .tsa_certificates
-        .first()
-        .map(|tsa| chain_of(tsa, &pool))
-        .unwrap_or_default();
+    let chain = authority_chain(&token, known).unwrap_or_default();
     let contents = dss::stored_contents(&token.der, reserve);
     let timestamp = Signed {
         contents: &contents,
         chains: vec![chain],
     };
     add_validation_data(&stamped, &[timestamp], authorities)
+}
+
+/// The certificates a time-stamped seal brings along: its chain, then those
+/// of its token's authority.
+pub fn known_certificates(chain: &[Vec<u8>], token: &Token) -> Vec<Vec<u8>> {
+    chain
+        .iter()
+        .chain(&token.tsa_certificates)
+        .cloned()
+        .collect()
+}
+
+/// The chains whose revocation evidence a time-stamped seal needs: the
+/// seal's own and its token authority's, each completed from `known`.
+pub fn chains_to_validate(
+    chain: &[Vec<u8>],
+    token: &Token,
+    known: &[Vec<u8>],
+) -> Vec<Vec<Vec<u8>>> {
+    chain
+        .first()
+        .into_iter()
+        .chain(token.tsa_certificates.first())
+        .map(|leaf| chain_of(leaf, known))
+        .collect()
+}
+
+/// The chain of `token`'s authority, completed from its own certificates
+/// and `known`; `None` when the token does not carry the authority's
+/// certificate.
+pub fn authority_chain(token: &Token, known: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    let pool: Vec<Vec<u8>> = token
+        .tsa_certificates
+        .iter()
+        .chain(known)
+        .cloned()
+        .collect();
+    let tsa = token.tsa_certificates.first()?;
+    Some(chain_of(tsa, &pool))
+}
+
+/// With trust anchors given, says which chain does not lead to one of
+/// them: renewing its evidence would prove nothing.
+pub fn unanchored(chains: &[Vec<Vec<u8>>], anchors: &[Vec<u8>]) -> Option<String> {
+    if anchors.is_empty() {
+        return None;
+    }
+    let stray = chains.iter().find(|chain| {
+        let top = chain.last().map(Vec::as_slice).unwrap_or_default();
+        !anchors.iter().any(|anchor| anchor == top)
+    })?;
+    let subject = stray
+        .first()
+        .and_then(|leaf| Certificate::from_der(leaf).ok())
+        .map(|leaf| leaf.tbs_certificate().subject().to_string())
+        .unwrap_or_default();
+    Some(format!(
+        "the certificate of {subject} does not lead to a trusted root (--trust)"
+    ))
 }
 
 /// Runs `attempt` with `reserve` bytes for a signature value; when what the

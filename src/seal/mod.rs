@@ -126,19 +126,8 @@ fn seal_long_term(
     let token = token
         .take()
         .ok_or_else(|| SealError::Pdf("the seal was not time-stamped".into()))?;
-    let known: Vec<Vec<u8>> = sealer
-        .chain
-        .iter()
-        .chain(&token.tsa_certificates)
-        .cloned()
-        .collect();
-    let chains = sealer
-        .chain
-        .first()
-        .into_iter()
-        .chain(token.tsa_certificates.first())
-        .map(|leaf| long_term::chain_of(leaf, &known))
-        .collect();
+    let known = long_term::known_certificates(sealer.chain, &token);
+    let chains = long_term::chains_to_validate(sealer.chain, &token, &known);
     let signature = signature.take();
     let signed = long_term::Signed {
         contents: &signature,
