@@ -17,6 +17,9 @@ mod evidence;
 mod online;
 mod time;
 
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
 
 use super::{Finding, FindingCode, Level, SignatureReport, Timestamp};
@@ -287,7 +290,7 @@ impl Judge<'_> {
             .iter()
             .copied()
             .chain((0..stamps.len()).filter(|&i| stamps[i].covers.is_some_and(|c| c >= seal.place)))
-            .filter(|&i| outcomes[i].proof)
+            .filter(|&i| outcomes.get(i).is_some_and(|o| o.proof) && i < stamps.len())
             .min_by_key(|&i| stamps[i].time);
         let judged_at = proof.map_or(self.now, |i| stamps[i].time);
         let revocation = self.revocation(&seal.path, judged_at, ChainOf::Seal);
