@@ -82,6 +82,11 @@ pub enum FindingCode {
     /// A note: a time-stamp holds as a token but proves nothing, its
     /// authority's certificate being expired or revoked when judged.
     TimestampNotProof,
+    /// A package's archive timestamp does not hold: its list of digests does
+    /// not match the files or leaves some out, or its token fails.
+    ArchiveTimestamp,
+    /// A file under a package's evidence/ that the layout does not have.
+    EvidenceLayout,
 
     // An EPUB.
     /// The first entry is not `mimetype` at offset 0, stored, without extra
@@ -262,6 +267,8 @@ mod tests {
             (FindingCode::FetchedOnline, "fetched-online"),
             (FindingCode::OnlineCheckFailed, "online-check-failed"),
             (FindingCode::TimestampNotProof, "timestamp-not-proof"),
+            (FindingCode::ArchiveTimestamp, "archive-timestamp"),
+            (FindingCode::EvidenceLayout, "evidence-layout"),
             (FindingCode::Mimetype, "mimetype"),
             (FindingCode::Doctype, "doctype"),
             (FindingCode::UnexpectedXml, "unexpected-xml"),

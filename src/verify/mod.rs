@@ -181,6 +181,9 @@ pub enum TimestampKind {
     Signature,
     /// A PDF document timestamp (ETSI.RFC3161) over a whole revision.
     Document,
+    /// A package's archive timestamp (evidence/archive-N.tsr) over the list
+    /// of its files' digests.
+    Archive,
 }
 
 impl Timestamp {

@@ -60,6 +60,7 @@
 
 mod bagit;
 mod container;
+mod evidence;
 #[cfg(test)]
 mod tests;
 
@@ -72,7 +73,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
     Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
-    SignatureKind, SignatureReport, Verdict, date, verify_epub, verify_pdf_under,
+    SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub, verify_pdf_under,
 };
 use crate::cms;
 use crate::digest::sha256;
@@ -144,6 +145,9 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     }
     let changes = changes(files, &manifest, &mut outcome);
     let mut signature = check_seal(files, &manifest, json, options, &mut outcome);
+    if let Some(signature) = &mut signature {
+        evidence::judge_over_time(files, signature, options, policy, &mut outcome);
+    }
     match &mut signature {
         Some(signature) => signature.set_file_changes(changes),
         None => {
@@ -155,7 +159,9 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     let parts = check_editions(files, &manifest.edition.id, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
     let id = Some(manifest.edition.id.as_str());
-    conclude(file, files, id, outcome, signature, parts)
+    let mut report = conclude(file, files, id, outcome, signature, parts);
+    report.validation_time = Some(long_term::validation_time(policy).to_string());
+    report
 }
 
 /// The manifest in the schema's form: this schema, no unknown field.
@@ -632,6 +638,7 @@ fn conclude(
         });
     let (_, count) = payload_totals(files);
     let (verdict, summary) = phrase(worst, id, signature.as_ref(), count);
+    let level = signature.as_ref().and_then(|s| s.level);
     Report {
         file,
         format: FORMAT,
@@ -641,7 +648,7 @@ fn conclude(
         findings: outcome.findings.into_iter().map(|(_, f)| f).collect(),
         checks: outcome.checks,
         parts,
-        level: None,
+        level,
         validation_time: None,
     }
 }
