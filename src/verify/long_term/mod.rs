@@ -326,11 +326,9 @@ impl Judge<'_> {
         outcomes: &[StampOutcome],
     ) -> Level {
         let tsa_at = proof_outcome.revocation_at.unwrap_or(proof.time);
-        let complete = |evidence: &Evidence| {
-            self.settled(&seal.path, judged_at, evidence)
-                && self.settled(&proof.path, tsa_at, evidence)
-        };
-        if !complete(&self.embedded) {
+        let seal_settled = |evidence: &Evidence| self.settled(&seal.path, judged_at, evidence);
+        let tsa_settled = |evidence: &Evidence| self.settled(&proof.path, tsa_at, evidence);
+        if !(seal_settled(&self.embedded) && tsa_settled(&self.embedded)) {
             return Level::BasicT;
         }
         let covered = (0..stamps.len())
@@ -338,8 +336,14 @@ impl Judge<'_> {
             .filter_map(|i| stamps[i].covers)
             .filter(|&c| c >= seal.place)
             .max();
+        // A document or archive timestamp that is itself the proof cannot
+        // cover the evidence for its own authority, written after it.
+        let covered_enough = |limit| {
+            let evidence = self.pool.up_to(Some(limit));
+            seal_settled(&evidence) && (proof.covers.is_some() || tsa_settled(&evidence))
+        };
         match covered {
-            Some(limit) if complete(&self.pool.up_to(Some(limit))) => Level::BasicLta,
+            Some(limit) if covered_enough(limit) => Level::BasicLta,
             _ => Level::BasicLt,
         }
     }
