@@ -906,7 +906,10 @@ fn at_a_time_past_its_certificate_a_b_b_seal_has_expired() {
     let later = [&trust[..], &["--at", "2036-06-01T00:00:00+08:00"]].concat();
     let (code, out) = verify_command(sealed(), &later);
     assert_eq!(code, 1, "{out}");
-    assert!(out.starts_with("INVALID") && out.contains("expired"), "{out}");
+    assert!(
+        out.starts_with("INVALID") && out.contains("expired"),
+        "{out}"
+    );
 
     let json = [&trust[..], &["--at", "2030-01-01", "--json"]].concat();
     let (code, out) = verify_command(sealed(), &json);

@@ -159,10 +159,10 @@ fn store(document: &Document) -> Evidence {
 /// The streams that `dictionary` (the DSS or a VRI entry) lists under
 /// Certs/Cert, OCSPs/OCSP and CRLs/CRL.
 fn add_items(document: &Document, dictionary: &Dictionary, evidence: &mut Evidence) {
-    let kinds: [(&[&[u8]], &mut Vec<Vec<u8>>); 3] = [
-        (&[b"Certs", b"Cert"], &mut evidence.certificates),
-        (&[b"OCSPs", b"OCSP"], &mut evidence.ocsp_responses),
-        (&[b"CRLs", b"CRL"], &mut evidence.crls),
+    let kinds = [
+        ([b"Certs".as_slice(), b"Cert"], &mut evidence.certificates),
+        ([b"OCSPs".as_slice(), b"OCSP"], &mut evidence.ocsp_responses),
+        ([b"CRLs".as_slice(), b"CRL"], &mut evidence.crls),
     ];
     for (keys, into) in kinds {
         let items = keys
