@@ -304,7 +304,11 @@ impl SignatureReport {
                 "sealed by {who}, time attested by {} at {}",
                 stamp.tsa, stamp.time
             ),
-            (None, Some(time)) if self.level.is_some() => {
+            // A package's sentence stays as it was before levels: its
+            // claimed time is the issue date, which it says.
+            (None, Some(time))
+                if self.level.is_some() && self.kind != SignatureKind::DetachedCms =>
+            {
                 format!("sealed by {who} on {time} (claimed by the signer, not attested)")
             }
             (None, Some(time)) => format!("sealed by {who} on {time}"),

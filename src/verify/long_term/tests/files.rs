@@ -124,3 +124,38 @@ fn a_byte_changed_under_the_second_document_timestamp_alone_is_caught() {
         report.summary
     );
 }
+
+/// Acrobat-style signers keep revocation data inside the CMS, in the
+/// adbe-revocationInfoArchival signed attribute, not in a DSS.
+#[test]
+fn revocation_data_in_the_adbe_attribute_is_evidence() {
+    let bytes = include_bytes!("../testdata/pyhanko-pkcs7-revocation.pdf");
+    let pem = include_bytes!("../testdata/pyhanko-pkcs7-revocation-root.pem");
+    let options = Options {
+        anchors: load_pem_certificates(pem).unwrap(),
+    };
+    // Without a timestamp the chain is judged at the validation time: one
+    // that its OCSP response (of 06:18:08, valid ten minutes) covers.
+    let policy = Policy {
+        at: Some(parse_time("2026-12-06T06:20:00Z").unwrap()),
+        online: false,
+    };
+    let report = verify_pdf_under("test.pdf", bytes, &options, policy);
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    let seal = &report.signatures[0];
+    assert_eq!(seal.sub_filter, "adbe.pkcs7.detached");
+    let used: Vec<(StatusWord, Option<crate::revocation::Source>)> = seal
+        .revocation
+        .iter()
+        .map(|c| (c.status, c.source))
+        .collect();
+    assert_eq!(
+        used,
+        [
+            (StatusWord::Good, Some(crate::revocation::Source::Ocsp)),
+            (StatusWord::Good, Some(crate::revocation::Source::Crl)),
+        ]
+    );
+    // Without a timestamp it stays B-B: the claimed time proves nothing.
+    assert_eq!(report.level, Some(Level::BasicB));
+}
