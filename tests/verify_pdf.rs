@@ -884,3 +884,51 @@ fn shadow_hide_and_replace_keeping_the_seal_visible_is_reported() {
         report.summary
     );
 }
+
+// ---------------------------------------------------------------------------
+// Over time: `--at`, and what the report says about revocation.
+// ---------------------------------------------------------------------------
+
+/// The sample's seal is B-B (no time-stamp authority): after its example
+/// certificate's notAfter (2035-12-31) it is judged then, and has expired.
+#[test]
+fn at_a_time_past_its_certificate_a_b_b_seal_has_expired() {
+    let root = example("root.pem");
+    let trust = ["--trust", root.to_str().unwrap()];
+    let (code, out) = verify_command(sealed(), &trust);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("level B-B; time claimed by the signer, not attested"),
+        "{out}"
+    );
+    assert!(out.contains("revocation not checked"), "{out}");
+
+    let later = [&trust[..], &["--at", "2036-06-01T00:00:00+08:00"]].concat();
+    let (code, out) = verify_command(sealed(), &later);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("INVALID") && out.contains("expired"),
+        "{out}"
+    );
+
+    let json = [&trust[..], &["--at", "2030-01-01", "--json"]].concat();
+    let (code, out) = verify_command(sealed(), &json);
+    assert_eq!(code, 0, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["validation_time"], "2030-01-01T00:00:00Z");
+    assert_eq!(report["signatures"][0]["judged_at"], "2030-01-01T00:00:00Z");
+    assert_eq!(
+        report["signatures"][0]["notes"][0]["code"],
+        "revocation-not-checked"
+    );
+
+    let output = gazette()
+        .args(["verify", "x.pdf", "--at", "next tuesday"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("is not a time"),
+        "{output:?}"
+    );
+}

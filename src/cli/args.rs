@@ -220,6 +220,18 @@ pub struct VerifyArgs {
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Judge the seals as of TIME instead of now (RFC 3339, e.g.
+    /// 2031-06-01T00:00:00Z, or a date, 2031-06-01): a seal whose time a
+    /// timestamp attests stays valid after its certificate expires
+    #[arg(long, value_name = "TIME", value_parser = gazette::verify::parse_time)]
+    pub at: Option<gazette::cms::UnixTime>,
+
+    /// Fetch revocation data the file lacks from the OCSP responders and CRL
+    /// servers its certificates name; without it, verifying never uses the
+    /// network
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,14 +3,21 @@
 use std::process::ExitCode;
 
 use gazette::cms::{SignatureCheck, Trust};
-use gazette::verify::{self, CannotCheck, Options, Report, SignatureReport, Verdict};
+use gazette::verify::{
+    self, CannotCheck, Options, Policy, Report, RevocationCheck, SignatureReport, StatusWord,
+    Verdict,
+};
 
 use crate::cli::args::VerifyArgs;
 use crate::cli::terminal::Failure;
 
 pub fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let options = Options::trusting(&args.trust).map_err(cannot_check)?;
-    let report = verify::verify_path(&args.file, &options).map_err(cannot_check)?;
+    let policy = Policy {
+        at: args.at,
+        online: args.online,
+    };
+    let report = verify::verify_path_under(&args.file, &options, policy).map_err(cannot_check)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report).map_err(|error| {
             Failure::message(format!("cannot write the report: {error}"))
@@ -34,6 +41,9 @@ fn human(report: &Report) -> String {
     if let Some(level) = report.level {
         out += &format!("  level: {level}\n");
     }
+    for seal in report.signatures.iter().filter(|s| s.judged_at.is_some()) {
+        out += &format!("  {}\n", over_time(seal));
+    }
     for finding in &report.findings {
         out += &format!("  {}\n", finding.message);
     }
@@ -52,6 +62,57 @@ fn human(report: &Report) -> String {
     out
 }
 
+/// A seal over time in one line: "level B-LTA; time attested by TSA at
+/// TIME; revocation checked with OCSP (…)".
+fn over_time(seal: &SignatureReport) -> String {
+    let mut line = format!("\"{}\": ", seal.field);
+    if let Some(level) = seal.level {
+        line += &format!("level {level}; ");
+    }
+    line += &match &seal.attested {
+        Some(stamp) => format!("time attested by {} at {}", stamp.tsa, stamp.time),
+        None => format!(
+            "time claimed by the signer, not attested; judged at {}",
+            seal.judged_at.as_deref().unwrap_or("now")
+        ),
+    };
+    let checked: Vec<String> = seal
+        .revocation
+        .iter()
+        .filter(|c| c.source.is_some())
+        .map(evidence_used)
+        .collect();
+    if checked.is_empty() {
+        line += "; revocation not checked";
+    } else {
+        line += &format!("; revocation checked with {}", checked.join(", "));
+    }
+    line
+}
+
+/// "OCSP (Gazette Test Seal, good at 2026-12-06T03:41:03Z)".
+fn evidence_used(check: &RevocationCheck) -> String {
+    let source = match check.source {
+        Some(gazette::revocation::Source::Ocsp) => "OCSP",
+        _ => "CRL",
+    };
+    let status = match check.status {
+        StatusWord::Good => "good as of",
+        StatusWord::Revoked => "REVOKED since",
+        StatusWord::RevokedLater => "revoked later, since",
+        StatusWord::Unknown | StatusWord::NoEvidence => "unsettled",
+    };
+    let online = match &check.fetched_from {
+        Some(url) => format!(", fetched online from {url}"),
+        None => String::new(),
+    };
+    format!(
+        "{source} ({}, {status} {}{online})",
+        check.certificate,
+        check.time.as_deref().unwrap_or("")
+    )
+}
+
 /// One signature as an aligned table under its field's name: what it claims
 /// to be, the CMS check, its problems, then what changed after it.
 fn signature_block(signature: &SignatureReport) -> String {
@@ -66,6 +127,9 @@ fn signature_block(signature: &SignatureReport) -> String {
     }
     for remark in &signature.remarks {
         rows.push("remark", remark.message.clone());
+    }
+    for note in &signature.notes {
+        rows.push("note", note.message.clone());
     }
     change_rows(signature, &mut rows);
     rows.under(&format!("signature \"{}\"", signature.field))

@@ -241,7 +241,7 @@ fn is_self_signed(certificate: &ParsedCertificate) -> bool {
 }
 
 /// The OCSP responders' URLs of the certificate's authority information access.
-fn ocsp_urls(certificate: &ParsedCertificate) -> Vec<String> {
+pub(crate) fn ocsp_urls(certificate: &ParsedCertificate) -> Vec<String> {
     let Ok(Some((_, access))) = certificate
         .cert
         .tbs_certificate()
@@ -261,7 +261,7 @@ fn ocsp_urls(certificate: &ParsedCertificate) -> Vec<String> {
 }
 
 /// The URLs of the certificate's CRL distribution points (full names only).
-fn crl_urls(certificate: &ParsedCertificate) -> Vec<String> {
+pub(crate) fn crl_urls(certificate: &ParsedCertificate) -> Vec<String> {
     let Ok(Some((_, points))) = certificate
         .cert
         .tbs_certificate()

@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::cms::UnixTime;
 
 pub use collect::collect;
+pub(crate) use collect::{crl_urls, ocsp_urls};
 
 /// What a verifier needs besides the signature to judge a certificate path at
 /// a past time: the certificates, and the OCSP responses and CRLs about them.

@@ -66,6 +66,30 @@ pub enum FindingCode {
     /// A remark: the signature is adbe.pkcs7.detached, not PAdES.
     NotPades,
 
+    // Over time, a PDF's or a package's seal (the long-term rule).
+    /// A certificate of the seal's chain was revoked before the time the
+    /// seal is proven to have existed (or, without a proof, before the
+    /// validation time).
+    Revoked,
+    /// A note: a certificate was revoked, but only after the seal's proof
+    /// of existence.
+    RevokedLater,
+    /// A note: the file holds no evidence that settles a certificate's
+    /// revocation status.
+    RevocationNotChecked,
+    /// A note: `--online` fetched revocation data.
+    FetchedOnline,
+    /// A note: `--online` could not fetch revocation data.
+    OnlineCheckFailed,
+    /// A note: a time-stamp holds as a token but proves nothing, its
+    /// authority's certificate being expired or revoked when judged.
+    TimestampNotProof,
+    /// A package's archive timestamp does not hold: its list of digests does
+    /// not match the files or leaves some out, or its token fails.
+    ArchiveTimestamp,
+    /// A file under a package's evidence/ that the layout does not have.
+    EvidenceLayout,
+
     // An EPUB.
     /// The first entry is not `mimetype` at offset 0, stored, without extra
     /// field and holding `application/epub+zip`.
@@ -239,6 +263,14 @@ mod tests {
                 "timestamp-imprint-mismatch",
             ),
             (FindingCode::NotPades, "not-pades"),
+            (FindingCode::Revoked, "revoked"),
+            (FindingCode::RevokedLater, "revoked-later"),
+            (FindingCode::RevocationNotChecked, "revocation-not-checked"),
+            (FindingCode::FetchedOnline, "fetched-online"),
+            (FindingCode::OnlineCheckFailed, "online-check-failed"),
+            (FindingCode::TimestampNotProof, "timestamp-not-proof"),
+            (FindingCode::ArchiveTimestamp, "archive-timestamp"),
+            (FindingCode::EvidenceLayout, "evidence-layout"),
             (FindingCode::Mimetype, "mimetype"),
             (FindingCode::Doctype, "doctype"),
             (FindingCode::UnexpectedXml, "unexpected-xml"),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::cms::{self, CmsError};
 use crate::epub::MIMETYPE_PATH;
 
-use super::{Options, Report, verify_epub, verify_package, verify_pdf};
+use super::{Options, Policy, Report, verify_epub, verify_package_under, verify_pdf_under};
 
 /// Files larger than this are not read into memory: no edition is this big.
 const MAX_FILE: u64 = 1 << 30;
@@ -73,11 +73,21 @@ impl Options {
 }
 
 /// Checks whatever `path` holds: a folder or any other ZIP is a package, a
-/// ZIP that starts with `mimetype` an EPUB, anything else a PDF.
+/// ZIP that starts with `mimetype` an EPUB, anything else a PDF; seals are
+/// judged over time as of now, offline.
 pub fn verify_path(path: &Path, options: &Options) -> Result<Report, CannotCheck> {
+    verify_path_under(path, options, Policy::default())
+}
+
+/// [`verify_path`], judging seals over time by `policy`.
+pub fn verify_path_under(
+    path: &Path,
+    options: &Options,
+    policy: Policy,
+) -> Result<Report, CannotCheck> {
     let name = path.display().to_string();
     if path.is_dir() {
-        return Ok(verify_package(path, options));
+        return Ok(verify_package_under(path, options, policy));
     }
     let unreadable = |error| CannotCheck::Read {
         path: path.to_path_buf(),
@@ -90,7 +100,7 @@ pub fn verify_path(path: &Path, options: &Options) -> Result<Report, CannotCheck
     let head = &head[..read];
     let is_zip = head.starts_with(b"PK\x03\x04");
     if is_zip && head.get(30..38) != Some(MIMETYPE_PATH.as_bytes()) {
-        return Ok(verify_package(path, options));
+        return Ok(verify_package_under(path, options, policy));
     }
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > MAX_FILE {
@@ -103,6 +113,6 @@ pub fn verify_path(path: &Path, options: &Options) -> Result<Report, CannotCheck
     Ok(if is_zip {
         verify_epub(&name, &bytes, options)
     } else {
-        verify_pdf(&name, &bytes, options)
+        verify_pdf_under(&name, &bytes, options, policy)
     })
 }

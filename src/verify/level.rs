@@ -16,6 +16,14 @@ pub enum Level {
     /// timestamp over the revision it signs.
     #[serde(rename = "B-T")]
     BasicT,
+    /// With long-term validation data: revocation evidence for every
+    /// certificate of the seal's chain and of its time-stamp authority's.
+    #[serde(rename = "B-LT")]
+    BasicLt,
+    /// With long-term availability: a document (or archive) timestamp that
+    /// holds covers that evidence.
+    #[serde(rename = "B-LTA")]
+    BasicLta,
 }
 
 /// The level as in JSON, from the one spelling serde knows.

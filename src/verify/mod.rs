@@ -14,6 +14,7 @@ mod date;
 mod epub;
 mod input;
 mod level;
+mod long_term;
 mod package;
 mod pdf;
 
@@ -23,10 +24,11 @@ use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
 pub use codes::{CheckCode, FindingCode};
 pub use epub::verify_epub;
-pub use input::{CannotCheck, verify_path};
+pub use input::{CannotCheck, verify_path, verify_path_under};
 pub use level::Level;
-pub use package::verify_package;
-pub use pdf::{PdfChangeKind, verify_pdf};
+pub use long_term::{ChainOf, Policy, RevocationCheck, StatusWord, parse_time};
+pub use package::{verify_package, verify_package_under};
+pub use pdf::{PdfChangeKind, verify_pdf, verify_pdf_under};
 
 /// The answer for the public, from best to worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -81,6 +83,11 @@ pub struct Report {
     /// a file without seals and for formats that have no levels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// The time the seals were judged at, when no proof of existence speaks
+    /// for an earlier one (RFC 3339): now, or `--at`. Absent for formats
+    /// without levels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation_time: Option<String>,
 }
 
 /// One signature in the file.
@@ -130,6 +137,25 @@ pub struct SignatureReport {
     /// For a PDF seal: the baseline level it reaches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// For a seal: the time of its proof of existence (`attested`'s), the
+    /// time its chain was judged at. Absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof_of_existence: Option<String>,
+    /// For a seal: the time its certificate chain was judged at, validity
+    /// and revocation: its proof of existence, or else the validation time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged_at: Option<String>,
+    /// The revocation status of each certificate of its chain and of its
+    /// time-stamp authorities', and the evidence it comes from. Absent when
+    /// nothing was asked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub revocation: Vec<RevocationCheck>,
+    /// What the long-term rule says without failing the signature: a
+    /// certificate revoked only after its proof, revocation not checked for
+    /// want of evidence, data fetched online, a timestamp that proves
+    /// nothing. Absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Finding>,
 }
 
 /// One time-stamp in a report: what it covers, when, by whom, and whether it
@@ -155,6 +181,9 @@ pub enum TimestampKind {
     Signature,
     /// A PDF document timestamp (ETSI.RFC3161) over a whole revision.
     Document,
+    /// A package's archive timestamp (evidence/archive-N.tsr) over the list
+    /// of its files' digests.
+    Archive,
 }
 
 impl Timestamp {
@@ -210,6 +239,10 @@ impl SignatureReport {
             timestamps: Vec::new(),
             attested: None,
             level: None,
+            proof_of_existence: None,
+            judged_at: None,
+            revocation: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -271,7 +304,11 @@ impl SignatureReport {
                 "sealed by {who}, time attested by {} at {}",
                 stamp.tsa, stamp.time
             ),
-            (None, Some(time)) if self.level.is_some() => {
+            // A package's sentence stays as it was before levels: its
+            // claimed time is the issue date, which it says.
+            (None, Some(time))
+                if self.level.is_some() && self.kind != SignatureKind::DetachedCms =>
+            {
                 format!("sealed by {who} on {time} (claimed by the signer, not attested)")
             }
             (None, Some(time)) => format!("sealed by {who} on {time}"),
@@ -407,7 +444,8 @@ impl From<FileChangeKind> for FindingCode {
     }
 }
 
-/// What the public's verifier trusts.
+/// What the public's verifier trusts. When and how seals are judged over
+/// time is a [`Policy`], given beside it.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Trust anchors (DER certificates), e.g. from `--trust`.
@@ -439,6 +477,7 @@ impl Report {
             checks: Vec::new(),
             parts: Vec::new(),
             level,
+            validation_time: None,
         }
     }
 
@@ -520,6 +559,7 @@ impl Report {
             checks: Vec::new(),
             parts: Vec::new(),
             level: None,
+            validation_time: None,
         }
     }
 }

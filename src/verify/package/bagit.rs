@@ -415,7 +415,7 @@ fn parse_manifest_line(line: &str, algorithm: Algorithm) -> Result<(String, Stri
 
 /// RFC 8493 §2.1.3: a path in a manifest percent-encodes LF, CR and `%`, and
 /// nothing else.
-fn decode_path(path: &str) -> String {
+pub(super) fn decode_path(path: &str) -> String {
     let mut decoded = String::with_capacity(path.len());
     let mut rest = path;
     while let Some(at) = rest.find('%') {

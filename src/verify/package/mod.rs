@@ -60,6 +60,7 @@
 
 mod bagit;
 mod container;
+mod evidence;
 #[cfg(test)]
 mod tests;
 
@@ -71,8 +72,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::{
-    Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Report,
-    SignatureKind, SignatureReport, Verdict, date, verify_epub, verify_pdf,
+    Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
+    SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub, verify_pdf_under,
 };
 use crate::cms;
 use crate::digest::sha256;
@@ -86,12 +87,18 @@ const PAYLOAD: &str = "data/";
 const MANIFEST: &str = "data/manifest.json";
 const MANIFEST_SEAL: &str = "data/manifest.json.p7s";
 
-/// Verifies the package at `path`: a bag folder or a `.bag.zip`.
+/// Verifies the package at `path`: a bag folder or a `.bag.zip`, judging
+/// its seals over time as of now, offline.
 pub fn verify_package(path: &Path, options: &Options) -> Report {
+    verify_package_under(path, options, Policy::default())
+}
+
+/// [`verify_package`], judging the seals over time by `policy`.
+pub fn verify_package_under(path: &Path, options: &Options, policy: Policy) -> Report {
     let file = path.display().to_string();
     let bag = read_bag(path).and_then(|files| check_declaration(&files).map(|()| files));
     match bag {
-        Ok(files) => check_package(file, &files, options),
+        Ok(files) => check_package(file, &files, options, policy),
         Err(refusal) => Report::without_signatures(file, FORMAT, refusal.verdict, refusal.finding),
     }
 }
@@ -115,7 +122,7 @@ impl Outcome {
     }
 }
 
-fn check_package(file: String, files: &Files, options: &Options) -> Report {
+fn check_package(file: String, files: &Files, options: &Options, policy: Policy) -> Report {
     let mut outcome = Outcome::default();
     let info = check_bag(files, &mut outcome);
     let Some(json) = files.get(MANIFEST).and_then(|f| f.bytes.as_deref()) else {
@@ -138,6 +145,9 @@ fn check_package(file: String, files: &Files, options: &Options) -> Report {
     }
     let changes = changes(files, &manifest, &mut outcome);
     let mut signature = check_seal(files, &manifest, json, options, &mut outcome);
+    if let Some(signature) = &mut signature {
+        evidence::judge_over_time(files, signature, options, policy, &mut outcome);
+    }
     match &mut signature {
         Some(signature) => signature.set_file_changes(changes),
         None => {
@@ -146,10 +156,12 @@ fn check_package(file: String, files: &Files, options: &Options) -> Report {
             }
         }
     }
-    let parts = check_editions(files, &manifest.edition.id, options);
+    let parts = check_editions(files, &manifest.edition.id, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
     let id = Some(manifest.edition.id.as_str());
-    conclude(file, files, id, outcome, signature, parts)
+    let mut report = conclude(file, files, id, outcome, signature, parts);
+    report.validation_time = Some(long_term::validation_time(policy).to_string());
+    report
 }
 
 /// The manifest in the schema's form: this schema, no unknown field.
@@ -485,13 +497,13 @@ fn issue_midnight(text: &str) -> Option<(cms::UnixTime, String)> {
 }
 
 /// Each edition verified on its own, as if given to `gazette verify`.
-fn check_editions(files: &Files, id: &str, options: &Options) -> Vec<Report> {
+fn check_editions(files: &Files, id: &str, options: &Options, policy: Policy) -> Vec<Report> {
     let edition = |extension: &str| {
         let path = format!("{PAYLOAD}edition/{id}.{extension}");
         let bytes = files.get(&path)?.bytes.as_deref()?;
         Some((path, bytes))
     };
-    let pdf = edition("pdf").map(|(path, bytes)| verify_pdf(&path, bytes, options));
+    let pdf = edition("pdf").map(|(path, bytes)| verify_pdf_under(&path, bytes, options, policy));
     let epub = edition("epub").map(|(path, bytes)| verify_epub(&path, bytes, options));
     pdf.into_iter().chain(epub).collect()
 }
@@ -626,6 +638,7 @@ fn conclude(
         });
     let (_, count) = payload_totals(files);
     let (verdict, summary) = phrase(worst, id, signature.as_ref(), count);
+    let level = signature.as_ref().and_then(|s| s.level);
     Report {
         file,
         format: FORMAT,
@@ -635,7 +648,8 @@ fn conclude(
         findings: outcome.findings.into_iter().map(|(_, f)| f).collect(),
         checks: outcome.checks,
         parts,
-        level: None,
+        level,
+        validation_time: None,
     }
 }
 

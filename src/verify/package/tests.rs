@@ -25,7 +25,7 @@ const PDF: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.pdf");
 const EPUB: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.epub");
 
 /// Files by path: relative to data/ for a payload, to the bag for a bag.
-type Tree = BTreeMap<String, Vec<u8>>;
+pub(super) type Tree = BTreeMap<String, Vec<u8>>;
 
 use crate::digest::{sha256 as sha256_hex, sha512 as sha512_hex};
 
@@ -158,7 +158,7 @@ fn payload_with(key: &Key, edit: impl FnOnce(&mut VerificationManifest)) -> Tree
     payload
 }
 
-fn sealed_payload() -> Tree {
+pub(super) fn sealed_payload() -> Tree {
     payload_with(&ECDSA, |_| {})
 }
 
@@ -186,7 +186,7 @@ const TAG_FILES: [&str; 4] = [
 
 /// The bag of `payload` as docs/package.md lays it out; `edit` may
 /// change the bag before its tag manifests are made.
-fn bag_with(payload: &Tree, edit: impl FnOnce(&mut Tree)) -> Tree {
+pub(super) fn bag_with(payload: &Tree, edit: impl FnOnce(&mut Tree)) -> Tree {
     let bytes: usize = payload.values().map(Vec::len).sum();
     let info = format!(
         "Source-Organization: 上海市人民政府办公厅\n\
@@ -239,7 +239,7 @@ fn bag(payload: &Tree) -> Tree {
 }
 
 /// Writes `bag` as the folder `<id>.bag` in a new temporary folder.
-fn write_folder(bag: &Tree) -> (TempDir, PathBuf) {
+pub(super) fn write_folder(bag: &Tree) -> (TempDir, PathBuf) {
     let temporary = tempfile::tempdir().expect("temporary folder");
     let root = temporary.path().join(format!("{ID}.bag"));
     for (path, bytes) in bag {

@@ -41,6 +41,7 @@
 //! when it existed; otherwise its time is only claimed (B-B).
 
 mod changes;
+mod dss;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -50,15 +51,22 @@ use memchr::memmem;
 pub use changes::PdfChangeKind;
 
 use super::{
-    Change, Finding, FindingCode, Level, Options, Report, SignatureKind, SignatureReport,
-    Timestamp, TimestampKind, Verdict, date,
+    Change, Finding, FindingCode, Level, Options, Policy, Report, SignatureKind, SignatureReport,
+    Timestamp, TimestampKind, Verdict, date, long_term,
 };
 use crate::cms::{self, ProblemCode, Rules, UnixTime};
 
 const FORMAT: &str = "pdf";
 
-/// Verifies the PDF `bytes`, named `file` in the report.
+/// Verifies the PDF `bytes`, named `file` in the report, judging its seals
+/// over time as of now, offline.
 pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
+    verify_pdf_under(file, bytes, options, Policy::default())
+}
+
+/// [`verify_pdf`], judging the seals over time by `policy`: at its
+/// validation time, and online if it says so.
+pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Policy) -> Report {
     let file = file.to_string();
     if !bytes.starts_with(b"%PDF-") {
         return Report::without_signatures(
@@ -107,7 +115,9 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
             .map_or(i64::MAX, |[_, _, b, c]| b.saturating_add(c))
     });
     attest(&mut signatures);
+    dss::judge_over_time(bytes, &document, &mut signatures, options, policy);
     let mut report = Report::conclude(file, FORMAT, signatures);
+    report.validation_time = Some(long_term::validation_time(policy).to_string());
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
         let finding = Finding::new(
             FindingCode::DamagedCrossReference,

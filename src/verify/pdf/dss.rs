@@ -1,0 +1,190 @@
+//! A PDF's seals judged over time: the revocation evidence it carries — the
+//! Document Security Store (`/DSS`: `/Certs`, `/OCSPs`, `/CRLs`, and what
+//! `/VRI` entries list, though VRI is not required) of the current file and
+//! of each revision a document timestamp covers, and what the CMS signatures
+//! carry — placed by the revision that holds it, then the long-term rule
+//! ([`crate::verify::long_term`]) over the signatures already checked.
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::{load, signature_fields, trim_padding};
+use crate::revocation::Evidence;
+use crate::verify::long_term::{self, Path, Policy, Pool, Sealed, Stamp, in_cms, parse_time};
+use crate::verify::{Options, SignatureKind, SignatureReport};
+
+/// Judges each seal and document timestamp of `signatures` (checked, in the
+/// order they were made) by the long-term rule, with the evidence in
+/// `bytes`, read as `document`.
+pub(super) fn judge_over_time(
+    bytes: &[u8],
+    document: &Document,
+    signatures: &mut [SignatureReport],
+    options: &Options,
+    policy: Policy,
+) {
+    let pool = evidence(bytes, document, signatures, options);
+    let mut stamps = Vec::new();
+    let mut stamp_of = Vec::new();
+    let mut seals = Vec::new();
+    let mut seal_of = Vec::new();
+    for (index, signature) in signatures.iter().enumerate() {
+        let (Some(check), Some(place)) = (&signature.cms, place_of(signature)) else {
+            continue;
+        };
+        if signature.kind == SignatureKind::DocumentTimestamp {
+            let Some(shown) = signature.timestamps.first() else {
+                continue;
+            };
+            let Ok(time) = parse_time(&shown.time) else {
+                continue;
+            };
+            stamp_of.push(index);
+            stamps.push(Stamp {
+                shown: shown.clone(),
+                time,
+                holds: shown.valid && !signature.is_broken(),
+                path: Path::of(check),
+                place,
+                covers: Some(place),
+            });
+            continue;
+        }
+        let mut own = Vec::new();
+        for (token, shown) in check.timestamps.iter().zip(&signature.timestamps) {
+            own.push(stamps.len());
+            stamp_of.push(index);
+            stamps.push(Stamp {
+                shown: shown.clone(),
+                time: token.attested,
+                holds: token.valid,
+                path: Path::of(&token.token),
+                place,
+                covers: None,
+            });
+        }
+        seal_of.push(index);
+        seals.push(Sealed {
+            place,
+            path: Path::of(check),
+            stamps: own,
+        });
+    }
+    let (stamp_outcomes, seal_outcomes) = long_term::judge(&pool, policy, &stamps, &seals);
+    for (index, outcome) in seal_of.into_iter().zip(seal_outcomes) {
+        outcome.apply(&mut signatures[index]);
+    }
+    for (index, outcome) in stamp_of.into_iter().zip(stamp_outcomes) {
+        outcome.apply(&mut signatures[index]);
+    }
+}
+
+/// Where a signature sits: the end of the revision it signs.
+fn place_of(signature: &SignatureReport) -> Option<u64> {
+    let [_, _, start, length] = signature.byte_range?;
+    u64::try_from(start.checked_add(length)?).ok()
+}
+
+/// Every item of evidence in the file: each signature's CMS at its
+/// revision, the DSS of each revision a document timestamp covers at that
+/// revision, and the current DSS at the file's end; the anchors as
+/// certificates.
+fn evidence(
+    bytes: &[u8],
+    document: &Document,
+    signatures: &[SignatureReport],
+    options: &Options,
+) -> Pool {
+    let mut pool = Pool::default();
+    pool.add_certificates(&options.anchors);
+    for field in signature_fields(document) {
+        let range = super::byte_range(&field.value).ok();
+        let Some(signature) = signatures
+            .iter()
+            .find(|s| s.field == field.name && s.byte_range == range)
+        else {
+            continue;
+        };
+        let (Some(place), Ok(contents)) = (
+            place_of(signature),
+            field.value.get(b"Contents").and_then(Object::as_str),
+        ) else {
+            continue;
+        };
+        pool.add(place, in_cms(trim_padding(contents)));
+    }
+    for signature in signatures
+        .iter()
+        .filter(|s| s.kind == SignatureKind::DocumentTimestamp)
+    {
+        let Some(end) = place_of(signature).filter(|&end| end < bytes.len() as u64) else {
+            continue;
+        };
+        if let Ok(revision) = load(&bytes[..end as usize]) {
+            pool.add(end, store(&revision));
+        }
+    }
+    pool.add(bytes.len() as u64, store(document));
+    pool
+}
+
+/// The items of `document`'s Document Security Store.
+fn store(document: &Document) -> Evidence {
+    let mut evidence = Evidence::default();
+    let Some(dss) = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get_deref(b"DSS", document).ok())
+        .and_then(|dss| dss.as_dict().ok())
+    else {
+        return evidence;
+    };
+    add_items(document, dss, &mut evidence);
+    let entries = dss
+        .get_deref(b"VRI", document)
+        .and_then(Object::as_dict)
+        .map(|vri| {
+            vri.iter()
+                .map(|(_, entry)| entry.clone())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    for entry in entries {
+        if let Ok((_, Object::Dictionary(entry))) = document.dereference(&entry) {
+            add_items(document, entry, &mut evidence);
+        }
+    }
+    evidence
+}
+
+/// The streams that `dictionary` (the DSS or a VRI entry) lists under
+/// Certs/Cert, OCSPs/OCSP and CRLs/CRL.
+fn add_items(document: &Document, dictionary: &Dictionary, evidence: &mut Evidence) {
+    let kinds = [
+        ([b"Certs".as_slice(), b"Cert"], &mut evidence.certificates),
+        ([b"OCSPs".as_slice(), b"OCSP"], &mut evidence.ocsp_responses),
+        ([b"CRLs".as_slice(), b"CRL"], &mut evidence.crls),
+    ];
+    for (keys, into) in kinds {
+        let items = keys
+            .iter()
+            .filter_map(|key| {
+                dictionary
+                    .get_deref(key, document)
+                    .and_then(Object::as_array)
+                    .ok()
+            })
+            .flatten();
+        for item in items {
+            let content = document
+                .dereference(item)
+                .ok()
+                .and_then(|(_, object)| object.as_stream().ok())
+                .and_then(|stream| stream.get_plain_content().ok());
+            if let Some(content) = content
+                && !into.contains(&content)
+            {
+                into.push(content);
+            }
+        }
+    }
+}
