@@ -7,16 +7,22 @@
 //! which `der` reassembles from its chunks, and is then encoded again as DER
 //! and read with the `cms` types, so everything after this module sees strict
 //! DER. The mirror must not hold the content as `Any`: `Any` keeps the raw BER
-//! inside, and a chunked eContent would come out as the chunks' TLVs.
+//! inside, and a chunked eContent would come out as the chunks' TLVs. Its
+//! revocation values are typed as RFC 5652 has them ([`super::revocation_values`]),
+//! which the `cms` types are not: they are taken out of the mirror, as
+//! evidence, before it is read with those types. Sealing writes a SignedData
+//! through the same mirror when it adds revocation values.
 
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{CertificateSet, SignedData, SignerInfos};
 use const_oid::db::rfc5911::ID_SIGNED_DATA;
-use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
+use der::asn1::{ObjectIdentifier, OctetString, SetOfVec};
 use der::{Decode, EncodingRules, Reader, Sequence, SliceReader};
 use spki::AlgorithmIdentifierOwned;
 
 use super::CmsError;
+use super::revocation_values::{ID_RI_OCSP_RESPONSE, RevocationValue};
+use crate::revocation::Evidence;
 
 /// EncapsulatedContentInfo, with the content typed so BER chunks are joined.
 #[derive(Sequence)]
@@ -28,9 +34,9 @@ struct EncapsulatedContent {
 
 /// SignedData (RFC 5652 section 5.1), field for field.
 #[derive(Sequence)]
-struct SignedDataMirror {
-    version: CmsVersion,
-    digest_algorithms: SetOfVec<AlgorithmIdentifierOwned>,
+pub(crate) struct SignedDataMirror {
+    pub(crate) version: CmsVersion,
+    pub(crate) digest_algorithms: SetOfVec<AlgorithmIdentifierOwned>,
     encap_content_info: EncapsulatedContent,
     #[asn1(
         context_specific = "0",
@@ -38,19 +44,15 @@ struct SignedDataMirror {
         constructed = "true",
         optional = "true"
     )]
-    certificates: Option<CertificateSet>,
+    pub(crate) certificates: Option<CertificateSet>,
     #[asn1(
         context_specific = "1",
         tag_mode = "IMPLICIT",
         constructed = "true",
         optional = "true"
     )]
-    /// Skipped, not typed: the `cms` crate types RFC 5940's other revocation
-    /// info (an OCSP response, as CAdES-LT carries it) with an
-    /// AlgorithmIdentifier where RFC 5652 has an OBJECT IDENTIFIER, and would
-    /// refuse the whole signature. They are unsigned, and not read from here.
-    crls: Option<SetOfVec<Any>>,
-    signer_infos: SignerInfos,
+    pub(crate) crls: Option<SetOfVec<RevocationValue>>,
+    pub(crate) signer_infos: SignerInfos,
 }
 
 /// ContentInfo whose content is a SignedData.
@@ -61,11 +63,13 @@ struct ContentInfoMirror {
     content: SignedDataMirror,
 }
 
-/// A SignedData read from DER or BER: the structure as DER types, and the
-/// encapsulated content's octets when it carries them.
+/// A SignedData read from DER or BER: the structure as DER types, the
+/// encapsulated content's octets when it carries them, and the CRLs and
+/// OCSP responses among its revocation values.
 pub(crate) struct ReadSignedData {
     pub(crate) signed_data: SignedData,
     pub(crate) econtent: Option<Vec<u8>>,
+    pub(crate) revocation: Evidence,
 }
 
 /// Reads the ContentInfo at the start of `cms`, in DER or BER. Zero bytes
@@ -73,7 +77,30 @@ pub(crate) struct ReadSignedData {
 /// size.
 pub(crate) fn read_signed_data(cms: &[u8]) -> Result<ReadSignedData, CmsError> {
     let malformed = |why: String| CmsError::Malformed(why);
-    let (mut mirror, end) = match decode_first::<ContentInfoMirror>(cms) {
+    let mut mirror = read_mirror(cms)?;
+    let econtent = mirror
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .map(|octets| octets.as_bytes().to_vec());
+    let revocation = revocation_evidence(mirror.crls.take())
+        .map_err(|e| malformed(format!("a revocation value cannot be encoded: {e}")))?;
+    let der = der::Encode::to_der(&mirror)
+        .map_err(|e| malformed(format!("the SignedData cannot be encoded as DER: {e}")))?;
+    let signed_data = SignedData::from_der(&der)
+        .map_err(|e| malformed(format!("the SignedData cannot be read: {e}")))?;
+    Ok(ReadSignedData {
+        signed_data,
+        econtent,
+        revocation,
+    })
+}
+
+/// The SignedData of the ContentInfo at the start of `cms`, in DER or BER,
+/// field for field; zero padding after it allowed.
+pub(crate) fn read_mirror(cms: &[u8]) -> Result<SignedDataMirror, CmsError> {
+    let malformed = |why: String| CmsError::Malformed(why);
+    let (mirror, end) = match decode_first::<ContentInfoMirror>(cms) {
         Ok(read) => read,
         Err(error) => return Err(malformed(why_not_signed_data(cms, error))),
     };
@@ -89,21 +116,25 @@ pub(crate) fn read_signed_data(cms: &[u8]) -> Result<ReadSignedData, CmsError> {
             cms.len() - end
         )));
     }
-    let econtent = mirror
-        .content
-        .encap_content_info
-        .econtent
-        .as_ref()
-        .map(|octets| octets.as_bytes().to_vec());
-    mirror.content.crls = None;
-    let der = der::Encode::to_der(&mirror.content)
-        .map_err(|e| malformed(format!("the SignedData cannot be encoded as DER: {e}")))?;
-    let signed_data = SignedData::from_der(&der)
-        .map_err(|e| malformed(format!("the SignedData cannot be read: {e}")))?;
-    Ok(ReadSignedData {
-        signed_data,
-        econtent,
-    })
+    Ok(mirror.content)
+}
+
+/// The CRLs and OCSP responses among `values`, as DER; other formats of
+/// other revocation info are none gazette knows.
+fn revocation_evidence(values: Option<SetOfVec<RevocationValue>>) -> der::Result<Evidence> {
+    let mut evidence = Evidence::default();
+    for value in values.into_iter().flat_map(SetOfVec::into_vec) {
+        match value {
+            RevocationValue::Crl(list) => evidence.crls.push(der::Encode::to_der(&list)?),
+            RevocationValue::Other(other) if other.format == ID_RI_OCSP_RESPONSE => {
+                evidence
+                    .ocsp_responses
+                    .push(der::Encode::to_der(&other.info)?);
+            }
+            RevocationValue::Other(_) => {}
+        }
+    }
+    Ok(evidence)
 }
 
 /// Decodes one `T` from the start of `bytes` with BER rules (DER is BER), and

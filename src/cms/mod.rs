@@ -12,10 +12,11 @@
 
 pub(crate) mod algorithm;
 pub(crate) mod attributes;
-mod ber;
+pub(crate) mod ber;
 pub(crate) mod certs;
 pub(crate) mod chain;
 mod report;
+pub(crate) mod revocation_values;
 mod sign;
 mod timestamp;
 mod verify;

@@ -9,33 +9,29 @@
 //!
 //! The `cms` crate's `OtherRevocationInfoFormat` types the format as an
 //! AlgorithmIdentifier where RFC 5652 has an OBJECT IDENTIFIER, so the
-//! SignedData is written, and read back, through the mirror here.
+//! SignedData is written, and read back, through the mirror of
+//! `cms::ber`, whose revocation values follow the RFC.
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 
 use cms::cert::CertificateChoices;
 use cms::content_info::{CmsVersion, ContentInfo};
-use cms::signed_data::{CertificateSet, EncapsulatedContentInfo, SignerIdentifier, SignerInfos};
+use cms::signed_data::{CertificateSet, SignerIdentifier};
 use const_oid::db::rfc5911::ID_SIGNED_DATA;
-use der::asn1::{Any, ObjectIdentifier, SetOfVec};
-use der::{Choice, Decode, DerOrd, Encode, Sequence, ValueOrd};
-use spki::AlgorithmIdentifierOwned;
+use der::asn1::{Any, SetOfVec};
+use der::{Decode, Encode};
 use x509_cert::Certificate;
-use x509_cert::certificate::Rfc5280;
 use x509_cert::crl::CertificateList;
 
 use super::PackageError;
 use super::evidence;
 use crate::asn1::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN;
+use crate::cms::ber::{SignedDataMirror, read_mirror};
+use crate::cms::revocation_values::{ID_RI_OCSP_RESPONSE, OtherRevocationInfo, RevocationValue};
 use crate::cms::{sign_detached, sign_detached_timestamped};
 use crate::revocation::Evidence;
 use crate::seal::{Level, LongTerm, Sealer, long_term};
 use crate::timestamp::Token;
-
-/// id-ri-ocsp-response (RFC 5940): an OCSPResponse as other revocation info.
-pub const ID_RI_OCSP_RESPONSE: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.16.2");
 
 /// manifest.json's seal, and what its archive timestamps start from.
 pub(super) struct SealedManifest {
@@ -226,63 +222,5 @@ fn der(value: &impl Encode) -> Result<Vec<u8>, String> {
 }
 
 fn read(p7s: &[u8]) -> Result<SignedDataMirror, String> {
-    let content_info =
-        ContentInfo::from_der(p7s).map_err(|e| format!("it is not a DER ContentInfo: {e}"))?;
-    if content_info.content_type != ID_SIGNED_DATA {
-        return Err(format!(
-            "its content type is {}, not signed-data",
-            content_info.content_type
-        ));
-    }
-    content_info
-        .content
-        .decode_as()
-        .map_err(|e| format!("its SignedData cannot be read: {e}"))
-}
-
-/// SignedData (RFC 5652 section 5.1) with the revocation values typed as the
-/// RFC has them; otherwise the `cms` crate's types.
-#[derive(Sequence)]
-struct SignedDataMirror {
-    version: CmsVersion,
-    digest_algorithms: SetOfVec<AlgorithmIdentifierOwned>,
-    encap_content_info: EncapsulatedContentInfo,
-    #[asn1(
-        context_specific = "0",
-        tag_mode = "IMPLICIT",
-        constructed = "true",
-        optional = "true"
-    )]
-    certificates: Option<CertificateSet>,
-    #[asn1(
-        context_specific = "1",
-        tag_mode = "IMPLICIT",
-        constructed = "true",
-        optional = "true"
-    )]
-    crls: Option<SetOfVec<RevocationValue>>,
-    signer_infos: SignerInfos,
-}
-
-/// RevocationInfoChoice (RFC 5652 section 10.2.1).
-#[derive(Clone, Debug, PartialEq, Eq, Choice)]
-#[allow(clippy::large_enum_variant)]
-enum RevocationValue {
-    Crl(CertificateList<Rfc5280>),
-    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", constructed = "true")]
-    Other(OtherRevocationInfo),
-}
-
-/// OtherRevocationInfoFormat (RFC 5652 section 10.2.1).
-#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
-struct OtherRevocationInfo {
-    format: ObjectIdentifier,
-    info: Any,
-}
-
-/// A SET OF orders its members by their DER encodings.
-impl ValueOrd for RevocationValue {
-    fn value_cmp(&self, other: &Self) -> der::Result<Ordering> {
-        self.to_der()?.der_cmp(&other.to_der()?)
-    }
+    read_mirror(p7s).map_err(|e| e.to_string())
 }

@@ -13,7 +13,6 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-
 use super::bag::{self, BagFile};
 use super::evidence::{self, FOLDER};
 use super::{PackageError, archive, bag_folder_name, cades, zip_name};

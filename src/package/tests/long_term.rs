@@ -241,6 +241,18 @@ fn each_level_seals_manifest_json_and_b_lta_adds_the_first_archive_timestamp() {
             }
         }
     }
+    for (package, carries) in [(&b_t, false), (&b_lt, true), (&b_lta, true)] {
+        let read = crate::cms::read_signed_data(package.signature.as_ref().unwrap()).unwrap();
+        let evidence = &read.revocation;
+        assert_eq!(
+            (
+                !evidence.ocsp_responses.is_empty(),
+                !evidence.crls.is_empty()
+            ),
+            (carries, carries),
+            "the verifier reads back the OCSP responses and CRLs in crls"
+        );
+    }
     for package in [&b_t, &b_lt, &b_lta] {
         let p7s = package.signature.as_ref().unwrap();
         let check = verify_detached(

@@ -14,7 +14,6 @@
 //! tokens among its unsigned attributes.
 
 use cms::cert::CertificateChoices;
-use cms::revocation::RevocationInfoChoice;
 use cms::signed_data::SignedData;
 use der::asn1::{Any, ObjectIdentifier};
 use der::{Encode, Sequence};
@@ -23,9 +22,6 @@ use crate::asn1::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN;
 use crate::cms::read_signed_data;
 use crate::digest::sha256;
 use crate::revocation::Evidence;
-
-/// id-ri-ocsp-response (RFC 5940): an OCSPResponse among `SignedData.crls`.
-const ID_RI_OCSP_RESPONSE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.16.2");
 
 /// adbe-revocationInfoArchival (ISO 32000-1 §12.8.3.3.2): a signed attribute.
 const ID_ADBE_REVOCATION_INFO_ARCHIVAL: ObjectIdentifier =
@@ -126,6 +122,7 @@ pub(crate) fn in_cms(cms: &[u8]) -> Evidence {
     };
     let signed = &read.signed_data;
     add_signed_data(signed, &mut evidence);
+    merge(&mut evidence, &read.revocation);
     for signer in signed.signer_infos.0.iter() {
         let signed_attributes = signer.signed_attrs.iter().flat_map(|a| a.iter());
         for value in signed_attributes
@@ -147,7 +144,8 @@ pub(crate) fn in_cms(cms: &[u8]) -> Evidence {
     evidence
 }
 
-/// The certificates and revocation information of `SignedData` itself.
+/// The certificates of `SignedData` itself (its revocation values come
+/// from [`read_signed_data`], which reads them as RFC 5652 has them).
 fn add_signed_data(signed: &SignedData, evidence: &mut Evidence) {
     let certificates = signed.certificates.iter().flat_map(|set| set.0.iter());
     for choice in certificates {
@@ -155,22 +153,6 @@ fn add_signed_data(signed: &SignedData, evidence: &mut Evidence) {
             && let Ok(der) = certificate.to_der()
         {
             push_new(&mut evidence.certificates, der);
-        }
-    }
-    for choice in signed.crls.iter().flat_map(|set| set.0.iter()) {
-        match choice {
-            RevocationInfoChoice::Crl(list) => {
-                if let Ok(der) = list.to_der() {
-                    push_new(&mut evidence.crls, der);
-                }
-            }
-            RevocationInfoChoice::Other(other) => {
-                if other.other_format.oid == ID_RI_OCSP_RESPONSE
-                    && let Ok(der) = other.other.to_der()
-                {
-                    push_new(&mut evidence.ocsp_responses, der);
-                }
-            }
         }
     }
 }
