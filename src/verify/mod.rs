@@ -23,7 +23,7 @@ use crate::cms::{ProblemCode, SignatureCheck, Trust};
 pub use codes::{CheckCode, FindingCode};
 pub use epub::verify_epub;
 pub use input::{CannotCheck, verify_path};
-pub use package::verify_package;
+pub use package::{verify_package, verify_package_zip};
 pub use pdf::{PdfChangeKind, verify_pdf};
 
 /// The answer for the public, from best to worst.
