@@ -9,6 +9,11 @@
 //!
 //! ring cannot generate RSA keys, so the RSA seal key comes from the `rsa`
 //! crate; it is only generated there, never used to sign.
+//!
+//! Given a [`Publication`], the certificates also say where a relying party
+//! finds their issuers' certificates and revocation data (AIA and CDP), and
+//! the example writes what a local web server and `openssl ocsp` need to
+//! publish it, so that a trial seal can carry revocation evidence (B-LT).
 
 use std::fmt;
 use std::fs::{self, OpenOptions};
@@ -16,17 +21,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use der::asn1::{Ia5String, ObjectIdentifier};
 use der::pem::LineEnding;
+use der::{Decode, Encode};
 use p12_keystore::{
     Certificate as P12Certificate, KeyStore, KeyStoreEntry, PrivateKey, PrivateKeyChain,
 };
 use pkcs8::pkcs5::pbes2;
 use pkcs8::{EncodePrivateKey, PrivateKeyInfoRef};
 use rcgen::{
-    BasicConstraints, Certificate, CertificateParams, DistinguishedName, DnType, IsCa, Issuer,
-    KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, date_time_ymd,
+    BasicConstraints, Certificate, CertificateParams, CertificateRevocationListParams,
+    CrlDistributionPoint, CustomExtension, DistinguishedName, DnType, IsCa, Issuer, KeyIdMethod,
+    KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, SerialNumber, date_time_ymd,
 };
 use ring::rand::{SecureRandom, SystemRandom};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{AccessDescription, AuthorityInfoAccessSyntax};
 use zeroize::Zeroizing;
 
 use crate::digest::sha256_bytes;
@@ -64,6 +74,98 @@ pub const EXAMPLE_FILES: [&str; 13] = [
     "README.md",
 ];
 
+/// The files a [`Publication`] adds: what its web server serves (CA
+/// certificates for AIA caIssuers, CRLs for CDP) and the OCSP responder's
+/// index of issued certificates.
+pub const PUBLISHED_FILES: [&str; 5] = [
+    "published/root.cer",
+    "published/intermediate.cer",
+    "published/root.crl",
+    "published/intermediate.crl",
+    "ocsp-index.txt",
+];
+
+/// How long the example's CRLs are good for from their making: a trial
+/// spans days, and a CRL past its nextUpdate proves nothing.
+const CRL_DAYS: u64 = 365;
+
+/// Where relying parties find the example's CA certificates and revocation
+/// data. Each URL given goes into the certificates it concerns.
+#[derive(Clone, Debug, Default)]
+pub struct Publication {
+    /// Base URL of a web server serving the `published/` folder (and
+    /// nothing else: the keys lie beside it): each CA's certificate (AIA
+    /// caIssuers) and CRL (CRL distribution point).
+    pub files: Option<String>,
+    /// URL of an OCSP responder for the seal certificates (AIA OCSP), such
+    /// as `openssl ocsp` run on `ocsp-index.txt`.
+    pub ocsp: Option<String>,
+}
+
+impl Publication {
+    fn is_empty(&self) -> bool {
+        self.files.is_none() && self.ocsp.is_none()
+    }
+
+    /// `base/name`, with one slash between.
+    fn file_url(&self, name: &str) -> Option<String> {
+        let base = self.files.as_deref()?;
+        Some(format!("{}/{name}", base.trim_end_matches('/')))
+    }
+
+    /// The CDP and AIA of a certificate issued by the CA named `issuer`
+    /// ("root" or "intermediate"); OCSP only for leaf certificates, whose
+    /// issuer the responder answers for.
+    fn locate(
+        &self,
+        params: &mut CertificateParams,
+        issuer: &str,
+        leaf: bool,
+    ) -> Result<(), ExamplePkiError> {
+        if let Some(crl) = self.file_url(&format!("{issuer}.crl")) {
+            params.crl_distribution_points = vec![CrlDistributionPoint { uris: vec![crl] }];
+        }
+        let mut access = Vec::new();
+        if let Some(ocsp) = self.ocsp.as_deref().filter(|_| leaf) {
+            access.push((ID_AD_OCSP, ocsp.to_owned()));
+        }
+        if let Some(ca_issuers) = self.file_url(&format!("{issuer}.cer")) {
+            access.push((ID_AD_CA_ISSUERS, ca_issuers));
+        }
+        if !access.is_empty() {
+            params.custom_extensions = vec![authority_information_access(&access)?];
+        }
+        Ok(())
+    }
+}
+
+const ID_AD_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+const ID_AD_CA_ISSUERS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
+const ID_PE_AUTHORITY_INFO_ACCESS: [u64; 9] = [1, 3, 6, 1, 5, 5, 7, 1, 1];
+
+/// The authorityInfoAccess extension (RFC 5280 4.2.2.1), encoded by `der`.
+fn authority_information_access(
+    access: &[(ObjectIdentifier, String)],
+) -> Result<CustomExtension, ExamplePkiError> {
+    let descriptions = access
+        .iter()
+        .map(|(method, url)| {
+            Ok(AccessDescription {
+                access_method: *method,
+                access_location: GeneralName::UniformResourceIdentifier(Ia5String::new(url)?),
+            })
+        })
+        .collect::<Result<Vec<_>, der::Error>>()
+        .context("encode a URL (it must be ASCII)")?;
+    let content = AuthorityInfoAccessSyntax(descriptions)
+        .to_der()
+        .context("encode the authority information access")?;
+    Ok(CustomExtension::from_oid_content(
+        &ID_PE_AUTHORITY_INFO_ACCESS,
+        content,
+    ))
+}
+
 /// Why the example PKI could not be written.
 #[derive(Debug)]
 pub struct ExamplePkiError(pub String);
@@ -94,12 +196,16 @@ struct Issued {
     params: CertificateParams,
 }
 
-/// Writes the example PKI into `dir` (created if missing) and returns the
-/// paths written. Refuses to overwrite any existing file: keys are never
-/// replaced silently.
-pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, ExamplePkiError> {
+/// Writes the example PKI into `dir` (created if missing), its certificates
+/// pointing at `publication`, and returns the paths written. Refuses to
+/// overwrite any existing file: keys are never replaced silently.
+pub fn write_example(
+    dir: &Path,
+    publication: &Publication,
+) -> Result<Vec<PathBuf>, ExamplePkiError> {
     let existing = EXAMPLE_FILES
         .iter()
+        .chain(PUBLISHED_FILES.iter().filter(|_| !publication.is_empty()))
         .map(|name| dir.join(name))
         .find(|path| path.exists());
     if let Some(existing) = existing {
@@ -112,16 +218,18 @@ pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, ExamplePkiError> {
 
     let root = issue_root()?;
     let root_issuer = Issuer::from_params(&root.params, &root.key);
-    let intermediate = issue(intermediate_params(), new_ec_key()?, &root_issuer)?;
+    let mut params = intermediate_params();
+    publication.locate(&mut params, "root", false)?;
+    let intermediate = issue(params, new_ec_key()?, &root_issuer)?;
     let intermediate_issuer = Issuer::from_params(&intermediate.params, &intermediate.key);
-    let seal = issue(
-        seal_params("Example Gazette Seal — TEST ONLY, not for production"),
-        new_ec_key()?,
-        &intermediate_issuer,
-    )?;
+    let mut params = seal_params("Example Gazette Seal — TEST ONLY, not for production");
+    publication.locate(&mut params, "intermediate", true)?;
+    let seal = issue(params, new_ec_key()?, &intermediate_issuer)?;
     let rsa_key_pkcs8 = new_rsa_pkcs8()?;
+    let mut params = seal_params("Example Gazette Seal (RSA) — TEST ONLY, not for production");
+    publication.locate(&mut params, "intermediate", true)?;
     let rsa_seal = issue(
-        seal_params("Example Gazette Seal (RSA) — TEST ONLY, not for production"),
+        params,
         KeyPair::try_from(rsa_key_pkcs8.as_slice()).context("load the RSA key")?,
         &intermediate_issuer,
     )?;
@@ -163,7 +271,7 @@ pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, ExamplePkiError> {
         ),
         (
             "README.md",
-            Zeroizing::new(readme().into_bytes()),
+            Zeroizing::new(readme(publication).into_bytes()),
             Secrecy::Public,
         ),
     ];
@@ -173,7 +281,89 @@ pub fn write_example(dir: &Path) -> Result<Vec<PathBuf>, ExamplePkiError> {
         write_new(&path, &bytes, secrecy)?;
         written.push(path);
     }
+    if !publication.is_empty() {
+        written.extend(publish(
+            dir,
+            (&root, &root_issuer),
+            (&intermediate, &intermediate_issuer),
+            &[&seal, &rsa_seal],
+        )?);
+    }
     Ok(written)
+}
+
+/// Writes [`PUBLISHED_FILES`]: the CA certificates, an empty CRL from each
+/// CA, and the OCSP index listing the seal certificates as valid.
+fn publish(
+    dir: &Path,
+    root: (&Issued, &Issuer<'_, &KeyPair>),
+    intermediate: (&Issued, &Issuer<'_, &KeyPair>),
+    seals: &[&Issued],
+) -> Result<Vec<PathBuf>, ExamplePkiError> {
+    fs::create_dir_all(dir.join("published")).context("create the published folder")?;
+    let crl = |issuer: &Issuer<'_, &KeyPair>| -> Result<Vec<u8>, ExamplePkiError> {
+        let since_1970 = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .context("read the clock")?;
+        let this_update = date_time_ymd(1970, 1, 1) + since_1970;
+        let params = CertificateRevocationListParams {
+            this_update,
+            next_update: this_update + Duration::from_secs(CRL_DAYS * 24 * 60 * 60),
+            crl_number: SerialNumber::from(since_1970.as_secs()),
+            issuing_distribution_point: None,
+            revoked_certs: Vec::new(),
+            key_identifier_method: KeyIdMethod::Sha256,
+        };
+        let list = params.signed_by(issuer).context("sign a CRL")?;
+        Ok(list.der().to_vec())
+    };
+    let files = [
+        ("published/root.cer", root.0.certificate.der().to_vec()),
+        (
+            "published/intermediate.cer",
+            intermediate.0.certificate.der().to_vec(),
+        ),
+        ("published/root.crl", crl(root.1)?),
+        ("published/intermediate.crl", crl(intermediate.1)?),
+        ("ocsp-index.txt", ocsp_index(seals)?.into_bytes()),
+    ];
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        write_new(&path, &bytes, Secrecy::Public)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The certificate database `openssl ocsp -index` reads: one line a
+/// certificate, status V (valid), expiry, no revocation time, serial, and
+/// the subject, which must differ from line to line.
+fn ocsp_index(seals: &[&Issued]) -> Result<String, ExamplePkiError> {
+    let mut index = String::new();
+    for seal in seals {
+        let certificate = x509_cert::Certificate::from_der(seal.certificate.der())
+            .context("read a seal certificate back")?;
+        let tbs = certificate.tbs_certificate();
+        let expiry = tbs.validity().not_after.to_date_time();
+        let serial: String = tbs
+            .serial_number()
+            .as_bytes()
+            .iter()
+            .map(|byte| format!("{byte:02X}"))
+            .collect();
+        index.push_str(&format!(
+            "V\t{:02}{:02}{:02}{:02}{:02}{:02}Z\t\t{serial}\tunknown\t{}\n",
+            expiry.year() % 100,
+            expiry.month(),
+            expiry.day(),
+            expiry.hour(),
+            expiry.minutes(),
+            expiry.seconds(),
+            tbs.subject(),
+        ));
+    }
+    Ok(index)
 }
 
 fn new_ec_key() -> Result<KeyPair, ExamplePkiError> {
@@ -358,8 +548,8 @@ fn write_new(path: &Path, bytes: &[u8], secrecy: Secrecy) -> Result<(), ExampleP
         .context(&format!("write {}", path.display()))
 }
 
-fn readme() -> String {
-    format!(
+fn readme(publication: &Publication) -> String {
+    let mut text = format!(
         "# Example PKI — TEST ONLY, never use in production
 
 Made by `gazette certs example`. These keys are published: a document sealed
@@ -394,7 +584,54 @@ PEM file starts with a comment line before `-----BEGIN`, which PEM readers
 Regenerate with `gazette certs example DIR` into an empty folder: the names,
 extensions and validity periods stay the same, the keys change.
 "
-    )
+    );
+    if !publication.is_empty() {
+        text.push_str(&publication_readme(publication));
+    }
+    text
+}
+
+/// How to serve what a [`Publication`] names, so that sealing can fetch
+/// revocation evidence and verifiers can find the issuers.
+fn publication_readme(publication: &Publication) -> String {
+    let mut text = String::from(
+        "
+## Revocation data for a trial (B-LT)
+
+These certificates name where their issuers' certificates and revocation data
+are published:
+
+",
+    );
+    if let Some(files) = &publication.files {
+        text.push_str(&format!(
+            "- `published/` holds each CA's certificate (`root.cer`, `intermediate.cer`,
+  named by the authority information access) and an empty CRL from each CA
+  (`root.crl`, `intermediate.crl`, named by the CRL distribution points, good
+  for {CRL_DAYS} days from their making). Serve that folder alone (never this
+  one: the keys are here) at {files}; for `http://127.0.0.1:8080`:
+  `python3 -m http.server 8080 --bind 127.0.0.1 --directory published`
+"
+        ));
+    }
+    if let Some(ocsp) = &publication.ocsp {
+        text.push_str(&format!(
+            "- The seal certificates name the OCSP responder {ocsp}. `ocsp-index.txt`
+  lists them as valid for `openssl ocsp`, which answers for the intermediate
+  CA; for `http://127.0.0.1:8081`:
+  `openssl ocsp -port 8081 -index ocsp-index.txt -CA intermediate.pem -rsigner intermediate.pem -rkey intermediate.key.pem -nmin 10`
+"
+        ));
+    }
+    text.push_str(
+        "
+Then seal with a time-stamp authority (see docs/sealing.md) and gazette
+fetches the evidence and embeds it. To try a revoked seal, stop the responder,
+change the seal's line in `ocsp-index.txt` from `V` to `R` with a revocation
+time (see `openssl ca -revoke`), and start it again.
+",
+    );
+    text
 }
 
 #[cfg(test)]
@@ -610,7 +847,7 @@ mod tests {
     fn writes_a_fresh_example() {
         let temp = TempDir::new().unwrap();
         let dir = temp.path().join("pki");
-        let written = write_example(&dir).unwrap();
+        let written = write_example(&dir, &Publication::default()).unwrap();
         let expected: Vec<PathBuf> = EXAMPLE_FILES.iter().map(|name| dir.join(name)).collect();
         assert_eq!(written, expected);
         check_example(&dir);
@@ -631,7 +868,9 @@ mod tests {
         let temp = TempDir::new().unwrap();
         let kept = copy_private(&example_dir(), "seal-rsa.key.pem", temp.path());
         let before = fs::read(&kept).unwrap();
-        let error = write_example(temp.path()).unwrap_err().to_string();
+        let error = write_example(temp.path(), &Publication::default())
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("seal-rsa.key.pem") && error.contains("already exists"),
             "{error}"
@@ -642,5 +881,155 @@ mod tests {
             1,
             "nothing else written"
         );
+    }
+
+    /// The URLs a certificate names: (CRL distribution points, OCSP, caIssuers).
+    fn urls(certificate: &X509Certificate<'_>) -> (Vec<String>, Vec<String>, Vec<String>) {
+        use x509_parser::extensions::{DistributionPointName, GeneralName};
+        let uri = |name: &GeneralName<'_>| match name {
+            GeneralName::URI(uri) => Some(uri.to_string()),
+            _ => None,
+        };
+        let (mut crls, mut ocsp, mut issuers) = (Vec::new(), Vec::new(), Vec::new());
+        for extension in certificate.extensions() {
+            match extension.parsed_extension() {
+                ParsedExtension::CRLDistributionPoints(points) => {
+                    for point in points.iter() {
+                        if let Some(DistributionPointName::FullName(names)) =
+                            &point.distribution_point
+                        {
+                            crls.extend(names.iter().filter_map(uri));
+                        }
+                    }
+                }
+                ParsedExtension::AuthorityInfoAccess(access) => {
+                    for description in access.iter() {
+                        let found = uri(&description.access_location).unwrap();
+                        match description.access_method.to_id_string().as_str() {
+                            "1.3.6.1.5.5.7.48.1" => ocsp.push(found),
+                            "1.3.6.1.5.5.7.48.2" => issuers.push(found),
+                            other => panic!("unexpected access method {other}"),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (crls, ocsp, issuers)
+    }
+
+    #[test]
+    fn a_publication_names_where_issuers_and_revocation_data_are() {
+        let temp = TempDir::new().unwrap();
+        let publication = Publication {
+            files: Some("http://127.0.0.1:8080/".into()),
+            ocsp: Some("http://127.0.0.1:8081".into()),
+        };
+        let written = write_example(temp.path(), &publication).unwrap();
+        assert!(written.ends_with(&PUBLISHED_FILES.map(|name| temp.path().join(name))));
+        check_example(temp.path());
+        let der = |name: &str| certificates(&temp.path().join(name)).remove(0);
+        let (root, intermediate) = (der("root.pem"), der("intermediate.pem"));
+        assert_eq!(urls(&parse(&root)), (vec![], vec![], vec![]));
+        assert_eq!(
+            urls(&parse(&intermediate)),
+            (
+                vec!["http://127.0.0.1:8080/root.crl".to_owned()],
+                vec![],
+                vec!["http://127.0.0.1:8080/root.cer".to_owned()]
+            )
+        );
+        for seal in ["seal.pem", "seal-rsa.pem"] {
+            assert_eq!(
+                urls(&parse(&der(seal))),
+                (
+                    vec!["http://127.0.0.1:8080/intermediate.crl".to_owned()],
+                    vec!["http://127.0.0.1:8081".to_owned()],
+                    vec!["http://127.0.0.1:8080/intermediate.cer".to_owned()]
+                )
+            );
+        }
+        let published = |name: &str| fs::read(temp.path().join("published").join(name)).unwrap();
+        assert_eq!(published("root.cer"), root);
+        assert_eq!(published("intermediate.cer"), intermediate);
+        for (crl, issuer) in [("root.crl", &root), ("intermediate.crl", &intermediate)] {
+            let bytes = published(crl);
+            let (_, list) = x509_parser::parse_x509_crl(&bytes).unwrap();
+            assert!(list.iter_revoked_certificates().next().is_none());
+            assert_eq!(list.issuer(), parse(issuer).subject());
+            assert!(list.next_update().is_some());
+            list.verify_signature(parse(issuer).public_key()).unwrap();
+        }
+        let index = fs::read_to_string(temp.path().join("ocsp-index.txt")).unwrap();
+        assert_eq!(index.lines().count(), 2);
+        assert!(
+            index
+                .lines()
+                .all(|line| line.starts_with("V\t351231235959Z\t\t"))
+        );
+    }
+
+    #[test]
+    fn openssl_answers_for_the_published_seal_from_its_index() {
+        use std::process::{Command, Stdio};
+        if !crate::test_support::tool_available("openssl") {
+            return;
+        }
+        let temp = TempDir::new().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let publication = Publication {
+            files: None,
+            ocsp: Some(url.clone()),
+        };
+        write_example(temp.path(), &publication).unwrap();
+        let dir = temp.path();
+        let mut responder = Command::new("openssl")
+            .current_dir(dir)
+            .args([
+                "ocsp",
+                "-port",
+                &port.to_string(),
+                "-index",
+                "ocsp-index.txt",
+            ])
+            .args(["-CA", "intermediate.pem", "-rsigner", "intermediate.pem"])
+            .args([
+                "-rkey",
+                "intermediate.key.pem",
+                "-nmin",
+                "10",
+                "-nrequest",
+                "1",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let query = || {
+            Command::new("openssl")
+                .current_dir(dir)
+                .args(["ocsp", "-issuer", "intermediate.pem", "-cert", "seal.pem"])
+                .args(["-url", &url, "-CAfile", "root.pem"])
+                .output()
+                .unwrap()
+        };
+        let mut output = query();
+        for _ in 0..50 {
+            if output.status.success() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            output = query();
+        }
+        let _ = responder.kill();
+        let _ = responder.wait();
+        let answer = String::from_utf8_lossy(&output.stdout);
+        let why = String::from_utf8_lossy(&output.stderr);
+        assert!(answer.contains("seal.pem: good"), "{answer}{why}");
     }
 }

@@ -206,5 +206,13 @@ pub enum CertsCommand {
         /// Where to write them
         #[arg(long, value_name = "DIR", default_value = "certs-example")]
         out: PathBuf,
+        /// Name URL as where the CA certificates and CRLs are served (AIA caIssuers and
+        /// CRL distribution points), and write them to DIR/published/
+        #[arg(long, value_name = "URL")]
+        publish: Option<String>,
+        /// Name URL as the seal certificates' OCSP responder, and write the index
+        /// `openssl ocsp` answers from
+        #[arg(long, value_name = "URL")]
+        ocsp: Option<String>,
     },
 }

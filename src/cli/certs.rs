@@ -9,8 +9,12 @@ use crate::cli::terminal::Failure;
 
 pub fn run(command: &CertsCommand) -> Result<ExitCode, Failure> {
     match command {
-        CertsCommand::Example { out } => {
-            let files = example_pki::write_example(out)
+        CertsCommand::Example { out, publish, ocsp } => {
+            let publication = example_pki::Publication {
+                files: publish.clone(),
+                ocsp: ocsp.clone(),
+            };
+            let files = example_pki::write_example(out, &publication)
                 .map_err(|error| Failure::message(error.to_string()))?;
             for file in &files {
                 println!("wrote {}", file.display());

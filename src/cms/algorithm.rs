@@ -9,8 +9,8 @@
 //! rather than guess.
 
 use const_oid::db::{DB, rfc5912};
-use der::Sequence;
-use der::asn1::{Any, ObjectIdentifier};
+use der::asn1::{Any, ObjectIdentifier, Uint};
+use der::{Decode, Sequence};
 use ring::{digest, signature};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
@@ -21,9 +21,12 @@ const PSS_SALT_LENGTH: u32 = 32;
 /// trailerFieldBC, the only trailer RSASSA-PSS defines.
 const PSS_TRAILER_FIELD: u32 = 1;
 
-/// A digest algorithm for message digests and certificate hashes.
+/// A digest algorithm for message digests and certificate hashes. SHA-1 is
+/// read only to say truthfully that a signature made with it holds but is
+/// weak; gazette never makes one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DigestAlgorithm {
+    Sha1,
     Sha256,
     Sha384,
     Sha512,
@@ -35,13 +38,20 @@ impl DigestAlgorithm {
         if id.parameters.as_ref().is_some_and(|p| !p.is_null()) {
             return None;
         }
-        [Self::Sha256, Self::Sha384, Self::Sha512]
+        [Self::Sha1, Self::Sha256, Self::Sha384, Self::Sha512]
             .into_iter()
             .find(|d| d.oid() == id.oid)
     }
 
+    /// SHA-1 collisions are practical (SHAttered, 2017): what it binds can be
+    /// swapped for other content with the same digest.
+    pub(crate) fn is_weak(self) -> bool {
+        self == Self::Sha1
+    }
+
     pub(crate) fn oid(self) -> ObjectIdentifier {
         match self {
+            Self::Sha1 => rfc5912::ID_SHA_1,
             Self::Sha256 => rfc5912::ID_SHA_256,
             Self::Sha384 => rfc5912::ID_SHA_384,
             Self::Sha512 => rfc5912::ID_SHA_512,
@@ -58,6 +68,7 @@ impl DigestAlgorithm {
 
     pub(crate) fn name(self) -> &'static str {
         match self {
+            Self::Sha1 => "SHA-1",
             Self::Sha256 => "SHA-256",
             Self::Sha384 => "SHA-384",
             Self::Sha512 => "SHA-512",
@@ -67,6 +78,7 @@ impl DigestAlgorithm {
     /// The digest of `parts` taken as one message (a PDF's byte ranges).
     pub(crate) fn digest(self, parts: &[&[u8]]) -> Vec<u8> {
         let mut context = digest::Context::new(match self {
+            Self::Sha1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
             Self::Sha256 => &digest::SHA256,
             Self::Sha384 => &digest::SHA384,
             Self::Sha512 => &digest::SHA512,
@@ -236,6 +248,9 @@ impl RsaPssParams {
 pub(crate) struct Verifier {
     algorithm: &'static dyn signature::VerificationAlgorithm,
     pub(crate) name: &'static str,
+    /// Why a signature made this way no longer protects what it signs, when
+    /// it does not: SHA-1, or an RSA key under 2048 bits.
+    pub(crate) weakness: Option<String>,
 }
 
 impl Verifier {
@@ -283,7 +298,9 @@ fn key_kind(key: &SubjectPublicKeyInfoOwned) -> Option<KeyKind> {
 
 /// Resolves `signature_algorithm` for `key`. `digest` is the SignerInfo's
 /// digest algorithm, which CMS lets a bare `rsaEncryption` identifier rely on;
-/// certificates pass `None`. The error says what is unsupported.
+/// certificates pass `None`. The error says what is unsupported. Weak but
+/// still checkable algorithms (SHA-1, RSA keys under 2048 bits) resolve, with
+/// their weakness named.
 pub(crate) fn verifier_for(
     signature_algorithm: &AlgorithmIdentifierOwned,
     key: &SubjectPublicKeyInfoOwned,
@@ -296,22 +313,18 @@ pub(crate) fn verifier_for(
             describe_key(key)
         )
     })?;
-    let found = |algorithm, name| Ok(Verifier { algorithm, name });
+    let found = |algorithm, name| {
+        Ok(Verifier {
+            algorithm,
+            name,
+            weakness: None,
+        })
+    };
     let sealed_with = |algorithm| {
         let profile = profile(algorithm);
         found(profile.verifier, profile.name)
     };
-    let pkcs1 = |digest| match digest {
-        DigestAlgorithm::Sha256 => sealed_with(SignatureAlgorithm::RsaPkcs1Sha256),
-        DigestAlgorithm::Sha384 => found(
-            &s::RSA_PKCS1_2048_8192_SHA384,
-            "RSA PKCS#1 v1.5 with SHA-384",
-        ),
-        DigestAlgorithm::Sha512 => found(
-            &s::RSA_PKCS1_2048_8192_SHA512,
-            "RSA PKCS#1 v1.5 with SHA-512",
-        ),
-    };
+    let pkcs1 = |digest| rsa_pkcs1(digest, rsa_modulus_bits(key));
     match (signature_algorithm.oid, kind) {
         (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP256) => {
             sealed_with(SignatureAlgorithm::EcdsaP256Sha256)
@@ -325,6 +338,7 @@ pub(crate) fn verifier_for(
         (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP384) => {
             sealed_with(SignatureAlgorithm::EcdsaP384Sha384)
         }
+        (rfc5912::SHA_1_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha1),
         (rfc5912::SHA_256_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha256),
         (rfc5912::SHA_384_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha384),
         (rfc5912::SHA_512_WITH_RSA_ENCRYPTION, KeyKind::Rsa) => pkcs1(DigestAlgorithm::Sha512),
@@ -339,13 +353,15 @@ pub(crate) fn verifier_for(
                 .and_then(|p| p.decode_as::<RsaPssParams>().ok());
             match params {
                 // A CMS spells the parameters out, so the report names them.
-                Some(params) if params.is_sha256() => found(
-                    profile(SignatureAlgorithm::RsaPssSha256).verifier,
-                    "RSASSA-PSS with SHA-256 (MGF1 SHA-256, 32-byte salt)",
-                ),
+                Some(params) if params.is_sha256() && rsa_modulus_bits(key) >= MIN_RSA_BITS => {
+                    found(
+                        profile(SignatureAlgorithm::RsaPssSha256).verifier,
+                        "RSASSA-PSS with SHA-256 (MGF1 SHA-256, 32-byte salt)",
+                    )
+                }
                 _ => Err(
                     "RSASSA-PSS is supported only with SHA-256, MGF1 with SHA-256 \
-                     and a 32-byte salt"
+                     and a 32-byte salt, and keys of 2048 bits or more"
                         .to_owned(),
                 ),
             }
@@ -355,6 +371,77 @@ pub(crate) fn verifier_for(
             describe_oid(&oid),
             describe_key(key)
         )),
+    }
+}
+
+/// RSA keys shorter than this are weak (NIST SP 800-131A, ETSI TS 119 312).
+const MIN_RSA_BITS: usize = 2048;
+/// Shorter keys are not even checked.
+const MIN_CHECKED_RSA_BITS: usize = 1024;
+
+/// RSA PKCS#1 v1.5 with `digest` for a key of `bits` bits. Short keys and
+/// SHA-1 are checked with ring's legacy verifiers and reported as weak.
+fn rsa_pkcs1(digest: DigestAlgorithm, bits: usize) -> Result<Verifier, String> {
+    use DigestAlgorithm::{Sha1, Sha256, Sha384, Sha512};
+    use signature as s;
+    let short = bits < MIN_RSA_BITS;
+    let algorithm: &'static dyn signature::VerificationAlgorithm = match (digest, short) {
+        _ if bits < MIN_CHECKED_RSA_BITS => {
+            return Err(format!("RSA keys of {bits} bits are not supported"));
+        }
+        (Sha1, false) => &s::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        (Sha1, true) => &s::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        (Sha256, false) => profile(SignatureAlgorithm::RsaPkcs1Sha256).verifier,
+        (Sha256, true) => &s::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        (Sha384, false) => &s::RSA_PKCS1_2048_8192_SHA384,
+        (Sha512, false) => &s::RSA_PKCS1_2048_8192_SHA512,
+        (Sha512, true) => &s::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        (Sha384, true) => {
+            return Err(format!(
+                "RSA PKCS#1 v1.5 with SHA-384 is not supported with a key of {bits} bits"
+            ));
+        }
+    };
+    let name = match digest {
+        Sha1 => "RSA PKCS#1 v1.5 with SHA-1",
+        Sha256 => profile(SignatureAlgorithm::RsaPkcs1Sha256).name,
+        Sha384 => "RSA PKCS#1 v1.5 with SHA-384",
+        Sha512 => "RSA PKCS#1 v1.5 with SHA-512",
+    };
+    let mut weaknesses = Vec::new();
+    if digest.is_weak() {
+        weaknesses.push("it hashes with SHA-1".to_owned());
+    }
+    if short {
+        weaknesses.push(format!(
+            "its RSA key has {bits} bits, fewer than {MIN_RSA_BITS}"
+        ));
+    }
+    Ok(Verifier {
+        algorithm,
+        name,
+        weakness: (!weaknesses.is_empty()).then(|| weaknesses.join(" and ")),
+    })
+}
+
+/// RSAPublicKey (RFC 8017 appendix A.1.1).
+#[derive(Sequence)]
+struct RsaPublicKey {
+    modulus: Uint,
+    public_exponent: Uint,
+}
+
+/// The size of an RSA key's modulus in bits; 0 when the key cannot be read,
+/// which leaves ring to refuse it.
+fn rsa_modulus_bits(key: &SubjectPublicKeyInfoOwned) -> usize {
+    let modulus = key
+        .subject_public_key
+        .as_bytes()
+        .and_then(|bytes| RsaPublicKey::from_der(bytes).ok())
+        .map(|key| key.modulus);
+    match modulus.as_ref().map(Uint::as_bytes) {
+        Some([first, rest @ ..]) => rest.len() * 8 + (8 - first.leading_zeros() as usize),
+        _ => 0,
     }
 }
 

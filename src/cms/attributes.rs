@@ -1,5 +1,6 @@
 //! The signed attributes of a PAdES baseline B-B signature, and the ESS
-//! signing-certificate-v2 attribute (RFC 5035) that binds the signer's
+//! signing-certificate attributes, v2 (RFC 5035) and the SHA-1 v1 that
+//! time-stamp authorities still write (RFC 2634), which bind the signer's
 //! certificate into what is signed.
 //!
 //! B-B signs exactly content-type, message-digest and signing-certificate-v2;
@@ -35,6 +36,23 @@ pub(crate) struct SigningCertificateV2 {
 pub(crate) struct EssCertIdV2 {
     #[asn1(optional = "true")]
     pub(crate) hash_algorithm: Option<AlgorithmIdentifierOwned>,
+    pub(crate) cert_hash: OctetString,
+    #[asn1(optional = "true")]
+    pub(crate) issuer_serial: Option<IssuerSerial>,
+}
+
+/// SigningCertificate (RFC 2634 section 5.4): v1, which names certificates
+/// by their SHA-1 hash.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub(crate) struct SigningCertificateV1 {
+    pub(crate) certs: Vec<EssCertId>,
+    #[asn1(optional = "true")]
+    pub(crate) policies: Option<Vec<PolicyInformation>>,
+}
+
+/// ESSCertID (RFC 2634 section 5.4.1): the SHA-1 hash of a certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub(crate) struct EssCertId {
     pub(crate) cert_hash: OctetString,
     #[asn1(optional = "true")]
     pub(crate) issuer_serial: Option<IssuerSerial>,

@@ -7,7 +7,7 @@
 //! initial set), and name constraints are not processed, so a critical
 //! nameConstraints extension is reported as not understood.
 
-use const_oid::db::rfc5280::{ANY_EXTENDED_KEY_USAGE, ID_KP_EMAIL_PROTECTION};
+use const_oid::db::rfc5280::{ANY_EXTENDED_KEY_USAGE, ID_KP_EMAIL_PROTECTION, ID_KP_TIME_STAMPING};
 use const_oid::db::rfc5912::{
     ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_BASIC_CONSTRAINTS, ID_CE_CERTIFICATE_POLICIES,
     ID_CE_EXT_KEY_USAGE, ID_CE_KEY_USAGE, ID_CE_SUBJECT_ALT_NAME, ID_CE_SUBJECT_KEY_IDENTIFIER,
@@ -44,10 +44,38 @@ pub(crate) struct PathCheck {
     pub(crate) trust: Trust,
 }
 
-/// Builds and checks the path from `signer` to one of `anchors`, taking
-/// issuers from `pool` (the CMS certificates) or the anchors, and validity at
-/// `at`. Every finding goes to `problems`.
+/// What the signer's certificate is used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// Sealing or signing documents.
+    DocumentSigning,
+    /// Signing time-stamp tokens (RFC 3161 section 2.3).
+    TimeStamping,
+}
+
+/// Builds and checks the path from `signer`, a document signer, to one of
+/// `anchors`, taking issuers from `pool` (the CMS certificates) or the
+/// anchors, and validity at `at`. Every finding goes to `problems`.
 pub(crate) fn check_path(
+    signer: &ParsedCertificate,
+    pool: &[ParsedCertificate],
+    anchors: &[ParsedCertificate],
+    at: UnixTime,
+    problems: &mut Vec<Problem>,
+) -> PathCheck {
+    check_path_for(
+        Purpose::DocumentSigning,
+        signer,
+        pool,
+        anchors,
+        at,
+        problems,
+    )
+}
+
+/// [`check_path`] for a signer used for `purpose`.
+pub(crate) fn check_path_for(
+    purpose: Purpose,
     signer: &ParsedCertificate,
     pool: &[ParsedCertificate],
     anchors: &[ParsedCertificate],
@@ -58,10 +86,12 @@ pub(crate) fn check_path(
     for (index, certificate) in path.certificates.iter().enumerate() {
         check_validity(certificate, at, problems);
         check_critical_extensions(certificate, problems);
-        if index == 0 {
-            check_signer_usage(certificate, problems);
-        } else {
+        if index > 0 {
             check_issuer(certificate, index - 1, problems);
+        } else if purpose == Purpose::TimeStamping {
+            check_time_stamping_usage(certificate, problems);
+        } else {
+            check_signer_usage(certificate, problems);
         }
     }
     let links_verified = report_links(&path, problems);
@@ -105,6 +135,8 @@ pub(crate) fn check_der_path(
 /// How a certificate's signature fared against its issuer's key.
 enum Link {
     Verified,
+    /// Verified, but with an algorithm or key too weak to rely on.
+    Weak(String),
     Bad,
     Unsupported(String),
 }
@@ -170,6 +202,7 @@ fn find_issuer<'a>(
     for candidate in candidates.filter(|c| c.cert.tbs_certificate().subject() == issuer_name) {
         match check_link(subject, candidate) {
             Link::Verified => return Some((candidate, Link::Verified)),
+            Link::Weak(why) => return Some((candidate, Link::Weak(why))),
             failed => {
                 fallback.get_or_insert((candidate, failed));
             }
@@ -207,14 +240,17 @@ fn check_link(subject: &ParsedCertificate, issuer: &ParsedCertificate) -> Link {
     let Some(signature) = subject.cert.signature().as_bytes() else {
         return Link::Bad;
     };
-    if verifier.verify(key, &tbs, signature) {
-        Link::Verified
-    } else {
-        Link::Bad
+    if !verifier.verify(key, &tbs, signature) {
+        return Link::Bad;
+    }
+    match verifier.weakness {
+        Some(weakness) => Link::Weak(format!("{}: {weakness}", verifier.name)),
+        None => Link::Verified,
     }
 }
 
-/// Reports links that did not verify; true when all did.
+/// Reports links that did not verify, or verified only with a weak
+/// algorithm; true when all verified.
 fn report_links(path: &Path<'_>, problems: &mut Vec<Problem>) -> bool {
     let mut all_verified = true;
     for (index, link) in path.links.iter().enumerate() {
@@ -222,6 +258,13 @@ fn report_links(path: &Path<'_>, problems: &mut Vec<Problem>) -> bool {
         let issuer = path.certificates[index + 1].subject_text();
         match link {
             Link::Verified => continue,
+            Link::Weak(why) => {
+                problems.push(Problem::new(
+                    ProblemCode::WeakAlgorithm,
+                    format!("the signature on the certificate of {subject} verifies with the key of {issuer}, but with {why}"),
+                ));
+                continue;
+            }
             Link::Bad => problems.push(Problem::new(
                 ProblemCode::BadChainSignature,
                 format!("the signature on the certificate of {subject} does not verify with the key of {issuer}"),
@@ -355,6 +398,47 @@ fn check_signer_usage(certificate: &ParsedCertificate, problems: &mut Vec<Proble
         }
         Ok(_) => {}
         Err(e) => problems.push(malformed(certificate, "extendedKeyUsage", e)),
+    }
+}
+
+/// A time-stamp authority's certificate must be for time-stamping alone:
+/// extendedKeyUsage critical, holding id-kp-timeStamping and nothing else
+/// (RFC 3161 section 2.3). A keyUsage, when present, must allow signatures.
+fn check_time_stamping_usage(certificate: &ParsedCertificate, problems: &mut Vec<Problem>) {
+    let tbs = certificate.cert.tbs_certificate();
+    let who = certificate.subject_text();
+    match tbs.get_extension::<ExtendedKeyUsage>() {
+        Ok(Some((true, usage))) if usage.0 == [ID_KP_TIME_STAMPING] => {}
+        Ok(Some((critical, usage))) => problems.push(Problem::new(
+            ProblemCode::ExtendedKeyUsage,
+            format!(
+                "the certificate of {who} is not a time-stamping certificate: its extendedKeyUsage \
+                 must be critical and hold timeStamping alone, but is {} and holds {}",
+                if critical { "critical" } else { "not critical" },
+                usage
+                    .0
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+        Ok(None) => problems.push(Problem::new(
+            ProblemCode::ExtendedKeyUsage,
+            format!(
+                "the certificate of {who} is not a time-stamping certificate: it has no \
+                 extendedKeyUsage extension (RFC 3161 requires a critical timeStamping)"
+            ),
+        )),
+        Err(e) => problems.push(malformed(certificate, "extendedKeyUsage", e)),
+    }
+    match tbs.get_extension::<KeyUsage>() {
+        Ok(Some((_, usage))) if !usage.digital_signature() => problems.push(Problem::new(
+            ProblemCode::KeyUsage,
+            format!("the certificate of {who} does not allow digital signatures: its keyUsage lacks digitalSignature"),
+        )),
+        Ok(_) => {}
+        Err(e) => problems.push(malformed(certificate, "keyUsage", e)),
     }
 }
 

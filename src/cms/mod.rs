@@ -4,11 +4,15 @@
 //! [`sign_detached`] writes the CMS `SignedData` that goes into a PDF's
 //! `/Contents` (PAdES baseline B-B, SubFilter `ETSI.CAdES.detached`).
 //! [`verify_detached`] reads one back and reports every finding as data, so
-//! `gazette verify` can print it or emit it as JSON. Certificates go in and out
+//! `gazette verify` can print it or emit it as JSON; [`verify_detached_under`]
+//! does the same for signatures gazette did not make ([`Rules`]), and
+//! [`verify_attached`] for a CMS that carries what it signs, such as an RFC
+//! 3161 time-stamp token. All read DER and BER. Certificates go in and out
 //! as DER; [`load_pem_certificates`] reads the PEM files people actually have.
 
 pub(crate) mod algorithm;
 pub(crate) mod attributes;
+mod ber;
 pub(crate) mod certs;
 pub(crate) mod chain;
 mod report;
@@ -29,7 +33,7 @@ pub use certs::{CertificateSummary, load_pem_certificates};
 pub(crate) use chain::check_der_path;
 pub use report::{Problem, ProblemCode, SignatureCheck, Trust};
 pub use sign::{reserved_size, sign_detached};
-pub use verify::verify_detached;
+pub use verify::{Rules, verify_attached, verify_detached, verify_detached_under};
 
 /// A moment as seconds since 1970-01-01T00:00:00Z, the precision certificates
 /// have. Displays as RFC 3339 UTC.

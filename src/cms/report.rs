@@ -21,6 +21,16 @@ pub struct SignatureCheck {
     pub chain: Vec<CertificateSummary>,
     pub trust: Trust,
     pub problems: Vec<Problem>,
+    /// What the signature does differently from gazette's own seals without
+    /// being wrong: for a signature not made by gazette, a signing-time
+    /// attribute or a missing signing-certificate-v2. Absent from JSON when
+    /// empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<Problem>,
+    /// The time in the signing-time attribute (RFC 3339), when it has one:
+    /// claimed by the signer, not attested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_time_attribute: Option<String>,
 }
 
 /// Whether the signer's certificate leads to a trust anchor.
@@ -36,7 +46,7 @@ pub enum Trust {
     },
 }
 
-/// One finding that makes the signature fail.
+/// One finding that makes the signature fail; as a remark, one that does not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub code: ProblemCode,
@@ -99,4 +109,7 @@ pub enum ProblemCode {
     ExtendedKeyUsage,
     /// A certificate has a critical extension this checker does not process.
     UnknownCriticalExtension,
+    /// The signature holds, but with an algorithm that no longer protects it:
+    /// SHA-1, or an RSA key under 2048 bits.
+    WeakAlgorithm,
 }

@@ -1,32 +1,50 @@
-//! Checking a detached PAdES CMS signature against the signed content and the
-//! reader's trust anchors.
+//! Checking a CMS signature against what it signs and the reader's trust
+//! anchors: a PDF signature's detached content, or the content a time-stamp
+//! token carries. One path checks attributes, signature and certificates for
+//! both.
 //!
 //! Only bytes that are not a CMS SignedData at all are an error; everything
 //! else, from a wrong digest to an untrusted root, becomes a [`Problem`] in the
 //! [`SignatureCheck`], so one run reports all that is wrong.
 
 use cms::cert::CertificateChoices;
-use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedAttributes, SignedData, SignerIdentifier, SignerInfo};
 use const_oid::db::rfc5911::{
-    ID_AA_SIGNING_CERTIFICATE_V_2, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST, ID_SIGNED_DATA,
-    ID_SIGNING_TIME,
+    ID_AA_SIGNING_CERTIFICATE, ID_AA_SIGNING_CERTIFICATE_V_2, ID_CONTENT_TYPE, ID_DATA,
+    ID_MESSAGE_DIGEST, ID_SIGNING_TIME,
 };
+use der::Encode;
 use der::asn1::{Any, ObjectIdentifier, OctetString};
-use der::{Decode, Encode, Reader, SliceReader};
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::time::Time;
 
 use super::algorithm::{DigestAlgorithm, describe, verifier_for};
-use super::attributes::{SigningCertificateV2, single_value};
+use super::attributes::{IssuerSerial, SigningCertificateV1, SigningCertificateV2, single_value};
+use super::ber::read_signed_data;
 use super::certs::ParsedCertificate;
-use super::chain::check_path;
+use super::chain::{Purpose, check_path_for};
 use super::report::{Problem, ProblemCode, SignatureCheck, Trust};
 use super::{CmsError, UnixTime};
+use crate::asn1::tsp::ID_CT_TST_INFO;
+
+/// Which requirements beyond CMS itself (RFC 5652) a signature is held to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rules {
+    /// gazette's own seals, PAdES baseline B-B as gazette writes it: SHA-2,
+    /// signed attributes with signing-certificate-v2 and no signing-time. A
+    /// deviation is a problem: gazette never writes it.
+    Gazette,
+    /// Any standard CMS signature. What gazette's profile requires is reported
+    /// as a remark; only what breaks the cryptography or the binding of
+    /// content and certificate is a problem.
+    Standard,
+}
 
 /// Checks the detached CMS signature `cms` (the decoded `/Contents`, zero
-/// padding allowed) over `content` (the PDF's byte ranges, in order), with
-/// certificate validity taken at `at` and trust in `anchors` (DER certificates).
+/// padding allowed, DER or BER) over `content` (the PDF's byte ranges, in
+/// order), with certificate validity taken at `at` and trust in `anchors`
+/// (DER certificates), as one of gazette's own seals ([`Rules::Gazette`]).
 ///
 /// Fails only when `cms` is not a readable CMS SignedData with a SignerInfo,
 /// or an anchor is not a certificate; every other finding is a problem in the
@@ -37,8 +55,111 @@ pub fn verify_detached(
     at: UnixTime,
     anchors: &[Vec<u8>],
 ) -> Result<SignatureCheck, CmsError> {
+    verify_detached_under(cms, content, at, anchors, Rules::Gazette)
+}
+
+/// [`verify_detached`] under the given `rules`.
+pub fn verify_detached_under(
+    cms: &[u8],
+    content: &[&[u8]],
+    at: UnixTime,
+    anchors: &[Vec<u8>],
+    rules: Rules,
+) -> Result<SignatureCheck, CmsError> {
+    let read = read_signed_data(cms)?;
+    let expected = Expected {
+        content,
+        content_type: ID_DATA,
+        detached: true,
+    };
+    check_signer(&read.signed_data, &expected, rules, at, anchors, &[])
+}
+
+/// Checks the CMS signature `cms` (DER or BER) over the content it carries,
+/// which must be of type `content_type`: a time-stamp token signs a TSTInfo
+/// (`crate::asn1::tsp::ID_CT_TST_INFO`). Certificates are taken from the CMS
+/// and from `extra_certificates` (DER), validity at `at`, trust in `anchors`.
+/// Held to [`Rules::Standard`]: a time-stamp authority's signing-time and ESS
+/// signing-certificate (v1, RFC 2634, or v2) are what RFC 3161 asks for.
+///
+/// Returns the check and the content (eContent); fails when `cms` is not a
+/// readable SignedData that carries content.
+pub fn verify_attached(
+    cms: &[u8],
+    content_type: ObjectIdentifier,
+    at: UnixTime,
+    anchors: &[Vec<u8>],
+    extra_certificates: &[Vec<u8>],
+) -> Result<(SignatureCheck, Vec<u8>), CmsError> {
+    let read = read_signed_data(cms)?;
+    let Some(econtent) = read.econtent else {
+        return Err(CmsError::Malformed(
+            "it carries no content (eContent), so there is nothing it signs".to_owned(),
+        ));
+    };
+    let content: [&[u8]; 1] = [&econtent];
+    let expected = Expected {
+        content: &content,
+        content_type,
+        detached: false,
+    };
+    let check = check_signer(
+        &read.signed_data,
+        &expected,
+        Rules::Standard,
+        at,
+        anchors,
+        extra_certificates,
+    )?;
+    Ok((check, econtent))
+}
+
+/// What a signature should sign: `content` of type `content_type`, detached
+/// (outside the CMS) or carried inside it.
+struct Expected<'a> {
+    content: &'a [&'a [u8]],
+    content_type: ObjectIdentifier,
+    detached: bool,
+}
+
+/// What the checks found, sorted by the rules: what breaks the signature
+/// goes to `problems`, what only departs from gazette's profile goes to
+/// `problems` for gazette's own seals and to `remarks` for others.
+struct Findings {
+    rules: Rules,
+    problems: Vec<Problem>,
+    remarks: Vec<Problem>,
+}
+
+impl Findings {
+    fn problem(&mut self, code: ProblemCode, message: impl Into<String>) {
+        self.problems.push(Problem::new(code, message));
+    }
+
+    fn against_profile(&mut self, code: ProblemCode, message: impl Into<String>) {
+        let problem = Problem::new(code, message);
+        match self.rules {
+            Rules::Gazette => self.problems.push(problem),
+            Rules::Standard => self.remarks.push(problem),
+        }
+    }
+}
+
+/// The one check behind every entry point: the first SignerInfo of
+/// `signed_data` against `expected`, its attributes, signature and
+/// certificate path.
+fn check_signer(
+    signed_data: &SignedData,
+    expected: &Expected<'_>,
+    rules: Rules,
+    at: UnixTime,
+    anchors: &[Vec<u8>],
+    extra_certificates: &[Vec<u8>],
+) -> Result<SignatureCheck, CmsError> {
     let anchors = ParsedCertificate::all_from_der(anchors, |n| format!("trust anchor {n}"))?;
-    let signed_data = read_signed_data(cms)?;
+    let extra = ParsedCertificate::all_from_der(extra_certificates, |n| {
+        format!("certificate {n} given besides the signature")
+    })?;
     let signer_infos = signed_data.signer_infos.0.as_slice();
     let Some(signer_info) = signer_infos.first() else {
         return Err(CmsError::Malformed(
@@ -46,40 +167,43 @@ pub fn verify_detached(
         ));
     };
 
-    let mut problems = Vec::new();
+    let mut found = Findings {
+        rules,
+        problems: Vec::new(),
+        remarks: Vec::new(),
+    };
     if signer_infos.len() > 1 {
-        problems.push(Problem::new(
+        found.problem(
             ProblemCode::SignerCount,
             format!(
                 "the signature holds {} SignerInfos; a PAdES signature has exactly one, and only the first was checked",
                 signer_infos.len()
             ),
-        ));
+        );
     }
-    check_encapsulated_content(&signed_data, &mut problems);
-    let pool = certificates(&signed_data, &mut problems);
+    check_encapsulated_content(signed_data, expected, &mut found);
+    let mut pool = certificates(signed_data, &mut found);
+    pool.extend(extra);
     let signer = find_signer(&signer_info.sid, &pool);
     if signer.is_none() {
-        problems.push(Problem::new(
+        found.problem(
             ProblemCode::SignerCertificateMissing,
             "the signer's certificate is not among the certificates in the signature",
-        ));
+        );
     }
-    let digest = DigestAlgorithm::from_identifier(&signer_info.digest_alg);
-    if digest.is_none() {
-        problems.push(Problem::new(
-            ProblemCode::UnsupportedAlgorithm,
-            format!(
-                "the digest algorithm {} is not supported (SHA-256, SHA-384 and SHA-512 are)",
-                describe(&signer_info.digest_alg)
-            ),
-        ));
-    }
-    let digest_matches = check_attributes(signer_info, digest, content, signer, &mut problems);
-    let signature = check_signature(signer_info, digest, signer, &mut problems);
+    let digest = message_digest_algorithm(signer_info, rules, &mut found);
+    let attributes = check_attributes(signer_info, digest, expected, signer, &mut found);
+    let signature = check_signature(signer_info, digest, expected, signer, &mut found);
+    let digest_matches = attributes.digest_matches.unwrap_or(signature.valid);
     let (chain, trust) = match signer {
         Some(signer) => {
-            let path = check_path(signer, &pool, &anchors, at, &mut problems);
+            // RFC 3161 section 2.3: only a time-stamping certificate signs a TSTInfo.
+            let purpose = if expected.content_type == ID_CT_TST_INFO {
+                Purpose::TimeStamping
+            } else {
+                Purpose::DocumentSigning
+            };
+            let path = check_path_for(purpose, signer, &pool, &anchors, at, &mut found.problems);
             (path.chain, path.trust)
         }
         None => (
@@ -91,7 +215,7 @@ pub fn verify_detached(
     };
 
     Ok(SignatureCheck {
-        valid: problems.is_empty(),
+        valid: found.problems.is_empty(),
         signer: signer.map(ParsedCertificate::summary),
         digest_algorithm: describe(&signer_info.digest_alg),
         signature_algorithm: signature.algorithm,
@@ -99,74 +223,99 @@ pub fn verify_detached(
         signature_valid: signature.valid,
         chain,
         trust,
-        problems,
+        problems: found.problems,
+        remarks: found.remarks,
+        signing_time_attribute: attributes.signing_time,
     })
 }
 
-/// Reads the ContentInfo at the start of `cms`. Zero bytes after it are
-/// allowed: a PDF pads `/Contents` with them up to the reserved size.
-fn read_signed_data(cms: &[u8]) -> Result<SignedData, CmsError> {
-    let malformed = |why: String| CmsError::Malformed(why);
-    let not_der = |e: der::Error| malformed(format!("not a DER ContentInfo: {e}"));
-    let mut reader = SliceReader::new(cms).map_err(not_der)?;
-    let content_info = ContentInfo::decode(&mut reader).map_err(not_der)?;
-    let end = usize::try_from(reader.position()).map_err(not_der)?;
-    if cms[end..].iter().any(|&byte| byte != 0) {
-        return Err(malformed(format!(
-            "{} bytes other than zero padding follow the ContentInfo",
-            cms.len() - end
-        )));
+/// The SignerInfo's digest algorithm, if it can be used. gazette's seals use
+/// SHA-2 only; other signatures may use SHA-1, which is checked and reported
+/// as weak.
+fn message_digest_algorithm(
+    signer_info: &SignerInfo,
+    rules: Rules,
+    found: &mut Findings,
+) -> Option<DigestAlgorithm> {
+    let digest = DigestAlgorithm::from_identifier(&signer_info.digest_alg);
+    match digest {
+        Some(digest) if !digest.is_weak() => Some(digest),
+        Some(digest) if rules == Rules::Standard => {
+            found.problem(
+                ProblemCode::WeakAlgorithm,
+                format!(
+                    "the content is bound by a {} digest, which no longer protects it: \
+                     other content with the same digest can be made",
+                    digest.name()
+                ),
+            );
+            Some(digest)
+        }
+        _ => {
+            found.problem(
+                ProblemCode::UnsupportedAlgorithm,
+                format!(
+                    "the digest algorithm {} ({}) is not supported (SHA-256, SHA-384 and SHA-512 are)",
+                    describe(&signer_info.digest_alg),
+                    signer_info.digest_alg.oid
+                ),
+            );
+            None
+        }
     }
-    if content_info.content_type != ID_SIGNED_DATA {
-        return Err(malformed(format!(
-            "its content type is {}, not signed-data",
-            content_info.content_type
-        )));
-    }
-    content_info
-        .content
-        .decode_as::<SignedData>()
-        .map_err(|e| malformed(format!("the SignedData cannot be read: {e}")))
 }
 
-/// PAdES signs the PDF bytes from outside: no embedded content, type id-data.
-fn check_encapsulated_content(signed_data: &SignedData, problems: &mut Vec<Problem>) {
+/// The content must be where `expected` says, and of its type.
+fn check_encapsulated_content(
+    signed_data: &SignedData,
+    expected: &Expected<'_>,
+    found: &mut Findings,
+) {
     let encapsulated = &signed_data.encap_content_info;
-    if encapsulated.econtent.is_some() {
-        problems.push(Problem::new(
+    if expected.detached && encapsulated.econtent.is_some() {
+        found.problem(
             ProblemCode::NotDetached,
             "the signature embeds content; a PAdES signature must be detached",
-        ));
+        );
     }
-    if encapsulated.econtent_type != ID_DATA {
-        problems.push(Problem::new(
+    if encapsulated.econtent_type != expected.content_type {
+        found.problem(
             ProblemCode::ContentType,
             format!(
-                "the encapsulated content type is {}, not id-data",
-                encapsulated.econtent_type
+                "the encapsulated content type is {}, not {}",
+                encapsulated.econtent_type,
+                content_type_name(expected.content_type)
             ),
-        ));
+        );
     }
 }
 
-fn certificates(signed_data: &SignedData, problems: &mut Vec<Problem>) -> Vec<ParsedCertificate> {
+fn content_type_name(oid: ObjectIdentifier) -> String {
+    if oid == ID_DATA {
+        "id-data".to_owned()
+    } else {
+        oid.to_string()
+    }
+}
+
+fn certificates(signed_data: &SignedData, found: &mut Findings) -> Vec<ParsedCertificate> {
     let Some(set) = &signed_data.certificates else {
         return Vec::new();
     };
-    let mut found = Vec::new();
+    let mut parsed = Vec::new();
     for choice in set.0.iter() {
         let CertificateChoices::Certificate(cert) = choice else {
             continue;
         };
         match ParsedCertificate::from_decoded(cert.clone()) {
-            Ok(parsed) => found.push(parsed),
-            Err(e) => problems.push(Problem::new(
+            Ok(certificate) => parsed.push(certificate),
+            Err(e) => found.problem(
                 ProblemCode::MalformedCertificate,
                 format!("a certificate in the signature cannot be encoded again: {e}"),
-            )),
+            ),
         }
     }
-    found
+    parsed
 }
 
 fn find_signer<'a>(
@@ -186,52 +335,157 @@ fn find_signer<'a>(
     })
 }
 
-/// Checks the signed attributes PAdES B-B prescribes; returns whether the
-/// message digest matches the content.
+/// What the signed attributes say.
+struct AttributeOutcome {
+    /// Whether the message-digest attribute matches the content; `None`
+    /// when there are no signed attributes and the signature itself is over
+    /// the content.
+    digest_matches: Option<bool>,
+    /// The signing-time attribute's time, RFC 3339.
+    signing_time: Option<String>,
+}
+
+/// Checks the signed attributes: content-type and message-digest bind the
+/// content (RFC 5652 section 11), an ESS signing-certificate attribute binds
+/// the signer's certificate; gazette's profile further wants
+/// signing-certificate-v2 and no signing-time.
 fn check_attributes(
     signer_info: &SignerInfo,
     digest: Option<DigestAlgorithm>,
-    content: &[&[u8]],
+    expected: &Expected<'_>,
     signer: Option<&ParsedCertificate>,
-    problems: &mut Vec<Problem>,
-) -> bool {
-    let Some(attributes) = &signer_info.signed_attrs else {
-        problems.push(Problem::new(
-            ProblemCode::MissingAttribute,
-            "the signature has no signed attributes; PAdES requires content-type, message-digest \
-             and signing-certificate-v2, so neither the content nor the certificate is bound",
-        ));
-        return false;
+    found: &mut Findings,
+) -> AttributeOutcome {
+    let mut outcome = AttributeOutcome {
+        digest_matches: Some(false),
+        signing_time: None,
     };
-    if let Some(value) = required_value(attributes, ID_CONTENT_TYPE, "content-type", problems) {
+    let Some(attributes) = &signer_info.signed_attrs else {
+        let message = "the signature has no signed attributes; PAdES requires content-type, \
+                       message-digest and signing-certificate-v2, so neither the content nor \
+                       the certificate is bound";
+        // RFC 5652 section 5.4: without attributes, only id-data can be
+        // signed, directly.
+        if found.rules == Rules::Standard && expected.content_type == ID_DATA {
+            found.against_profile(ProblemCode::MissingAttribute, message);
+            outcome.digest_matches = None;
+        } else {
+            found.problem(ProblemCode::MissingAttribute, message);
+        }
+        return outcome;
+    };
+    if let Some(value) = required_value(attributes, ID_CONTENT_TYPE, "content-type", found) {
         match value.decode_as::<ObjectIdentifier>() {
-            Ok(oid) if oid == ID_DATA => {}
-            Ok(oid) => problems.push(Problem::new(
+            Ok(oid) if oid == expected.content_type => {}
+            Ok(oid) => found.problem(
                 ProblemCode::ContentType,
-                format!("the content-type attribute is {oid}, not id-data"),
-            )),
-            Err(e) => problems.push(unreadable("content-type", e)),
+                format!(
+                    "the content-type attribute is {oid}, not {}",
+                    content_type_name(expected.content_type)
+                ),
+            ),
+            Err(e) => found.problems.push(unreadable("content-type", e)),
         }
     }
-    if attributes.iter().any(|a| a.oid == ID_SIGNING_TIME) {
-        problems.push(Problem::new(
-            ProblemCode::SigningTimePresent,
-            "the signature has a signing-time attribute, which PAdES baseline signatures must not have \
-             (the time belongs in the signature dictionary's /M)",
-        ));
-    }
-    let name = "signing-certificate-v2";
-    if let Some(value) = required_value(attributes, ID_AA_SIGNING_CERTIFICATE_V_2, name, problems) {
-        match (value.decode_as::<SigningCertificateV2>(), signer) {
-            (Ok(v2), Some(signer)) => check_signing_certificate(&v2, signer, problems),
-            (Ok(_), None) => {}
-            (Err(e), _) => problems.push(unreadable(name, e)),
+    outcome.signing_time = signing_time(attributes, found);
+    check_certificate_binding(attributes, signer, found);
+    outcome.digest_matches =
+        match required_value(attributes, ID_MESSAGE_DIGEST, "message-digest", found) {
+            Some(value) => Some(check_message_digest(value, digest, expected.content, found)),
+            None => Some(false),
+        };
+    outcome
+}
+
+/// The signing-time attribute, which PAdES leaves to the signature
+/// dictionary's /M: against gazette's profile, and at most a claim.
+fn signing_time(attributes: &SignedAttributes, found: &mut Findings) -> Option<String> {
+    let value = match single_value(attributes, ID_SIGNING_TIME) {
+        Ok(value) => value?,
+        Err(why) => {
+            found.problem(
+                ProblemCode::MalformedAttribute,
+                format!("the signed attribute signing-time {why}"),
+            );
+            return None;
+        }
+    };
+    let time = match value.decode_as::<Time>() {
+        Ok(time) => time,
+        Err(e) => {
+            found.problems.push(unreadable("signing-time", e));
+            return None;
+        }
+    };
+    let text =
+        UnixTime(i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)).to_string();
+    found.against_profile(
+        ProblemCode::SigningTimePresent,
+        format!(
+            "the signature has a signing-time attribute ({text}), which PAdES baseline signatures \
+             must not have (the time belongs in the signature dictionary's /M); it is the signer's \
+             claim, not an attested time"
+        ),
+    );
+    Some(text)
+}
+
+/// The ESS signing-certificate attribute must name the signer's certificate.
+/// gazette's seals carry v2; other signers may carry v1 (SHA-1, RFC 2634) or
+/// none, which leaves the certificate unbound but breaks nothing.
+fn check_certificate_binding(
+    attributes: &SignedAttributes,
+    signer: Option<&ParsedCertificate>,
+    found: &mut Findings,
+) {
+    let v2 = "signing-certificate-v2";
+    match single_value(attributes, ID_AA_SIGNING_CERTIFICATE_V_2) {
+        Ok(Some(value)) => {
+            match (value.decode_as::<SigningCertificateV2>(), signer) {
+                (Ok(v2), Some(signer)) => check_signing_certificate(&v2, signer, found),
+                (Ok(_), None) => {}
+                (Err(e), _) => found.problems.push(unreadable(v2, e)),
+            }
+            return;
+        }
+        Ok(None) => {}
+        Err(why) => {
+            found.problem(
+                ProblemCode::MalformedAttribute,
+                format!("the signed attribute {v2} {why}"),
+            );
+            return;
         }
     }
-    match required_value(attributes, ID_MESSAGE_DIGEST, "message-digest", problems) {
-        Some(value) => check_message_digest(value, digest, content, problems),
-        None => false,
-    }
+    let v1 = "signing-certificate";
+    let binding = match single_value(attributes, ID_AA_SIGNING_CERTIFICATE) {
+        Ok(Some(value)) => match (value.decode_as::<SigningCertificateV1>(), signer) {
+            (Ok(v1), Some(signer)) => {
+                check_signing_certificate_v1(&v1, signer, found);
+                "an ESS signing-certificate (v1, SHA-1)"
+            }
+            (Ok(_), None) => "an ESS signing-certificate (v1, SHA-1)",
+            (Err(e), _) => {
+                found.problems.push(unreadable(v1, e));
+                return;
+            }
+        },
+        Ok(None) => "no ESS signing-certificate attribute",
+        Err(why) => {
+            found.problem(
+                ProblemCode::MalformedAttribute,
+                format!("the signed attribute {v1} {why}"),
+            );
+            return;
+        }
+    };
+    found.against_profile(
+        ProblemCode::MissingAttribute,
+        format!(
+            "the signed attribute {v2} is missing: the signature has {binding} to bind the \
+             signer's certificate"
+        ),
+    );
 }
 
 /// The single value of a required attribute; a problem when it is missing or
@@ -240,22 +494,22 @@ fn required_value<'a>(
     attributes: &'a SignedAttributes,
     oid: ObjectIdentifier,
     name: &str,
-    problems: &mut Vec<Problem>,
+    found: &mut Findings,
 ) -> Option<&'a Any> {
     match single_value(attributes, oid) {
         Ok(Some(value)) => Some(value),
         Ok(None) => {
-            problems.push(Problem::new(
+            found.problem(
                 ProblemCode::MissingAttribute,
                 format!("the signed attribute {name} is missing"),
-            ));
+            );
             None
         }
         Err(why) => {
-            problems.push(Problem::new(
+            found.problem(
                 ProblemCode::MalformedAttribute,
                 format!("the signed attribute {name} {why}"),
-            ));
+            );
             None
         }
     }
@@ -267,12 +521,12 @@ fn check_message_digest(
     value: &Any,
     digest: Option<DigestAlgorithm>,
     content: &[&[u8]],
-    problems: &mut Vec<Problem>,
+    found: &mut Findings,
 ) -> bool {
     let claimed = match value.decode_as::<OctetString>() {
         Ok(claimed) => claimed,
         Err(e) => {
-            problems.push(unreadable("message-digest", e));
+            found.problems.push(unreadable("message-digest", e));
             return false;
         }
     };
@@ -281,14 +535,14 @@ fn check_message_digest(
     };
     let matches = claimed.as_bytes() == digest.digest(content).as_slice();
     if !matches {
-        problems.push(Problem::new(
+        found.problem(
             ProblemCode::DigestMismatch,
             format!(
                 "the {} digest of the signed bytes differs from the message-digest attribute: \
                  the document was changed after it was signed",
                 digest.name()
             ),
-        ));
+        );
     }
     matches
 }
@@ -305,45 +559,93 @@ fn unreadable(name: &str, error: der::Error) -> Problem {
 fn check_signing_certificate(
     v2: &SigningCertificateV2,
     signer: &ParsedCertificate,
-    problems: &mut Vec<Problem>,
+    found: &mut Findings,
 ) {
-    let mismatch = |why: &str| {
-        Problem::new(
-            ProblemCode::SigningCertificateMismatch,
-            format!("signing-certificate-v2 {why}"),
-        )
-    };
     let Some(id) = v2.certs.first() else {
-        problems.push(mismatch("names no certificate"));
+        found.problem(
+            ProblemCode::SigningCertificateMismatch,
+            "signing-certificate-v2 names no certificate",
+        );
         return;
     };
     let hash_algorithm = id.hash_algorithm();
     let Some(hash) = DigestAlgorithm::from_identifier(&hash_algorithm) else {
-        problems.push(Problem::new(
+        found.problem(
             ProblemCode::UnsupportedAlgorithm,
             format!(
                 "signing-certificate-v2 hashes the certificate with {}, which is not supported",
                 describe(&hash_algorithm)
             ),
-        ));
+        );
         return;
     };
-    if id.cert_hash.as_bytes() != hash.digest(&[&signer.der]).as_slice() {
-        problems.push(mismatch(&format!(
-            "holds the hash of another certificate than the signer's ({})",
-            signer.subject_text()
-        )));
-    }
-    if let Some(issuer_serial) = &id.issuer_serial {
-        let tbs = signer.cert.tbs_certificate();
-        let names_issuer = issuer_serial
-            .issuer
-            .iter()
-            .any(|name| matches!(name, GeneralName::DirectoryName(n) if n == tbs.issuer()));
-        if !names_issuer || &issuer_serial.serial_number != tbs.serial_number() {
-            problems.push(mismatch(
-                "names another issuer and serial number than the signer's certificate",
-            ));
+    let names = CertificateNaming {
+        attribute: "signing-certificate-v2",
+        hash,
+        cert_hash: id.cert_hash.as_bytes(),
+        issuer_serial: id.issuer_serial.as_ref(),
+    };
+    names.check(signer, found);
+}
+
+/// signing-certificate (v1) must name the signer's certificate first, by its
+/// SHA-1 hash (RFC 2634 section 5.4).
+fn check_signing_certificate_v1(
+    v1: &SigningCertificateV1,
+    signer: &ParsedCertificate,
+    found: &mut Findings,
+) {
+    let Some(id) = v1.certs.first() else {
+        found.problem(
+            ProblemCode::SigningCertificateMismatch,
+            "signing-certificate names no certificate",
+        );
+        return;
+    };
+    let names = CertificateNaming {
+        attribute: "signing-certificate",
+        hash: DigestAlgorithm::Sha1,
+        cert_hash: id.cert_hash.as_bytes(),
+        issuer_serial: id.issuer_serial.as_ref(),
+    };
+    names.check(signer, found);
+}
+
+/// How an ESS attribute names a certificate: by hash and, optionally, by
+/// issuer and serial number.
+struct CertificateNaming<'a> {
+    attribute: &'static str,
+    hash: DigestAlgorithm,
+    cert_hash: &'a [u8],
+    issuer_serial: Option<&'a IssuerSerial>,
+}
+
+impl CertificateNaming<'_> {
+    fn check(&self, signer: &ParsedCertificate, found: &mut Findings) {
+        let attribute = self.attribute;
+        if self.cert_hash != self.hash.digest(&[&signer.der]).as_slice() {
+            found.problem(
+                ProblemCode::SigningCertificateMismatch,
+                format!(
+                    "{attribute} holds the hash of another certificate than the signer's ({})",
+                    signer.subject_text()
+                ),
+            );
+        }
+        if let Some(issuer_serial) = self.issuer_serial {
+            let tbs = signer.cert.tbs_certificate();
+            let names_issuer = issuer_serial
+                .issuer
+                .iter()
+                .any(|name| matches!(name, GeneralName::DirectoryName(n) if n == tbs.issuer()));
+            if !names_issuer || &issuer_serial.serial_number != tbs.serial_number() {
+                found.problem(
+                    ProblemCode::SigningCertificateMismatch,
+                    format!(
+                        "{attribute} names another issuer and serial number than the signer's certificate"
+                    ),
+                );
+            }
         }
     }
 }
@@ -355,45 +657,60 @@ struct SignatureOutcome {
     algorithm: String,
 }
 
-/// Verifies the signature over the DER of the signed attributes with the
-/// signer's key.
+/// Verifies the signature with the signer's key: over the DER of the signed
+/// attributes, or, when a signature has none, over the content itself.
 fn check_signature(
     signer_info: &SignerInfo,
     digest: Option<DigestAlgorithm>,
+    expected: &Expected<'_>,
     signer: Option<&ParsedCertificate>,
-    problems: &mut Vec<Problem>,
+    found: &mut Findings,
 ) -> SignatureOutcome {
     let mut outcome = SignatureOutcome {
         valid: false,
         algorithm: describe(&signer_info.signature_algorithm),
     };
-    let (Some(attributes), Some(signer)) = (&signer_info.signed_attrs, signer) else {
+    let Some(signer) = signer else {
         return outcome;
+    };
+    // RFC 5652 section 5.4: signed over the attributes' DER as an explicit SET OF.
+    let message = match &signer_info.signed_attrs {
+        Some(attributes) => attributes.to_der().ok(),
+        None if found.rules == Rules::Standard && expected.content_type == ID_DATA => {
+            Some(expected.content.concat())
+        }
+        None => return outcome,
     };
     let key = signer.cert.tbs_certificate().subject_public_key_info();
     let verifier = match verifier_for(&signer_info.signature_algorithm, key, digest) {
         Ok(verifier) => verifier,
         Err(why) => {
-            problems.push(Problem::new(
+            found.problem(
                 ProblemCode::UnsupportedAlgorithm,
                 format!("cannot check the signature: {why}"),
-            ));
+            );
             return outcome;
         }
     };
     outcome.algorithm = verifier.name.to_owned();
-    // RFC 5652 section 5.4: signed over the attributes' DER as an explicit SET OF.
-    outcome.valid = attributes
-        .to_der()
-        .is_ok_and(|signed| verifier.verify(key, &signed, signer_info.signature.as_bytes()));
+    outcome.valid =
+        message.is_some_and(|m| verifier.verify(key, &m, signer_info.signature.as_bytes()));
     if !outcome.valid {
-        problems.push(Problem::new(
+        found.problem(
             ProblemCode::BadSignature,
             format!(
                 "the signature does not verify with the public key of {}",
                 signer.subject_text()
             ),
-        ));
+        );
+    } else if let Some(weakness) = verifier.weakness {
+        found.problem(
+            ProblemCode::WeakAlgorithm,
+            format!(
+                "the signature verifies, but it was made with {}, which no longer protects it: {weakness}",
+                verifier.name
+            ),
+        );
     }
     outcome
 }

@@ -440,6 +440,8 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
         chain: path.chain,
         trust: path.trust,
         problems,
+        remarks: Vec::new(),
+        signing_time_attribute: None,
     })
 }
 

@@ -2,6 +2,7 @@
 //! behind a test-only [`Signer`], a three-level PKI made with rcgen, and tools
 //! to take a signature apart and put it back together altered.
 
+mod foreign;
 mod hostile;
 mod openssl;
 mod problems;

@@ -642,6 +642,7 @@ fn problem_codes_are_stable_kebab_case() {
             ProblemCode::UnknownCriticalExtension,
             "unknown-critical-extension",
         ),
+        (ProblemCode::WeakAlgorithm, "weak-algorithm"),
     ];
     for (code, name) in expected {
         assert_eq!(serde_json::to_value(code).expect("json"), name);
