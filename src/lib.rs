@@ -20,6 +20,7 @@ mod digest;
 pub mod edition;
 pub mod epub;
 pub mod example_pki;
+pub mod http;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -1,6 +1,27 @@
 //! Revocation evidence: OCSP responses and CRLs for the certificates behind a
-//! seal and a time-stamp, gathered at sealing so that a verifier decades later
-//! needs no network.
+//! seal and a time-stamp, gathered at sealing ([`collect`], over the network,
+//! every answer checked) so that a verifier decades later needs no network,
+//! and judged when verifying ([`Evidence::status_of`], pure).
+//!
+//! One evidence rule serves both sides: an OCSP response counts when the
+//! certificate's issuer signed it, or a responder certificate that the issuer
+//! issued for OCSP signing; a CRL counts when the issuer signed it.
+
+mod collect;
+mod crl;
+mod judge;
+mod ocsp;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::cms::UnixTime;
+
+pub use collect::collect;
 
 /// What a verifier needs besides the signature to judge a certificate path at
 /// a past time: the certificates, and the OCSP responses and CRLs about them.
@@ -12,3 +33,134 @@ pub struct Evidence {
     pub ocsp_responses: Vec<Vec<u8>>,
     pub crls: Vec<Vec<u8>>,
 }
+
+/// Where a status comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    Ocsp,
+    Crl,
+}
+
+/// What the evidence says about one certificate at one time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum RevocationStatus {
+    /// Not revoked at the time asked about, by evidence valid then (or issued
+    /// after it) and signed by the certificate's issuer or its OCSP responder.
+    Good {
+        source: Source,
+        /// OCSP thisUpdate or CRL thisUpdate.
+        this_update: UnixTime,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next_update: Option<UnixTime>,
+    },
+    /// Revoked at or before the time asked about.
+    Revoked {
+        source: Source,
+        since: UnixTime,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Revoked, but only after the time asked about: good then.
+    RevokedLater {
+        source: Source,
+        since: UnixTime,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// There is evidence about the certificate, but none that settles it:
+    /// not trusted (a bad signature), too old for the time, or the responder
+    /// did not know the certificate.
+    Unknown { why: String },
+    /// No OCSP response or CRL in the evidence is about the certificate.
+    NoEvidence,
+}
+
+impl Evidence {
+    /// The status of `certificate` (DER), issued by `issuer` (DER), at `at`,
+    /// by this evidence alone. Each OCSP response and CRL is checked
+    /// (signature, signer, scope, times) before it counts. Revoked wins over
+    /// revoked-later, which wins over good; evidence that cannot be trusted
+    /// only explains an Unknown. A self-signed certificate has no evidence:
+    /// whether to trust it is the reader's choice of anchors.
+    pub fn status_of(&self, certificate: &[u8], issuer: &[u8], at: UnixTime) -> RevocationStatus {
+        judge::status_of(self, certificate, issuer, at)
+    }
+}
+
+/// Why sealing cannot have the revocation evidence it needs.
+#[derive(Debug)]
+pub enum RevocationError {
+    /// A certificate given is not X.509 DER.
+    Certificate(String),
+    /// A certificate's issuer is not among the certificates given.
+    NoIssuer { certificate: String, issuer: String },
+    /// A certificate names neither an OCSP responder nor a CRL.
+    NoSource { certificate: String },
+    /// Every OCSP responder and CRL the certificate names failed; each
+    /// attempt says why.
+    Unavailable {
+        certificate: String,
+        attempts: Vec<String>,
+    },
+    /// The certificate is revoked: sealing with it must not go on.
+    Revoked {
+        certificate: String,
+        since: UnixTime,
+        reason: Option<String>,
+        by: String,
+    },
+}
+
+impl fmt::Display for RevocationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RevocationError::Certificate(why) => f.write_str(why),
+            RevocationError::NoIssuer {
+                certificate,
+                issuer,
+            } => write!(
+                f,
+                "the certificate of {certificate} was issued by {issuer}, whose certificate is \
+                 not in the chain: add the issuer's certificate so that its revocation status \
+                 can be asked and checked"
+            ),
+            RevocationError::NoSource { certificate } => write!(
+                f,
+                "the certificate of {certificate} names no OCSP responder (authority information \
+                 access) and no CRL distribution point, so no revocation evidence can be had \
+                 for it; ask its CA for a certificate that does"
+            ),
+            RevocationError::Unavailable {
+                certificate,
+                attempts,
+            } => write!(
+                f,
+                "no usable revocation evidence for the certificate of {certificate}: {}",
+                attempts.join("; ")
+            ),
+            RevocationError::Revoked {
+                certificate,
+                since,
+                reason,
+                by,
+            } => {
+                write!(
+                    f,
+                    "the certificate of {certificate} is revoked since {since}"
+                )?;
+                if let Some(reason) = reason {
+                    write!(f, " (reason: {reason})")?;
+                }
+                write!(
+                    f,
+                    ", says {by}: sealing with a revoked certificate is refused; use a \
+                     certificate that is in force"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for RevocationError {}
