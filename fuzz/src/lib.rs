@@ -12,6 +12,7 @@ use der::{Decode, Encode};
 use gazette::asn1::ocsp::{BasicOcspResponse, CertStatus, OcspResponse};
 use gazette::asn1::tsp::{ID_CT_TST_INFO, TimeStampResp, TstInfo};
 use gazette::cms::{Rules, UnixTime, verify_attached, verify_detached_under};
+use gazette::revocation::Evidence;
 use gazette::verify::Options;
 use x509_cert::certificate::Rfc5280;
 use x509_cert::crl::CertificateList;
@@ -25,10 +26,18 @@ const ROOT: &[u8] = include_bytes!("../../certs-example/root.pem");
 /// get past the digest to the signature and the certificate path.
 const CMS_CONTENT: &[u8] = include_bytes!("../cms-content.bin");
 
-/// The moment certificates are checked at in the `cms` and
-/// `timestamp_token` targets: within the validity of the seeds' certificates
-/// (2026).
-const CMS_TIME: UnixTime = UnixTime(1_780_000_000);
+/// The moment certificates and evidence are checked at in the `cms` and
+/// `timestamp_token` targets, 2026-12-06T03:45Z: within the validity of the
+/// seeds' certificates and of the test PKI's OCSP responses.
+const AT: UnixTime = UnixTime(1_796_528_700);
+
+/// The test PKI's certificates (tests/pki) that its OCSP responses and CRLs
+/// in the seeds speak about, so that those get past matching the
+/// certificate to their signature and times.
+const ROOT_DER: &[u8] = include_bytes!("../../src/revocation/testdata/root.der");
+const INTERM: &[u8] = include_bytes!("../../src/revocation/testdata/interm.der");
+const RESPONDER: &[u8] = include_bytes!("../../src/revocation/testdata/interm-ocsp.der");
+const SEAL: &[u8] = include_bytes!("../../src/revocation/testdata/seal.der");
 
 static TRUSTING: LazyLock<Options> = LazyLock::new(|| Options {
     anchors: gazette::cms::load_pem_certificates(ROOT).expect("certs-example/root.pem"),
@@ -50,14 +59,14 @@ pub fn verify_pdf(data: &[u8]) {
 pub fn cms(data: &[u8]) {
     let (untrusting, trusting) = (&UNTRUSTING.anchors, &TRUSTING.anchors);
     let content = [CMS_CONTENT];
-    if let Ok(check) = gazette::cms::verify_detached(data, &content, CMS_TIME, untrusting) {
+    if let Ok(check) = gazette::cms::verify_detached(data, &content, AT, untrusting) {
         let _ = serde_json::to_string(&check);
     }
-    let standard = verify_detached_under(data, &content, CMS_TIME, trusting, Rules::Standard);
+    let standard = verify_detached_under(data, &content, AT, trusting, Rules::Standard);
     if let Ok(check) = standard {
         let _ = serde_json::to_string(&check);
     }
-    if let Ok((check, _)) = verify_attached(data, ID_CT_TST_INFO, CMS_TIME, trusting, &[]) {
+    if let Ok((check, _)) = verify_attached(data, ID_CT_TST_INFO, AT, trusting, &[]) {
         let _ = serde_json::to_string(&check);
     }
 }
@@ -87,6 +96,26 @@ pub fn timestamp_token(data: &[u8]) {
             ocsp_times(&basic);
         }
         decode::<CertificateList<Rfc5280>>(data, ber);
+    }
+    if let Ok(info) = gazette::timestamp::read_token(data) {
+        info.stamps(CMS_CONTENT);
+        info.signer_certificate();
+        info.gen_time.unix();
+    }
+    revocation_status(data);
+}
+
+/// The bytes as revocation evidence, an OCSP response and a CRL, judged for
+/// the test PKI's seal and intermediate certificates.
+fn revocation_status(data: &[u8]) {
+    let evidence = Evidence {
+        certificates: vec![RESPONDER.to_vec()],
+        ocsp_responses: vec![data.to_vec()],
+        crls: vec![data.to_vec()],
+    };
+    for (certificate, issuer) in [(SEAL, INTERM), (INTERM, ROOT_DER)] {
+        let status = evidence.status_of(certificate, issuer, AT);
+        let _ = serde_json::to_string(&status);
     }
 }
 
@@ -124,7 +153,7 @@ fn token_info(token: &ContentInfo) {
     let Ok(der) = token.to_der() else {
         return;
     };
-    if let Ok((check, content)) = verify_attached(&der, ID_CT_TST_INFO, CMS_TIME, &[], &[]) {
+    if let Ok((check, content)) = verify_attached(&der, ID_CT_TST_INFO, AT, &[], &[]) {
         let _ = serde_json::to_string(&check);
         if let Ok(info) = TstInfo::from_der(&content) {
             info.gen_time.unix();
