@@ -62,6 +62,11 @@ pub struct Seal {
     pub organisation: Option<String>,
     /// The line below the star, if the table gives one.
     pub purpose: Option<String>,
+    /// The RFC 3161 time-stamp authority's URL: with it the PDF seal goes
+    /// beyond B-B (see `level`).
+    pub timestamp: Option<String>,
+    /// How far a time-stamped seal is carried; B-LTA when not given.
+    pub level: Option<crate::seal::Level>,
 }
 
 /// What the visible seal says.

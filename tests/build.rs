@@ -768,3 +768,187 @@ fn the_issue_folder_itself_is_not_a_templates_folder() {
         &format!("issue.toml:{line}:"),
     );
 }
+
+/// The test PKI's responders (tests/pki), stopped when dropped; `None` when
+/// certomancer is missing, which fails the test under GAZETTE_REQUIRE_TOOLS=1.
+struct TestPki {
+    dir: tempfile::TempDir,
+    env: String,
+}
+
+impl TestPki {
+    fn start() -> Option<TestPki> {
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new("bash")
+            .arg(repo().join("tests/pki/responders.sh"))
+            .arg("start")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        if output.status.code() == Some(3) {
+            assert_ne!(
+                std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref(),
+                Ok("1"),
+                "certomancer is missing and GAZETTE_REQUIRE_TOOLS=1"
+            );
+            eprintln!("skipped: certomancer is missing");
+            return None;
+        }
+        assert!(output.status.success(), "{}", stderr(&output));
+        let env = std::fs::read_to_string(dir.path().join("env")).unwrap();
+        Some(TestPki { dir, env })
+    }
+
+    fn url(&self, name: &str) -> String {
+        self.env
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The seal's chain (seal, intermediate, root) as one PEM file.
+    fn chain(&self) -> PathBuf {
+        let certs = self.dir.path().join("certs");
+        let chain: String = ["seal", "interm", "root"]
+            .iter()
+            .map(|name| std::fs::read_to_string(certs.join(format!("{name}.cert.pem"))).unwrap())
+            .collect();
+        let path = self.dir.path().join("chain.pem");
+        std::fs::write(&path, chain).unwrap();
+        path
+    }
+
+    /// An issue of a year the test PKI's seal certificate covers, sealed with
+    /// it and time-stamped at `tsa`.
+    fn issue(&self, tsa: &str) -> Issue {
+        let issue = Issue::new();
+        issue.edit("issue.toml", "year = 2025", "year = 2026");
+        issue.edit("issue.toml", "date = 2025-08-15", "date = 2026-08-15");
+        let seal = format!(
+            "[seal]\ncertificates = {:?}\nkey = {:?}\ntimestamp = {tsa:?}\n\n[[sections]]",
+            self.chain().display().to_string(),
+            self.dir
+                .path()
+                .join("keys/seal.key.pem")
+                .display()
+                .to_string()
+        );
+        issue.edit("issue.toml", "[[sections]]", &seal);
+        issue
+    }
+}
+
+impl Drop for TestPki {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(repo().join("tests/pki/responders.sh"))
+            .arg("stop")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// The edition's PDF of an issue of 2026.
+fn pdf_of_2026(issue: &Issue) -> Vec<u8> {
+    std::fs::read(
+        issue
+            .out()
+            .join("test-gazette-2026-08/test-gazette-2026-08.pdf"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_time_stamped_build_differs_each_time_but_keeps_the_unsealed_prefix() {
+    let Some(pki) = TestPki::start() else {
+        return;
+    };
+    let issue = pki.issue(&pki.url("TSA_URL"));
+    let output = issue.build();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let first = pdf_of_2026(&issue);
+    let output = issue.build();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let second = pdf_of_2026(&issue);
+    assert_ne!(first, second, "the token and the evidence change");
+
+    let unsealed = gazette()
+        .arg("build")
+        .arg(issue.path(""))
+        .arg("--out")
+        .arg(issue.out())
+        .arg("--no-seal")
+        .output()
+        .unwrap();
+    assert!(unsealed.status.success(), "{}", stderr(&unsealed));
+    let unsealed = pdf_of_2026(&issue);
+    assert!(
+        first.starts_with(&unsealed),
+        "the typeset PDF is the prefix"
+    );
+    assert!(
+        second.starts_with(&unsealed),
+        "the typeset PDF is the prefix"
+    );
+    let text = String::from_utf8_lossy(&first);
+    assert_eq!(text.matches("/DocTimeStamp").count(), 1, "B-LTA by default");
+    assert!(text.contains("/DSS"));
+    assert!(text.contains("/VRI"));
+}
+
+#[test]
+fn the_command_line_tsa_wins_and_a_tsa_that_fails_writes_nothing() {
+    let Some(pki) = TestPki::start() else {
+        return;
+    };
+    let issue = pki.issue(&pki.url("TSA_URL"));
+    let down = format!("{}/gazette/tsa/no-such-tsa", pki.url("PKI_URL"));
+    let output = gazette()
+        .arg("build")
+        .arg(issue.path(""))
+        .arg("--out")
+        .arg(issue.out())
+        .arg("--tsa")
+        .arg(&down)
+        .output()
+        .unwrap();
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("time-stamp"), "{stderr}");
+    assert!(stderr.contains(&down), "the failing URL is named: {stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!issue.out().join("test-gazette-2026-08").exists());
+
+    let output = gazette()
+        .arg("build")
+        .arg(issue.path(""))
+        .arg("--out")
+        .arg(issue.out())
+        .args(["--seal-level", "B-T"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::support::stderr(&output)
+    );
+    let text = String::from_utf8_lossy(&pdf_of_2026(&issue)).into_owned();
+    assert!(!text.contains("/DSS"), "B-T adds no validation data");
+    assert!(!text.contains("/DocTimeStamp"));
+}
+
+#[test]
+fn a_level_without_a_time_stamp_authority_is_refused_at_its_line() {
+    let issue = Issue::new();
+    issue.edit(
+        "issue.toml",
+        "[[sections]]",
+        "[seal]\nkey = \"seal.key.pem\"\nlevel = \"B-LT\"\n\n[[sections]]",
+    );
+    assert_reports(
+        &issue.fails(),
+        "`level` needs a `timestamp`",
+        "issue.toml:16:",
+    );
+}

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 #[cfg(feature = "typeset")]
 use gazette::{
-    edition::Press, seal::Keys, seal::SealOptions, signer::RsaPadding, typeset::FontSet,
+    edition::Press, seal::Keys, seal::Level, seal::SealOptions, signer::RsaPadding,
+    typeset::FontSet,
 };
 
 #[derive(Debug, Parser)]
@@ -37,6 +38,13 @@ pub enum Command {
     ///
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
     Verify(VerifyArgs),
+    /// Renew a sealed edition's evidence for the archive: fresh revocation data
+    /// and a new document timestamp, appended (PAdES B-LTA)
+    ///
+    /// Run it before the last timestamp's authority certificate expires or its
+    /// algorithms weaken. The file is extended in place; its earlier bytes are
+    /// kept as they were.
+    Extend(ExtendArgs),
     /// Make certificates for trying gazette out (never for production)
     #[command(subcommand)]
     Certs(CertsCommand),
@@ -155,8 +163,20 @@ pub struct SealArgs {
     #[arg(long = "seal-rsa-padding", value_enum, default_value = "pkcs1")]
     pub rsa_padding: RsaPaddingArg,
 
+    /// Time-stamp the seal at this RFC 3161 time-stamp authority (http:// or
+    /// https://), instead of [seal] timestamp in the manifest; the PDF seal is
+    /// then PAdES B-LTA unless --seal-level says otherwise
+    #[arg(long = "tsa", value_name = "URL")]
+    pub tsa: Option<String>,
+
+    /// How far a time-stamped PDF seal is carried: B-T (time-stamped), B-LT
+    /// (and revocation evidence), B-LTA (and a document timestamp) [default:
+    /// [seal] level, else B-LTA]
+    #[arg(long = "seal-level", value_name = "LEVEL", value_parser = clap::value_parser!(Level))]
+    pub level: Option<Level>,
+
     /// Build without sealing, even when the manifest names a seal
-    #[arg(long = "no-seal", conflicts_with_all = ["certificates", "key"])]
+    #[arg(long = "no-seal", conflicts_with_all = ["certificates", "key", "tsa", "level"])]
     pub no_seal: bool,
 }
 
@@ -172,6 +192,8 @@ impl SealArgs {
                 RsaPaddingArg::Pss => RsaPadding::Pss,
             },
             no_seal: self.no_seal,
+            tsa: self.tsa.clone(),
+            level: self.level,
         }
     }
 }
@@ -197,6 +219,22 @@ pub struct VerifyArgs {
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtendArgs {
+    /// The sealed PDF edition, extended in place
+    pub file: PathBuf,
+
+    /// The RFC 3161 time-stamp authority (http:// or https://) that stamps it
+    #[arg(long, value_name = "URL")]
+    pub tsa: String,
+
+    /// Require every signature's and timestamp's certificates to lead to the
+    /// roots in FILE (PEM or DER), which also complete chains the file lacks;
+    /// may be given several times
+    #[arg(long, value_name = "FILE")]
+    pub trust: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

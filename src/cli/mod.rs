@@ -1,5 +1,5 @@
 //! The command line: one file a command (`build`, `watch`, `new`,
-//! `templates`, `verify`, `certs`), their arguments in `args.rs`, and what
+//! `templates`, `verify`, `extend`, `certs`), their arguments in `args.rs`, and what
 //! they print besides their results in two files that are not commands:
 //! `progress.rs` (a build's progress, warnings and notes) and `terminal.rs`
 //! (a failure's problems). Each command parses, calls the library and
@@ -11,6 +11,7 @@ pub mod args;
 #[cfg(feature = "typeset")]
 mod build;
 mod certs;
+mod extend;
 #[cfg(feature = "typeset")]
 mod new;
 #[cfg(feature = "typeset")]
@@ -39,6 +40,7 @@ pub fn run(command: &Command) -> Result<ExitCode, Failure> {
         #[cfg(feature = "typeset")]
         Command::Templates(args) => templates::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Extend(args) => extend::run(args),
         Command::Certs(command) => certs::run(command),
     }
 }

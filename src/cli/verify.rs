@@ -31,6 +31,9 @@ fn cannot_check(why: CannotCheck) -> Failure {
 /// The report for people: the verdict, then one block per signature.
 fn human(report: &Report) -> String {
     let mut out = format!("{}\n", report.summary);
+    if let Some(level) = report.level {
+        out += &format!("  level: {level}\n");
+    }
     for finding in &report.findings {
         out += &format!("  {}\n", finding.message);
     }
@@ -54,11 +57,15 @@ fn human(report: &Report) -> String {
 fn signature_block(signature: &SignatureReport) -> String {
     let mut rows = Rows::default();
     claim_rows(signature, &mut rows);
+    time_rows(signature, &mut rows);
     if let Some(check) = &signature.cms {
         cms_rows(check, &mut rows);
     }
     for finding in &signature.findings {
         rows.push("problem", finding.message.clone());
+    }
+    for remark in &signature.remarks {
+        rows.push("remark", remark.message.clone());
     }
     change_rows(signature, &mut rows);
     rows.under(&format!("signature \"{}\"", signature.field))
@@ -113,6 +120,31 @@ fn claim_rows(signature: &SignatureReport, rows: &mut Rows) {
     }
 }
 
+/// Whether a time-stamp attests the seal's time or only the signer claims it,
+/// the level reached, and each time-stamp the signature carries.
+fn time_rows(signature: &SignatureReport, rows: &mut Rows) {
+    if let Some(level) = signature.level {
+        let time = match &signature.attested {
+            Some(stamp) => format!("attested by {} at {}", stamp.tsa, stamp.time),
+            None => "claimed by the signer, not attested".to_owned(),
+        };
+        rows.push("time", time);
+        rows.push("level", level.to_string());
+    }
+    for stamp in &signature.timestamps {
+        rows.push(
+            "timestamp",
+            format!(
+                "{} by {} at {}, over {}",
+                yes_no(stamp.valid, "valid", "NOT VALID"),
+                stamp.tsa,
+                stamp.time,
+                stamp.covers
+            ),
+        );
+    }
+}
+
 /// The CMS check: algorithm, digest and signature, who signed with which
 /// certificate, the chain up to the trust anchor, and its problems.
 fn cms_rows(check: &SignatureCheck, rows: &mut Rows) {
@@ -153,6 +185,9 @@ fn cms_rows(check: &SignatureCheck, rows: &mut Rows) {
     );
     for problem in &check.problems {
         rows.push("problem", problem.message.clone());
+    }
+    for remark in &check.remarks {
+        rows.push("remark", remark.message.clone());
     }
 }
 

@@ -6,12 +6,12 @@
 //! B-B signs exactly content-type, message-digest and signing-certificate-v2;
 //! the signing time belongs in the PDF's `/M`, not in a signing-time attribute.
 
-use cms::signed_data::SignedAttributes;
+use cms::signed_data::{SignedAttributes, UnsignedAttributes};
 use const_oid::db::rfc5911::{
     ID_AA_SIGNING_CERTIFICATE_V_2, ID_CONTENT_TYPE, ID_DATA, ID_MESSAGE_DIGEST,
 };
-use der::Sequence;
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
+use der::{Decode, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::certpolicy::PolicyInformation;
@@ -108,6 +108,16 @@ pub(crate) fn pades_attributes(
             Any::encode_from(&SigningCertificateV2::for_signer(signer)?)?,
         )?,
     ])
+}
+
+/// The unsigned attributes of a B-T signature: the signature-time-stamp
+/// (RFC 3161 appendix A) holding `token`, a DER time-stamp token over the
+/// signature value.
+pub(crate) fn signature_time_stamp(token: &[u8]) -> Result<UnsignedAttributes, der::Error> {
+    SetOfVec::try_from(vec![attribute(
+        crate::asn1::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN,
+        Any::from_der(token)?,
+    )?])
 }
 
 pub(crate) fn attribute(oid: ObjectIdentifier, value: Any) -> Result<Attribute, der::Error> {

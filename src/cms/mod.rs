@@ -17,6 +17,7 @@ pub(crate) mod certs;
 pub(crate) mod chain;
 mod report;
 mod sign;
+mod timestamp;
 mod verify;
 
 #[cfg(test)]
@@ -31,8 +32,12 @@ use crate::signer::SignerError;
 
 pub use certs::{CertificateSummary, load_pem_certificates};
 pub(crate) use chain::check_der_path;
-pub use report::{Problem, ProblemCode, SignatureCheck, Trust};
-pub use sign::{reserved_size, sign_detached};
+pub use report::{Problem, ProblemCode, SignatureCheck, TimestampCheck, Trust};
+pub use sign::{
+    TIME_STAMP_ALLOWANCE, TimeStamper, reserved_size, reserved_size_timestamped, sign_detached,
+    sign_detached_timestamped,
+};
+pub use timestamp::verify_timestamp;
 pub use verify::{Rules, verify_attached, verify_detached, verify_detached_under};
 
 /// A moment as seconds since 1970-01-01T00:00:00Z, the precision certificates
@@ -79,6 +84,8 @@ pub enum CmsError {
     KeyMismatch(String),
     /// The CMS structure could not be encoded.
     Encoding(der::Error),
+    /// The time-stamp authority gave no token for the signature.
+    Timestamp(String),
 }
 
 impl fmt::Display for CmsError {
@@ -91,6 +98,7 @@ impl fmt::Display for CmsError {
             CmsError::Signer(why) => write!(f, "the key store could not sign: {why}"),
             CmsError::KeyMismatch(why) => f.write_str(why),
             CmsError::Encoding(why) => write!(f, "could not encode the CMS signature: {why}"),
+            CmsError::Timestamp(why) => write!(f, "the signature could not be time-stamped: {why}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::UnixTime;
 use super::certs::CertificateSummary;
 
 /// Everything learnt about one CMS signature. The signature is good when
@@ -31,6 +32,47 @@ pub struct SignatureCheck {
     /// claimed by the signer, not attested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_time_attribute: Option<String>,
+    /// The time-stamps over the signature value (signature-time-stamp
+    /// attributes, RFC 3161 appendix A). Absent from JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<TimestampCheck>,
+}
+
+/// What checking one RFC 3161 time-stamp token found.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimestampCheck {
+    /// What the token stamps: a signature's value, or a PDF revision.
+    pub covers: String,
+    /// The time the authority attests (its genTime), RFC 3339.
+    pub time: String,
+    /// The same time, to compare.
+    #[serde(skip)]
+    pub attested: UnixTime,
+    /// The time-stamp authority, as its certificate (or else the token) names it.
+    pub tsa: String,
+    /// Whether the token holds: its imprint matches, its CMS signature and
+    /// the authority's certificate path check out, up to a trust anchor.
+    pub valid: bool,
+    /// Whether the token's message imprint is the digest of what it covers.
+    pub imprint_matches: bool,
+    /// The token's own signature check.
+    pub token: SignatureCheck,
+    /// Problems of the token beyond its signature: the imprint.
+    pub problems: Vec<Problem>,
+}
+
+impl TimestampCheck {
+    /// Valid but for a trust anchor: the authority's path reaches none.
+    pub fn only_untrusted(&self) -> bool {
+        self.problems.is_empty()
+            && self.token.digest_matches
+            && self.token.signature_valid
+            && self
+                .token
+                .problems
+                .iter()
+                .all(|p| p.code == ProblemCode::Untrusted)
+    }
 }
 
 /// Whether the signer's certificate leads to a trust anchor.
@@ -112,4 +154,9 @@ pub enum ProblemCode {
     /// The signature holds, but with an algorithm that no longer protects it:
     /// SHA-1, or an RSA key under 2048 bits.
     WeakAlgorithm,
+    /// A time-stamp token's message imprint is not the digest of what it
+    /// should stamp.
+    ImprintMismatch,
+    /// A time-stamp token over the signature cannot be read or does not hold.
+    TimestampInvalid,
 }

@@ -1,5 +1,6 @@
-//! Making the CMS `SignedData` of a PAdES baseline B-B signature
-//! (SubFilter `ETSI.CAdES.detached`).
+//! Making the CMS `SignedData` of a PAdES baseline signature (SubFilter
+//! `ETSI.CAdES.detached`): B-B, or B-T when a time-stamp authority stamps the
+//! signature value (RFC 3161 appendix A).
 //!
 //! The `cms` crate's builder cannot be used (it does not build against this
 //! dependency set and stamps a signing time B-B forbids), so the structures are
@@ -17,15 +18,27 @@ use der::asn1::{Any, OctetString, SetOfVec};
 
 use super::CmsError;
 use super::algorithm::{digest_of, signature_identifier, verifier_for};
-use super::attributes::pades_attributes;
+use super::attributes::{pades_attributes, signature_time_stamp};
 use super::certs::ParsedCertificate;
 use crate::signer::{SignatureAlgorithm, Signer};
+use crate::timestamp::Token;
+
+/// A time-stamp authority as signing sees it: a token over SHA-256 of the
+/// bytes given, already checked, or why there is none.
+pub type TimeStamper<'a> = dyn Fn(&[u8]) -> Result<Token, String> + 'a;
 
 /// Room for everything in the CMS except the certificates, the signer's
 /// issuer name (written twice) and the signature value, with a wide margin:
 /// those fixed parts come to about 340 bytes with RSASSA-PSS, whose
 /// identifier is the longest.
 const FIXED_PART_BOUND: usize = 1024;
+
+/// Room for a time-stamp token in the unsigned attributes. A token is a
+/// TSTInfo of a few hundred bytes signed by the authority, with its
+/// certificate and often its chain: about 1.7 KiB with one RSA-2048
+/// certificate. A token that does not fit makes the seal be planned again
+/// with the room it really needs (see `seal::pdf`).
+pub const TIME_STAMP_ALLOWANCE: usize = 8 * 1024;
 
 /// Signs `content` (the PDF's byte ranges, in order) as a detached PAdES B-B
 /// CMS signature. `chain` holds DER certificates, the signer's first; all of
@@ -39,6 +52,28 @@ pub fn sign_detached(
     chain: &[Vec<u8>],
     signer: &dyn Signer,
 ) -> Result<Vec<u8>, CmsError> {
+    sign(content, chain, signer, None)
+}
+
+/// [`sign_detached`] at PAdES baseline B-T: `stamp` is asked for a token over
+/// the signature value, which goes into the SignerInfo as the
+/// signature-time-stamp unsigned attribute. Fails as [`sign_detached`] does,
+/// or when `stamp` fails.
+pub fn sign_detached_timestamped(
+    content: &[&[u8]],
+    chain: &[Vec<u8>],
+    signer: &dyn Signer,
+    stamp: &TimeStamper,
+) -> Result<Vec<u8>, CmsError> {
+    sign(content, chain, signer, Some(stamp))
+}
+
+fn sign(
+    content: &[&[u8]],
+    chain: &[Vec<u8>],
+    signer: &dyn Signer,
+    stamp: Option<&TimeStamper>,
+) -> Result<Vec<u8>, CmsError> {
     let certificates = read_chain(chain)?;
     let signer_cert = &certificates[0];
     let algorithm = signer.algorithm();
@@ -50,6 +85,13 @@ pub fn sign_detached(
     let to_sign = signed_attrs.to_der().map_err(CmsError::Encoding)?;
     let signature = signer.sign(&to_sign).map_err(CmsError::Signer)?;
     check_key_matches(signer_cert, algorithm, &to_sign, &signature)?;
+    let unsigned_attrs = match stamp {
+        Some(stamp) => {
+            let token = stamp(&signature).map_err(CmsError::Timestamp)?;
+            Some(signature_time_stamp(&token.der).map_err(CmsError::Encoding)?)
+        }
+        None => None,
+    };
 
     let tbs = signer_cert.cert.tbs_certificate();
     let signer_info = SignerInfo {
@@ -62,7 +104,7 @@ pub fn sign_detached(
         signed_attrs: Some(signed_attrs),
         signature_algorithm: signature_identifier(algorithm).map_err(CmsError::Encoding)?,
         signature: OctetString::new(signature).map_err(CmsError::Encoding)?,
-        unsigned_attrs: None,
+        unsigned_attrs,
     };
     let signed_data = SignedData {
         // Version 1: id-data content, certificates only, issuerAndSerialNumber.
@@ -99,6 +141,12 @@ pub fn reserved_size(chain: &[Vec<u8>]) -> usize {
     let certificates: usize = chain.iter().map(Vec::len).sum();
     let signer = chain.first().map_or(0, Vec::len);
     certificates + 3 * signer + FIXED_PART_BOUND
+}
+
+/// [`reserved_size`] with room for a time-stamp token of `token` bytes (the
+/// attribute around it is counted in [`FIXED_PART_BOUND`]'s margin).
+pub fn reserved_size_timestamped(chain: &[Vec<u8>], token: usize) -> usize {
+    reserved_size(chain) + token
 }
 
 fn read_chain(chain: &[Vec<u8>]) -> Result<Vec<ParsedCertificate>, CmsError> {

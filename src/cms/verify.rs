@@ -25,6 +25,7 @@ use super::ber::read_signed_data;
 use super::certs::ParsedCertificate;
 use super::chain::{Purpose, check_path_for};
 use super::report::{Problem, ProblemCode, SignatureCheck, Trust};
+use super::timestamp::{attested_time, signature_timestamps};
 use super::{CmsError, UnixTime};
 use crate::asn1::tsp::ID_CT_TST_INFO;
 
@@ -72,7 +73,19 @@ pub fn verify_detached_under(
         content_type: ID_DATA,
         detached: true,
     };
-    check_signer(&read.signed_data, &expected, rules, at, anchors, &[])
+    let anchors = parse_anchors(anchors)?;
+    check_signer(
+        &read.signed_data,
+        &expected,
+        rules,
+        at,
+        &anchors,
+        Vec::new(),
+    )
+}
+
+pub(super) fn parse_anchors(anchors: &[Vec<u8>]) -> Result<Vec<ParsedCertificate>, CmsError> {
+    ParsedCertificate::all_from_der(anchors, |n| format!("trust anchor {n}"))
 }
 
 /// Checks the CMS signature `cms` (DER or BER) over the content it carries,
@@ -103,23 +116,27 @@ pub fn verify_attached(
         content_type,
         detached: false,
     };
+    let anchors = parse_anchors(anchors)?;
+    let extra = ParsedCertificate::all_from_der(extra_certificates, |n| {
+        format!("certificate {n} given besides the signature")
+    })?;
     let check = check_signer(
         &read.signed_data,
         &expected,
         Rules::Standard,
         at,
-        anchors,
-        extra_certificates,
+        &anchors,
+        extra,
     )?;
     Ok((check, econtent))
 }
 
 /// What a signature should sign: `content` of type `content_type`, detached
 /// (outside the CMS) or carried inside it.
-struct Expected<'a> {
-    content: &'a [&'a [u8]],
-    content_type: ObjectIdentifier,
-    detached: bool,
+pub(super) struct Expected<'a> {
+    pub(super) content: &'a [&'a [u8]],
+    pub(super) content_type: ObjectIdentifier,
+    pub(super) detached: bool,
 }
 
 /// What the checks found, sorted by the rules: what breaks the signature
@@ -146,20 +163,18 @@ impl Findings {
 }
 
 /// The one check behind every entry point: the first SignerInfo of
-/// `signed_data` against `expected`, its attributes, signature and
-/// certificate path.
-fn check_signer(
+/// `signed_data` against `expected`, its attributes, signature, the
+/// time-stamps over its signature (not for a time-stamp token itself) and its
+/// certificate path, judged at the earliest time a valid time-stamp attests,
+/// or else at `at`.
+pub(super) fn check_signer(
     signed_data: &SignedData,
     expected: &Expected<'_>,
     rules: Rules,
     at: UnixTime,
-    anchors: &[Vec<u8>],
-    extra_certificates: &[Vec<u8>],
+    anchors: &[ParsedCertificate],
+    extra: Vec<ParsedCertificate>,
 ) -> Result<SignatureCheck, CmsError> {
-    let anchors = ParsedCertificate::all_from_der(anchors, |n| format!("trust anchor {n}"))?;
-    let extra = ParsedCertificate::all_from_der(extra_certificates, |n| {
-        format!("certificate {n} given besides the signature")
-    })?;
     let signer_infos = signed_data.signer_infos.0.as_slice();
     let Some(signer_info) = signer_infos.first() else {
         return Err(CmsError::Malformed(
@@ -195,6 +210,12 @@ fn check_signer(
     let attributes = check_attributes(signer_info, digest, expected, signer, &mut found);
     let signature = check_signature(signer_info, digest, expected, signer, &mut found);
     let digest_matches = attributes.digest_matches.unwrap_or(signature.valid);
+    let timestamps = if expected.content_type == ID_CT_TST_INFO {
+        Vec::new()
+    } else {
+        signature_timestamps(signer_info, anchors, &mut found.problems)
+    };
+    let at = attested_time(&timestamps).unwrap_or(at);
     let (chain, trust) = match signer {
         Some(signer) => {
             // RFC 3161 section 2.3: only a time-stamping certificate signs a TSTInfo.
@@ -203,7 +224,7 @@ fn check_signer(
             } else {
                 Purpose::DocumentSigning
             };
-            let path = check_path_for(purpose, signer, &pool, &anchors, at, &mut found.problems);
+            let path = check_path_for(purpose, signer, &pool, anchors, at, &mut found.problems);
             (path.chain, path.trust)
         }
         None => (
@@ -226,6 +247,7 @@ fn check_signer(
         problems: found.problems,
         remarks: found.remarks,
         signing_time_attribute: attributes.signing_time,
+        timestamps,
     })
 }
 

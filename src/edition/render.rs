@@ -78,7 +78,15 @@ pub fn seal_pdf(
     time: &SealTime,
 ) -> Result<Vec<u8>, seal::SealError> {
     let design = SealDesign::new(&seal.text);
-    seal::seal_pdf(pdf, &seal.sealer(), &design, SEAL_FONT, spot, &time.pdf())
+    seal::seal_pdf(
+        pdf,
+        &seal.sealer(),
+        &design,
+        SEAL_FONT,
+        spot,
+        &time.pdf(),
+        seal.long_term(),
+    )
 }
 
 /// The EPUB edition, from the same model, with the PDF's cover and page

@@ -18,6 +18,7 @@ pub use templates::is_scratch;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{Edition, Fonts, Gazette, Language, Seal};
+use crate::seal::Level;
 
 /// The manifest's name in an issue folder.
 pub const FILE_NAME: &str = "issue.toml";
@@ -203,13 +204,21 @@ impl Folder {
         let table = top.nested(
             entry,
             "[seal]",
-            &["certificates", "key", "organisation", "purpose"],
+            &[
+                "certificates",
+                "key",
+                "level",
+                "organisation",
+                "purpose",
+                "timestamp",
+            ],
             diags,
         );
         let key = table.string("key", Some("\"../keys/seal.p12\""), diags);
         let certificates = table.string("certificates", None, diags);
         let organisation = table.string("organisation", None, diags);
         let purpose = table.string("purpose", None, diags);
+        let (timestamp, level) = long_term(&table, diags);
         // Whether the files exist is checked when the seal is opened: a build
         // with --no-seal, e.g. an archive rebuilding from a package, needs none.
         let key = key?.value;
@@ -224,8 +233,45 @@ impl Folder {
             certificates,
             organisation: organisation.map(|o| o.value),
             purpose: purpose.map(|p| p.value),
+            timestamp,
+            level,
         })
     }
+}
+
+/// [seal]'s `timestamp` (a time-stamp authority's URL) and `level` (how far
+/// the seal is carried with it: B-T, B-LT or B-LTA, the default).
+fn long_term(table: &Table, diags: &mut Diagnostics) -> (Option<String>, Option<Level>) {
+    let file = table.file();
+    let timestamp = table.string("timestamp", None, diags);
+    if let Some(At { value, span }) = &timestamp
+        && !(value.starts_with("http://") || value.starts_with("https://"))
+    {
+        diags.push(
+            file.error(span.clone(), format!("\"{value}\" is not an http:// or https:// URL"))
+                .help("give the RFC 3161 address your time-stamp authority publishes, e.g. \"http://tsa.example.gov.cn/tsa\""),
+        );
+    }
+    let level = table.string("level", None, diags).and_then(|At { value, span }| {
+        match value.parse::<Level>() {
+            Ok(Level::B) | Err(_) => {
+                diags.push(
+                    file.error(span, format!("\"{value}\" is not a level a time-stamped seal can have"))
+                        .help("one of \"B-T\", \"B-LT\", \"B-LTA\" (the default); for B-B leave out `timestamp`"),
+                );
+                None
+            }
+            Ok(level) => {
+                if timestamp.is_none() {
+                    diags.push(file.error(span, "`level` needs a `timestamp`").help(
+                        "add timestamp = \"URL\" of your time-stamp authority, or remove `level` for a B-B seal",
+                    ));
+                }
+                Some(level)
+            }
+        }
+    });
+    (timestamp.map(|t| t.value), level)
 }
 
 /// A table issue.toml cannot do without, reported when it is missing.

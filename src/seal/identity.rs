@@ -16,8 +16,9 @@ use crate::epub::EpubFile;
 use crate::model::{Edition, SealText, SealTime};
 use crate::signer::{self, EnvironmentOrTerminal, KeySource, RsaPadding, Secrets, Signer};
 
-use super::Sealer;
 use super::epub::{self as xml_seal, EpubSealError};
+use super::network::Network;
+use super::{Authorities, Level, LongTerm, Sealer};
 
 /// The seal asked for on the command line, over the manifest's [seal].
 #[derive(Debug, Clone, Default)]
@@ -29,14 +30,22 @@ pub struct SealOptions {
     pub rsa_padding: RsaPadding,
     /// Build unsealed drafts, whatever the manifest says.
     pub no_seal: bool,
+    /// The time-stamp authority's URL, instead of the manifest's `timestamp`.
+    pub tsa: Option<String>,
+    /// How far a time-stamped seal goes, instead of the manifest's `level`.
+    pub level: Option<Level>,
 }
 
-/// An opened seal: who signs, with which certificates, and what the visible
-/// seal says.
+/// An opened seal: who signs, with which certificates, what the visible
+/// seal says, and who makes it last.
 pub struct Seal {
     key: Arc<Key>,
     pub text: SealText,
+    long_term: Option<Lasting>,
 }
+
+/// Who makes a seal last, and to which level.
+type Lasting = (Arc<dyn Authorities>, Level);
 
 /// An opened key and its certificate chain, shared by every issue it seals.
 struct Key {
@@ -101,9 +110,11 @@ impl Keys {
             .clone()
             .or_else(|| manifest.and_then(|s| s.certificates.clone()));
         check_files(&key, certificates.as_deref())?;
+        let long_term = long_term(options, manifest)?;
         Ok(Some(Seal {
             key: self.open(&key, certificates, options.rsa_padding)?,
             text: edition.seal_text(),
+            long_term,
         }))
     }
 
@@ -126,6 +137,34 @@ impl Keys {
             });
         result.clone()
     }
+}
+
+/// The time-stamp authority and level asked for, the command line's over the
+/// manifest's; B-LTA when a URL is given without a level.
+fn long_term(
+    options: &SealOptions,
+    manifest: Option<&crate::model::Seal>,
+) -> Result<Option<Lasting>, Box<Diagnostic>> {
+    let url = options
+        .tsa
+        .clone()
+        .or_else(|| manifest.and_then(|s| s.timestamp.clone()));
+    let level = options.level.or_else(|| manifest.and_then(|s| s.level));
+    let Some(url) = url else {
+        return match level {
+            Some(level) if level > Level::B => Err(Diagnostic::new(format!(
+                "a {level} seal needs a time-stamp authority"
+            ))
+            .help("add --tsa URL, or timestamp = \"URL\" in [seal]")
+            .into()),
+            _ => Ok(None),
+        };
+    };
+    let network = Network::new(&url).map_err(|e| {
+        Diagnostic::new(format!("the time-stamp authority: {e}"))
+            .help("give the http:// URL your time-stamp authority publishes for RFC 3161 requests")
+    })?;
+    Ok(Some((Arc::new(network), level.unwrap_or(Level::Lta))))
 }
 
 /// The key file (unless a token holds the key) and the certificates file
@@ -191,7 +230,25 @@ impl Seal {
                 warnings: Vec::new(),
             }),
             text,
+            long_term: None,
         }
+    }
+
+    /// This seal carried to `level` with `authorities`' time-stamps and
+    /// revocation evidence.
+    pub fn with_long_term(mut self, authorities: Arc<dyn Authorities>, level: Level) -> Self {
+        self.long_term = Some((authorities, level));
+        self
+    }
+
+    /// The services and level the seal is carried to; `None` at B-B.
+    pub fn long_term(&self) -> Option<LongTerm<'_>> {
+        self.long_term
+            .as_ref()
+            .map(|(authorities, level)| LongTerm {
+                authorities: authorities.as_ref(),
+                level: *level,
+            })
     }
 
     /// The key and its certificates, as the signatures take them.

@@ -7,11 +7,13 @@
 //! file except its own value, as PAdES and PDF/A require.
 
 use std::fmt;
-use std::io::Write;
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, Writer};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+
+use super::update::{Placeholders, Update, trailer};
 
 /// Everything about the seal except the signature value.
+#[derive(Clone)]
 pub struct SealPlan<'a> {
     /// The appearance of the widget: a content stream drawn in `bbox`.
     pub appearance: &'a [u8],
@@ -38,6 +40,10 @@ pub enum SealError {
     Sign(String),
     /// The signature was larger than the space reserved for it.
     TooLarge { needed: usize, reserved: usize },
+    /// The time-stamp authority gave no token.
+    Timestamp(String),
+    /// The revocation evidence could not be gathered.
+    Revocation(String),
 }
 
 impl fmt::Display for SealError {
@@ -47,7 +53,12 @@ impl fmt::Display for SealError {
             SealError::Sign(message) => write!(f, "signing failed: {message}"),
             SealError::TooLarge { needed, reserved } => write!(
                 f,
-                "the signature needs {needed} bytes but only {reserved} were reserved"
+                "the signature needs {needed} bytes but only {reserved} were reserved for it in the PDF"
+            ),
+            SealError::Timestamp(message) => write!(f, "time-stamping failed: {message}"),
+            SealError::Revocation(message) => write!(
+                f,
+                "the revocation evidence (OCSP, CRLs) could not be gathered: {message}"
             ),
         }
     }
@@ -68,33 +79,24 @@ pub fn seal(
     sign: impl FnOnce(&[&[u8]]) -> Result<Vec<u8>, String>,
 ) -> Result<Vec<u8>, SealError> {
     let document = Document::load_mem(pdf).map_err(|e| SealError::Pdf(e.to_string()))?;
-    let prev = startxref(pdf).ok_or_else(|| SealError::Pdf("no startxref".into()))?;
-    let update = Update::plan(&document, plan)?;
-
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let placeholders = update.write(&mut out, prev, plan)?;
-    let signed = placeholders.fill_byte_range(&mut out);
-    let ranges: [&[u8]; 2] = [&out[..signed.0], &out[signed.1..]];
-    let signature = sign(&ranges).map_err(SealError::Sign)?;
-    placeholders.fill_contents(&mut out, &signature)?;
-    Ok(out)
+    let objects = Objects::plan(&document, plan)?;
+    let mut update = Update::after(pdf)?;
+    let placeholders = objects.write(&mut update, plan)?;
+    let out = update.finish(trailer(&document, objects.appearance.0))?;
+    placeholders.sign(out, |ranges| sign(ranges).map_err(SealError::Sign))
 }
 
 /// The objects the update adds or replaces.
-struct Update {
+struct Objects {
     catalog: (ObjectId, Dictionary),
     page: (ObjectId, Dictionary),
     signature: ObjectId,
     widget: ObjectId,
     appearance: ObjectId,
-    trailer: Dictionary,
 }
 
-impl Update {
-    fn plan(document: &Document, plan: &SealPlan) -> Result<Update, SealError> {
+impl Objects {
+    fn plan(document: &Document, plan: &SealPlan) -> Result<Objects, SealError> {
         let pdf_err = |e: lopdf::Error| SealError::Pdf(e.to_string());
         let catalog_id = document
             .trailer
@@ -132,51 +134,19 @@ impl Update {
             "Perms",
             Dictionary::from_iter([("DocMDP", Object::Reference(signature))]),
         );
-
-        let mut page = page.clone();
-        let mut annots = match page.get(b"Annots") {
-            Ok(Object::Array(existing)) => existing.clone(),
-            Ok(_) => {
-                return Err(SealError::Pdf(
-                    "the page's /Annots is not a direct array".into(),
-                ));
-            }
-            Err(_) => Vec::new(),
-        };
-        annots.push(widget.into());
-        page.set("Annots", annots);
-
-        let mut trailer = Dictionary::new();
-        trailer.set("Size", Object::Integer(i64::from(appearance.0) + 1));
-        for key in [b"Root".as_slice(), b"Info", b"ID"] {
-            if let Ok(value) = document.trailer.get(key) {
-                trailer.set(key, value.clone());
-            }
-        }
-        Ok(Update {
+        let page = with_annotation(page, widget)?;
+        Ok(Objects {
             catalog: (catalog_id, catalog),
             page: (page_id, page),
             signature,
             widget,
             appearance,
-            trailer,
         })
     }
 
-    /// Appends the objects, xref and trailer to `out`; returns where the
-    /// placeholders landed.
-    fn write(
-        &self,
-        out: &mut Vec<u8>,
-        prev: usize,
-        plan: &SealPlan,
-    ) -> Result<Placeholders, SealError> {
-        let mut offsets: Vec<(ObjectId, usize)> = Vec::new();
-        let io = |e: std::io::Error| SealError::Pdf(e.to_string());
-
-        offsets.push((self.signature, out.len()));
-        let placeholders = write_signature(out, self.signature, plan).map_err(io)?;
-
+    /// Appends the objects; returns where the signature's placeholders landed.
+    fn write(&self, update: &mut Update, plan: &SealPlan) -> Result<Placeholders, SealError> {
+        let placeholders = update.signature(self.signature, &signature(plan), plan.reserve)?;
         let widget = Dictionary::from_iter([
             ("Type", Object::Name(b"Annot".to_vec())),
             ("Subtype", Object::Name(b"Widget".to_vec())),
@@ -201,74 +171,36 @@ impl Update {
             ]),
             plan.appearance.to_vec(),
         );
-        let objects: [(ObjectId, Object); 4] = [
-            (self.widget, widget.into()),
-            (self.appearance, Object::Stream(appearance)),
-            (self.page.0, self.page.1.clone().into()),
-            (self.catalog.0, self.catalog.1.clone().into()),
-        ];
-        for (id, object) in &objects {
-            offsets.push((*id, out.len()));
-            write_object(out, *id, object).map_err(io)?;
-        }
-
-        let xref = out.len();
-        write_xref(out, &mut offsets).map_err(io)?;
-        let mut trailer = self.trailer.clone();
-        trailer.set("Prev", Object::Integer(prev as i64));
-        out.extend_from_slice(b"trailer\n");
-        Writer::write_object(out, &trailer.into()).map_err(|e| SealError::Pdf(e.to_string()))?;
-        write!(out, "\nstartxref\n{xref}\n%%EOF\n").map_err(io)?;
+        update.object(self.widget, &widget.into())?;
+        update.object(self.appearance, &Object::Stream(appearance))?;
+        update.object(self.page.0, &self.page.1.clone().into())?;
+        update.object(self.catalog.0, &self.catalog.1.clone().into())?;
         Ok(placeholders)
     }
 }
 
-/// Byte range values are written later, padded to this many digits.
-const RANGE_DIGITS: usize = 10;
-
-/// Where the signature dictionary's placeholders are in the output.
-struct Placeholders {
-    /// Offset of the first digit of the byte range's second number.
-    byte_range: usize,
-    /// Offsets of `<` and one past `>` of the `/Contents` hex string.
-    contents: (usize, usize),
-}
-
-impl Placeholders {
-    /// Writes the byte range now that the file length is known; returns the gap.
-    fn fill_byte_range(&self, out: &mut [u8]) -> (usize, usize) {
-        let (start, end) = self.contents;
-        let text = format!(
-            "{start:0w$} {end:0w$} {:0w$}",
-            out.len() - end,
-            w = RANGE_DIGITS
-        );
-        out[self.byte_range..self.byte_range + text.len()].copy_from_slice(text.as_bytes());
-        self.contents
-    }
-
-    fn fill_contents(&self, out: &mut [u8], signature: &[u8]) -> Result<(), SealError> {
-        let (start, end) = self.contents;
-        let reserved = (end - start - 2) / 2;
-        if signature.len() > reserved {
-            return Err(SealError::TooLarge {
-                needed: signature.len(),
-                reserved,
-            });
+/// `page` with `widget` added to its annotations.
+pub(crate) fn with_annotation(
+    page: &Dictionary,
+    widget: ObjectId,
+) -> Result<Dictionary, SealError> {
+    let mut page = page.clone();
+    let mut annots = match page.get(b"Annots") {
+        Ok(Object::Array(existing)) => existing.clone(),
+        Ok(_) => {
+            return Err(SealError::Pdf(
+                "the page's /Annots is not a direct array".into(),
+            ));
         }
-        let hex = crate::digest::hex(signature);
-        out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
-        Ok(())
-    }
+        Err(_) => Vec::new(),
+    };
+    annots.push(widget.into());
+    page.set("Annots", annots);
+    Ok(page)
 }
 
-/// The signature dictionary, with the byte range before the value so the range
-/// itself is signed in the first part.
-fn write_signature(
-    out: &mut Vec<u8>,
-    id: ObjectId,
-    plan: &SealPlan,
-) -> std::io::Result<Placeholders> {
+/// The signature dictionary without its byte range and value.
+fn signature(plan: &SealPlan) -> Dictionary {
     let reference = Dictionary::from_iter([
         ("Type", Object::Name(b"SigRef".to_vec())),
         ("TransformMethod", Object::Name(b"DocMDP".to_vec())),
@@ -282,7 +214,7 @@ fn write_signature(
             .into(),
         ),
     ]);
-    let dictionary = Dictionary::from_iter([
+    Dictionary::from_iter([
         ("Type", Object::Name(b"Sig".to_vec())),
         ("Filter", Object::Name(b"Adobe.PPKLite".to_vec())),
         ("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec())),
@@ -290,69 +222,7 @@ fn write_signature(
         ("Name", text_string(&plan.name)),
         ("Reason", text_string(&plan.reason)),
         ("Reference", Object::Array(vec![reference.into()])),
-    ]);
-    let mut body = Vec::new();
-    Writer::write_object(&mut body, &dictionary.into()).map_err(std::io::Error::other)?;
-    // Reopen the serialised dictionary to add the two fields patched later.
-    body.truncate(body.len() - b">>".len());
-
-    writeln!(out, "{} {} obj", id.0, id.1)?;
-    out.extend_from_slice(&body);
-    out.extend_from_slice(b"/ByteRange[0 ");
-    let byte_range = out.len();
-    let zeros = "0".repeat(RANGE_DIGITS);
-    write!(out, "{zeros} {zeros} {zeros}]/Contents")?;
-    let start = out.len();
-    out.push(b'<');
-    out.extend(std::iter::repeat_n(b'0', plan.reserve * 2));
-    out.push(b'>');
-    let end = out.len();
-    out.extend_from_slice(b">>\nendobj\n");
-    Ok(Placeholders {
-        byte_range,
-        contents: (start, end),
-    })
-}
-
-fn write_object(out: &mut Vec<u8>, id: ObjectId, object: &Object) -> std::io::Result<()> {
-    writeln!(out, "{} {} obj", id.0, id.1)?;
-    Writer::write_object(out, object).map_err(std::io::Error::other)?;
-    out.extend_from_slice(b"\nendobj\n");
-    Ok(())
-}
-
-/// One xref section with a subsection per run of consecutive object numbers.
-fn write_xref(out: &mut Vec<u8>, offsets: &mut [(ObjectId, usize)]) -> std::io::Result<()> {
-    offsets.sort_by_key(|((number, _), _)| *number);
-    out.extend_from_slice(b"xref\n");
-    let mut rest = &offsets[..];
-    while let Some(((first, _), _)) = rest.first() {
-        let run = rest
-            .iter()
-            .enumerate()
-            .take_while(|(i, ((number, _), _))| *number == first + *i as u32)
-            .count();
-        writeln!(out, "{first} {run}")?;
-        for ((_, generation), offset) in &rest[..run] {
-            write!(out, "{offset:010} {generation:05} n\r\n")?;
-        }
-        rest = &rest[run..];
-    }
-    Ok(())
-}
-
-/// The offset in the last `startxref`, which the update's `/Prev` points to.
-fn startxref(pdf: &[u8]) -> Option<usize> {
-    let tail_start = pdf.len().saturating_sub(1024);
-    let tail = &pdf[tail_start..];
-    let at = tail.windows(9).rposition(|w| w == b"startxref")?;
-    let digits: String = tail[at + 9..]
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace())
-        .take_while(|b| b.is_ascii_digit())
-        .map(|&b| b as char)
-        .collect();
-    digits.parse().ok()
+    ])
 }
 
 fn rect(r: [f32; 4]) -> Object {

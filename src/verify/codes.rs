@@ -52,11 +52,19 @@ pub enum FindingCode {
     UnreadableRevision,
     /// The signature dictionary is not the one inside the signed revision.
     SignatureDictionaryReplaced,
-    /// A document timestamp (RFC 3161), which this version does not check.
+    /// A document timestamp (RFC 3161) that was not checked. Earlier versions
+    /// said this of every document timestamp; they are checked now, and the
+    /// code is kept for readers of old reports.
     TimestampNotChecked,
     /// The signature claims no signing time (/M), so certificates were
-    /// checked against this machine's clock.
+    /// checked against this machine's clock. A remark, not a failure, on a
+    /// signature gazette did not make.
     NoSigningTime,
+    /// A document timestamp's imprint is not the digest of the bytes it
+    /// covers: they were changed after it was made.
+    TimestampImprintMismatch,
+    /// A remark: the signature is adbe.pkcs7.detached, not PAdES.
+    NotPades,
 
     // An EPUB.
     /// The first entry is not `mimetype` at offset 0, stored, without extra
@@ -226,6 +234,11 @@ mod tests {
             ),
             (FindingCode::TimestampNotChecked, "timestamp-not-checked"),
             (FindingCode::NoSigningTime, "no-signing-time"),
+            (
+                FindingCode::TimestampImprintMismatch,
+                "timestamp-imprint-mismatch",
+            ),
+            (FindingCode::NotPades, "not-pades"),
             (FindingCode::Mimetype, "mimetype"),
             (FindingCode::Doctype, "doctype"),
             (FindingCode::UnexpectedXml, "unexpected-xml"),

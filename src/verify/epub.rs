@@ -442,6 +442,7 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
         problems,
         remarks: Vec::new(),
         signing_time_attribute: None,
+        timestamps: Vec::new(),
     })
 }
 

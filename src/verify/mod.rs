@@ -13,6 +13,7 @@ mod codes;
 mod date;
 mod epub;
 mod input;
+mod level;
 mod package;
 mod pdf;
 
@@ -23,6 +24,7 @@ use crate::cms::{ProblemCode, SignatureCheck, Trust};
 pub use codes::{CheckCode, FindingCode};
 pub use epub::verify_epub;
 pub use input::{CannotCheck, verify_path};
+pub use level::Level;
 pub use package::{verify_package, verify_package_zip};
 pub use pdf::{PdfChangeKind, verify_pdf};
 
@@ -36,6 +38,9 @@ pub enum Verdict {
     Untrusted,
     /// The seal itself is good but the file was changed after sealing.
     Modified,
+    /// The seal holds, but with an algorithm too weak to rely on (SHA-1, an
+    /// RSA key under 2048 bits): it cannot prove the file unchanged.
+    Indeterminate,
     /// The seal is broken, untrusted, or the file is damaged.
     Invalid,
     /// The file could not be checked at all (unreadable, unsupported).
@@ -47,7 +52,7 @@ impl Verdict {
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Valid => 0,
-            Verdict::Untrusted | Verdict::Modified | Verdict::Invalid => 1,
+            Verdict::Untrusted | Verdict::Modified | Verdict::Indeterminate | Verdict::Invalid => 1,
             Verdict::CannotCheck => 2,
         }
     }
@@ -72,6 +77,10 @@ pub struct Report {
     /// editions. Empty, and absent from JSON, for a PDF or an EPUB.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Report>,
+    /// The level the file's seals reach together: their weakest. Absent for
+    /// a file without seals and for formats that have no levels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
 }
 
 /// One signature in the file.
@@ -104,6 +113,60 @@ pub struct SignatureReport {
     /// What changed after this signature: incremental updates of a PDF, files
     /// of an EPUB container or of a package's payload.
     pub changes_after: Vec<Change>,
+    /// What the signature does otherwise than gazette's seals without being
+    /// wrong (a PDF signature gazette did not make: its format, no /M). The
+    /// CMS check has its own remarks. Absent from JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remarks: Vec<Finding>,
+    /// The time-stamps this signature carries: over its signature value, or,
+    /// for a document timestamp, the timestamp itself. Absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<Timestamp>,
+    /// For a seal: the earliest valid time-stamp that attests when it existed,
+    /// its own or a document timestamp over its revision. Absent when its
+    /// time is only claimed by the signer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attested: Option<Timestamp>,
+    /// For a PDF seal: the baseline level it reaches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+}
+
+/// One time-stamp in a report: what it covers, when, by whom, and whether it
+/// holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Timestamp {
+    pub kind: TimestampKind,
+    /// What it stamps: a signature's value, or a revision of the file.
+    pub covers: String,
+    /// The attested time, RFC 3339.
+    pub time: String,
+    /// The time-stamp authority.
+    pub tsa: String,
+    /// Whether the token holds and its authority is trusted.
+    pub valid: bool,
+}
+
+/// Where a time-stamp sits, in JSON as kebab-case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimestampKind {
+    /// A signature-time-stamp attribute over a CMS signature value (B-T).
+    Signature,
+    /// A PDF document timestamp (ETSI.RFC3161) over a whole revision.
+    Document,
+}
+
+impl Timestamp {
+    fn from_check(kind: TimestampKind, check: &crate::cms::TimestampCheck) -> Self {
+        Timestamp {
+            kind,
+            covers: check.covers.clone(),
+            time: check.time.clone(),
+            tsa: check.tsa.clone(),
+            valid: check.valid,
+        }
+    }
 }
 
 /// What a signature is, in JSON as kebab-case.
@@ -143,6 +206,10 @@ impl SignatureReport {
             cms: None,
             findings: Vec::new(),
             changes_after: Vec::new(),
+            remarks: Vec::new(),
+            timestamps: Vec::new(),
+            attested: None,
+            level: None,
         }
     }
 
@@ -158,10 +225,6 @@ impl SignatureReport {
         self.changes_after = changes.into_iter().map(Change::from).collect();
     }
 
-    fn is_intact(&self) -> bool {
-        self.findings.is_empty() && self.cms.as_ref().is_some_and(|c| c.valid)
-    }
-
     /// Intact, and failing only because no trusted root was reached.
     fn only_untrusted(&self) -> bool {
         self.findings.is_empty()
@@ -173,20 +236,46 @@ impl SignatureReport {
             })
     }
 
-    /// Neither intact nor failing only for want of a trusted root.
+    /// Neither intact nor failing only for want of a trusted root or for a
+    /// weak algorithm: its cryptography or its place in the file fails.
     fn is_broken(&self) -> bool {
-        !self.is_intact() && !self.only_untrusted()
+        let holds = self.cms.as_ref().is_some_and(|c| {
+            c.digest_matches
+                && c.signature_valid
+                && c.problems
+                    .iter()
+                    .all(|p| matches!(p.code, ProblemCode::Untrusted | ProblemCode::WeakAlgorithm))
+        });
+        !self.findings.is_empty() || !holds
+    }
+
+    /// Why it holds but cannot be relied on: the first weak algorithm found.
+    fn weakness(&self) -> Option<String> {
+        let cms = self.cms.as_ref()?;
+        cms.problems
+            .iter()
+            .find(|p| p.code == ProblemCode::WeakAlgorithm)
+            .map(|p| p.message.clone())
     }
 
     fn disallowed_changes(&self) -> impl Iterator<Item = &Change> {
         self.changes_after.iter().filter(|c| !c.allowed)
     }
 
-    /// "sealed by WHO on WHEN", as the verdict's sentence names the seal.
+    /// "sealed by WHO on WHEN", as the verdict's sentence names the seal,
+    /// saying whether a time-stamp attests the time or the signer claims it.
     fn sealed_by(&self) -> String {
-        match &self.claimed_time {
-            Some(time) => format!("sealed by {} on {time}", self.signer_name()),
-            None => format!("sealed by {}", self.signer_name()),
+        let who = self.signer_name();
+        match (&self.attested, &self.claimed_time) {
+            (Some(stamp), _) => format!(
+                "sealed by {who}, time attested by {} at {}",
+                stamp.tsa, stamp.time
+            ),
+            (None, Some(time)) if self.level.is_some() => {
+                format!("sealed by {who} on {time} (claimed by the signer, not attested)")
+            }
+            (None, Some(time)) => format!("sealed by {who} on {time}"),
+            (None, None) => format!("sealed by {who}"),
         }
     }
 
@@ -326,7 +415,10 @@ pub struct Options {
 }
 
 impl Report {
-    /// Judges the file from its signatures, and phrases the verdict.
+    /// Judges the file from its signatures, and phrases the verdict: a broken
+    /// seal or document timestamp makes it INVALID, a change the seals do not
+    /// allow MODIFIED, a weak algorithm INDETERMINATE, a seal without a
+    /// trusted root UNTRUSTED.
     fn conclude(file: String, format: &'static str, signatures: Vec<SignatureReport>) -> Report {
         let seals: Vec<&SignatureReport> = signatures.iter().filter(|s| s.is_seal()).collect();
         let (verdict, summary) = match seals.first() {
@@ -334,37 +426,9 @@ impl Report {
                 Verdict::Invalid,
                 "NOT SEALED: the file carries no signature".to_string(),
             ),
-            Some(first) => {
-                let who = first.sealed_by();
-                if let Some(broken) = seals.iter().find(|s| s.is_broken()) {
-                    let why = broken
-                        .first_problem()
-                        .unwrap_or_else(|| "the signature could not be checked".into());
-                    (Verdict::Invalid, format!("INVALID: {who}, but {why}"))
-                } else if let Some(change) =
-                    seals.iter().flat_map(|s| s.disallowed_changes()).next()
-                {
-                    (
-                        Verdict::Modified,
-                        format!(
-                            "MODIFIED: {who}, but changed after sealing: {}",
-                            change.description
-                        ),
-                    )
-                } else if let Some(untrusted) = seals.iter().find(|s| s.only_untrusted()) {
-                    let why = untrusted.first_problem().unwrap_or_default();
-                    (
-                        Verdict::Untrusted,
-                        format!("UNTRUSTED: {who}, unchanged since, but {why}"),
-                    )
-                } else {
-                    (
-                        Verdict::Valid,
-                        format!("VALID: {who}; unchanged since sealing"),
-                    )
-                }
-            }
+            Some(first) => Self::judge(first.sealed_by(), &seals, &signatures),
         };
+        let level = seals.iter().map(|s| s.level).min().flatten();
         Report {
             file,
             format,
@@ -374,7 +438,64 @@ impl Report {
             findings: Vec::new(),
             checks: Vec::new(),
             parts: Vec::new(),
+            level,
         }
+    }
+
+    /// The verdict and its sentence for a file with `seals`, naming the first
+    /// seal as `who`.
+    fn judge(
+        who: String,
+        seals: &[&SignatureReport],
+        signatures: &[SignatureReport],
+    ) -> (Verdict, String) {
+        if let Some(broken) = seals.iter().find(|s| s.is_broken()) {
+            let why = broken
+                .first_problem()
+                .unwrap_or_else(|| "the signature could not be checked".into());
+            return (Verdict::Invalid, format!("INVALID: {who}, but {why}"));
+        }
+        let broken_timestamp = signatures.iter().find(|s| {
+            s.kind == SignatureKind::DocumentTimestamp && s.is_broken() && !s.only_untrusted()
+        });
+        if let Some(stamp) = broken_timestamp {
+            let why = stamp
+                .first_problem()
+                .unwrap_or_else(|| "it could not be checked".into());
+            return (
+                Verdict::Invalid,
+                format!(
+                    "INVALID: {who}, but the document timestamp \"{}\" does not hold: {why}",
+                    stamp.field
+                ),
+            );
+        }
+        if let Some(change) = seals.iter().flat_map(|s| s.disallowed_changes()).next() {
+            return (
+                Verdict::Modified,
+                format!(
+                    "MODIFIED: {who}, but changed after sealing: {}",
+                    change.description
+                ),
+            );
+        }
+        if let Some(why) = seals.iter().find_map(|s| s.weakness()) {
+            return (
+                Verdict::Indeterminate,
+                format!("INDETERMINATE: {who}, unchanged since, but {why}"),
+            );
+        }
+        if let Some(untrusted) = seals.iter().find(|s| s.only_untrusted()) {
+            let why = untrusted.first_problem().unwrap_or_default();
+            return (
+                Verdict::Untrusted,
+                format!("UNTRUSTED: {who}, unchanged since, but {why}"),
+            );
+        }
+        (
+            Verdict::Valid,
+            format!("VALID: {who}; unchanged since sealing"),
+        )
     }
 
     /// A report for a file that could not be judged at all, or was judged from
@@ -398,6 +519,7 @@ impl Report {
             findings: vec![finding],
             checks: Vec::new(),
             parts: Vec::new(),
+            level: None,
         }
     }
 }

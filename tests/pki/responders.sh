@@ -12,21 +12,35 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
+# The PKI's RSA keys, made once a machine and kept: an RSA key takes a while
+# to make, and RSA PKCS#1 v1.5 signatures are deterministic, so the
+# certificates certomancer writes and the ones it serves are the same bytes
+# (ECDSA's are not). Made in a private folder, then renamed into place, so
+# tests starting side by side never see half a key set.
+test_keys() {
+  local keys="${TMPDIR:-/tmp}/gazette-test-pki-keys-v1"
+  if [ ! -d "$keys" ]; then
+    local fresh name
+    fresh=$(mktemp -d "${TMPDIR:-/tmp}/gazette-test-pki-keys.XXXXXX")
+    for name in root interm interm-ocsp seal seal-revoked tsa tsa-noeku; do
+      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$fresh/$name.key.pem" 2>/dev/null
+    done
+    mv -T "$fresh" "$keys" 2>/dev/null || rm -rf "$fresh"
+  fi
+  echo "$keys"
+}
+
 start() {
   local dir=$1 fake_time=${2:-}
   python3 -c 'import certomancer, werkzeug' 2>/dev/null || { echo "certomancer is not installed" >&2; exit 3; }
-  mkdir -p "$dir/keys"
-  local name
-  for name in root interm interm-ocsp seal seal-revoked tsa tsa-noeku; do
-    [ -e "$dir/keys/$name.key.pem" ] ||
-      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/keys/$name.key.pem" 2>/dev/null
-  done
+  mkdir -p "$dir"
+  cp -r "$(test_keys)" "$dir/keys"
   local port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   local prefix="http://127.0.0.1:$port"
   sed "s|@PREFIX@|$prefix|" "$here/certomancer.yml" >"$dir/certomancer.yml"
   rm -rf "$dir/certs"
-  certomancer --config "$dir/certomancer.yml" mass-summon --flat gazette "$dir/certs" >/dev/null
+  PYTHONWARNINGS=ignore certomancer --config "$dir/certomancer.yml" mass-summon --flat gazette "$dir/certs" >/dev/null
   python3 "$here/serve.py" "$dir/certomancer.yml" "$port" ${fake_time:+"$fake_time"} >"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
   local tries

@@ -574,9 +574,10 @@ fn weight(verdict: Verdict) -> u8 {
     match verdict {
         Verdict::Valid => 0,
         Verdict::Untrusted => 1,
-        Verdict::CannotCheck => 2,
-        Verdict::Modified => 3,
-        Verdict::Invalid => 4,
+        Verdict::Indeterminate => 2,
+        Verdict::CannotCheck => 3,
+        Verdict::Modified => 4,
+        Verdict::Invalid => 5,
     }
 }
 
@@ -604,6 +605,9 @@ fn seal_reason(signature: &SignatureReport) -> Option<Reason> {
     if let Some(change) = signature.disallowed_changes().next() {
         let why = format!("changed after sealing: {}", change.description);
         return Some(reason(Verdict::Modified, why));
+    }
+    if let Some(why) = signature.weakness() {
+        return Some(reason(Verdict::Indeterminate, why));
     }
     signature.only_untrusted().then(|| {
         reason(
@@ -640,6 +644,7 @@ fn conclude(
         findings: outcome.findings.into_iter().map(|(_, f)| f).collect(),
         checks: outcome.checks,
         parts,
+        level: None,
     }
 }
 
@@ -698,6 +703,7 @@ fn phrase(
     let summary = match reason.verdict {
         _ if reason.not_sealed => format!("NOT SEALED: {who}: {why}"),
         Verdict::Untrusted => format!("UNTRUSTED: {who}; {intact}, but {why}"),
+        Verdict::Indeterminate => format!("INDETERMINATE: {who}; {intact}, but {why}"),
         Verdict::Modified => format!("MODIFIED: {who}{but} {why}"),
         Verdict::CannotCheck => format!("CANNOT CHECK: {who}: {why}"),
         Verdict::Invalid | Verdict::Valid => format!("INVALID: {who}{but} {why}"),

@@ -25,8 +25,15 @@ pub enum PdfChangeKind {
     DocumentTimestamp,
     /// Objects added that nothing in the document refers to.
     Unreferenced,
-    /// A new signature field, or a form field filled in.
+    /// The document information's modification date or producer updated, as
+    /// a tool adding validation data or a timestamp does.
+    Metadata,
+    /// A form field filled in, or a field added that shows nothing (an
+    /// invisible signature field).
     FormField,
+    /// An annotation added, changed or removed; also a new field or widget
+    /// that shows on a page, which changes what a reader sees as an
+    /// annotation does (the Evil Annotation and Sneaky Signature attacks).
     Annotation,
     PageContent,
     /// Anything else the catalog reaches: outlines, names, metadata, the page tree.
@@ -40,7 +47,8 @@ impl PdfChangeKind {
         match self {
             PdfChangeKind::ValidationData
             | PdfChangeKind::DocumentTimestamp
-            | PdfChangeKind::Unreferenced => true,
+            | PdfChangeKind::Unreferenced
+            | PdfChangeKind::Metadata => true,
             PdfChangeKind::FormField => p >= 2,
             PdfChangeKind::Annotation => p >= 3,
             PdfChangeKind::PageContent | PdfChangeKind::Catalog => false,
@@ -123,12 +131,24 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
     }
 
     let roles = roles(current, current_root);
+    let info = current
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .ok();
     let mut unreferenced = 0;
     for (id, object) in &current.objects {
         if signed.objects.get(id) == Some(object) {
             continue;
         }
         let old = signed.objects.get(id);
+        if Some(*id) == info && only_dates_and_producer(old, object) {
+            found.push((
+                PdfChangeKind::Metadata,
+                "document information updated (modification date, producer)".into(),
+            ));
+            continue;
+        }
         match roles.get(id) {
             None => unreferenced += 1,
             Some(roles) => found.extend(describe(current, *id, old, object, roles)),
@@ -153,6 +173,17 @@ pub fn changes(signed: &Document, current: &Document, p: i64) -> Vec<Change> {
     let mut seen = BTreeSet::new();
     found.retain(|change| seen.insert(change.clone()));
     found.into_iter().map(|(k, d)| judge(k, d, p)).collect()
+}
+
+/// Whether the document information dictionary changed in nothing but
+/// /ModDate and /Producer, which say nothing a reader relies on.
+fn only_dates_and_producer(old: Option<&Object>, new: &Object) -> bool {
+    match (old.and_then(|o| o.as_dict().ok()), new.as_dict().ok()) {
+        (Some(old), Some(new)) => changed_keys(old, new)
+            .iter()
+            .all(|key| key == b"ModDate" || key == b"Producer"),
+        _ => false,
+    }
 }
 
 fn judge(kind: PdfChangeKind, description: String, p: i64) -> Change {
@@ -191,6 +222,9 @@ fn describe(
                 .collect();
         }
     }
+    if let Some(change) = widget_change(doc, id, old, new, roles) {
+        return vec![change];
+    }
     // The most serious role decides what the change is.
     let role = roles
         .iter()
@@ -198,6 +232,67 @@ fn describe(
         .max_by_key(|r| r.kind())
         .unwrap_or(Role::Catalog);
     vec![(role.kind(), role.describe(id))]
+}
+
+/// A changed widget of a form field that was there when signed: filling the
+/// field in, which DocMDP level 2 allows, unless the change makes a widget
+/// that showed nothing show on its page (a Sneaky Signature).
+fn widget_change(
+    doc: &Document,
+    id: ObjectId,
+    old: Option<&Object>,
+    new: &Object,
+    roles: &BTreeSet<Role>,
+) -> Option<(PdfChangeKind, String)> {
+    let (old, new) = (old?.as_dict().ok()?, new.as_dict().ok()?);
+    if !roles.contains(&Role::Form) || !is_widget(new) {
+        return None;
+    }
+    if !is_visible(doc, old, 0) && is_visible(doc, new, 0) {
+        return Some((
+            PdfChangeKind::Annotation,
+            format!(
+                "a form field's widget that showed nothing was made visible (object {})",
+                id.0
+            ),
+        ));
+    }
+    Some((
+        PdfChangeKind::FormField,
+        format!("form field filled in (object {})", id.0),
+    ))
+}
+
+fn is_widget(dict: &Dictionary) -> bool {
+    dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Widget".as_slice())
+}
+
+/// Whether a widget, or any widget of a field, shows on its page: not
+/// flagged Hidden or NoView, with a rectangle of some area.
+fn is_visible(doc: &Document, dict: &Dictionary, depth: usize) -> bool {
+    if let Ok(kids) = dict.get_deref(b"Kids", doc).and_then(Object::as_array) {
+        return depth < 8
+            && kids.iter().any(|kid| {
+                doc.dereference(kid)
+                    .and_then(|(_, k)| k.as_dict())
+                    .is_ok_and(|k| is_visible(doc, k, depth + 1))
+            });
+    }
+    const HIDDEN: i64 = 1 << 1;
+    const NO_VIEW: i64 = 1 << 5;
+    let flags = dict.get(b"F").and_then(Object::as_i64).unwrap_or(0);
+    if flags & (HIDDEN | NO_VIEW) != 0 {
+        return false;
+    }
+    let rect: Vec<f32> = dict
+        .get_deref(b"Rect", doc)
+        .and_then(Object::as_array)
+        .map(|r| r.iter().filter_map(|n| n.as_float().ok()).collect())
+        .unwrap_or_default();
+    match rect.as_slice() {
+        [x1, y1, x2, y2] => (x2 - x1).abs() > 0.0 && (y2 - y1).abs() > 0.0,
+        _ => false,
+    }
 }
 
 fn changed_keys(old: &Dictionary, new: &Dictionary) -> Vec<Vec<u8>> {
@@ -290,7 +385,11 @@ fn page_key_change(
 }
 
 /// A widget or field added by an update: a document timestamp, a new
-/// signature, or something else.
+/// signature or form field, or an annotation. Anything that is neither a
+/// widget nor a field is an annotation, whatever keys it borrows (a /FT does
+/// not make a text annotation a form field: Evil Annotation); a new field
+/// or widget that shows on a page counts as an annotation too (Sneaky
+/// Signature), only an invisible one as a form change.
 fn classify_added_field(doc: &Document, field: &Object) -> (PdfChangeKind, String) {
     let Ok(dict) = doc.dereference(field).and_then(|(_, o)| o.as_dict()) else {
         return (
@@ -298,30 +397,50 @@ fn classify_added_field(doc: &Document, field: &Object) -> (PdfChangeKind, Strin
             "an unreadable form field was added".into(),
         );
     };
-    let is_sig = dict.get(b"FT").and_then(Object::as_name).ok() == Some(b"Sig".as_slice());
-    if !is_sig {
-        let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
-        if subtype == Some(b"Widget".as_slice()) || dict.has(b"FT") {
-            return (PdfChangeKind::FormField, "a form field was added".into());
-        }
+    let subtype = dict.get(b"Subtype").and_then(Object::as_name).ok();
+    let is_field_or_widget = match subtype {
+        Some(subtype) => subtype == b"Widget",
+        None => dict.has(b"FT") || dict.has(b"Kids"),
+    };
+    if !is_field_or_widget {
         return (PdfChangeKind::Annotation, "an annotation was added".into());
     }
+    let field_type = |d: &Dictionary| {
+        d.get(b"FT")
+            .and_then(Object::as_name)
+            .ok()
+            .map(<[u8]>::to_vec)
+    };
+    let parent_type = dict
+        .get_deref(b"Parent", doc)
+        .and_then(Object::as_dict)
+        .ok()
+        .and_then(field_type);
+    let is_sig = field_type(dict).or(parent_type).as_deref() == Some(b"Sig".as_slice());
     let value_type = dict
         .get_deref(b"V", doc)
         .and_then(Object::as_dict)
         .and_then(|v| v.get(b"Type"))
         .and_then(Object::as_name)
         .ok();
-    if value_type == Some(b"DocTimeStamp".as_slice()) {
-        (
+    if is_sig && value_type == Some(b"DocTimeStamp".as_slice()) {
+        return (
             PdfChangeKind::DocumentTimestamp,
             "document timestamp added".into(),
+        );
+    }
+    let what = if is_sig {
+        "a signature field"
+    } else {
+        "a form field"
+    };
+    if is_visible(doc, dict, 0) {
+        (
+            PdfChangeKind::Annotation,
+            format!("{what} was added that shows on the page, changing what a reader sees"),
         )
     } else {
-        (
-            PdfChangeKind::FormField,
-            "a signature field was added".into(),
-        )
+        (PdfChangeKind::FormField, format!("{what} was added"))
     }
 }
 

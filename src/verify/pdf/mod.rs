@@ -13,12 +13,32 @@
 //! INVALID `truncated` (a file that no longer parses, cut short of a byte
 //! range) and `seal-hidden`. A file without signatures is INVALID, "NOT
 //! SEALED". A signature with a finding of its own (`no-byte-range`,
-//! `byte-range-gap`, `no-signing-time`, ...) is broken: INVALID; so is one
-//! whose CMS check has problems, unless the only one is `untrusted`, which
-//! makes the file UNTRUSTED. A change after a seal that its DocMDP level does
-//! not allow makes it MODIFIED. Document timestamps are listed
-//! (`timestamp-not-checked`) but count for nothing. Last,
-//! `damaged-cross-reference` turns VALID into INVALID.
+//! `byte-range-gap`, ...) is broken: INVALID; so is one whose CMS check has
+//! problems other than `untrusted` and `weak-algorithm`. A change after a seal
+//! that its DocMDP level does not allow makes it MODIFIED; a weak algorithm
+//! (SHA-1, RSA under 2048 bits) INDETERMINATE; an untrusted root UNTRUSTED.
+//! Last, `damaged-cross-reference` turns VALID into INVALID.
+//!
+//! # Whose rules
+//!
+//! Any standard PDF signature is read: `ETSI.CAdES.detached` and
+//! `adbe.pkcs7.detached`, CMS in DER or BER, with or without signing-time and
+//! ESS signing-certificate attributes; only what breaks the cryptography or
+//! the integrity fails it. gazette's own seal, recognised as a certification
+//! signature in `ETSI.CAdES.detached` form in a document whose /Creator is
+//! gazette, is further held to gazette's profile (SHA-2, signing-certificate-v2,
+//! no signing-time, a /M): there a deviation is a failure, since gazette never
+//! writes one; on other signatures it is a remark (`remarks`, codes such as
+//! `not-pades`, `no-signing-time`, `signing-time-present`).
+//!
+//! # Time
+//!
+//! Document timestamps (`ETSI.RFC3161`) are checked like signatures (byte
+//! range, revision end) and their token over the covered bytes; one that does
+//! not match (`timestamp-imprint-mismatch`) or does not hold makes the file
+//! INVALID, naming it. A seal reaches level B-T when a valid time-stamp over
+//! its signature, or a valid document timestamp over its revision, attests
+//! when it existed; otherwise its time is only claimed (B-B).
 
 mod changes;
 
@@ -30,9 +50,10 @@ use memchr::memmem;
 pub use changes::PdfChangeKind;
 
 use super::{
-    Change, Finding, FindingCode, Options, Report, SignatureKind, SignatureReport, Verdict, date,
+    Change, Finding, FindingCode, Level, Options, Report, SignatureKind, SignatureReport,
+    Timestamp, TimestampKind, Verdict, date,
 };
-use crate::cms::{self, UnixTime};
+use crate::cms::{self, ProblemCode, Rules, UnixTime};
 
 const FORMAT: &str = "pdf";
 
@@ -68,11 +89,24 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
             ),
         );
     }
-    let permission = certification(&document);
-    let signatures = fields
+    let context = Context {
+        bytes,
+        document: &document,
+        ends: &ends,
+        certification: certification(&document),
+        made_by_gazette: made_by_gazette(&document),
+        options,
+    };
+    let mut signatures: Vec<SignatureReport> = fields
         .iter()
-        .map(|field| check_signature(bytes, &document, field, &ends, permission, options))
+        .map(|field| check_signature(&context, field))
         .collect();
+    // In the order they were made: a later revision ends later in the file.
+    signatures.sort_by_key(|s| {
+        s.byte_range
+            .map_or(i64::MAX, |[_, _, b, c]| b.saturating_add(c))
+    });
+    attest(&mut signatures);
     let mut report = Report::conclude(file, FORMAT, signatures);
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
         let finding = Finding::new(
@@ -263,31 +297,59 @@ fn docmdp_level(document: &Document, signature: &Dictionary) -> Option<i64> {
     })
 }
 
-/// Checks one signature field: first that its bytes are laid out as a sealed
-/// revision must be, then the CMS signature over them, then what changed in
-/// the file after it. A broken layout stops the check there, since a CMS
-/// verdict over the wrong bytes would mean nothing.
-fn check_signature(
-    bytes: &[u8],
-    document: &Document,
-    field: &Field,
-    ends: &[usize],
+/// What every signature of one file is checked against.
+struct Context<'a> {
+    bytes: &'a [u8],
+    document: &'a Document,
+    ends: &'a [usize],
     certification: Option<(ObjectId, i64)>,
-    options: &Options,
-) -> SignatureReport {
+    made_by_gazette: bool,
+    options: &'a Options,
+}
+
+/// Whether the document names gazette as the program that made it (the
+/// document information's /Creator, which gazette writes before sealing).
+fn made_by_gazette(document: &Document) -> bool {
+    document
+        .trailer
+        .get(b"Info")
+        .and_then(|info| document.dereference(info))
+        .and_then(|(_, info)| info.as_dict())
+        .and_then(|info| info.get(b"Creator"))
+        .and_then(Object::as_str)
+        .is_ok_and(|creator| creator.starts_with(b"gazette "))
+}
+
+/// gazette's own seal is a certification signature in PAdES form
+/// (ETSI.CAdES.detached) in a document gazette made: only such a seal is held
+/// to gazette's profile as failures. Any other signature is judged as the
+/// standard CMS it is, with the profile's requirements as remarks. Claiming
+/// to be gazette's only makes the check stricter, so the claim need not be
+/// proven.
+fn rules_for(context: &Context<'_>, report: &SignatureReport) -> Rules {
+    let ours = context.made_by_gazette
+        && report.kind == SignatureKind::Certification
+        && report.sub_filter == "ETSI.CAdES.detached";
+    if ours {
+        Rules::Gazette
+    } else {
+        Rules::Standard
+    }
+}
+
+/// Checks one signature field: first that its bytes are laid out as a sealed
+/// revision must be, then the CMS signature or time-stamp token over them,
+/// then what changed in the file after it. A broken layout stops the check
+/// there, since a CMS verdict over the wrong bytes would mean nothing.
+fn check_signature(context: &Context<'_>, field: &Field) -> SignatureReport {
+    let (bytes, document) = (context.bytes, context.document);
     let dict = &field.value;
     let claimed = claimed_time(dict);
-    let mut report = signature_report(field, certification, claimed.as_ref());
-    if let Err(finding) = check_signature_bytes(bytes, document, dict, field.id, ends, &mut report)
+    let mut report = signature_report(field, context.certification, claimed.as_ref());
+    if let Err(finding) =
+        check_signature_bytes(bytes, document, dict, field.id, context.ends, &mut report)
     {
         report.findings.push(finding);
-        return report;
-    }
-    if report.kind == SignatureKind::DocumentTimestamp {
-        report.findings.push(Finding::new(
-            FindingCode::TimestampNotChecked,
-            "document timestamps (RFC 3161) are not checked by this version",
-        ));
         return report;
     }
     let Some([_, first, second, length]) = report.byte_range else {
@@ -295,12 +357,105 @@ fn check_signature(
     };
     let (first, second, end) = (first as usize, second as usize, (second + length) as usize);
     let content: [&[u8]; 2] = [&bytes[..first], &bytes[second..end]];
-    check_cms(dict, &content, claimed, options, &mut report);
+    if report.kind == SignatureKind::DocumentTimestamp {
+        check_document_timestamp(dict, &content, end, context, &mut report);
+        return report;
+    }
+    let rules = rules_for(context, &report);
+    check_cms(dict, &content, claimed, rules, context.options, &mut report);
     if end < bytes.len() {
         let permission = report.docmdp_permission.unwrap_or(2);
         report.changes_after = changes_after(bytes, end, document, permission);
     }
     report
+}
+
+/// Checks a document timestamp's token over the revision it covers, which
+/// ends at `end`: its imprint must be the digest of the byte ranges.
+fn check_document_timestamp(
+    dict: &Dictionary,
+    content: &[&[u8]; 2],
+    end: usize,
+    context: &Context<'_>,
+    report: &mut SignatureReport,
+) {
+    let value = dict
+        .get(b"Contents")
+        .and_then(Object::as_str)
+        .unwrap_or_default();
+    let covers = if end == context.bytes.len() {
+        format!("the whole file (bytes 0..{end})")
+    } else {
+        format!("the revision that ends at byte {end}")
+    };
+    let anchors = &context.options.anchors;
+    let check = match cms::verify_timestamp(trim_padding(value), content, &covers, anchors) {
+        Ok(check) => check,
+        Err(error) => {
+            report.findings.push(Finding::new(
+                FindingCode::UnreadableSignature,
+                format!("the time-stamp token cannot be read: {error}"),
+            ));
+            return;
+        }
+    };
+    for problem in &check.problems {
+        let finding = match problem.code {
+            ProblemCode::ImprintMismatch => Finding::new(
+                FindingCode::TimestampImprintMismatch,
+                format!(
+                    "its imprint is not the digest of {covers}: the bytes it covers were changed \
+                     after it was made"
+                ),
+            ),
+            ProblemCode::WeakAlgorithm => continue,
+            _ => Finding::new(FindingCode::UnsupportedAlgorithm, problem.message.clone()),
+        };
+        report.findings.push(finding);
+    }
+    report
+        .timestamps
+        .push(Timestamp::from_check(TimestampKind::Document, &check));
+    let mut token = check.token;
+    let weak = check
+        .problems
+        .into_iter()
+        .filter(|p| p.code == ProblemCode::WeakAlgorithm);
+    token.problems.extend(weak);
+    token.valid = token.problems.is_empty();
+    report.cms = Some(token);
+}
+
+/// Sets each seal's attested time and level: a valid time-stamp over its
+/// signature, or a valid document timestamp over a revision that includes
+/// it, proves it existed then (PAdES B-T).
+fn attest(signatures: &mut [SignatureReport]) {
+    let end = |s: &SignatureReport| s.byte_range.map(|[_, _, b, c]| b.saturating_add(c));
+    let documents: Vec<(Option<i64>, Timestamp)> = signatures
+        .iter()
+        .filter(|s| s.kind == SignatureKind::DocumentTimestamp && !s.is_broken())
+        .flat_map(|s| s.timestamps.iter().map(move |t| (end(s), t.clone())))
+        .filter(|(_, t)| t.valid)
+        .collect();
+    for seal in signatures
+        .iter_mut()
+        .filter(|s| s.is_seal() && s.cms.is_some())
+    {
+        let seal_end = end(seal);
+        let own = seal.timestamps.iter().filter(|t| t.valid);
+        let covering = documents
+            .iter()
+            .filter(|(covered, _)| covered.is_some() && *covered >= seal_end)
+            .map(|(_, t)| t);
+        seal.attested = own
+            .chain(covering)
+            .min_by(|a, b| a.time.cmp(&b.time))
+            .cloned();
+        seal.level = Some(match seal.attested {
+            Some(_) => Level::BasicT,
+            None => Level::BasicB,
+        });
+    }
 }
 
 /// The signing time the signature dictionary claims (/M), as a time and as
@@ -342,13 +497,15 @@ fn signature_report(
     report
 }
 
-/// Verifies the CMS signature in /Contents over `content`, the signed bytes.
-/// Certificates are judged at the claimed signing time; without one, at this
-/// machine's clock, and the report says so.
+/// Verifies the CMS signature in /Contents over `content`, the signed bytes,
+/// under `rules`. Certificates are judged at the claimed signing time (or at
+/// a time a time-stamp attests); without one, at this machine's clock, and the
+/// report says so.
 fn check_cms(
     dict: &Dictionary,
     content: &[&[u8]; 2],
     claimed: Option<(UnixTime, String)>,
+    rules: Rules,
     options: &Options,
     report: &mut SignatureReport,
 ) {
@@ -356,17 +513,40 @@ fn check_cms(
         .get(b"Contents")
         .and_then(Object::as_str)
         .unwrap_or_default();
+    if rules == Rules::Standard && report.sub_filter == "adbe.pkcs7.detached" {
+        report.remarks.push(Finding::new(
+            FindingCode::NotPades,
+            "the signature is in the older adbe.pkcs7.detached form, not PAdES (ETSI.CAdES.detached)",
+        ));
+    }
     let at = match claimed {
         Some((at, _)) => at,
         None => {
-            report.findings.push(Finding::new(FindingCode::NoSigningTime,
+            let finding = Finding::new(
+                FindingCode::NoSigningTime,
                 "the signature claims no signing time (/M), so certificates were checked against this machine's clock",
-            ));
+            );
+            match rules {
+                Rules::Gazette => report.findings.push(finding),
+                Rules::Standard => report.remarks.push(finding),
+            }
             UnixTime::now()
         }
     };
-    match cms::verify_detached(trim_padding(value), content, at, &options.anchors) {
-        Ok(check) => report.cms = Some(check),
+    match cms::verify_detached_under(trim_padding(value), content, at, &options.anchors, rules) {
+        Ok(check) => {
+            let field = &report.field;
+            report.timestamps = check
+                .timestamps
+                .iter()
+                .map(|t| {
+                    let mut stamp = Timestamp::from_check(TimestampKind::Signature, t);
+                    stamp.covers = format!("the signature value of \"{field}\"");
+                    stamp
+                })
+                .collect();
+            report.cms = Some(check);
+        }
         Err(error) => report.findings.push(Finding::new(
             FindingCode::UnreadableSignature,
             format!("the signature value cannot be read: {error}"),
@@ -548,3 +728,6 @@ fn decode_hex(hex: &[u8]) -> Vec<u8> {
         .map(|pair| (nibble(pair[0]) << 4) | pair.get(1).map_or(0, |&b| nibble(b)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
