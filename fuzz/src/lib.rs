@@ -11,7 +11,7 @@ use cms::content_info::ContentInfo;
 use der::{Decode, Encode};
 use gazette::asn1::ocsp::{BasicOcspResponse, CertStatus, OcspResponse};
 use gazette::asn1::tsp::{ID_CT_TST_INFO, TimeStampResp, TstInfo};
-use gazette::cms::{Rules, UnixTime, verify_attached, verify_detached_under};
+use gazette::cms::{Rules, UnixTime, verify_attached, verify_detached_under, verify_timestamp};
 use gazette::revocation::Evidence;
 use gazette::verify::Options;
 use x509_cert::certificate::Rfc5280;
@@ -72,7 +72,9 @@ pub fn cms(data: &[u8]) {
 }
 
 /// The structures of trusted time and revocation evidence, each read from
-/// the bytes as DER and as BER, and written back.
+/// the bytes as DER and as BER, and written back; the bytes as a time-stamp
+/// token, read and checked over a fixed content, and as OCSP and CRL
+/// evidence judged.
 pub fn timestamp_token(data: &[u8]) {
     for ber in [false, true] {
         if let Some(response) = decode::<TimeStampResp>(data, ber)
@@ -96,6 +98,10 @@ pub fn timestamp_token(data: &[u8]) {
             ocsp_times(&basic);
         }
         decode::<CertificateList<Rfc5280>>(data, ber);
+    }
+    let stamped = [CMS_CONTENT];
+    if let Ok(check) = verify_timestamp(data, &stamped, "the fuzz content", &TRUSTING.anchors) {
+        let _ = serde_json::to_string(&check);
     }
     if let Ok(info) = gazette::timestamp::read_token(data) {
         info.stamps(CMS_CONTENT);
