@@ -112,13 +112,18 @@ fn read_zip(path: &Path) -> Result<Files, Refusal> {
     file.take(MAX_TOTAL_SIZE + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(path, &e))?;
+    read_zip_bytes(&bytes)
+}
+
+/// Reads a zip already in memory, under the same limits as one on disk.
+pub(super) fn read_zip_bytes(bytes: &[u8]) -> Result<Files, Refusal> {
     if bytes.len() as u64 > MAX_TOTAL_SIZE {
         return Err(cannot_check(
             FindingCode::TooLarge,
             format!("the zip is over {MAX_TOTAL_SIZE} bytes, the most this verifier reads"),
         ));
     }
-    let (mut reader, entries) = archive::open(&bytes, &RULES)?;
+    let (mut reader, entries) = archive::open(bytes, &RULES)?;
     let top = entries
         .first()
         .and_then(|e| e.path.split('/').next())

@@ -71,6 +71,7 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
+use super::archive::Refusal;
 use super::{
     Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
     SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub, verify_pdf_under,
@@ -80,7 +81,7 @@ use crate::digest::sha256;
 use crate::model::Date;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
 use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
-use container::{Files, is_payload, read_bag};
+use container::{Files, is_payload, read_bag, read_zip_bytes};
 
 const FORMAT: &str = "package";
 const PAYLOAD: &str = "data/";
@@ -95,9 +96,27 @@ pub fn verify_package(path: &Path, options: &Options) -> Report {
 
 /// [`verify_package`], judging the seals over time by `policy`.
 pub fn verify_package_under(path: &Path, options: &Options, policy: Policy) -> Report {
-    let file = path.display().to_string();
-    let bag = read_bag(path).and_then(|files| check_declaration(&files).map(|()| files));
-    match bag {
+    check_read_bag(path.display().to_string(), read_bag(path), options, policy)
+}
+
+/// Verifies a package zip already in memory, named `file` in the report:
+/// the same checks as [`verify_package`] on a `.bag.zip`.
+pub fn verify_package_zip(file: &str, bytes: &[u8], options: &Options) -> Report {
+    check_read_bag(
+        file.to_owned(),
+        read_zip_bytes(bytes),
+        options,
+        Policy::default(),
+    )
+}
+
+fn check_read_bag(
+    file: String,
+    bag: Result<Files, Refusal>,
+    options: &Options,
+    policy: Policy,
+) -> Report {
+    match bag.and_then(|files| check_declaration(&files).map(|()| files)) {
         Ok(files) => check_package(file, &files, options, policy),
         Err(refusal) => Report::without_signatures(file, FORMAT, refusal.verdict, refusal.finding),
     }
