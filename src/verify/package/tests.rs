@@ -371,6 +371,22 @@ fn a_sealed_package_is_valid_as_a_zip() {
     assert_valid(&verify_zip(&zip_with(&bag(&sealed_payload()), |_| {})));
 }
 
+/// A zip given as bytes is judged as the same zip read from its file.
+#[test]
+fn a_zip_in_memory_is_judged_as_on_disk() {
+    let sealed = zip_with(&bag(&sealed_payload()), |_| {});
+    let cut = sealed[..sealed.len() / 2].to_vec();
+    for bytes in [sealed, cut] {
+        let (_temporary, path) = write_zip(&bytes);
+        let on_disk = verify_package(&path, &trusting_example_root());
+        let in_memory = verify_package_zip(&on_disk.file, &bytes, &trusting_example_root());
+        assert_eq!(in_memory.verdict, on_disk.verdict);
+        assert_eq!(in_memory.summary, on_disk.summary);
+        assert_eq!(codes(&in_memory), codes(&on_disk));
+        assert_eq!(in_memory.parts.len(), on_disk.parts.len());
+    }
+}
+
 /// RFC 8493 §2.1.3 paths: `%` is written `%25`, and one or more spaces
 /// or tabs may separate digest and path.
 #[test]
