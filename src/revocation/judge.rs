@@ -48,20 +48,7 @@ impl Finding {
         match &self.says {
             Says::Revoked { since, reason } => {
                 let reason = reason.map(|r| reason_name(r).to_owned());
-                let since = *since;
-                if since <= at {
-                    RevocationStatus::Revoked {
-                        source,
-                        since,
-                        reason,
-                    }
-                } else {
-                    RevocationStatus::RevokedLater {
-                        source,
-                        since,
-                        reason,
-                    }
-                }
+                RevocationStatus::of_revocation(source, *since, reason, at)
             }
             Says::Unknown(why) => RevocationStatus::Unknown { why: why.clone() },
             Says::Good if self.covers(at) => RevocationStatus::Good {

@@ -78,6 +78,31 @@ pub enum RevocationStatus {
     NoEvidence,
 }
 
+impl RevocationStatus {
+    /// What a revocation at `since` means for the time `at`: revoked then,
+    /// or only later.
+    pub fn of_revocation(
+        source: Source,
+        since: UnixTime,
+        reason: Option<String>,
+        at: UnixTime,
+    ) -> RevocationStatus {
+        if since <= at {
+            RevocationStatus::Revoked {
+                source,
+                since,
+                reason,
+            }
+        } else {
+            RevocationStatus::RevokedLater {
+                source,
+                since,
+                reason,
+            }
+        }
+    }
+}
+
 impl Evidence {
     /// The status of `certificate` (DER), issued by `issuer` (DER), at `at`,
     /// by this evidence alone. Each OCSP response and CRL is checked

@@ -61,19 +61,7 @@ pub(super) fn fetch(chain: &[Vec<u8>], at: UnixTime) -> Fetched {
             } else {
                 Source::Crl
             };
-            let status = if since <= at {
-                RevocationStatus::Revoked {
-                    source,
-                    since,
-                    reason,
-                }
-            } else {
-                RevocationStatus::RevokedLater {
-                    source,
-                    since,
-                    reason,
-                }
-            };
+            let status = RevocationStatus::of_revocation(source, since, reason, at);
             let from = by.rsplit(" at ").next().unwrap_or(&by).to_owned();
             Fetched::Revoked { status, from }
         }
