@@ -8,7 +8,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::SealError;
 use super::pdf::with_annotation;
-use super::update::{Update, trailer};
+use super::update::{self, Update, pdf_error, trailer};
 use crate::cms::TimeStamper;
 use crate::timestamp::Token;
 
@@ -104,12 +104,7 @@ struct Form {
 
 impl Form {
     fn read(document: &Document) -> Result<Form, SealError> {
-        let catalog_id = document
-            .trailer
-            .get(b"Root")
-            .and_then(Object::as_reference)
-            .map_err(pdf_error)?;
-        let catalog = document.get_dictionary(catalog_id).map_err(pdf_error)?;
+        let (catalog_id, catalog) = update::catalog(document)?;
         let (acro_form, acro_form_id) = match catalog.get(b"AcroForm") {
             Ok(Object::Reference(id)) => (
                 document.get_dictionary(*id).map_err(pdf_error)?.clone(),
@@ -156,8 +151,4 @@ impl Form {
             .find(|name| !self.names.iter().any(|taken| taken == name.as_bytes()))
             .unwrap_or_else(|| FIELD_PREFIX.to_owned())
     }
-}
-
-fn pdf_error(error: lopdf::Error) -> SealError {
-    SealError::Pdf(error.to_string())
 }

@@ -15,7 +15,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use ring::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
 
 use super::SealError;
-use super::update::{Update, trailer};
+use super::update::{self, Update, pdf_error, trailer};
 use crate::revocation::Evidence;
 
 /// What one signature or timestamp's VRI entry lists.
@@ -36,12 +36,7 @@ pub fn vri_key(contents: &[u8]) -> String {
 /// signature's listed under its VRI key, and whatever the store already held.
 pub fn append(pdf: &[u8], validations: &[Validation]) -> Result<Vec<u8>, SealError> {
     let document = Document::load_mem(pdf).map_err(pdf_error)?;
-    let catalog_id = document
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(pdf_error)?;
-    let catalog = document.get_dictionary(catalog_id).map_err(pdf_error)?;
+    let (catalog_id, catalog) = update::catalog(&document)?;
     let none = Dictionary::new();
     let (existing, dss_id) = match catalog.get(b"DSS") {
         Ok(Object::Reference(id)) => (document.get_dictionary(*id).map_err(pdf_error)?, Some(*id)),
@@ -238,10 +233,6 @@ enum Which {
 fn stream_bytes(document: &Document, item: &Object) -> Option<Vec<u8>> {
     let (_, object) = document.dereference(item).ok()?;
     object.as_stream().ok()?.get_plain_content().ok()
-}
-
-fn pdf_error(error: lopdf::Error) -> SealError {
-    SealError::Pdf(error.to_string())
 }
 
 /// A signature value as a PDF stores it in a `/Contents` of `reserve`

@@ -10,7 +10,7 @@ use std::fmt;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
-use super::update::{Placeholders, Update, trailer};
+use super::update::{self, Placeholders, Update, trailer};
 
 /// Everything about the seal except the signature value.
 #[derive(Clone)]
@@ -97,13 +97,7 @@ struct Objects {
 
 impl Objects {
     fn plan(document: &Document, plan: &SealPlan) -> Result<Objects, SealError> {
-        let pdf_err = |e: lopdf::Error| SealError::Pdf(e.to_string());
-        let catalog_id = document
-            .trailer
-            .get(b"Root")
-            .and_then(Object::as_reference)
-            .map_err(pdf_err)?;
-        let catalog = document.get_dictionary(catalog_id).map_err(pdf_err)?;
+        let (catalog_id, catalog) = update::catalog(document)?;
         if catalog.has(b"AcroForm") || catalog.has(b"Perms") {
             return Err(SealError::Pdf(
                 "the PDF already has a form or permissions; it must come straight from typesetting"
@@ -115,7 +109,9 @@ impl Objects {
             .values()
             .nth(plan.page)
             .ok_or_else(|| SealError::Pdf(format!("the PDF has no page {}", plan.page + 1)))?;
-        let page = document.get_dictionary(page_id).map_err(pdf_err)?;
+        let page = document
+            .get_dictionary(page_id)
+            .map_err(update::pdf_error)?;
 
         let signature = (document.max_id + 1, 0);
         let widget = (document.max_id + 2, 0);

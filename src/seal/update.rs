@@ -180,6 +180,23 @@ fn startxref(pdf: &[u8]) -> Option<usize> {
     digits.parse().ok()
 }
 
+/// The catalog of `document`: its object number, as every update that
+/// changes it needs, and the dictionary.
+pub(crate) fn catalog(document: &Document) -> Result<(ObjectId, &Dictionary), SealError> {
+    let id = document
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(pdf_error)?;
+    let catalog = document.get_dictionary(id).map_err(pdf_error)?;
+    Ok((id, catalog))
+}
+
+/// A PDF the seal cannot read or change, said as lopdf says it.
+pub(crate) fn pdf_error(error: lopdf::Error) -> SealError {
+    SealError::Pdf(error.to_string())
+}
+
 fn io(error: impl std::fmt::Display) -> SealError {
     SealError::Pdf(error.to_string())
 }
