@@ -13,6 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
 use crate::model::{Date, Edition, Fonts, Gazette, Issue, Language, SEAL_PURPOSE, Templates};
+use crate::seal::Level;
 
 /// The manifest's name inside the new issue folder.
 pub const MANIFEST: &str = crate::manifest::FILE_NAME;
@@ -155,6 +156,9 @@ struct SealLines {
     certificates: Option<String>,
     organisation: String,
     purpose: String,
+    /// The time-stamp authority's URL and the level, carried unchanged.
+    timestamp: Option<String>,
+    level: Option<Level>,
 }
 
 impl Plan {
@@ -225,6 +229,8 @@ impl Plan {
                     certificates,
                     organisation: text.organisation,
                     purpose: text.purpose,
+                    timestamp: seal.timestamp.clone(),
+                    level: seal.level,
                 })
             }
             None => None,
@@ -610,6 +616,15 @@ impl Plan {
                     "# 五角星下方的印章用途".into(),
                     entry("purpose", w, &value(seal.purpose.as_str())),
                 ]);
+                if let Some(url) = &seal.timestamp {
+                    lines.extend([
+                        "# 时间戳服务（RFC 3161）地址；level 为长期验证级别 B-T / B-LT / B-LTA（默认）".into(),
+                        entry("timestamp", w, &value(url.as_str())),
+                    ]);
+                    if let Some(level) = seal.level {
+                        lines.push(entry("level", w, &value(level.to_string().as_str())));
+                    }
+                }
             }
             None => {
                 lines.extend([
@@ -902,6 +917,42 @@ mod tests {
         let (_, edition) = made(&dir.path().join("next"), "2025-02-10", Some(&previous));
         assert_eq!(edition.gazette.title_en.as_deref(), Some(strange));
         assert_eq!(edition.issue.number, 2);
+    }
+
+    #[test]
+    fn the_time_stamp_authority_and_level_are_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let previous = dir.path().join("prev");
+        write(
+            &previous,
+            &scaffold(&previous, date("2025-01-10"), None).unwrap(),
+        );
+        let manifest = std::fs::read_to_string(previous.join(MANIFEST)).unwrap();
+        let start = manifest
+            .lines()
+            .position(|line| line == "# [seal]")
+            .unwrap();
+        let mut lines: Vec<String> = manifest.lines().map(str::to_string).collect();
+        assert!(lines[start + 4].starts_with("# purpose"), "{manifest}");
+        for line in &mut lines[start..start + 5] {
+            *line = line[2..].to_string();
+        }
+        lines.insert(
+            start + 1,
+            "timestamp = \"http://tsa.example.org/tsa\"".into(),
+        );
+        lines.insert(start + 2, "level = \"B-LT\"".into());
+        let sealed = lines.join("\n");
+        std::fs::write(previous.join(MANIFEST), sealed).unwrap();
+        let was = manifest::load(&previous).unwrap().seal.unwrap();
+        assert_eq!(was.level, Some(Level::Lt));
+        let (_, edition) = made(&dir.path().join("next"), "2025-02-10", Some(&previous));
+        let seal = edition.seal.unwrap();
+        assert_eq!(
+            seal.timestamp.as_deref(),
+            Some("http://tsa.example.org/tsa")
+        );
+        assert_eq!(seal.level, Some(Level::Lt));
     }
 
     #[test]

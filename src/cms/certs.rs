@@ -1,9 +1,11 @@
 //! Certificates as this module handles them: read from PEM or DER, kept
 //! together with their exact DER, and summarised for people.
 
+use cms::signed_data::SignerIdentifier;
 use der::{Decode, Encode};
 use serde::Serialize;
 use x509_cert::Certificate;
+use x509_cert::ext::pkix::SubjectKeyIdentifier;
 
 use super::{CmsError, UnixTime};
 use crate::digest::{hex, sha256_bytes};
@@ -181,4 +183,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
+}
+
+/// Whether `certificate` is the one a SignerInfo's `sid` names: by issuer
+/// and serial number, or by subject key identifier.
+pub(crate) fn names_signer(certificate: &Certificate, sid: &SignerIdentifier) -> bool {
+    let tbs = certificate.tbs_certificate();
+    match sid {
+        SignerIdentifier::IssuerAndSerialNumber(id) => {
+            tbs.issuer() == &id.issuer && tbs.serial_number() == &id.serial_number
+        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => {
+            matches!(tbs.get_extension::<SubjectKeyIdentifier>(), Ok(Some((_, own))) if &own == ski)
+        }
+    }
 }

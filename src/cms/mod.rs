@@ -32,6 +32,7 @@ use serde::Serialize;
 use crate::signer::SignerError;
 
 pub(crate) use ber::read_signed_data;
+pub(crate) use certs::names_signer;
 pub use certs::{CertificateSummary, load_pem_certificates};
 pub(crate) use chain::check_der_path;
 pub use report::{Problem, ProblemCode, SignatureCheck, TimestampCheck, Trust};

@@ -15,14 +15,13 @@ use const_oid::db::rfc5911::{
 };
 use der::Encode;
 use der::asn1::{Any, ObjectIdentifier, OctetString};
-use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::time::Time;
 
 use super::algorithm::{DigestAlgorithm, describe, verifier_for};
 use super::attributes::{IssuerSerial, SigningCertificateV1, SigningCertificateV2, single_value};
 use super::ber::read_signed_data;
-use super::certs::ParsedCertificate;
+use super::certs::{ParsedCertificate, names_signer};
 use super::chain::{Purpose, check_path_for};
 use super::report::{Problem, ProblemCode, SignatureCheck, Trust};
 use super::timestamp::{attested_time, signature_timestamps};
@@ -344,17 +343,8 @@ fn find_signer<'a>(
     sid: &SignerIdentifier,
     pool: &'a [ParsedCertificate],
 ) -> Option<&'a ParsedCertificate> {
-    pool.iter().find(|candidate| {
-        let tbs = candidate.cert.tbs_certificate();
-        match sid {
-            SignerIdentifier::IssuerAndSerialNumber(id) => {
-                tbs.issuer() == &id.issuer && tbs.serial_number() == &id.serial_number
-            }
-            SignerIdentifier::SubjectKeyIdentifier(ski) => {
-                matches!(tbs.get_extension::<SubjectKeyIdentifier>(), Ok(Some((_, own))) if &own == ski)
-            }
-        }
-    })
+    pool.iter()
+        .find(|candidate| names_signer(&candidate.cert, sid))
 }
 
 /// What the signed attributes say.

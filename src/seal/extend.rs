@@ -10,15 +10,15 @@
 //! of the existing DSS, which is kept whole.
 
 use cms::cert::CertificateChoices;
-use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier};
-use der::{Decode, Encode, EncodingRules, SliceReader};
+use cms::signed_data::SignedData;
+use der::Encode;
 use lopdf::{Document, Object};
 use x509_cert::Certificate;
 
 use super::SealError;
 use super::long_term::{self, Authorities, Signed, chain_of};
 use crate::asn1::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN;
+use crate::cms::{names_signer, read_signed_data};
 
 /// `pdf` with a DSS update holding fresh evidence for each of its
 /// signatures and timestamps, and a new document timestamp after it. With
@@ -136,13 +136,11 @@ fn read_signature(padded: &[u8]) -> Result<Found, String> {
     Ok(found)
 }
 
-/// The SignedData at the start of `bytes`.
+/// The SignedData at the start of `bytes`, in DER or BER.
 fn read_cms(bytes: &[u8]) -> Result<SignedData, String> {
-    let mut reader = SliceReader::new_with_encoding_rules(bytes, EncodingRules::Ber)
-        .map_err(|e| e.to_string())?;
-    let content_info = ContentInfo::decode(&mut reader).map_err(|e| e.to_string())?;
-    let content = content_info.content.to_der().map_err(|e| e.to_string())?;
-    SignedData::from_ber(&content).map_err(|e| e.to_string())
+    read_signed_data(bytes)
+        .map(|read| read.signed_data)
+        .map_err(|e| e.to_string())
 }
 
 /// Adds the signer's certificate and all certificates of `signed_data`.
@@ -157,15 +155,9 @@ fn add_signed_data(signed_data: &SignedData, found: &mut Found) -> Result<(), St
         })
         .collect();
     for signer_info in signed_data.signer_infos.0.iter() {
-        let signer = certificates.iter().find(|certificate| {
-            let tbs = certificate.tbs_certificate();
-            match &signer_info.sid {
-                SignerIdentifier::IssuerAndSerialNumber(id) => {
-                    tbs.issuer() == &id.issuer && tbs.serial_number() == &id.serial_number
-                }
-                SignerIdentifier::SubjectKeyIdentifier(_) => false,
-            }
-        });
+        let signer = certificates
+            .iter()
+            .find(|certificate| names_signer(certificate, &signer_info.sid));
         let signer = signer
             .or(certificates.first())
             .ok_or("it carries no certificate")?;

@@ -50,6 +50,17 @@ fn a_committed_token_reads_with_its_facts() {
 }
 
 #[test]
+fn a_ber_token_reads_and_is_kept_as_der() {
+    let der = include_bytes!("../cms/testdata/certomancer-token.der");
+    let ber = include_bytes!("../cms/testdata/certomancer-token.ber");
+    let info = read_token(ber).unwrap();
+    assert_eq!(info.token.der, der);
+    assert_eq!(info, read_token(der).unwrap());
+    let tsa = Tsa::new("http://tsa.example.org/").unwrap();
+    tsa.check_signature(&info).unwrap();
+}
+
+#[test]
 fn a_token_whose_signature_does_not_hold_is_refused() {
     let der = committed_token();
     let signed: cms::signed_data::SignedData = cms::content_info::ContentInfo::from_der(&der)

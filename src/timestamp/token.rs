@@ -4,18 +4,19 @@
 
 use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier};
+use cms::signed_data::SignedData;
 use const_oid::db::rfc5911::ID_SIGNED_DATA;
+use der::Any;
 use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode};
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::SubjectKeyIdentifier;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use super::{TimestampError, Token};
 use crate::asn1::GenTime;
 use crate::asn1::tsp::{ID_CT_TST_INFO, MessageImprint, TstInfo};
 use crate::cms::algorithm::DigestAlgorithm;
+use crate::cms::{CmsError, names_signer, read_signed_data};
 use crate::digest::hex;
 
 /// A time-stamp token and what its TSTInfo says.
@@ -59,28 +60,30 @@ impl TokenInfo {
     }
 }
 
-/// Reads a time-stamp token (a DER ContentInfo holding a SignedData over a
-/// TSTInfo): the attested time and the facts around it. Does not check the
-/// signature.
-pub fn read_token(der: &[u8]) -> Result<TokenInfo, TimestampError> {
+/// Reads a time-stamp token (a ContentInfo holding a SignedData over a
+/// TSTInfo, in DER or BER): the attested time and the facts around it. Does
+/// not check the signature. A BER token is kept re-encoded as DER, which
+/// leaves its signature whole (signed attributes are signed as DER, and the
+/// TSTInfo's digest is over its octets, not their encoding) and lets it sit
+/// inside a DER signature.
+pub fn read_token(encoded: &[u8]) -> Result<TokenInfo, TimestampError> {
     let malformed = |why: String| TimestampError::Malformed { url: None, why };
-    let content_info =
-        ContentInfo::from_der(der).map_err(|e| malformed(format!("not a DER ContentInfo: {e}")))?;
-    if content_info.content_type != ID_SIGNED_DATA {
-        return Err(malformed(format!(
-            "its content type is {}, not signed-data",
-            content_info.content_type
-        )));
-    }
-    let signed: SignedData = content_info
-        .content
-        .decode_as()
-        .map_err(|e| malformed(format!("the SignedData cannot be read: {e}")))?;
+    let signed = read_signed_data(encoded)
+        .map_err(|error| match error {
+            CmsError::Malformed(why) => malformed(why),
+            other => malformed(other.to_string()),
+        })?
+        .signed_data;
+    let der = if ContentInfo::from_der(encoded).is_ok() {
+        encoded.to_vec()
+    } else {
+        as_der(&signed).map_err(|e| malformed(format!("it cannot be re-encoded as DER: {e}")))?
+    };
     let info = tst_info(&signed).map_err(malformed)?;
     let (tsa_certificates, signer_included) = certificates(&signed).map_err(malformed)?;
     Ok(TokenInfo {
         token: Token {
-            der: der.to_vec(),
+            der,
             time: info.gen_time.unix(),
             tsa_certificates,
         },
@@ -92,6 +95,14 @@ pub fn read_token(der: &[u8]) -> Result<TokenInfo, TimestampError> {
         imprint: info.message_imprint,
         signer_included,
     })
+}
+
+fn as_der(signed: &SignedData) -> der::Result<Vec<u8>> {
+    ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(signed)?,
+    }
+    .to_der()
 }
 
 fn tst_info(signed: &SignedData) -> Result<TstInfo, String> {
@@ -137,7 +148,7 @@ fn certificates(signed: &SignedData) -> Result<(Vec<Vec<u8>>, bool), String> {
         .collect();
     let position = certificates
         .iter()
-        .position(|c| is_named_by(c, &signer.sid));
+        .position(|c| names_signer(c, &signer.sid));
     if let Some(position) = position {
         let own = certificates.remove(position);
         certificates.insert(0, own);
@@ -148,18 +159,6 @@ fn certificates(signed: &SignedData) -> Result<(Vec<Vec<u8>>, bool), String> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("a certificate in it cannot be encoded: {e}"))?;
     Ok((ders, position.is_some()))
-}
-
-fn is_named_by(certificate: &Certificate, sid: &SignerIdentifier) -> bool {
-    let tbs = certificate.tbs_certificate();
-    match sid {
-        SignerIdentifier::IssuerAndSerialNumber(id) => {
-            tbs.issuer() == &id.issuer && tbs.serial_number() == &id.serial_number
-        }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => {
-            matches!(tbs.get_extension::<SubjectKeyIdentifier>(), Ok(Some((_, own))) if &own == ski)
-        }
-    }
 }
 
 fn general_name_text(name: &GeneralName) -> String {
