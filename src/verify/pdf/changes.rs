@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use serde::Serialize;
 
 use crate::verify::{Change, ChangeKind};
@@ -533,13 +533,10 @@ fn push_references(object: &Object, role: Role, queue: &mut VecDeque<(ObjectId, 
     match object {
         Object::Reference(id) => queue.push_back((*id, role)),
         Object::Array(items) => items.iter().for_each(|i| push_references(i, role, queue)),
-        Object::Dictionary(dict) => dict
+        Object::Dictionary(dict) | Object::Stream(Stream { dict, .. }) => dict
             .iter()
             .filter(|(k, _)| !BACK_LINKS.contains(&k.as_slice()))
             .for_each(|(_, v)| push_references(v, role, queue)),
-        Object::Stream(stream) => {
-            push_references(&Object::Dictionary(stream.dict.clone()), role, queue)
-        }
         _ => {}
     }
 }

@@ -7,7 +7,8 @@
 
 use lopdf::{Dictionary, Document, Object};
 
-use super::{load, signature_fields, trim_padding};
+use super::revisions::Revisions;
+use super::{signature_fields, trim_padding};
 use crate::revocation::Evidence;
 use crate::verify::long_term::{self, Path, Policy, Pool, Sealed, Stamp, in_cms, parse_time};
 use crate::verify::{Options, SignatureKind, SignatureReport};
@@ -16,13 +17,13 @@ use crate::verify::{Options, SignatureKind, SignatureReport};
 /// order they were made) by the long-term rule, with the evidence in
 /// `bytes`, read as `document`.
 pub(super) fn judge_over_time(
-    bytes: &[u8],
+    revisions: &Revisions,
     document: &Document,
     signatures: &mut [SignatureReport],
     options: &Options,
     policy: Policy,
 ) {
-    let pool = evidence(bytes, document, signatures, options);
+    let pool = evidence(revisions, document, signatures, options);
     let mut stamps = Vec::new();
     let mut stamp_of = Vec::new();
     let mut seals = Vec::new();
@@ -89,7 +90,7 @@ fn place_of(signature: &SignatureReport) -> Option<u64> {
 /// revision, and the current DSS at the file's end; the anchors as
 /// certificates.
 fn evidence(
-    bytes: &[u8],
+    revisions: &Revisions,
     document: &Document,
     signatures: &[SignatureReport],
     options: &Options,
@@ -116,14 +117,15 @@ fn evidence(
         .iter()
         .filter(|s| s.kind == SignatureKind::DocumentTimestamp)
     {
-        let Some(end) = place_of(signature).filter(|&end| end < bytes.len() as u64) else {
+        let Some(end) = place_of(signature).filter(|&end| end < revisions.file_length() as u64)
+        else {
             continue;
         };
-        if let Ok(revision) = load(&bytes[..end as usize]) {
+        if let Ok(revision) = revisions.at(end as usize) {
             pool.add(end, store(&revision));
         }
     }
-    pool.add(bytes.len() as u64, store(document));
+    pool.add(revisions.file_length() as u64, store(document));
     pool
 }
 

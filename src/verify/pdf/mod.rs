@@ -42,6 +42,7 @@
 
 mod changes;
 mod dss;
+mod revisions;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -49,6 +50,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use memchr::memmem;
 
 pub use changes::PdfChangeKind;
+use revisions::Revisions;
 
 use super::{
     Change, Finding, FindingCode, Level, Options, Policy, Report, SignatureKind, SignatureReport,
@@ -79,11 +81,12 @@ pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Pol
             ),
         );
     }
-    let document = match load(bytes) {
+    let ends = revision_ends(bytes);
+    let (document, revisions) = Revisions::read(bytes, &ends);
+    let document = match document {
         Ok(document) => document,
         Err(why) => return unreadable(file, bytes, why),
     };
-    let ends = revision_ends(bytes);
     let fields = signature_fields(&document);
     if fields.is_empty() && !raw_byte_ranges(bytes).is_empty() {
         return Report::without_signatures(
@@ -101,6 +104,7 @@ pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Pol
         bytes,
         document: &document,
         ends: &ends,
+        revisions: &revisions,
         certification: certification(&document),
         made_by_gazette: made_by_gazette(&document),
         options,
@@ -115,7 +119,7 @@ pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Pol
             .map_or(i64::MAX, |[_, _, b, c]| b.saturating_add(c))
     });
     attest(&mut signatures);
-    dss::judge_over_time(bytes, &document, &mut signatures, options, policy);
+    dss::judge_over_time(&revisions, &document, &mut signatures, options, policy);
     let mut report = Report::conclude(file, FORMAT, signatures);
     report.validation_time = Some(long_term::validation_time(policy).to_string());
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
@@ -127,6 +131,7 @@ pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Pol
         report.summary = format!("INVALID: {}", finding.message);
         report.findings.push(finding);
     }
+    revisions.release(document);
     report
 }
 
@@ -312,6 +317,7 @@ struct Context<'a> {
     bytes: &'a [u8],
     document: &'a Document,
     ends: &'a [usize],
+    revisions: &'a Revisions<'a>,
     certification: Option<(ObjectId, i64)>,
     made_by_gazette: bool,
     options: &'a Options,
@@ -356,9 +362,7 @@ fn check_signature(context: &Context<'_>, field: &Field) -> SignatureReport {
     let dict = &field.value;
     let claimed = claimed_time(dict);
     let mut report = signature_report(field, context.certification, claimed.as_ref());
-    if let Err(finding) =
-        check_signature_bytes(bytes, document, dict, field.id, context.ends, &mut report)
-    {
+    if let Err(finding) = check_signature_bytes(context, dict, field.id, &mut report) {
         report.findings.push(finding);
         return report;
     }
@@ -375,7 +379,7 @@ fn check_signature(context: &Context<'_>, field: &Field) -> SignatureReport {
     check_cms(dict, &content, claimed, rules, context.options, &mut report);
     if end < bytes.len() {
         let permission = report.docmdp_permission.unwrap_or(2);
-        report.changes_after = changes_after(bytes, end, document, permission);
+        report.changes_after = changes_after(context.revisions, end, document, permission);
     }
     report
 }
@@ -569,13 +573,12 @@ fn check_cms(
 /// the dictionary checked is the one that was signed. Records the byte range
 /// and whether it covers the whole file in `report` as soon as they are known.
 fn check_signature_bytes(
-    bytes: &[u8],
-    document: &Document,
+    context: &Context<'_>,
     dict: &Dictionary,
     id: Option<ObjectId>,
-    ends: &[usize],
     report: &mut SignatureReport,
 ) -> Result<(), Finding> {
+    let bytes = context.bytes;
     check_sub_filter(&report.sub_filter)?;
     let value = signature_value(dict)?;
     let range = byte_range(dict)?;
@@ -583,7 +586,7 @@ fn check_signature_bytes(
     let end = covered_end(range, bytes.len())?;
     let [_, first, second, _] = range;
     check_gap(bytes, first as usize, second as usize, value)?;
-    if !ends.contains(&end) {
+    if !context.ends.contains(&end) {
         return Err(Finding::new(
             FindingCode::PartialRevision,
             format!("the signature covers bytes up to {end}, which is not the end of a revision"),
@@ -593,7 +596,7 @@ fn check_signature_bytes(
     // The dictionary we read must be the one inside the signed revision; when
     // the signature covers the whole file, that revision is the document.
     match id.filter(|_| !report.covers_whole_file) {
-        Some(id) => check_signed_dictionary(bytes, end, document, id),
+        Some(id) => check_signed_dictionary(context.revisions, end, context.document, id),
         None => Ok(()),
     }
 }
@@ -691,12 +694,12 @@ fn check_gap(bytes: &[u8], first: usize, second: usize, value: &[u8]) -> Result<
 /// revision that ends at `end`, or what the report shows was not what was
 /// signed.
 fn check_signed_dictionary(
-    bytes: &[u8],
+    revisions: &Revisions,
     end: usize,
     document: &Document,
     id: ObjectId,
 ) -> Result<(), Finding> {
-    let signed = load(&bytes[..end]).map_err(|why| {
+    let signed = revisions.at(end).map_err(|why| {
         Finding::new(
             FindingCode::UnreadableRevision,
             format!("the signed revision cannot be read: {why}"),
@@ -711,8 +714,13 @@ fn check_signed_dictionary(
     Ok(())
 }
 
-fn changes_after(bytes: &[u8], end: usize, document: &Document, permission: i64) -> Vec<Change> {
-    match load(&bytes[..end]) {
+fn changes_after(
+    revisions: &Revisions,
+    end: usize,
+    document: &Document,
+    permission: i64,
+) -> Vec<Change> {
+    match revisions.at(end) {
         Ok(signed) => changes::changes(&signed, document, permission),
         Err(_) => Vec::new(),
     }
