@@ -21,6 +21,7 @@ pub mod edition;
 pub mod epub;
 pub mod example_pki;
 pub mod http;
+pub mod identifier;
 pub mod manifest;
 pub mod model;
 pub mod output;

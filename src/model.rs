@@ -9,7 +9,8 @@ use serde::Serialize;
 pub struct Edition {
     /// `<gazette id>-<year>-<NN>`, the folder and file name of the edition.
     pub id: String,
-    /// A stable identifier, independent of where and when the edition is built.
+    /// A stable identifier, independent of where and when the edition is
+    /// built; see [`crate::identifier`].
     pub uri: String,
     pub gazette: Gazette,
     pub issue: Issue,
@@ -99,6 +100,9 @@ impl Edition {
 #[derive(Debug, Clone, Serialize)]
 pub struct Gazette {
     pub id: String,
+    /// The base its identifiers hang from, when [gazette] names one; see
+    /// [`crate::identifier`].
+    pub uri: Option<String>,
     pub title: String,
     pub title_en: Option<String>,
     pub publisher: String,
@@ -221,6 +225,9 @@ pub struct Section {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
+    /// Its stable identifier, from the edition's and its place in it (see
+    /// [`crate::identifier`]).
+    pub uri: String,
     /// The document's source file, relative to the issue folder, `/`-separated.
     pub source: String,
     pub title: String,

@@ -326,6 +326,7 @@ fn part_view(
     Ok(json!({
         "lang": document.language.tag,
         "title": title,
+        "identifier": document.uri,
         "stylesheet": format!("../{STYLESHEET}"),
         "part": {
             "title_pages": pages.title,

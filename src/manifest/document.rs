@@ -67,6 +67,9 @@ pub fn load(
         date_span: date.span,
         disclosure_span: disclosure.span,
         document: Document {
+            // Known once every document of the edition is read: see
+            // `manifest::identify`.
+            uri: String::new(),
             source: path.to_string(),
             title: title.value,
             number: header.number.map(|n| n.value),

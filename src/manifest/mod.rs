@@ -17,7 +17,8 @@ use fields::{At, Table};
 pub use templates::is_scratch;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::model::{Edition, Fonts, Gazette, Language, Seal};
+use crate::identifier::Base;
+use crate::model::{Edition, Fonts, Gazette, Issue, Language, Seal, Section};
 use crate::seal::Level;
 
 /// The manifest's name in an issue folder.
@@ -182,12 +183,13 @@ impl Folder {
         let language = gazette
             .as_ref()
             .map_or_else(Language::zh_hans, |g| g.language.clone());
-        let sections = self.sections(&top, issue.as_ref(), &language, diags);
+        let mut sections = self.sections(&top, issue.as_ref(), &language, diags);
 
         let (gazette, issue) = (gazette?, issue?);
+        let uri = identify(&gazette, &issue, &mut sections);
         Some(Edition {
             id: format!("{}-{}-{:02}", gazette.id, issue.year, issue.number),
-            uri: format!("urn:gazette:{}:{}:{}", gazette.id, issue.year, issue.number),
+            uri,
             gazette,
             issue,
             fonts,
@@ -274,6 +276,22 @@ fn long_term(table: &Table, diags: &mut Diagnostics) -> (Option<String>, Option<
     (timestamp.map(|t| t.value), level)
 }
 
+/// The edition's identifier, after giving each document its own from its
+/// place in the edition, counted across sections from 1.
+fn identify(gazette: &Gazette, issue: &Issue, sections: &mut [Section]) -> String {
+    let base = gazette
+        .uri
+        .as_deref()
+        .and_then(|url| Base::url(url).ok())
+        .unwrap_or_else(|| Base::urn(&gazette.id));
+    let edition = base.edition(issue.year, issue.number);
+    let documents = sections.iter_mut().flat_map(|s| s.documents.iter_mut());
+    for (index, document) in documents.enumerate() {
+        document.uri = base.document(&edition, index + 1);
+    }
+    edition
+}
+
 /// A table issue.toml cannot do without, reported when it is missing.
 fn required<'a, 'i>(
     top: &Table<'a, 'i>,
@@ -303,6 +321,7 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
             "title",
             "title_en",
             "publisher",
+            "uri",
             "issn",
             "cn",
             "language",
@@ -327,6 +346,15 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
         && !valid_issn(value)
     {
         diags.push(file.error(span.clone(), format!("\"{value}\" is not a valid ISSN")).help("an ISSN is NNNN-NNNC where C is the mod-11 check digit (0-9 or X); copy it from the ISSN register"));
+    }
+    let uri = table.string("uri", None, diags);
+    if let Some(At { value, span }) = &uri
+        && let Err(problem) = Base::url(value)
+    {
+        diags.push(
+            file.error(span.clone(), format!("the identifier base \"{value}\" {problem}"))
+                .help("give the URL your gazette's identifiers start with, e.g. \"https://gazette.example.gov.cn/eli/cn-sh/gazette\"; editions become …/2025/8 and documents …/2025/8/3"),
+        );
     }
     let cn = table.string("cn", None, diags);
     if let Some(At { value, span }) = &cn
@@ -355,6 +383,7 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
         id: id?.value,
         title: title?.value,
         title_en: title_en.map(|t| t.value),
+        uri: uri.map(|u| u.value),
         publisher: publisher?.value,
         issn: issn.map(|i| i.value),
         cn: cn.map(|c| c.value),
@@ -362,7 +391,7 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
     })
 }
 
-fn issue(top: &Table, diags: &mut Diagnostics) -> Option<crate::model::Issue> {
+fn issue(top: &Table, diags: &mut Diagnostics) -> Option<Issue> {
     let help = "add an [issue] table with year, number and date";
     let entry = required(top, "issue", help, diags)?;
     let table = top.nested(
@@ -391,7 +420,7 @@ fn issue(top: &Table, diags: &mut Diagnostics) -> Option<crate::model::Issue> {
             .help("an issue is published in its own year: correct `year` or `date`"),
         );
     }
-    Some(crate::model::Issue {
+    Some(Issue {
         year: u16::try_from(year?.value).ok()?,
         number: u32::try_from(number?.value).ok()?,
         running: running.and_then(|r| u32::try_from(r.value).ok()),
@@ -503,6 +532,80 @@ mod tests {
         assert!(valid_issn("2434-561X"));
         assert!(!valid_issn("0317-8472"));
         assert!(!valid_issn("03178471"));
+    }
+
+    fn sample_copy(dir: &Path, gazette_line: Option<&str>) -> PathBuf {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08");
+        let to = dir.join("issue");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        if let Some(line) = gazette_line {
+            let manifest = to.join("issue.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            let text = text.replacen("[gazette]\n", &format!("[gazette]\n{line}\n"), 1);
+            std::fs::write(&manifest, text).unwrap();
+        }
+        to
+    }
+
+    fn uris(edition: &Edition) -> Vec<&str> {
+        edition
+            .sections
+            .iter()
+            .flat_map(|s| &s.documents)
+            .map(|d| d.uri.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn every_document_is_identified_by_its_place_in_the_edition() {
+        let dir = tempfile::tempdir().unwrap();
+        let edition = load(&sample_copy(dir.path(), None)).unwrap();
+        assert_eq!(edition.uri, "urn:gazette:shanghai-gazette:2025:8");
+        let uris = uris(&edition);
+        assert!(uris.len() > 3, "{uris:?}");
+        for (index, uri) in uris.iter().enumerate() {
+            assert_eq!(
+                *uri,
+                format!("urn:gazette:shanghai-gazette:2025:8:{}", index + 1)
+            );
+        }
+    }
+
+    #[test]
+    fn a_configured_base_makes_url_identifiers() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = "https://gazette.example.gov.cn/eli/cn-sh/gazette";
+        let issue = sample_copy(dir.path(), Some(&format!("uri = \"{base}\"")));
+        let edition = load(&issue).unwrap();
+        assert_eq!(edition.uri, format!("{base}/2025/8"));
+        assert_eq!(uris(&edition)[1], format!("{base}/2025/8/2"));
+    }
+
+    #[test]
+    fn a_base_that_cannot_carry_identifiers_is_an_error_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let issue = sample_copy(dir.path(), Some("uri = \"https://x.gov.cn/eli/\""));
+        let diags = load(&issue).unwrap_err();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].message.contains("ends with a slash"),
+            "{}",
+            diags[0]
+        );
+        let (line, _) = diags[0].line_column().unwrap();
+        let text = std::fs::read_to_string(issue.join("issue.toml")).unwrap();
+        assert_eq!(
+            text.lines().nth(line - 1),
+            Some("uri = \"https://x.gov.cn/eli/\"")
+        );
     }
 
     #[test]

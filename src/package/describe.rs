@@ -89,6 +89,7 @@ fn entry(
         .map(|path| source_file(files, path))
         .collect::<Result<_, _>>()?;
     Ok(DocumentEntry {
+        uri: Some(document.uri.clone()),
         title: document.title.clone(),
         number: document.number.clone(),
         issuer: document.issuer.clone(),

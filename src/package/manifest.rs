@@ -72,6 +72,10 @@ impl Artifact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentEntry {
+    /// The document's stable identifier (see `crate::identifier`); absent in
+    /// manifests written before documents had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
     pub title: String,
     /// 发文字号, when it has one.
     pub number: Option<String>,

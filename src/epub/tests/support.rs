@@ -292,6 +292,7 @@ fn large_document(s: usize, d: usize) -> Document {
         .collect();
     let traditional = s == 2 && d == 4;
     Document {
+        uri: format!("urn:gazette:test-gazette:2025:1:{s}-{d}"),
         source,
         title: if traditional {
             "上海市人民政府辦公廳關于印發《政務公開工作要點》的通知".into()
@@ -336,6 +337,7 @@ pub fn tiny_edition(title: &str, body: Vec<Block>) -> Edition {
             id: "test-gazette".into(),
             title: "测试公报".into(),
             title_en: None,
+            uri: None,
             publisher: "测试办公厅".into(),
             issn: None,
             cn: None,
@@ -357,6 +359,7 @@ pub fn tiny_edition(title: &str, body: Vec<Block>) -> Edition {
         sections: vec![Section {
             title: "测试栏目".into(),
             documents: vec![Document {
+                uri: "urn:gazette:test-gazette:2025:1:1".into(),
                 source: "documents/test.md".into(),
                 title: title.into(),
                 number: None,
