@@ -697,11 +697,12 @@ fn renewing_after_the_seal_ca_is_gone_needs_only_the_newest_timestamp_authority(
 
     // Once the newest timestamp's authority is gone too, there is nothing
     // to carry the proof on: an error naming it, nothing written.
-    let newest = second.url("PKI_URL").to_owned();
-    drop(second);
+    // Started before the second stops, so that it cannot take its port.
     let Some(third) = Responders::start(None) else {
         return;
     };
+    let newest = second.url("PKI_URL").to_owned();
+    drop(second);
     let error = extend::extend_pdf(
         &again.pdf,
         &Network::new(third.url("TSA_URL")).unwrap(),
