@@ -110,13 +110,7 @@ impl Chains {
     /// The evidence for the required chains, and for the others what can
     /// be had.
     fn gather(&self, authorities: &dyn Authorities) -> Result<Collected, PackageError> {
-        let (required, best_effort): (Vec<&[Vec<u8>]>, Vec<&[Vec<u8>]>) = self
-            .chains
-            .iter()
-            .map(Vec::as_slice)
-            .partition(|chain| self.required.iter().any(|r| r == chain));
-        authorities
-            .collect_for_renewal(&required, &best_effort)
+        long_term::collect_renewal(authorities, &self.chains, &self.required)
             .map_err(PackageError::Revocation)
     }
 }

@@ -137,17 +137,10 @@ pub fn renew_validation_data(
     let mut gathered = Vec::with_capacity(signed.len());
     let mut notes: Vec<RevocationNote> = Vec::new();
     for item in signed {
-        let (needed, wanted): (Vec<&[Vec<u8>]>, Vec<&[Vec<u8>]>) = item
-            .chains
-            .iter()
-            .map(Vec::as_slice)
-            .partition(|chain| required.iter().any(|r| r == chain));
         let Collected {
             evidence: collected,
             notes: said,
-        } = authorities
-            .collect_for_renewal(&needed, &wanted)
-            .map_err(SealError::Revocation)?;
+        } = collect_renewal(authorities, &item.chains, required).map_err(SealError::Revocation)?;
         for note in said {
             if !notes.contains(&note) {
                 notes.push(note);
@@ -173,6 +166,24 @@ pub fn renew_validation_data(
         })
         .collect();
     Ok((dss::append(pdf, &validations)?, notes))
+}
+
+/// Evidence for `chains` from `authorities`: required for those among
+/// `required`, asked with best effort for the others.
+pub fn collect_renewal(
+    authorities: &dyn Authorities,
+    chains: &[Vec<Vec<u8>>],
+    required: &[Vec<Vec<u8>>],
+) -> Result<Collected, String> {
+    let mut needed: Vec<&[Vec<u8>]> = Vec::new();
+    let mut wanted: Vec<&[Vec<u8>]> = Vec::new();
+    for chain in chains {
+        match required.contains(chain) {
+            true => needed.push(chain),
+            false => wanted.push(chain),
+        }
+    }
+    authorities.collect_for_renewal(&needed, &wanted)
 }
 
 /// B-LTA: `pdf` with a document timestamp over all of it, then a DSS update
