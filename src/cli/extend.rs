@@ -1,13 +1,16 @@
 //! `gazette extend PATH --tsa URL`: renews an archived edition's evidence in
 //! place: a sealed PDF through [`gazette::seal::extend`], a package (a bag
 //! folder, its zip, or the edition folder holding both) through
-//! [`gazette::package::extend`].
+//! [`gazette::package::extend`]. What a renewal could not make current
+//! (a certificate revoked since, a CA whose responders are gone) is said as
+//! `note:` lines: the earlier evidence stands for those certificates.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use gazette::package::extend::{self as package, Extended};
+use gazette::revocation::RevocationNote;
 use gazette::seal::{Network, extend};
 use gazette::verify::Options;
 
@@ -47,7 +50,10 @@ pub fn run(args: &ExtendArgs) -> Result<ExitCode, Failure> {
             path.display()
         )));
     }
-    let extended = extend::extend_pdf(&bytes, &network, &anchors).map_err(|e| unchanged(&e))?;
+    let extend::Extended {
+        pdf: extended,
+        notes,
+    } = extend::extend_pdf(&bytes, &network, &anchors).map_err(|e| unchanged(&e))?;
     replace(path, &extended).map_err(|e| {
         Failure::message(format!(
             "cannot write {}: {e}; it is unchanged",
@@ -61,7 +67,15 @@ pub fn run(args: &ExtendArgs) -> Result<ExitCode, Failure> {
         bytes.len(),
         extended.len()
     );
+    print_notes(&notes);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each note as `note: …` on standard error.
+fn print_notes(notes: &[RevocationNote]) {
+    for note in notes {
+        eprintln!("note: {note}");
+    }
 }
 
 fn print_package(extended: &[Extended], tsa: &str) {
@@ -74,6 +88,14 @@ fn print_package(extended: &[Extended], tsa: &str) {
             renewed.added.len()
         );
     }
+    // An edition's folder and zip renewed as one share their notes.
+    let mut notes: Vec<RevocationNote> = Vec::new();
+    for note in extended.iter().flat_map(|e| &e.renewed.notes) {
+        if !notes.contains(note) {
+            notes.push(note.clone());
+        }
+    }
+    print_notes(&notes);
 }
 
 /// Writes `bytes` beside `file`, then renames it over `file`: a failure

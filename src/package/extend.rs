@@ -5,6 +5,11 @@
 //! in the bag stays as it is; only the tag manifests are written again, so
 //! the bag stays valid for any BagIt tool.
 //!
+//! As for a PDF ([`crate::seal::extend`]), evidence for the newest token's
+//! authority chain must be had; for the seal's chain and older authorities',
+//! already covered by that token, it is asked with best effort, and each
+//! certificate without a current good answer is a note.
+//!
 //! A bag folder, a bag's zip, or an edition folder holding both can be
 //! renewed. Everything new is written beside the old and renamed into place
 //! once complete: an authority that fails leaves the package untouched.
@@ -19,6 +24,7 @@ use super::{PackageError, archive, bag_folder_name, cades, zip_name};
 use crate::cms::UnixTime;
 use crate::output::Staging;
 use crate::relative_path;
+use crate::revocation::{Collected, RevocationNote};
 use crate::seal::Authorities;
 use crate::seal::long_term::{self, chain_of};
 use crate::timestamp::{TokenInfo, read_token};
@@ -35,6 +41,9 @@ pub struct Renewed {
     pub time: UnixTime,
     /// The files added, paths relative to the bag folder, sorted.
     pub added: Vec<String>,
+    /// One for each certificate outside the newest token's authority chain
+    /// that has no current good evidence.
+    pub notes: Vec<RevocationNote>,
 }
 
 /// A package on disk that was renewed.
@@ -62,12 +71,15 @@ pub fn renew(
         ))
     })?;
     let number = next_number(&files)?;
-    let Chains { chains, pool } = chains(&files, number, anchors)?;
-    if let Some(why) = long_term::unanchored(&chains, anchors) {
+    let chains = chains(&files, number, anchors)?;
+    if let Some(why) = long_term::unanchored(&chains.chains, anchors) {
         return Err(PackageError::Extend(why));
     }
-    let revocation = evidence::gather(authorities, &chains)?;
-    let renewal = evidence::renew(&files, number, &revocation, authorities, &pool)?;
+    let Collected {
+        evidence: revocation,
+        notes,
+    } = chains.gather(authorities)?;
+    let renewal = evidence::renew(&files, number, &revocation, authorities, &chains.pool)?;
     let mut added: Vec<String> = renewal.files.iter().map(|(path, _)| path.clone()).collect();
     added.sort();
     let mut files = files;
@@ -78,6 +90,7 @@ pub fn renew(
             number,
             time: renewal.token.time,
             added,
+            notes,
         },
     ))
 }
@@ -86,8 +99,20 @@ pub fn renew(
 struct Chains {
     /// Each from its end entity up: the seal's first.
     chains: Vec<Vec<Vec<u8>>>,
+    /// Those whose evidence must be had: the newest token's authority's,
+    /// or all when the bag holds no token.
+    required: Vec<Vec<Vec<u8>>>,
     /// Every certificate that completed them.
     pool: Vec<Vec<u8>>,
+}
+
+impl Chains {
+    /// The evidence for the required chains, and for the others what can
+    /// be had.
+    fn gather(&self, authorities: &dyn Authorities) -> Result<Collected, PackageError> {
+        long_term::collect_renewal(authorities, &self.chains, &self.required)
+            .map_err(PackageError::Revocation)
+    }
 }
 
 /// The chains renewal `number` of the bag `files` gathers evidence for:
@@ -124,6 +149,7 @@ fn chains(files: &[BagFile], number: usize, anchors: &[Vec<u8>]) -> Result<Chain
     pool.extend(tokens.iter().flat_map(|t| t.token.tsa_certificates.clone()));
     pool.extend(evidence_certificates(files));
     let mut chains = vec![chain_of(&seal.signer, &pool)];
+    let mut newest = None;
     for token in &tokens {
         let authority = token.signer_certificate().ok_or_else(|| {
             PackageError::Extend(
@@ -132,11 +158,25 @@ fn chains(files: &[BagFile], number: usize, anchors: &[Vec<u8>]) -> Result<Chain
             )
         })?;
         let chain = chain_of(authority, &pool);
+        if newest
+            .as_ref()
+            .is_none_or(|(time, _)| token.token.time >= *time)
+        {
+            newest = Some((token.token.time, chain.clone()));
+        }
         if !chains.contains(&chain) {
             chains.push(chain);
         }
     }
-    Ok(Chains { chains, pool })
+    let required = match newest {
+        Some((_, chain)) => vec![chain],
+        None => chains.clone(),
+    };
+    Ok(Chains {
+        chains,
+        required,
+        pool,
+    })
 }
 
 /// The N of the next renewal: one after the last archive timestamp, which

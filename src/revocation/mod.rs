@@ -1,7 +1,8 @@
 //! Revocation evidence: OCSP responses and CRLs for the certificates behind a
 //! seal and a time-stamp, gathered at sealing ([`collect`], over the network,
-//! every answer checked) so that a verifier decades later needs no network,
-//! and judged when verifying ([`Evidence::status_of`], pure).
+//! every answer checked) and again at each renewal ([`collect_for_renewal`])
+//! so that a verifier decades later needs no network, and judged when
+//! verifying ([`Evidence::status_of`], pure).
 //!
 //! One evidence rule serves both sides: an OCSP response counts when the
 //! certificate's issuer signed it, or a responder certificate that the issuer
@@ -21,7 +22,9 @@ use serde::Serialize;
 
 use crate::cms::UnixTime;
 
-pub use collect::collect;
+#[cfg(test)]
+pub(crate) use collect::gather_at;
+pub use collect::{Collected, collect, collect_for_renewal};
 pub(crate) use collect::{crl_urls, ocsp_urls};
 
 /// What a verifier needs besides the signature to judge a certificate path at
@@ -116,7 +119,7 @@ impl Evidence {
 }
 
 /// Why sealing cannot have the revocation evidence it needs.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RevocationError {
     /// A certificate given is not X.509 DER.
     Certificate(String),
@@ -190,3 +193,59 @@ impl fmt::Display for RevocationError {
 }
 
 impl std::error::Error for RevocationError {}
+
+/// What a renewal could not make current for a certificate whose earlier
+/// evidence, already under a timestamp, still speaks for it: said to the
+/// archivist, not an error. A revoked certificate's answer is kept as
+/// evidence: a verifier holds what was attested before the revocation valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevocationNote(pub RevocationError);
+
+impl fmt::Display for RevocationNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const EARLIER: &str = "the evidence kept earlier stands for it";
+        match &self.0 {
+            RevocationError::Revoked {
+                certificate,
+                since,
+                reason,
+                by,
+            } => {
+                write!(
+                    f,
+                    "the certificate of {certificate} is revoked since {since}"
+                )?;
+                if let Some(reason) = reason {
+                    write!(f, " (reason: {reason})")?;
+                }
+                write!(
+                    f,
+                    ", says {by}; that answer is kept as evidence: what was attested before \
+                     {since} stays valid, what was not is not"
+                )
+            }
+            RevocationError::Unavailable {
+                certificate,
+                attempts,
+            } => write!(
+                f,
+                "no current revocation evidence for the certificate of {certificate} ({}); \
+                 {EARLIER}",
+                attempts.join("; ")
+            ),
+            RevocationError::NoSource { certificate } => write!(
+                f,
+                "the certificate of {certificate} names no OCSP responder and no CRL; {EARLIER}"
+            ),
+            RevocationError::NoIssuer {
+                certificate,
+                issuer,
+            } => write!(
+                f,
+                "the certificate of {certificate}'s issuer, {issuer}, is not at hand, so its \
+                 status cannot be asked; {EARLIER}"
+            ),
+            RevocationError::Certificate(why) => f.write_str(why),
+        }
+    }
+}

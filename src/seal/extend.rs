@@ -1,5 +1,5 @@
 //! Renewing a sealed PDF's evidence for an archive (`gazette extend`): fresh
-//! revocation data for every certificate in the file, then a new document
+//! revocation data for the certificates in the file, then a new document
 //! timestamp over everything, both as incremental updates after the file's
 //! last byte. Run before the newest timestamp's authority certificate
 //! expires or its algorithms weaken, it carries the proof that the file
@@ -7,7 +7,13 @@
 //!
 //! The certificates are those of every signature (the seal and any other),
 //! of every time-stamp token (in a signature or a document timestamp), and
-//! of the existing DSS, which is kept whole.
+//! of the existing DSS, which is kept whole. Evidence for the newest
+//! timestamp's authority chain must be had: the new timestamp carries that
+//! proof on (PAdES B-LTA, ETSI EN 319 142-1). For the others, whose evidence
+//! an earlier timestamp already covers, it is asked with best effort: years
+//! later the seal's certificate may be expired, revoked since, or its CA
+//! gone, and each such certificate is a note. A file with no timestamp has
+//! nothing covering its evidence yet: all of it is required, as at sealing.
 
 use cms::cert::CertificateChoices;
 use cms::signed_data::SignedData;
@@ -17,18 +23,29 @@ use x509_cert::Certificate;
 
 use super::SealError;
 use super::long_term::{self, Authorities, Signed, chain_of};
-use crate::asn1::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN;
-use crate::cms::{names_signer, read_signed_data};
+use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, ID_CT_TST_INFO};
+use crate::cms::{UnixTime, names_signer, read_signed_data};
+use crate::revocation::RevocationNote;
+use crate::timestamp::read_token;
 
-/// `pdf` with a DSS update holding fresh evidence for each of its
-/// signatures and timestamps, and a new document timestamp after it. With
-/// `anchors`, every chain must lead to one of them, and they complete
-/// chains whose root the file lacks.
+/// A renewed PDF, and what its renewal could not make current.
+#[derive(Debug)]
+pub struct Extended {
+    pub pdf: Vec<u8>,
+    /// One for each certificate outside the newest timestamp's authority
+    /// chain that has no current good evidence (see the module's doc).
+    pub notes: Vec<RevocationNote>,
+}
+
+/// `pdf` with a DSS update holding fresh evidence for its signatures and
+/// timestamps, and a new document timestamp after it. With `anchors`,
+/// every chain must lead to one of them, and they complete chains whose
+/// root the file lacks.
 pub fn extend_pdf(
     pdf: &[u8],
     authorities: &dyn Authorities,
     anchors: &[Vec<u8>],
-) -> Result<Vec<u8>, SealError> {
+) -> Result<Extended, SealError> {
     let document = Document::load_mem(pdf).map_err(|e| SealError::Pdf(e.to_string()))?;
     let signatures = signatures(&document)?;
     if signatures.is_empty() {
@@ -58,8 +75,24 @@ pub fn extend_pdf(
             })
         })
         .collect::<Result<Vec<_>, SealError>>()?;
-    let validated = long_term::add_validation_data(pdf, &signed, authorities)?;
-    long_term::add_archive_timestamp(&validated, authorities, &pool)
+    let required = match newest_authority(&signatures) {
+        Some(authority) => vec![chain_of(authority, &pool)],
+        None => signed.iter().flat_map(|s| s.chains.clone()).collect(),
+    };
+    let (validated, notes) =
+        long_term::renew_validation_data(pdf, &signed, authorities, &required)?;
+    let pdf = long_term::add_archive_timestamp(&validated, authorities, &pool)?;
+    Ok(Extended { pdf, notes })
+}
+
+/// The certificate of the authority whose timestamp in the file is the
+/// newest, by the time it attests.
+fn newest_authority(signatures: &[Found]) -> Option<&[u8]> {
+    signatures
+        .iter()
+        .flat_map(|signature| &signature.stamps)
+        .max_by_key(|(time, _)| *time)
+        .map(|(_, authority)| authority.as_slice())
 }
 
 /// One signature or document timestamp as found in the file.
@@ -70,6 +103,9 @@ struct Found {
     signers: Vec<Vec<u8>>,
     /// Every certificate the CMS and its tokens carry.
     certificates: Vec<Vec<u8>>,
+    /// Each time-stamp it is or holds: the time attested, the authority's
+    /// certificate.
+    stamps: Vec<(UnixTime, Vec<u8>)>,
 }
 
 /// Every signature field's value in the form, read as CMS.
@@ -111,15 +147,20 @@ fn signatures(document: &Document) -> Result<Vec<Found>, SealError> {
 }
 
 /// A signature's CMS (DER or BER, zero padding after it allowed): its
-/// stored value, its signer, and the tokens in its unsigned attributes.
+/// stored value, its signer, and the tokens in its unsigned attributes; a
+/// document timestamp is a token itself.
 fn read_signature(padded: &[u8]) -> Result<Found, String> {
     let signed_data = read_cms(padded)?;
     let mut found = Found {
         contents: padded.to_vec(),
         signers: Vec::new(),
         certificates: Vec::new(),
+        stamps: Vec::new(),
     };
     add_signed_data(&signed_data, &mut found)?;
+    if signed_data.encap_content_info.econtent_type == ID_CT_TST_INFO {
+        add_stamp(padded, &mut found)?;
+    }
     for signer_info in signed_data.signer_infos.0.iter() {
         let tokens = signer_info
             .unsigned_attrs
@@ -129,11 +170,21 @@ fn read_signature(padded: &[u8]) -> Result<Found, String> {
             .flat_map(|attribute| attribute.values.iter());
         for token in tokens {
             let der = token.to_der().map_err(|e| e.to_string())?;
-            let token = read_cms(&der)?;
-            add_signed_data(&token, &mut found)?;
+            add_signed_data(&read_cms(&der)?, &mut found)?;
+            add_stamp(&der, &mut found)?;
         }
     }
     Ok(found)
+}
+
+/// Adds the time the token `der` attests, with its authority: the signer
+/// [`add_signed_data`] found last.
+fn add_stamp(der: &[u8], found: &mut Found) -> Result<(), String> {
+    let time = read_token(der).map_err(|e| e.to_string())?.token.time;
+    if let Some(authority) = found.signers.last() {
+        found.stamps.push((time, authority.clone()));
+    }
+    Ok(())
 }
 
 /// The SignedData at the start of `bytes`, in DER or BER.

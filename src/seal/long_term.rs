@@ -24,7 +24,7 @@ use super::SealError;
 use super::doc_timestamp;
 use super::dss::{self, Validation};
 use crate::cms::{TIME_STAMP_ALLOWANCE, TimeStamper};
-use crate::revocation::Evidence;
+use crate::revocation::{Collected, Evidence, RevocationNote};
 use crate::timestamp::Token;
 
 /// The services a long-term seal asks: a time-stamp authority, and the OCSP
@@ -32,9 +32,23 @@ use crate::timestamp::Token;
 pub trait Authorities: Send + Sync {
     /// A checked RFC 3161 token over SHA-256 of `data`, or why there is none.
     fn stamp(&self, data: &[u8]) -> Result<Token, String>;
-    /// OCSP responses (or CRLs) for every certificate of `chains`, each chain
-    /// ordered from its end entity to its root.
-    fn collect(&self, chains: &[&[Vec<u8>]]) -> Result<Evidence, String>;
+    /// Evidence for a renewal (see [`crate::revocation::collect_for_renewal`]):
+    /// OCSP responses (or CRLs) for every certificate of `required`, or an
+    /// error; for those of `best_effort` alone, what can be had, and a note
+    /// for each that has no current good answer. Each chain is ordered from
+    /// its end entity to its root.
+    fn collect_for_renewal(
+        &self,
+        required: &[&[Vec<u8>]],
+        best_effort: &[&[Vec<u8>]],
+    ) -> Result<Collected, String>;
+
+    /// OCSP responses (or CRLs) for every certificate of `chains`, as sealing
+    /// needs them: all required.
+    fn collect(&self, chains: &[&[Vec<u8>]]) -> Result<Evidence, String> {
+        self.collect_for_renewal(chains, &[])
+            .map(|collected| collected.evidence)
+    }
 }
 
 /// The PAdES baseline level a seal is carried to.
@@ -100,18 +114,38 @@ pub struct Signed<'a> {
 }
 
 /// B-LT: `pdf` with a DSS update holding evidence for each of `signed`,
-/// asked of `authorities` in one go, and the certificates themselves.
+/// asked of `authorities`, and the certificates themselves; all of it
+/// required, as at sealing.
 pub fn add_validation_data(
     pdf: &[u8],
     signed: &[Signed],
     authorities: &dyn Authorities,
 ) -> Result<Vec<u8>, SealError> {
+    let every: Vec<Vec<Vec<u8>>> = signed.iter().flat_map(|s| s.chains.clone()).collect();
+    renew_validation_data(pdf, signed, authorities, &every).map(|(pdf, _)| pdf)
+}
+
+/// [`add_validation_data`] for a renewal: evidence for the chains of
+/// `required` must be had; for the other chains of `signed` it is asked
+/// with best effort, and what could not be had is in the notes, each once.
+pub fn renew_validation_data(
+    pdf: &[u8],
+    signed: &[Signed],
+    authorities: &dyn Authorities,
+    required: &[Vec<Vec<u8>>],
+) -> Result<(Vec<u8>, Vec<RevocationNote>), SealError> {
     let mut gathered = Vec::with_capacity(signed.len());
+    let mut notes: Vec<RevocationNote> = Vec::new();
     for item in signed {
-        let chains: Vec<&[Vec<u8>]> = item.chains.iter().map(Vec::as_slice).collect();
-        let collected = authorities
-            .collect(&chains)
-            .map_err(SealError::Revocation)?;
+        let Collected {
+            evidence: collected,
+            notes: said,
+        } = collect_renewal(authorities, &item.chains, required).map_err(SealError::Revocation)?;
+        for note in said {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
         let mut certificates: Vec<Vec<u8>> = Vec::new();
         for certificate in item.chains.iter().flatten().chain(&collected.certificates) {
             if !certificates.contains(certificate) {
@@ -131,7 +165,25 @@ pub fn add_validation_data(
             evidence,
         })
         .collect();
-    dss::append(pdf, &validations)
+    Ok((dss::append(pdf, &validations)?, notes))
+}
+
+/// Evidence for `chains` from `authorities`: required for those among
+/// `required`, asked with best effort for the others.
+pub fn collect_renewal(
+    authorities: &dyn Authorities,
+    chains: &[Vec<Vec<u8>>],
+    required: &[Vec<Vec<u8>>],
+) -> Result<Collected, String> {
+    let mut needed: Vec<&[Vec<u8>]> = Vec::new();
+    let mut wanted: Vec<&[Vec<u8>]> = Vec::new();
+    for chain in chains {
+        match required.contains(chain) {
+            true => needed.push(chain),
+            false => wanted.push(chain),
+        }
+    }
+    authorities.collect_for_renewal(&needed, &wanted)
 }
 
 /// B-LTA: `pdf` with a document timestamp over all of it, then a DSS update

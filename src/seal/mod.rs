@@ -27,6 +27,8 @@ use crate::timestamp::Token;
 pub use appearance::SealDesign;
 pub use identity::{Keys, Seal, SealOptions};
 pub use long_term::{Authorities, Level, LongTerm};
+#[cfg(test)]
+pub(crate) use network::AsOf;
 pub use network::Network;
 pub use pdf::SealError;
 

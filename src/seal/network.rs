@@ -5,7 +5,7 @@
 //! sealing sees it.
 
 use super::Authorities;
-use crate::revocation::{self, Evidence};
+use crate::revocation::{self, Collected};
 use crate::timestamp::{Token, Tsa};
 
 /// The time-stamp authority at a URL, and the certificates' own revocation
@@ -30,7 +30,34 @@ impl Authorities for Network {
         self.tsa.stamp(data).map_err(|e| e.to_string())
     }
 
-    fn collect(&self, chains: &[&[Vec<u8>]]) -> Result<Evidence, String> {
-        revocation::collect(chains).map_err(|e| e.to_string())
+    fn collect_for_renewal(
+        &self,
+        required: &[&[Vec<u8>]],
+        best_effort: &[&[Vec<u8>]],
+    ) -> Result<Collected, String> {
+        revocation::collect_for_renewal(required, best_effort).map_err(|e| e.to_string())
+    }
+}
+
+/// The same authorities asked as a machine whose clock says `now` would:
+/// seals made in the past, against responders answering as of then.
+#[cfg(test)]
+pub(crate) struct AsOf<'a> {
+    pub network: &'a Network,
+    pub now: crate::cms::UnixTime,
+}
+
+#[cfg(test)]
+impl Authorities for AsOf<'_> {
+    fn stamp(&self, data: &[u8]) -> Result<Token, String> {
+        self.network.stamp(data)
+    }
+
+    fn collect_for_renewal(
+        &self,
+        required: &[&[Vec<u8>]],
+        best_effort: &[&[Vec<u8>]],
+    ) -> Result<Collected, String> {
+        revocation::gather_at(required, best_effort, self.now).map_err(|e| e.to_string())
     }
 }

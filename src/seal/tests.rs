@@ -9,13 +9,13 @@ use der::{Decode, Encode};
 use lopdf::{Document, Object};
 
 use super::long_term::{self, Authorities, Level, LongTerm};
-use super::{Network, SealError, Sealer, doc_timestamp, dss, extend, pdf, seal_as_planned};
+use super::{AsOf, Network, SealError, Sealer, doc_timestamp, dss, extend, pdf, seal_as_planned};
 use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, TstInfo};
 use crate::cms::{self as gazette_cms, UnixTime};
-use crate::revocation::Evidence;
+use crate::revocation::{Evidence, RevocationError, RevocationStatus};
 use crate::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
 use crate::test_support::responders::Responders;
-use crate::verify::{Options, Verdict, verify_pdf};
+use crate::verify::{FindingCode, Options, Report, Verdict, verify_pdf};
 
 /// A running test PKI and its seal key, or `None` when a tool is missing.
 struct Pki {
@@ -28,17 +28,23 @@ struct Pki {
 
 impl Pki {
     fn start() -> Option<Pki> {
-        let responders = Responders::start(None)?;
+        Pki::start_as_of(None, "seal")
+    }
+
+    /// The responders answering as of `fake_time` (ISO 8601) if given, and
+    /// the key of the seal certificate `seal` ("seal" or "seal-revoked").
+    fn start_as_of(fake_time: Option<&str>, seal: &str) -> Option<Pki> {
+        let responders = Responders::start(fake_time)?;
         let certificate = |name: &str| {
             let pem = std::fs::read(responders.path(&format!("certs/{name}.cert.pem"))).unwrap();
             gazette_cms::load_pem_certificates(&pem).unwrap().remove(0)
         };
         let chain = vec![
-            certificate("seal"),
+            certificate(seal),
             certificate("interm"),
             certificate("root"),
         ];
-        let source = KeySource::File(responders.path("keys/seal.key.pem"));
+        let source = KeySource::File(responders.path(&format!("keys/{seal}.key.pem")));
         let signer = signer::open(&source, RsaPadding::Pkcs1, &FixedSecrets::default())
             .unwrap()
             .signer;
@@ -59,10 +65,11 @@ impl Pki {
     }
 
     fn seal(&self, level: Level) -> Result<Vec<u8>, SealError> {
-        let long_term = LongTerm {
-            authorities: &self.authorities,
-            level,
-        };
+        self.seal_by(level, &self.authorities)
+    }
+
+    fn seal_by(&self, level: Level, authorities: &dyn Authorities) -> Result<Vec<u8>, SealError> {
+        let long_term = LongTerm { authorities, level };
         let planned = pdf::SealPlan {
             reserve: gazette_cms::reserved_size(&self.chain),
             ..plan()
@@ -71,11 +78,16 @@ impl Pki {
     }
 
     fn verdict(&self, pdf: &[u8]) -> Verdict {
-        let options = Options {
-            anchors: vec![self.root.clone()],
-        };
-        verify_pdf("test.pdf", pdf, &options).verdict
+        report(pdf, &self.root).verdict
     }
+}
+
+/// What gazette verify says of `pdf`, trusting `root` alone, offline.
+fn report(pdf: &[u8], root: &[u8]) -> Report {
+    let options = Options {
+        anchors: vec![root.to_vec()],
+    };
+    verify_pdf("test.pdf", pdf, &options)
 }
 
 /// A one-page PDF, as typesetting would hand it over.
@@ -472,6 +484,8 @@ fn extending_adds_fresh_evidence_and_a_new_document_timestamp_after_the_old_byte
     let sealed = pki.seal(Level::Lta).unwrap();
     let extended =
         extend::extend_pdf(&sealed, &pki.authorities, std::slice::from_ref(&pki.root)).unwrap();
+    assert!(extended.notes.is_empty(), "{:?}", extended.notes);
+    let extended = extended.pdf;
     assert!(
         extended.starts_with(&sealed),
         "the sealed file is an untouched prefix"
@@ -504,7 +518,7 @@ fn extending_adds_fresh_evidence_and_a_new_document_timestamp_after_the_old_byte
     assert_eq!(pki.verdict(&extended), Verdict::Valid);
 
     let b_b = pki.seal(Level::B).unwrap();
-    let carried = extend::extend_pdf(&b_b, &pki.authorities, &[]).unwrap();
+    let carried = extend::extend_pdf(&b_b, &pki.authorities, &[]).unwrap().pdf;
     assert!(carried.starts_with(&b_b));
     assert_eq!(signature_values(&carried).len(), 2);
     assert_eq!(pki.verdict(&carried), Verdict::Valid);
@@ -559,4 +573,143 @@ fn a_document_timestamp_joins_an_indirect_annotation_array() {
             .as_bytes(),
         crate::digest::sha256_bytes(&covered)
     );
+}
+
+/// The OCSP responses and certificates in `pdf`'s DSS, as evidence.
+fn dss_evidence(pdf: &[u8]) -> Evidence {
+    let document = Document::load_mem(pdf).unwrap();
+    let store = document
+        .catalog()
+        .unwrap()
+        .get_deref(b"DSS", &document)
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+        store
+            .get(key)
+            .and_then(Object::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| {
+                        let (_, stream) = document.dereference(item).unwrap();
+                        stream.as_stream().unwrap().get_plain_content().unwrap()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Evidence {
+        certificates: streams(b"Certs"),
+        ocsp_responses: streams(b"OCSPs"),
+        crls: streams(b"CRLs"),
+    }
+}
+
+#[test]
+fn renewing_after_the_seal_is_revoked_keeps_the_revocation_and_stays_valid() {
+    let Some(pki) = Pki::start_as_of(Some("2026-03-01T00:00:00+00:00"), "seal-revoked") else {
+        return;
+    };
+    let then = AsOf {
+        network: &pki.authorities,
+        now: UnixTime(1_772_323_200),
+    };
+    let sealed = pki.seal_by(Level::Lta, &then).unwrap();
+    // Years later (the present, after the revocation of 2026-06-01), the
+    // same responders answer.
+    pki.responders.answer_as_of(None);
+    let extended =
+        extend::extend_pdf(&sealed, &pki.authorities, std::slice::from_ref(&pki.root)).unwrap();
+    assert!(extended.pdf.starts_with(&sealed));
+    let [note] = extended.notes.as_slice() else {
+        panic!("one note, for the seal: {:?}", extended.notes);
+    };
+    assert!(
+        matches!(&note.0, RevocationError::Revoked { certificate, since, .. }
+            if certificate == "Gazette Test Seal (revoked)"
+                && since.to_string().starts_with("2026-06-01")),
+        "{note}"
+    );
+    assert!(note.to_string().contains("kept as evidence"), "{note}");
+
+    let evidence = dss_evidence(&extended.pdf);
+    let (seal, interm) = (&pki.chain[0], &pki.chain[1]);
+    assert!(
+        matches!(
+            evidence.status_of(seal, interm, UnixTime::now()),
+            RevocationStatus::Revoked { .. }
+        ),
+        "the responder's answer saying revoked is in the DSS"
+    );
+    let report = report(&extended.pdf, &pki.root);
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    let notes: Vec<FindingCode> = report.signatures[0].notes.iter().map(|n| n.code).collect();
+    assert!(notes.contains(&FindingCode::RevokedLater), "{notes:?}");
+}
+
+#[test]
+fn renewing_after_the_seal_ca_is_gone_needs_only_the_newest_timestamp_authority() {
+    let Some(first) = Pki::start() else {
+        return;
+    };
+    let sealed = first.seal(Level::Lta).unwrap();
+    let anchors = [first.root.clone()];
+    // The same PKI served again elsewhere: its certificates name the new
+    // port, the first ones' URLs will point at nothing once it is stopped.
+    let Some(second) = Responders::start(None) else {
+        return;
+    };
+    let archive = Network::new(second.url("TSA_URL")).unwrap();
+    let renewed = extend::extend_pdf(&sealed, &archive, &anchors).unwrap();
+    assert!(renewed.notes.is_empty(), "{:?}", renewed.notes);
+    let gone = first.responders.url("PKI_URL").to_owned();
+    drop(first);
+
+    // The seal's CA and the first authority are gone; the newest
+    // timestamp's authority answers: their certificates are notes.
+    let again = extend::extend_pdf(&renewed.pdf, &archive, &anchors).unwrap();
+    assert!(again.pdf.starts_with(&renewed.pdf));
+    let named: Vec<String> = again
+        .notes
+        .iter()
+        .map(|note| match &note.0 {
+            RevocationError::Unavailable {
+                certificate,
+                attempts,
+            } => {
+                assert!(attempts.iter().all(|a| a.contains(&gone)), "{note}");
+                certificate.clone()
+            }
+            other => panic!("not a note of unavailable evidence: {other}"),
+        })
+        .collect();
+    for certificate in [
+        "Gazette Test Seal",
+        "Gazette Test Intermediate CA",
+        "Gazette Test TSA",
+    ] {
+        assert!(named.iter().any(|n| n == certificate), "{named:?}");
+    }
+    let report = report(&again.pdf, &anchors[0]);
+    assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+
+    // Once the newest timestamp's authority is gone too, there is nothing
+    // to carry the proof on: an error naming it, nothing written.
+    // Started before the second stops, so that it cannot take its port.
+    let Some(third) = Responders::start(None) else {
+        return;
+    };
+    let newest = second.url("PKI_URL").to_owned();
+    drop(second);
+    let error = extend::extend_pdf(
+        &again.pdf,
+        &Network::new(third.url("TSA_URL")).unwrap(),
+        &anchors,
+    )
+    .expect_err("the newest timestamp's authority has no evidence");
+    let error = error.to_string();
+    assert!(error.contains("Gazette Test TSA"), "{error}");
+    assert!(error.contains(&newest), "{error}");
 }

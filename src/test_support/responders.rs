@@ -54,6 +54,14 @@ impl Responders {
         &self.env[name]
     }
 
+    /// From now on, the responders answer as of `fake_time` (ISO 8601), or
+    /// of the present for `None`: a seal made then, renewed later, with the
+    /// same URLs in its certificates.
+    pub(crate) fn answer_as_of(&self, fake_time: Option<&str>) {
+        std::fs::write(self.dir.path().join("clock"), fake_time.unwrap_or_default())
+            .expect("the clock file is written");
+    }
+
     /// A file of the running PKI: `certs/NAME.cert.pem` or `keys/NAME.key.pem`
     /// for NAME root, interm, interm-ocsp, seal, seal-revoked, tsa, tsa-noeku.
     pub(crate) fn path(&self, relative: &str) -> PathBuf {

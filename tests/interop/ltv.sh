@@ -10,6 +10,13 @@
 # valid from the evidence embedded in them alone. A time-stamp authority that
 # does not answer fails the build, and nothing is written.
 #
+# Renewal years later: a seal made on 2026-03-01 (the responders' clock set
+# back) with a certificate revoked since 2026-06-01 is extended today: the
+# revocation is a note, kept as evidence, and the seal stays valid. The same
+# PKI served again on another port stands for a later TSA: once the seal's CA
+# is gone, extend still succeeds with notes while the newest timestamp's TSA
+# answers, and fails, the file unchanged, once that one is gone too.
+#
 # The sample is dated 2026 here, when the test PKI's seal certificate is valid.
 #
 # Needs poppler-utils, qpdf, libnss3-tools, openssl, python3 with the PyPI
@@ -32,8 +39,9 @@ edition=shanghai-gazette-2026-08
 cp -r samples/shanghai-gazette-2025-08 "$issue"
 sed -i -e 's/^year    = 2025 /year    = 2026 /' -e 's/^date    = 2025-08-15 /date    = 2026-08-15 /' "$issue/issue.toml"
 pki=$work/pki
+later=$work/pki-later
 stop_responders() { bash tests/pki/responders.sh stop "$pki" || true; }
-trap 'stop_responders; rm -rf "$work"' EXIT
+trap 'stop_responders; bash tests/pki/responders.sh stop "$later" || true; rm -rf "$work"' EXIT
 
 # shellcheck source=tests/interop/lib.sh
 source tests/interop/lib.sh
@@ -126,9 +134,62 @@ else
   check "the built PDF" false
 fi
 
+echo "== extend years later: the seal's certificate revoked since its timestamp"
+cat "$PKI_CERTS/seal-revoked.cert.pem" "$PKI_CERTS/interm.cert.pem" "$root" >"$work/revoked-chain.pem"
+bash tests/pki/responders.sh clock "$pki" 2026-03-01T00:00:00+00:00
+quiet gazette build "$issue" --out "$work/revoked" --seal-cert "$work/revoked-chain.pem" \
+  --seal-key "$pki/keys/seal-revoked.key.pem" --tsa "$TSA_URL" --seal-level B-T || true
+bash tests/pki/responders.sh clock "$pki"
+revoked=$work/revoked/$edition/$edition.pdf
+if [ -f "$revoked" ]; then
+  out=$(gazette extend "$revoked" --tsa "$TSA_URL" --trust "$root" 2>&1) && status=0 || status=$?
+  show extend . "$out"
+  check "extend succeeds" test "$status" -eq 0
+  check "... with a note of the revocation, kept as evidence" \
+    grep -q 'note: the certificate of Gazette Test Seal (revoked) is revoked since 2026-06-01.*kept as evidence' <<<"$out"
+  out=$(gazette_says "$revoked")
+  show "gazette verify" '^[A-Z]|revoked|exit status' "$out"
+  check "gazette verify: VALID" grep -q '^VALID' <<<"$out"
+  check "... with a note: revoked after the attested time" grep -q 'revoked on 2026-06-01.*after 2026-03-01' <<<"$out"
+  out=$(pdfsig -nssdir "sql:$work/nss" "$revoked" 2>/dev/null || true)
+  check "pdfsig: the seal's signature is valid" grep -q 'Signature Validation: Signature is Valid' <<<"$out"
+  out=$(pyhanko_says "$revoked")
+  show pyHanko . "$out"
+  check "pyHanko: intact, LTA updates only" grep -q 'INTACT:.*EXTENDED_WITH_LTA_UPDATES' <<<"$out"
+  out=$(gazette extend "$work/revoked/$edition/$edition.bag.zip" --tsa "$TSA_URL" --trust "$root" 2>&1) || true
+  check "the package: extend succeeds with the same note" \
+    grep -q 'note: the certificate of Gazette Test Seal (revoked) is revoked since' <<<"$out"
+else
+  check "the PDF sealed on 2026-03-01" false
+fi
+
+echo "== the same PKI served again elsewhere: a later TSA"
+bash tests/pki/responders.sh start "$later"
+later_tsa=$(grep '^TSA_URL=' "$later/env" | cut -d= -f2-)
+renewed=$work/renewed.pdf
+cp "$extended" "$renewed"
+out=$(gazette extend "$renewed" --tsa "$later_tsa" --trust "$root" 2>&1) && status=0 || status=$?
+check "extend with the later TSA" test "$status" -eq 0
+check "... without a note while every responder answers" lacks 'note:' <<<"$out"
+
 echo "== the responders stopped: only the embedded evidence"
 stop_responders
-for file in "$sealed" "$extended"; do
+echo "== the seal's CA gone: notes, while the newest timestamp's TSA answers"
+out=$(gazette extend "$renewed" --tsa "$later_tsa" --trust "$root" 2>&1) && status=0 || status=$?
+show extend . "$out"
+check "extend succeeds" test "$status" -eq 0
+check "... noting the seal's certificate" \
+  grep -q 'note: no current revocation evidence for the certificate of Gazette Test Seal ' <<<"$out"
+stale=$work/stale.pdf
+cp "$extended" "$stale"
+out=$(gazette extend "$stale" --tsa "$later_tsa" --trust "$root" 2>&1) && status=0 || status=$?
+show extend . "$out"
+check "the newest timestamp's TSA gone too: extend fails" test "$status" -ne 0
+check "... naming its certificate and URL" grep -q "Gazette Test TSA: .*${PKI_URL}" <<<"$out"
+check "... and the file is unchanged" cmp -s "$extended" "$stale"
+bash tests/pki/responders.sh stop "$later"
+
+for file in "$sealed" "$extended" "$renewed"; do
   name=$(basename "$file")
   [ -f "$file" ] || { check "$name exists" false; continue; }
   out=$(adesverify_says "$file")

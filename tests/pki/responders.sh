@@ -2,6 +2,8 @@
 # Starts and stops the test PKI's responders (certomancer) on localhost.
 #
 #   responders.sh start DIR [FAKE_TIME]   keys, certificates and a running server in DIR
+#   responders.sh clock DIR [FAKE_TIME]   the running server answers as of FAKE_TIME
+#                                         from now on, or of the present without it
 #   responders.sh stop DIR
 #
 # After start, DIR/env holds shell assignments: PKI_URL (the server's base),
@@ -41,7 +43,8 @@ start() {
   sed "s|@PREFIX@|$prefix|" "$here/certomancer.yml" >"$dir/certomancer.yml"
   rm -rf "$dir/certs"
   PYTHONWARNINGS=ignore certomancer --config "$dir/certomancer.yml" mass-summon --flat gazette "$dir/certs" >/dev/null
-  python3 "$here/serve.py" "$dir/certomancer.yml" "$port" ${fake_time:+"$fake_time"} >"$dir/server.log" 2>&1 &
+  clock "$dir" "$fake_time"
+  python3 "$here/serve.py" "$dir/certomancer.yml" "$port" "$dir/clock" >"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"
   local tries
   for tries in $(seq 100); do
@@ -63,6 +66,10 @@ PKI_CERTS=$dir/certs
 ENV
 }
 
+clock() {
+  printf '%s\n' "${2:-}" >"$1/clock"
+}
+
 stop() {
   local dir=$1
   if [ -e "$dir/server.pid" ]; then
@@ -73,6 +80,7 @@ stop() {
 
 case "${1:-}" in
   start) start "$2" "${3:-}" ;;
+  clock) clock "$2" "${3:-}" ;;
   stop) stop "$2" ;;
-  *) echo "usage: $0 start DIR [FAKE_TIME] | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start DIR [FAKE_TIME] | clock DIR [FAKE_TIME] | stop DIR" >&2; exit 2 ;;
 esac

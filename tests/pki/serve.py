@@ -1,11 +1,14 @@
 """Serves the test PKI with certomancer: TSA, OCSP, CRLs and certificates.
 
-Usage: python3 serve.py CONFIG PORT [FAKE_TIME]
+Usage: python3 serve.py CONFIG PORT CLOCK_FILE
 
 certomancer writes times with microseconds, which NSS (pdfsig) refuses in
-OCSP responses, so the clock handed to it has whole seconds. FAKE_TIME (ISO
-8601, e.g. 2026-03-01T00:00:00+00:00) makes every answer as of that moment:
-a responder of the past, for seals made before a revocation.
+OCSP responses, so the clock handed to it has whole seconds. A time in
+CLOCK_FILE (ISO 8601, e.g. 2026-03-01T00:00:00+00:00) makes every answer as
+of that moment: a responder of the past, for seals made before a
+revocation. The file is read at each request, so the same server (and the
+URLs its certificates name) can answer as of the past, then of the present:
+a seal made then, renewed years later. Empty or missing: the present.
 """
 import sys
 from datetime import datetime, timezone
@@ -16,11 +19,19 @@ from werkzeug.serving import run_simple
 
 config = CertomancerConfig.from_file(sys.argv[1])
 app = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False, allow_time_override=True)
-fake_time = sys.argv[3] if len(sys.argv) > 3 else None
+clock_file = sys.argv[3]
+
+
+def fake_time():
+    try:
+        with open(clock_file, encoding="utf-8") as clock:
+            return clock.read().strip()
+    except FileNotFoundError:
+        return ""
 
 
 def whole_seconds(environ, start_response):
-    now = fake_time or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    now = fake_time() or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     environ["HTTP_X_CERTOMANCER_FAKE_TIME"] = now
     return app(environ, start_response)
 

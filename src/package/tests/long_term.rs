@@ -21,11 +21,13 @@ use crate::cms::{UnixTime, load_pem_certificates, verify_detached};
 use crate::package::bag::{self, BagFile};
 use crate::package::extend::{self, Extended};
 use crate::package::{Package, PackageError, PackageInputs, archive, build, zip_name};
-use crate::seal::{Level, LongTerm, Network};
+use crate::revocation::{Evidence, RevocationError, RevocationStatus};
+use crate::seal::{AsOf, Authorities, Level, LongTerm, Network};
 use crate::signer::{self, FixedSecrets, KeySource, RsaPadding};
 use crate::test_support::responders::Responders;
 use crate::test_support::tool_available;
 use crate::timestamp::read_token;
+use crate::verify::{FindingCode, Options, Report, verify_package_zip};
 
 /// The running test PKI, and the sample sealed with its seal key.
 struct Pki {
@@ -36,13 +38,19 @@ struct Pki {
 
 impl Pki {
     fn start() -> Option<Pki> {
-        let responders = Responders::start(None)?;
+        Pki::start_as_of(None, "seal")
+    }
+
+    /// The responders answering as of `fake_time` (ISO 8601) if given, and
+    /// the sample sealed with the key of `seal` ("seal" or "seal-revoked").
+    fn start_as_of(fake_time: Option<&str>, seal: &str) -> Option<Pki> {
+        let responders = Responders::start(fake_time)?;
         let certificate = |name: &str| {
             let pem = std::fs::read(responders.path(&format!("certs/{name}.cert.pem"))).unwrap();
             load_pem_certificates(&pem).unwrap().remove(0)
         };
-        let chain = ["seal", "interm", "root"].map(certificate).to_vec();
-        let source = KeySource::File(responders.path("keys/seal.key.pem"));
+        let chain = [seal, "interm", "root"].map(certificate).to_vec();
+        let source = KeySource::File(responders.path(&format!("keys/{seal}.key.pem")));
         let signer = signer::open(&source, RsaPadding::Pkcs1, &FixedSecrets::default())
             .unwrap()
             .signer;
@@ -59,11 +67,12 @@ impl Pki {
     }
 
     fn build(&self, level: Level) -> Package {
+        self.build_by(level, &self.network)
+    }
+
+    fn build_by(&self, level: Level, authorities: &dyn Authorities) -> Package {
         let inputs = PackageInputs {
-            long_term: Some(LongTerm {
-                authorities: &self.network,
-                level,
-            }),
+            long_term: Some(LongTerm { authorities, level }),
             ..self.fixture.inputs()
         };
         build(&inputs).expect("the package builds")
@@ -591,4 +600,122 @@ mod refused {
             assert!(archive::unzip(&zip).is_err(), "{names:?}");
         }
     }
+}
+
+/// What gazette verify says of the bag `files` zipped as `pki` builds it.
+fn package_report(pki: &Pki, files: &[BagFile], root: &[u8]) -> Report {
+    let zip = archive::zip(&zip_top(pki), files, date(pki)).unwrap();
+    let options = Options {
+        anchors: vec![root.to_vec()],
+    };
+    verify_package_zip("test.bag.zip", &zip, &options)
+}
+
+#[test]
+fn renewing_after_the_seal_is_revoked_keeps_the_revocation_in_the_bag() {
+    let Some(pki) = Pki::start_as_of(Some("2026-03-01T00:00:00+00:00"), "seal-revoked") else {
+        return;
+    };
+    let then = AsOf {
+        network: &pki.network,
+        now: UnixTime(1_772_323_200),
+    };
+    let package = pki.build_by(Level::Lta, &then);
+    pki.responders.answer_as_of(None);
+    let (files, renewed) = extend::renew(package.files, &pki.network, &[pki.root_der()]).unwrap();
+    assert_eq!(renewed.number, 2);
+    let [note] = renewed.notes.as_slice() else {
+        panic!("one note, for the seal: {:?}", renewed.notes);
+    };
+    assert!(
+        matches!(&note.0, RevocationError::Revoked { certificate, since, .. }
+            if certificate == "Gazette Test Seal (revoked)"
+                && since.to_string().starts_with("2026-06-01")),
+        "{note}"
+    );
+    let chain = pki.fixture.chain.as_ref().unwrap();
+    let renewal = Evidence {
+        certificates: Vec::new(),
+        ocsp_responses: files
+            .iter()
+            .filter(|(path, _)| path.starts_with("evidence/revocation-2/ocsp-"))
+            .map(|(_, der)| der.clone())
+            .collect(),
+        crls: Vec::new(),
+    };
+    assert!(
+        matches!(
+            renewal.status_of(&chain[0], &chain[1], UnixTime::now()),
+            RevocationStatus::Revoked { .. }
+        ),
+        "the answer saying revoked is kept in evidence/revocation-2"
+    );
+    // The fixture's editions are not real PDF and EPUB files: the seal of
+    // manifest.json is what is judged here.
+    let report = package_report(&pki, &files, &pki.root_der());
+    let seal = &report.signatures[0];
+    assert!(seal.findings.is_empty(), "{}", report.summary);
+    let notes: Vec<FindingCode> = seal.notes.iter().map(|n| n.code).collect();
+    assert_eq!(notes, [FindingCode::RevokedLater], "{}", report.summary);
+}
+
+#[test]
+fn renewing_after_the_seal_ca_is_gone_needs_only_the_newest_token_authority() {
+    let Some(first) = Pki::start() else {
+        return;
+    };
+    let package = first.build(Level::Lta);
+    let anchors = [first.root_der()];
+    let Some(second) = Responders::start(None) else {
+        return;
+    };
+    let archive = Network::new(second.url("TSA_URL")).unwrap();
+    let (files, renewed) = extend::renew(package.files, &archive, &anchors).unwrap();
+    assert!(renewed.notes.is_empty(), "{:?}", renewed.notes);
+    let gone = first.responders.url("PKI_URL").to_owned();
+    drop(first);
+
+    let (files, renewed) = extend::renew(files, &archive, &anchors).unwrap();
+    assert_eq!(renewed.number, 3);
+    let mut named: Vec<&str> = renewed
+        .notes
+        .iter()
+        .map(|note| match &note.0 {
+            RevocationError::Unavailable {
+                certificate,
+                attempts,
+            } => {
+                assert!(attempts.iter().all(|a| a.contains(&gone)), "{note}");
+                certificate.as_str()
+            }
+            other => panic!("not a note of unavailable evidence: {other}"),
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    assert_eq!(
+        named,
+        [
+            "Gazette Test Intermediate CA",
+            "Gazette Test Seal",
+            "Gazette Test TSA"
+        ]
+    );
+
+    // Started before the second stops, so that it cannot take its port.
+    let Some(third) = Responders::start(None) else {
+        return;
+    };
+    let newest = second.url("PKI_URL").to_owned();
+    drop(second);
+    let error = extend::renew(
+        files,
+        &Network::new(third.url("TSA_URL")).unwrap(),
+        &anchors,
+    )
+    .expect_err("the newest token's authority has no evidence");
+    assert!(matches!(error, PackageError::Revocation(_)), "{error}");
+    let error = error.to_string();
+    assert!(error.contains("Gazette Test TSA"), "{error}");
+    assert!(error.contains(&newest), "{error}");
 }
