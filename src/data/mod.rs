@@ -168,7 +168,7 @@ pub fn publish(edition: &Edition) -> Published {
     Published {
         edition: DataFile {
             path: edition_path(&edition.id),
-            bytes: to_json(&data),
+            bytes: data.to_json(),
         },
         documents,
     }
@@ -260,6 +260,11 @@ impl EditionData {
             fonts: edition.fonts.clone(),
             sections,
         }
+    }
+
+    /// The published bytes.
+    pub fn to_json(&self) -> Vec<u8> {
+        to_json(self)
     }
 
     /// The edition again, as the manifest gave it, but for what the data

@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::data;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
 use crate::model::Edition;
@@ -135,7 +136,7 @@ impl Press<'_> {
                 .map(|u| problems::uncovered(edition, &root, u))
                 .collect());
         }
-        let (json, missing) = typeset::edition_json(edition, self.fonts);
+        let (world, missing) = typeset::world(edition, self.fonts);
         if !missing.is_empty() {
             let listed: Vec<String> = missing
                 .iter()
@@ -146,11 +147,7 @@ impl Press<'_> {
                 listed.join(", ")
             ));
         }
-        let world = EditionWorld::new(self.fonts, json, edition.issue.date);
-        Ok(match &edition.templates {
-            Some(templates) => world.with_templates(templates),
-            None => world,
-        })
+        Ok(world)
     }
 
     /// Stages both editions and the package made from them, then renames the
@@ -178,7 +175,8 @@ impl Press<'_> {
         let (written, package) = rayon::join(
             || {
                 staging.write(&pdf, &editions.pdf)?;
-                staging.write(&epub, &editions.epub)
+                staging.write(&epub, &editions.epub)?;
+                write_data(&staging, edition)
             },
             || archive::package(issue, edition, editions, self.fonts, seal),
         );
@@ -206,6 +204,17 @@ impl Press<'_> {
             },
         })
     }
+}
+
+/// The edition's data beside the editions, `<id>.json`, and each document's
+/// in `documents/`, the same bytes the package holds.
+fn write_data(staging: &Staging, edition: &Edition) -> std::io::Result<()> {
+    let published = data::publish(edition);
+    staging.write(&format!("{}.json", edition.id), &published.edition.bytes)?;
+    for file in &published.documents {
+        staging.write(&file.path, &file.bytes)?;
+    }
+    Ok(())
 }
 
 /// Writes the package beside the editions and puts the edition folder in place.

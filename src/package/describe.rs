@@ -1,6 +1,6 @@
 //! manifest.json's content, from the build's inputs: the edition's identity,
-//! its two files, where each document sits in them, and what they were built
-//! from.
+//! its files, where each document sits in them and its own files, and what
+//! they were built from.
 
 use super::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
@@ -8,6 +8,7 @@ use super::manifest::{
 };
 use super::sources::{IssueFiles, document_sources};
 use super::{PackageError, PackageInputs, pages};
+use crate::data::{self, DataFile, Published};
 use crate::epub;
 use crate::model::{Disclosure, Document, Edition};
 
@@ -17,6 +18,7 @@ pub(super) const TOOL: &str = "gazette";
 pub(super) fn verification_manifest(
     inputs: &PackageInputs,
     files: &IssueFiles,
+    published: &Published,
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
@@ -34,8 +36,9 @@ pub(super) fn verification_manifest(
                 "application/epub+zip",
                 inputs.epub,
             ),
+            data_artifact(&published.edition),
         ],
-        documents: documents(inputs, files)?,
+        documents: documents(inputs, files, &published.documents)?,
         build: build_inputs(inputs, files),
         seal,
     })
@@ -57,9 +60,14 @@ fn identity(edition: &Edition) -> EditionIdentity {
     }
 }
 
+fn data_artifact(file: &DataFile) -> Artifact {
+    Artifact::of(file.path.clone(), data::MEDIA_TYPE, &file.bytes)
+}
+
 fn documents(
     inputs: &PackageInputs,
     files: &IssueFiles,
+    data: &[DataFile],
 ) -> Result<Vec<DocumentEntry>, PackageError> {
     let pages = pages::document_pages(inputs.edition, inputs.page_map)?;
     let located = inputs
@@ -75,7 +83,12 @@ fn documents(
         });
     located
         .zip(pages)
-        .map(|((document, epub_file), pdf_pages)| entry(document, pdf_pages, epub_file, files))
+        .zip(data)
+        .map(|(((document, epub_file), pdf_pages), data)| {
+            let mut entry = entry(document, pdf_pages, epub_file, files)?;
+            entry.files.push(data_artifact(data));
+            Ok(entry)
+        })
         .collect()
 }
 
@@ -99,6 +112,7 @@ fn entry(
         pdf_pages,
         epub_file,
         sources,
+        files: Vec::new(),
     })
 }
 

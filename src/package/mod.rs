@@ -30,6 +30,7 @@ use std::io;
 use std::path::Path;
 
 use crate::cms::CmsError;
+use crate::data::{self, Published};
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 use crate::seal::{Level, LongTerm, Sealer};
@@ -102,10 +103,12 @@ pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManif
     described(inputs).map(|described| described.manifest)
 }
 
-/// The manifest, and the issue's files and seal certificates it describes.
+/// The manifest, and the issue's files, data files and seal certificates it
+/// describes.
 struct Described {
     manifest: VerificationManifest,
     files: IssueFiles,
+    published: Published,
     certificates: Option<SealCertificates>,
 }
 
@@ -116,10 +119,13 @@ fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
-    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
+    // The same bytes the PDF edition carries: both come from the edition.
+    let published = data::publish(inputs.edition);
+    let manifest = describe::verification_manifest(inputs, &files, &published, seal_entry)?;
     Ok(Described {
         manifest,
         files,
+        published,
         certificates,
     })
 }
@@ -139,6 +145,7 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let Described {
         manifest,
         files,
+        published,
         certificates,
     } = described(inputs)?;
     let manifest_json = manifest_json(&manifest);
@@ -152,15 +159,22 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         &manifest,
         inputs,
         files,
+        published,
         &manifest_json,
         signature.as_deref(),
         certificates,
     );
+    let artifacts: Vec<manifest::Artifact> = manifest
+        .artifacts
+        .iter()
+        .chain(manifest.documents.iter().flat_map(|d| &d.files))
+        .cloned()
+        .collect();
     let mut bag_files = bag::assemble(
         &manifest.edition,
         inputs.tool_version,
         payload,
-        &manifest.artifacts,
+        &artifacts,
     )?;
     bag_files.extend(first_archive_timestamp(
         inputs,
@@ -208,12 +222,13 @@ fn first_archive_timestamp(
 }
 
 /// The payload, paths relative to `data/`: the editions where manifest.json
-/// says they are, manifest.json and its signature, the certificates and the
-/// issue's files under `source/`.
+/// says they are, their data, manifest.json and its signature, the
+/// certificates and the issue's files under `source/`.
 fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
     files: IssueFiles,
+    published: Published,
     manifest_json: &[u8],
     signature: Option<&[u8]>,
     certificates: Option<SealCertificates>,
@@ -225,6 +240,11 @@ fn payload(
         .zip(editions)
         .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
         .collect();
+    payload.extend(
+        std::iter::once(published.edition)
+            .chain(published.documents)
+            .map(|file| (file.path, file.bytes)),
+    );
     payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
     payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));
     payload.extend(certificates.into_iter().flat_map(|c| c.files));
