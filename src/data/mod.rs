@@ -317,16 +317,15 @@ impl DocumentData {
             source: document.source.clone(),
             body: document.body.clone(),
             attachments: document.attachments.clone(),
-            interpretation: document
-                .interpretation
-                .as_ref()
-                .map(|interpretation| InterpretationData {
+            interpretation: document.interpretation.as_ref().map(|interpretation| {
+                InterpretationData {
                     uri: interpretation_uri(&document.uri),
                     interprets: document.uri.clone(),
                     title: interpretation.title.clone(),
                     source: interpretation.source.clone(),
                     body: interpretation.body.clone(),
-                }),
+                }
+            }),
         }
     }
 

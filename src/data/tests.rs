@@ -22,7 +22,9 @@ fn schema(name: &str) -> Value {
 fn the_data_reads_back_to_the_same_edition_and_bytes() {
     let edition = sample();
     let published = publish(&edition);
-    let again = read_edition(&published.edition.bytes).unwrap().into_edition();
+    let again = read_edition(&published.edition.bytes)
+        .unwrap()
+        .into_edition();
     assert_eq!(publish(&again), published);
     // The typesetter's view of the model is whole too: only the seal and
     // the issue's own templates are not data.
@@ -73,7 +75,10 @@ fn a_document_and_its_interpretation_name_each_other() {
     for document in linked {
         let interpretation = document.interpretation.unwrap();
         assert_eq!(interpretation.interprets, document.uri);
-        assert_eq!(interpretation.uri, format!("{}:interpretation", document.uri));
+        assert_eq!(
+            interpretation.uri,
+            format!("{}:interpretation", document.uri)
+        );
     }
     assert_eq!(
         interpretation_uri("https://g.example/eli/2025/8/3"),
@@ -173,7 +178,13 @@ fn names_every_key(value: &Value, schema: &Value, root: &Value, document: &Value
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                names_every_key(item, &schema["items"], root, document, &format!("{at}/{index}"));
+                names_every_key(
+                    item,
+                    &schema["items"],
+                    root,
+                    document,
+                    &format!("{at}/{index}"),
+                );
             }
         }
         _ => {}
@@ -185,14 +196,32 @@ fn the_published_schemas_name_every_key_of_the_sample_s_data() {
     let (document_schema, edition_schema) = (schema("document"), schema("edition"));
     assert_eq!(document_schema["$id"], DOCUMENT_SCHEMA);
     assert_eq!(edition_schema["$id"], EDITION_SCHEMA);
-    assert_eq!(document_schema["properties"]["schema"]["const"], DOCUMENT_SCHEMA);
-    assert_eq!(edition_schema["properties"]["schema"]["const"], EDITION_SCHEMA);
+    assert_eq!(
+        document_schema["properties"]["schema"]["const"],
+        DOCUMENT_SCHEMA
+    );
+    assert_eq!(
+        edition_schema["properties"]["schema"]["const"],
+        EDITION_SCHEMA
+    );
     let published = publish(&sample());
     let edition: Value = serde_json::from_slice(&published.edition.bytes).unwrap();
-    names_every_key(&edition, &edition_schema, &edition_schema, &document_schema, "");
+    names_every_key(
+        &edition,
+        &edition_schema,
+        &edition_schema,
+        &document_schema,
+        "",
+    );
     for file in &published.documents {
         let value: Value = serde_json::from_slice(&file.bytes).unwrap();
-        names_every_key(&value, &document_schema, &document_schema, &document_schema, "");
+        names_every_key(
+            &value,
+            &document_schema,
+            &document_schema,
+            &document_schema,
+            "",
+        );
     }
 }
 
@@ -203,7 +232,13 @@ fn the_walk_over_the_schema_catches_a_key_it_does_not_name() {
     let mut value: Value = serde_json::from_slice(&published.documents[0].bytes).unwrap();
     value["metadata"]["subject"] = Value::String("未命名".into());
     let walked = std::panic::catch_unwind(|| {
-        names_every_key(&value, &document_schema, &document_schema, &document_schema, "")
+        names_every_key(
+            &value,
+            &document_schema,
+            &document_schema,
+            &document_schema,
+            "",
+        )
     });
     assert!(walked.is_err());
 }

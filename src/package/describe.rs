@@ -8,7 +8,7 @@ use super::manifest::{
 };
 use super::sources::{IssueFiles, document_sources};
 use super::{PackageError, PackageInputs, pages};
-use crate::data::{self, DataFile, Published};
+use crate::data::{self, DataFile};
 use crate::epub;
 use crate::model::{Disclosure, Document, Edition};
 
@@ -18,27 +18,27 @@ pub(super) const TOOL: &str = "gazette";
 pub(super) fn verification_manifest(
     inputs: &PackageInputs,
     files: &IssueFiles,
-    published: &Published,
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
+    let editions = [
+        Artifact::of(
+            format!("edition/{}.pdf", edition.id),
+            "application/pdf",
+            inputs.pdf,
+        ),
+        Artifact::of(
+            format!("edition/{}.epub", edition.id),
+            "application/epub+zip",
+            inputs.epub,
+        ),
+    ];
+    let data = inputs.data.map(|data| &data.edition).map(data_artifact);
     Ok(VerificationManifest {
         schema: SCHEMA.to_owned(),
         edition: identity(edition),
-        artifacts: vec![
-            Artifact::of(
-                format!("edition/{}.pdf", edition.id),
-                "application/pdf",
-                inputs.pdf,
-            ),
-            Artifact::of(
-                format!("edition/{}.epub", edition.id),
-                "application/epub+zip",
-                inputs.epub,
-            ),
-            data_artifact(&published.edition),
-        ],
-        documents: documents(inputs, files, &published.documents)?,
+        artifacts: editions.into_iter().chain(data).collect(),
+        documents: documents(inputs, files)?,
         build: build_inputs(inputs, files),
         seal,
     })
@@ -67,7 +67,6 @@ fn data_artifact(file: &DataFile) -> Artifact {
 fn documents(
     inputs: &PackageInputs,
     files: &IssueFiles,
-    data: &[DataFile],
 ) -> Result<Vec<DocumentEntry>, PackageError> {
     let pages = pages::document_pages(inputs.edition, inputs.page_map)?;
     let located = inputs
@@ -81,12 +80,14 @@ fn documents(
                 .enumerate()
                 .map(move |(index, document)| (document, epub::document_path(section, index)))
         });
+    let mut data = inputs.data.map(|data| data.documents.iter());
     located
         .zip(pages)
-        .zip(data)
-        .map(|(((document, epub_file), pdf_pages), data)| {
+        .map(|((document, epub_file), pdf_pages)| {
             let mut entry = entry(document, pdf_pages, epub_file, files)?;
-            entry.files.push(data_artifact(data));
+            entry
+                .files
+                .extend(data.as_mut().and_then(Iterator::next).map(data_artifact));
             Ok(entry)
         })
         .collect()

@@ -30,7 +30,7 @@ use std::io;
 use std::path::Path;
 
 use crate::cms::CmsError;
-use crate::data::{self, Published};
+use crate::data::Published;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 use crate::seal::{Level, LongTerm, Sealer};
@@ -55,6 +55,9 @@ pub struct PackageInputs<'a> {
     pub pdf: &'a [u8],
     /// The finished EPUB edition.
     pub epub: &'a [u8],
+    /// The edition's published data (`crate::data`), the bytes the PDF
+    /// carries; `None` for a package of the editions alone.
+    pub data: Option<&'a Published>,
     /// The templates compiled into the tool: name and source.
     pub templates: &'a [(&'a str, &'a [u8])],
     /// Every font the typesetter could use: name (bundled) or path, and
@@ -103,12 +106,10 @@ pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManif
     described(inputs).map(|described| described.manifest)
 }
 
-/// The manifest, and the issue's files, data files and seal certificates it
-/// describes.
+/// The manifest, and the issue's files and seal certificates it describes.
 struct Described {
     manifest: VerificationManifest,
     files: IssueFiles,
-    published: Published,
     certificates: Option<SealCertificates>,
 }
 
@@ -119,13 +120,10 @@ fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
-    // The same bytes the PDF edition carries: both come from the edition.
-    let published = data::publish(inputs.edition);
-    let manifest = describe::verification_manifest(inputs, &files, &published, seal_entry)?;
+    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
     Ok(Described {
         manifest,
         files,
-        published,
         certificates,
     })
 }
@@ -145,7 +143,6 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let Described {
         manifest,
         files,
-        published,
         certificates,
     } = described(inputs)?;
     let manifest_json = manifest_json(&manifest);
@@ -159,7 +156,6 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         &manifest,
         inputs,
         files,
-        published,
         &manifest_json,
         signature.as_deref(),
         certificates,
@@ -170,12 +166,7 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         .chain(manifest.documents.iter().flat_map(|d| &d.files))
         .cloned()
         .collect();
-    let mut bag_files = bag::assemble(
-        &manifest.edition,
-        inputs.tool_version,
-        payload,
-        &artifacts,
-    )?;
+    let mut bag_files = bag::assemble(&manifest.edition, inputs.tool_version, payload, &artifacts)?;
     bag_files.extend(first_archive_timestamp(
         inputs,
         sealed.as_ref(),
@@ -228,7 +219,6 @@ fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
     files: IssueFiles,
-    published: Published,
     manifest_json: &[u8],
     signature: Option<&[u8]>,
     certificates: Option<SealCertificates>,
@@ -241,9 +231,11 @@ fn payload(
         .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
         .collect();
     payload.extend(
-        std::iter::once(published.edition)
-            .chain(published.documents)
-            .map(|file| (file.path, file.bytes)),
+        inputs
+            .data
+            .into_iter()
+            .flat_map(|data| std::iter::once(&data.edition).chain(&data.documents))
+            .map(|file| (file.path.clone(), file.bytes.clone())),
     );
     payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
     payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));
