@@ -1,5 +1,6 @@
 //! The validated edition: what the manifest says once every check has passed.
-//! Renderers read only this model, serialised as JSON, never the user's files.
+//! Renderers read only this model, serialised as JSON, never the user's files;
+//! the published data (`crate::data`) is made of it and read back into it.
 
 use std::path::PathBuf;
 
