@@ -100,6 +100,10 @@ fn data_of_another_schema_or_with_unknown_fields_is_refused() {
         read_document(unknown.as_bytes()),
         Err(DataError::Json(_))
     ));
+    let mut block: Value = serde_json::from_str(&text).unwrap();
+    block["body"][0]["color"] = Value::String("red".into());
+    let block = serde_json::to_vec(&block).unwrap();
+    assert!(matches!(read_document(&block), Err(DataError::Json(_))));
     let edition = String::from_utf8(published.edition.bytes).unwrap();
     let inner = edition.replacen(DOCUMENT_SCHEMA, "urn:other", 1);
     assert!(matches!(
