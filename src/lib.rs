@@ -14,6 +14,7 @@
 
 pub mod asn1;
 pub mod cms;
+pub mod data;
 pub mod diagnostic;
 mod digest;
 #[cfg(feature = "typeset")]

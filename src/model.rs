@@ -1,9 +1,10 @@
 //! The validated edition: what the manifest says once every check has passed.
-//! Renderers read only this model, serialised as JSON, never the user's files.
+//! Renderers read only this model, serialised as JSON, never the user's files;
+//! the published data (`crate::data`) is made of it and read back into it.
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Edition {
@@ -97,7 +98,8 @@ impl Edition {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Gazette {
     pub id: String,
     /// The base its identifiers hang from, when [gazette] names one; see
@@ -111,7 +113,8 @@ pub struct Gazette {
     pub language: Language,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Issue {
     pub year: u16,
     pub number: u32,
@@ -120,7 +123,8 @@ pub struct Issue {
 }
 
 /// The font families for each typographic role, first found wins.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fonts {
     pub song: Vec<String>,
     pub fangsong: Vec<String>,
@@ -157,7 +161,8 @@ impl Fonts {
 }
 
 /// A BCP 47 tag with the parts typst needs to shape and break lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Language {
     pub tag: String,
     /// ISO 639 language, as typst's `text(lang:)` wants it.
@@ -176,7 +181,8 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Date {
     pub year: u16,
     pub month: u8,
@@ -244,7 +250,7 @@ pub struct Document {
 }
 
 /// 公开属性: whether and how a document may be disclosed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Disclosure {
     /// 主动公开: published proactively; the only kind a public edition carries.
@@ -255,7 +261,8 @@ pub enum Disclosure {
     Withheld,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Attachment {
     /// `附件`, `附件1`…, or `None` for the text a 印发 notice issues.
     pub label: Option<String>,
@@ -272,7 +279,7 @@ pub struct Interpretation {
 }
 
 /// The typeface a heading or run-in lead is set in, from its numbering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Face {
     Hei,
@@ -280,8 +287,8 @@ pub enum Face {
     Fangsong,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Block {
     Paragraph {
         /// A run-in heading such as `（一）加强组织领导。` or `第一条`.
@@ -307,14 +314,15 @@ pub enum Block {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Lead {
     pub face: Face,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Inline {
     Text { text: String },
     Strong { text: String },
@@ -322,7 +330,7 @@ pub enum Inline {
     Break,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     Auto,

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::data::Published;
 use crate::diagnostic::Diagnostic;
 use crate::epub;
 use crate::manifest;
@@ -17,6 +18,7 @@ pub fn package(
     issue: &Path,
     edition: &Edition,
     editions: &Editions,
+    data: &Published,
     fonts: &FontSet,
     seal: Option<&Seal>,
 ) -> Result<Package, Box<Diagnostic>> {
@@ -37,6 +39,7 @@ pub fn package(
         page_map: &editions.page_map,
         pdf: &editions.pdf,
         epub: &editions.epub,
+        data: Some(data),
         templates: &templates,
         fonts: fonts.digests(),
         sealer: seal.map(Seal::sealer),

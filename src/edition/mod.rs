@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::data::{self, Published};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
 use crate::model::Edition;
@@ -135,7 +136,7 @@ impl Press<'_> {
                 .map(|u| problems::uncovered(edition, &root, u))
                 .collect());
         }
-        let (json, missing) = typeset::edition_json(edition, self.fonts);
+        let (world, missing) = typeset::world(edition, self.fonts);
         if !missing.is_empty() {
             let listed: Vec<String> = missing
                 .iter()
@@ -146,11 +147,7 @@ impl Press<'_> {
                 listed.join(", ")
             ));
         }
-        let world = EditionWorld::new(self.fonts, json, edition.issue.date);
-        Ok(match &edition.templates {
-            Some(templates) => world.with_templates(templates),
-            None => world,
-        })
+        Ok(world)
     }
 
     /// Stages both editions and the package made from them, then renames the
@@ -175,12 +172,15 @@ impl Press<'_> {
         let pdf = format!("{}.pdf", edition.id);
         let epub = format!("{}.epub", edition.id);
         let staging = Staging::new(self.out, &edition.id).map_err(cannot_write)?;
+        // The same bytes as the data the PDF carries: both come from the edition.
+        let published = data::publish(edition);
         let (written, package) = rayon::join(
             || {
                 staging.write(&pdf, &editions.pdf)?;
-                staging.write(&epub, &editions.epub)
+                staging.write(&epub, &editions.epub)?;
+                write_data(&staging, edition, &published)
             },
-            || archive::package(issue, edition, editions, self.fonts, seal),
+            || archive::package(issue, edition, editions, &published, self.fonts, seal),
         );
         written.map_err(cannot_write)?;
         let package = package.map_err(|diag| vec![*diag])?;
@@ -206,6 +206,16 @@ impl Press<'_> {
             },
         })
     }
+}
+
+/// The edition's data beside the editions, `<id>.json`, and each document's
+/// in `documents/`, the same bytes the package holds.
+fn write_data(staging: &Staging, edition: &Edition, published: &Published) -> std::io::Result<()> {
+    staging.write(&format!("{}.json", edition.id), &published.edition.bytes)?;
+    for file in &published.documents {
+        staging.write(&file.path, &file.bytes)?;
+    }
+    Ok(())
 }
 
 /// Writes the package beside the editions and puts the edition folder in place.

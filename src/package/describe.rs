@@ -1,6 +1,6 @@
 //! manifest.json's content, from the build's inputs: the edition's identity,
-//! its two files, where each document sits in them, and what they were built
-//! from.
+//! its files, where each document sits in them and its own files, and what
+//! they were built from.
 
 use super::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
@@ -8,6 +8,7 @@ use super::manifest::{
 };
 use super::sources::{IssueFiles, document_sources};
 use super::{PackageError, PackageInputs, pages};
+use crate::data::{self, DataFile};
 use crate::epub;
 use crate::model::{Disclosure, Document, Edition};
 
@@ -20,21 +21,23 @@ pub(super) fn verification_manifest(
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
+    let editions = [
+        Artifact::of(
+            format!("edition/{}.pdf", edition.id),
+            "application/pdf",
+            inputs.pdf,
+        ),
+        Artifact::of(
+            format!("edition/{}.epub", edition.id),
+            "application/epub+zip",
+            inputs.epub,
+        ),
+    ];
+    let data = inputs.data.map(|data| &data.edition).map(data_artifact);
     Ok(VerificationManifest {
         schema: SCHEMA.to_owned(),
         edition: identity(edition),
-        artifacts: vec![
-            Artifact::of(
-                format!("edition/{}.pdf", edition.id),
-                "application/pdf",
-                inputs.pdf,
-            ),
-            Artifact::of(
-                format!("edition/{}.epub", edition.id),
-                "application/epub+zip",
-                inputs.epub,
-            ),
-        ],
+        artifacts: editions.into_iter().chain(data).collect(),
         documents: documents(inputs, files)?,
         build: build_inputs(inputs, files),
         seal,
@@ -57,6 +60,10 @@ fn identity(edition: &Edition) -> EditionIdentity {
     }
 }
 
+fn data_artifact(file: &DataFile) -> Artifact {
+    Artifact::of(file.path.clone(), data::MEDIA_TYPE, &file.bytes)
+}
+
 fn documents(
     inputs: &PackageInputs,
     files: &IssueFiles,
@@ -73,9 +80,16 @@ fn documents(
                 .enumerate()
                 .map(move |(index, document)| (document, epub::document_path(section, index)))
         });
+    let mut data = inputs.data.map(|data| data.documents.iter());
     located
         .zip(pages)
-        .map(|((document, epub_file), pdf_pages)| entry(document, pdf_pages, epub_file, files))
+        .map(|((document, epub_file), pdf_pages)| {
+            let mut entry = entry(document, pdf_pages, epub_file, files)?;
+            entry
+                .files
+                .extend(data.as_mut().and_then(Iterator::next).map(data_artifact));
+            Ok(entry)
+        })
         .collect()
 }
 
@@ -99,6 +113,7 @@ fn entry(
         pdf_pages,
         epub_file,
         sources,
+        files: Vec::new(),
     })
 }
 

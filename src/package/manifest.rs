@@ -16,7 +16,8 @@ pub struct VerificationManifest {
     /// Always [`SCHEMA`].
     pub schema: String,
     pub edition: EditionIdentity,
-    /// The edition's files, PDF and EPUB, with their digests.
+    /// The edition's files with their digests: the PDF and the EPUB, then
+    /// its data (`edition/<id>.json`).
     pub artifacts: Vec<Artifact>,
     pub documents: Vec<DocumentEntry>,
     pub build: BuildInputs,
@@ -91,6 +92,11 @@ pub struct DocumentEntry {
     pub epub_file: String,
     /// The source files: the document, then its attachments and interpretation.
     pub sources: Vec<SourceFile>,
+    /// The document's own files in the payload, such as its data
+    /// (`documents/<id>-<NN>.json`); absent in manifests written before
+    /// documents had files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Artifact>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ use std::io;
 use std::path::Path;
 
 use crate::cms::CmsError;
+use crate::data::Published;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 use crate::seal::{Level, LongTerm, Sealer};
@@ -54,6 +55,9 @@ pub struct PackageInputs<'a> {
     pub pdf: &'a [u8],
     /// The finished EPUB edition.
     pub epub: &'a [u8],
+    /// The edition's published data (`crate::data`), the bytes the PDF
+    /// carries; `None` for a package of the editions alone.
+    pub data: Option<&'a Published>,
     /// The templates compiled into the tool: name and source.
     pub templates: &'a [(&'a str, &'a [u8])],
     /// Every font the typesetter could use: name (bundled) or path, and
@@ -156,12 +160,13 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         signature.as_deref(),
         certificates,
     );
-    let mut bag_files = bag::assemble(
-        &manifest.edition,
-        inputs.tool_version,
-        payload,
-        &manifest.artifacts,
-    )?;
+    let artifacts: Vec<manifest::Artifact> = manifest
+        .artifacts
+        .iter()
+        .chain(manifest.documents.iter().flat_map(|d| &d.files))
+        .cloned()
+        .collect();
+    let mut bag_files = bag::assemble(&manifest.edition, inputs.tool_version, payload, &artifacts)?;
     bag_files.extend(first_archive_timestamp(
         inputs,
         sealed.as_ref(),
@@ -208,8 +213,8 @@ fn first_archive_timestamp(
 }
 
 /// The payload, paths relative to `data/`: the editions where manifest.json
-/// says they are, manifest.json and its signature, the certificates and the
-/// issue's files under `source/`.
+/// says they are, their data, manifest.json and its signature, the
+/// certificates and the files under `source/`.
 fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
@@ -225,6 +230,13 @@ fn payload(
         .zip(editions)
         .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
         .collect();
+    payload.extend(
+        inputs
+            .data
+            .into_iter()
+            .flat_map(|data| std::iter::once(&data.edition).chain(&data.documents))
+            .map(|file| (file.path.clone(), file.bytes.clone())),
+    );
     payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
     payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));
     payload.extend(certificates.into_iter().flat_map(|c| c.files));

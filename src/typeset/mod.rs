@@ -117,6 +117,23 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
     (json, missing)
 }
 
+/// The typst world of `edition`: its JSON for the templates, its published
+/// data for the PDF to carry, and the issue's own templates if it has them;
+/// and the font families of each role that are not available.
+pub fn world<'f>(
+    edition: &Edition,
+    fonts: &'f FontSet,
+) -> (EditionWorld<'f>, Vec<(&'static str, String)>) {
+    let (json, missing) = edition_json(edition, fonts);
+    let data = crate::data::EditionData::of(edition).to_json();
+    let world = EditionWorld::new(fonts, json, edition.issue.date).with_data(data);
+    let world = match &edition.templates {
+        Some(templates) => world.with_templates(templates),
+        None => world,
+    };
+    (world, missing)
+}
+
 /// The edition laid out in pages, before export. What is read off it (the
 /// PDF, the page map, the cover) is independent, so a build may read it from
 /// several threads at once.

@@ -38,6 +38,10 @@ pub fn template_sources(templates: Option<&Templates>) -> Vec<(String, &'static 
 /// Where the edition's data appears to the templates.
 pub const EDITION_JSON: &str = "/edition.json";
 
+/// Where the edition's published data (`crate::data`) appears to the
+/// templates, for the PDF to carry.
+pub const EDITION_DATA: &str = "/data/edition.json";
+
 pub struct EditionWorld<'a> {
     library: LazyHash<Library>,
     fonts: &'a FontSet,
@@ -47,6 +51,8 @@ pub struct EditionWorld<'a> {
     /// Which sources are the issue's own, not gazette's.
     own: Vec<FileId>,
     edition: Bytes,
+    /// The published data; empty until [`EditionWorld::with_data`].
+    data: Bytes,
     today: Datetime,
 }
 
@@ -70,9 +76,17 @@ impl<'a> EditionWorld<'a> {
             files: Vec::new(),
             own: Vec::new(),
             edition: Bytes::new(edition_json),
+            data: Bytes::new(Vec::new()),
             today: Datetime::from_ymd(i32::from(date.year), date.month, date.day)
                 .unwrap_or_else(|| unreachable!("dates are validated by the manifest")),
         }
+    }
+
+    /// The world with the edition's published data `json` for the PDF to
+    /// carry.
+    pub fn with_data(mut self, json: Vec<u8>) -> Self {
+        self.data = Bytes::new(json);
+        self
     }
 
     /// The world with the issue's own templates in place of gazette's files
@@ -131,6 +145,9 @@ impl World for EditionWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == file_id(EDITION_JSON) {
             return Ok(self.edition.clone());
+        }
+        if id == file_id(EDITION_DATA) {
+            return Ok(self.data.clone());
         }
         if let Some((_, bytes)) = self.files.iter().find(|(file, _)| *file == id) {
             return Ok(bytes.clone());

@@ -4,6 +4,7 @@
 //! archive timestamps against the test PKI's real authorities.
 
 mod bag;
+mod data;
 mod long_term;
 mod manifest;
 mod support;
