@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::akn::{self, Akn};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
 use crate::model::Edition;
@@ -100,7 +101,10 @@ impl Press<'_> {
         for warning in seal.iter().flat_map(Seal::warnings) {
             progress.warn(warning);
         }
-        let world = self.world(issue, &edition, progress)?;
+        let akn = Akn::of(&edition);
+        let world = self
+            .world(issue, &edition, progress)?
+            .with_akn(&akn.edition);
         progress.stage("typesetting");
         let layout = typeset::lay_out(&world)
             .map_err(|errors| problems::typesetting(issue, &edition, errors))?;
@@ -110,7 +114,7 @@ impl Press<'_> {
             "exporting the PDF and the EPUB"
         });
         let editions = Editions::make(issue, &edition, &world, &layout, seal.as_ref())?;
-        let files = self.write(issue, &edition, &editions, seal.as_ref(), progress)?;
+        let files = self.write(issue, &edition, &editions, &akn, seal.as_ref(), progress)?;
         Ok(Built {
             id: edition.id.clone(),
             pages: layout.pages(),
@@ -161,6 +165,7 @@ impl Press<'_> {
         issue: &Path,
         edition: &Edition,
         editions: &Editions,
+        akn: &Akn,
         seal: Option<&Seal>,
         progress: &dyn Progress,
     ) -> Result<Files, Diagnostics> {
@@ -178,7 +183,8 @@ impl Press<'_> {
         let (written, package) = rayon::join(
             || {
                 staging.write(&pdf, &editions.pdf)?;
-                staging.write(&epub, &editions.epub)
+                staging.write(&epub, &editions.epub)?;
+                write_akn(&staging, &edition.id, akn)
             },
             || archive::package(issue, edition, editions, self.fonts, seal),
         );
@@ -206,6 +212,16 @@ impl Press<'_> {
             },
         })
     }
+}
+
+/// The Akoma Ntoso beside the editions: `<id>.akn.xml`, and each document's
+/// under `documents/`, named as in the package.
+fn write_akn(staging: &Staging, id: &str, akn: &Akn) -> std::io::Result<()> {
+    staging.write(&format!("{id}.akn.xml"), &akn.edition)?;
+    for (index, bytes) in akn.documents.iter().enumerate() {
+        staging.write(&akn::document_path(id, index + 1), bytes)?;
+    }
+    Ok(())
 }
 
 /// Writes the package beside the editions and puts the edition folder in place.

@@ -1,6 +1,6 @@
 //! manifest.json's content, from the build's inputs: the edition's identity,
-//! its two files, where each document sits in them, and what they were built
-//! from.
+//! its files (the two editions, the edition's and each document's Akoma
+//! Ntoso), where each document sits in them, and what they were built from.
 
 use super::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
@@ -8,6 +8,7 @@ use super::manifest::{
 };
 use super::sources::{IssueFiles, document_sources};
 use super::{PackageError, PackageInputs, pages};
+use crate::akn::{self, Akn};
 use crate::epub;
 use crate::model::{Disclosure, Document, Edition};
 
@@ -17,6 +18,7 @@ pub(super) const TOOL: &str = "gazette";
 pub(super) fn verification_manifest(
     inputs: &PackageInputs,
     files: &IssueFiles,
+    akn: &Akn,
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
@@ -34,8 +36,13 @@ pub(super) fn verification_manifest(
                 "application/epub+zip",
                 inputs.epub,
             ),
+            Artifact::of(
+                akn::edition_path(&edition.id),
+                akn::MEDIA_TYPE,
+                &akn.edition,
+            ),
         ],
-        documents: documents(inputs, files)?,
+        documents: documents(inputs, files, akn)?,
         build: build_inputs(inputs, files),
         seal,
     })
@@ -60,6 +67,7 @@ fn identity(edition: &Edition) -> EditionIdentity {
 fn documents(
     inputs: &PackageInputs,
     files: &IssueFiles,
+    akn: &Akn,
 ) -> Result<Vec<DocumentEntry>, PackageError> {
     let pages = pages::document_pages(inputs.edition, inputs.page_map)?;
     let located = inputs
@@ -73,9 +81,17 @@ fn documents(
                 .enumerate()
                 .map(move |(index, document)| (document, epub::document_path(section, index)))
         });
+    let id = &inputs.edition.id;
     located
         .zip(pages)
-        .map(|((document, epub_file), pdf_pages)| entry(document, pdf_pages, epub_file, files))
+        .zip(&akn.documents)
+        .enumerate()
+        .map(|(index, (((document, epub_file), pdf_pages), akn))| {
+            let mut entry = entry(document, pdf_pages, epub_file, files)?;
+            let path = akn::document_path(id, index + 1);
+            entry.files.push(Artifact::of(path, akn::MEDIA_TYPE, akn));
+            Ok(entry)
+        })
         .collect()
 }
 
@@ -99,6 +115,7 @@ fn entry(
         pdf_pages,
         epub_file,
         sources,
+        files: Vec::new(),
     })
 }
 

@@ -29,6 +29,7 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
+use crate::akn::Akn;
 use crate::cms::CmsError;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
@@ -105,6 +106,7 @@ pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManif
 /// The manifest, and the issue's files and seal certificates it describes.
 struct Described {
     manifest: VerificationManifest,
+    akn: Akn,
     files: IssueFiles,
     certificates: Option<SealCertificates>,
 }
@@ -116,9 +118,11 @@ fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
-    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
+    let akn = Akn::of(inputs.edition);
+    let manifest = describe::verification_manifest(inputs, &files, &akn, seal_entry)?;
     Ok(Described {
         manifest,
+        akn,
         files,
         certificates,
     })
@@ -138,6 +142,7 @@ pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
 pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let Described {
         manifest,
+        akn,
         files,
         certificates,
     } = described(inputs)?;
@@ -151,6 +156,7 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let payload = payload(
         &manifest,
         inputs,
+        akn,
         files,
         &manifest_json,
         signature.as_deref(),
@@ -207,24 +213,31 @@ fn first_archive_timestamp(
     Ok(renewal.files)
 }
 
-/// The payload, paths relative to `data/`: the editions where manifest.json
-/// says they are, manifest.json and its signature, the certificates and the
+/// The payload, paths relative to `data/`: the editions and their Akoma
+/// Ntoso where manifest.json says they are, manifest.json and its signature, the certificates and the
 /// issue's files under `source/`.
 fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
+    akn: Akn,
     files: IssueFiles,
     manifest_json: &[u8],
     signature: Option<&[u8]>,
     certificates: Option<SealCertificates>,
 ) -> Vec<BagFile> {
-    let editions = [inputs.pdf, inputs.epub];
+    let editions = [inputs.pdf, inputs.epub, &akn.edition];
     let mut payload: Vec<BagFile> = manifest
         .artifacts
         .iter()
         .zip(editions)
         .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
         .collect();
+    let documents = manifest.documents.iter().flat_map(|d| &d.files);
+    payload.extend(
+        documents
+            .zip(akn.documents)
+            .map(|(artifact, bytes)| (artifact.path.clone(), bytes)),
+    );
     payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
     payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));
     payload.extend(certificates.into_iter().flat_map(|c| c.files));

@@ -3,7 +3,7 @@
 //! else. No other file of the machine, no package, no clock.
 
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Duration};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -37,6 +37,10 @@ pub fn template_sources(templates: Option<&Templates>) -> Vec<(String, &'static 
 
 /// Where the edition's data appears to the templates.
 pub const EDITION_JSON: &str = "/edition.json";
+
+/// Where the edition's Akoma Ntoso appears to the templates, when the world
+/// has it: the PDF attaches it.
+pub const EDITION_AKN: &str = "/edition.akn.xml";
 
 pub struct EditionWorld<'a> {
     library: LazyHash<Library>,
@@ -96,6 +100,17 @@ impl<'a> EditionWorld<'a> {
                 _ => self.files.push((id, Bytes::new(file.bytes.clone()))),
             }
         }
+        self
+    }
+
+    /// The world with the edition's Akoma Ntoso for the PDF to attach;
+    /// `sys.inputs.akn` tells the template it is there.
+    pub fn with_akn(mut self, akn: &[u8]) -> Self {
+        let mut inputs = Dict::new();
+        inputs.insert("akn".into(), Value::Str(EDITION_AKN.into()));
+        self.library = LazyHash::new(Library::builder().with_inputs(inputs).build());
+        self.files
+            .push((file_id(EDITION_AKN), Bytes::new(akn.to_vec())));
         self
     }
 
