@@ -6,6 +6,8 @@
 //! `<article>` that holds the paragraphs (款) after it. Other leads such as
 //! `（一）加强组织领导。` stay run-in, as `<inline name="lead">`.
 
+use std::collections::BTreeMap;
+
 use super::xml::Xml;
 use crate::model::{Block, Inline, Lead};
 
@@ -27,17 +29,11 @@ enum Item<'a> {
 
 /// Numbers the `eId`s of one body: `chp_1`, `art_3`, `table_2`...
 #[derive(Default)]
-struct Ids(Vec<(&'static str, usize)>);
+struct Ids(BTreeMap<&'static str, usize>);
 
 impl Ids {
     fn next(&mut self, xml: &Xml, kind: &'static str) -> String {
-        let count = match self.0.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, count)) => count,
-            None => {
-                self.0.push((kind, 0));
-                &mut self.0.last_mut().expect("just pushed").1
-            }
-        };
+        let count = self.0.entry(kind).or_default();
         *count += 1;
         xml.id(&format!("{kind}_{count}"))
     }

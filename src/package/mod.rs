@@ -118,6 +118,8 @@ fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
+    // Made again from the model rather than passed in: the same model gives
+    // the same bytes as the edition folder's and the PDF's, in milliseconds.
     let akn = Akn::of(inputs.edition);
     let manifest = describe::verification_manifest(inputs, &files, &akn, seal_entry)?;
     Ok(Described {
