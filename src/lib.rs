@@ -12,6 +12,7 @@
 //! trying it out, [`scaffold`] a new issue, [`diagnostic`] the compiler-style
 //! errors every stage reports.
 
+pub mod akn;
 pub mod asn1;
 pub mod cms;
 pub mod data;

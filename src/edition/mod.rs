@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::akn::{self, Akn};
 use crate::data::{self, Published};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
@@ -111,7 +112,8 @@ impl Press<'_> {
             "exporting the PDF and the EPUB"
         });
         let editions = Editions::make(issue, &edition, &world, &layout, seal.as_ref())?;
-        let files = self.write(issue, &edition, &editions, seal.as_ref(), progress)?;
+        let akn = Akn::of(&edition);
+        let files = self.write(issue, &edition, &editions, &akn, seal.as_ref(), progress)?;
         Ok(Built {
             id: edition.id.clone(),
             pages: layout.pages(),
@@ -158,6 +160,7 @@ impl Press<'_> {
         issue: &Path,
         edition: &Edition,
         editions: &Editions,
+        akn: &Akn,
         seal: Option<&Seal>,
         progress: &dyn Progress,
     ) -> Result<Files, Diagnostics> {
@@ -178,7 +181,8 @@ impl Press<'_> {
             || {
                 staging.write(&pdf, &editions.pdf)?;
                 staging.write(&epub, &editions.epub)?;
-                write_data(&staging, edition, &published)
+                write_data(&staging, edition, &published)?;
+                write_akn(&staging, &edition.id, akn)
             },
             || archive::package(issue, edition, editions, &published, self.fonts, seal),
         );
@@ -214,6 +218,16 @@ fn write_data(staging: &Staging, edition: &Edition, published: &Published) -> st
     staging.write(&format!("{}.json", edition.id), &published.edition.bytes)?;
     for file in &published.documents {
         staging.write(&file.path, &file.bytes)?;
+    }
+    Ok(())
+}
+
+/// The Akoma Ntoso beside the editions: `<id>.akn.xml`, and each document's
+/// under `documents/`, named as in the package.
+fn write_akn(staging: &Staging, id: &str, akn: &Akn) -> std::io::Result<()> {
+    staging.write(&format!("{id}.akn.xml"), &akn.edition)?;
+    for (index, bytes) in akn.documents.iter().enumerate() {
+        staging.write(&akn::document_path(id, index + 1), bytes)?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! manifest.json's content, from the build's inputs: the edition's identity,
-//! its files, where each document sits in them and its own files, and what
-//! they were built from.
+//! its files (the two editions, the edition's data and Akoma Ntoso), where
+//! each document sits in them and its own files, and what they were built
+//! from.
 
 use super::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
@@ -8,6 +9,7 @@ use super::manifest::{
 };
 use super::sources::{IssueFiles, document_sources};
 use super::{PackageError, PackageInputs, pages};
+use crate::akn::{self, Akn};
 use crate::data::{self, DataFile};
 use crate::epub;
 use crate::model::{Disclosure, Document, Edition};
@@ -18,6 +20,7 @@ pub(super) const TOOL: &str = "gazette";
 pub(super) fn verification_manifest(
     inputs: &PackageInputs,
     files: &IssueFiles,
+    akn: &Akn,
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
@@ -37,8 +40,16 @@ pub(super) fn verification_manifest(
     Ok(VerificationManifest {
         schema: SCHEMA.to_owned(),
         edition: identity(edition),
-        artifacts: editions.into_iter().chain(data).collect(),
-        documents: documents(inputs, files)?,
+        artifacts: editions
+            .into_iter()
+            .chain(data)
+            .chain([Artifact::of(
+                akn::edition_path(&edition.id),
+                akn::MEDIA_TYPE,
+                &akn.edition,
+            )])
+            .collect(),
+        documents: documents(inputs, files, akn)?,
         build: build_inputs(inputs, files),
         seal,
     })
@@ -67,6 +78,7 @@ fn data_artifact(file: &DataFile) -> Artifact {
 fn documents(
     inputs: &PackageInputs,
     files: &IssueFiles,
+    akn: &Akn,
 ) -> Result<Vec<DocumentEntry>, PackageError> {
     let pages = pages::document_pages(inputs.edition, inputs.page_map)?;
     let located = inputs
@@ -81,13 +93,18 @@ fn documents(
                 .map(move |(index, document)| (document, epub::document_path(section, index)))
         });
     let mut data = inputs.data.map(|data| data.documents.iter());
+    let id = &inputs.edition.id;
     located
         .zip(pages)
-        .map(|((document, epub_file), pdf_pages)| {
+        .zip(&akn.documents)
+        .enumerate()
+        .map(|(index, (((document, epub_file), pdf_pages), akn))| {
             let mut entry = entry(document, pdf_pages, epub_file, files)?;
             entry
                 .files
                 .extend(data.as_mut().and_then(Iterator::next).map(data_artifact));
+            let path = akn::document_path(id, index + 1);
+            entry.files.push(Artifact::of(path, akn::MEDIA_TYPE, akn));
             Ok(entry)
         })
         .collect()

@@ -92,9 +92,9 @@ pub struct DocumentEntry {
     pub epub_file: String,
     /// The source files: the document, then its attachments and interpretation.
     pub sources: Vec<SourceFile>,
-    /// The document's own files in the payload, such as its data
-    /// (`documents/<id>-<NN>.json`); absent in manifests written before
-    /// documents had files.
+    /// The document's own files in the payload: its data
+    /// (`documents/<id>-<NN>.json`) and its Akoma Ntoso; absent in manifests
+    /// written before documents had files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<Artifact>,
 }

@@ -29,6 +29,7 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
+use crate::akn::{self, Akn};
 use crate::cms::CmsError;
 use crate::data::Published;
 use crate::diagnostic::BUG;
@@ -109,6 +110,7 @@ pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManif
 /// The manifest, and the issue's files and seal certificates it describes.
 struct Described {
     manifest: VerificationManifest,
+    akn: Akn,
     files: IssueFiles,
     certificates: Option<SealCertificates>,
 }
@@ -120,9 +122,13 @@ fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
-    let manifest = describe::verification_manifest(inputs, &files, seal_entry)?;
+    // Made again from the model rather than passed in: the same model gives
+    // the same bytes as the edition folder's and the PDF's, in milliseconds.
+    let akn = Akn::of(inputs.edition);
+    let manifest = describe::verification_manifest(inputs, &files, &akn, seal_entry)?;
     Ok(Described {
         manifest,
+        akn,
         files,
         certificates,
     })
@@ -142,6 +148,7 @@ pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
 pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let Described {
         manifest,
+        akn,
         files,
         certificates,
     } = described(inputs)?;
@@ -155,6 +162,7 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let payload = payload(
         &manifest,
         inputs,
+        akn,
         files,
         &manifest_json,
         signature.as_deref(),
@@ -213,21 +221,22 @@ fn first_archive_timestamp(
 }
 
 /// The payload, paths relative to `data/`: the editions where manifest.json
-/// says they are, their data, manifest.json and its signature, the
-/// certificates and the issue's files under `source/`.
+/// says they are, their data and Akoma Ntoso, manifest.json and its
+/// signature, the certificates and the issue's files under `source/`.
 fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
+    akn: Akn,
     files: IssueFiles,
     manifest_json: &[u8],
     signature: Option<&[u8]>,
     certificates: Option<SealCertificates>,
 ) -> Vec<BagFile> {
-    let editions = [inputs.pdf, inputs.epub];
+    let id = &inputs.edition.id;
     let mut payload: Vec<BagFile> = manifest
         .artifacts
         .iter()
-        .zip(editions)
+        .zip([inputs.pdf, inputs.epub])
         .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
         .collect();
     payload.extend(
@@ -236,6 +245,13 @@ fn payload(
             .into_iter()
             .flat_map(|data| std::iter::once(&data.edition).chain(&data.documents))
             .map(|file| (file.path.clone(), file.bytes.clone())),
+    );
+    payload.push((akn::edition_path(id), akn.edition));
+    payload.extend(
+        akn.documents
+            .into_iter()
+            .enumerate()
+            .map(|(index, bytes)| (akn::document_path(id, index + 1), bytes)),
     );
     payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
     payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));

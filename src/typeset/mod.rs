@@ -118,7 +118,8 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
 }
 
 /// The typst world of `edition`: its JSON for the templates, its published
-/// data for the PDF to carry, and the issue's own templates if it has them;
+/// data and Akoma Ntoso for the PDF to carry, and the issue's own templates
+/// if it has them;
 /// and the font families of each role that are not available.
 pub fn world<'f>(
     edition: &Edition,
@@ -126,7 +127,10 @@ pub fn world<'f>(
 ) -> (EditionWorld<'f>, Vec<(&'static str, String)>) {
     let (json, missing) = edition_json(edition, fonts);
     let data = crate::data::EditionData::of(edition).to_json();
-    let world = EditionWorld::new(fonts, json, edition.issue.date).with_data(data);
+    let akn = crate::akn::Akn::of(edition).edition;
+    let world = EditionWorld::new(fonts, json, edition.issue.date)
+        .with_data(data)
+        .with_akn(&akn);
     let world = match &edition.templates {
         Some(templates) => world.with_templates(templates),
         None => world,

@@ -3,7 +3,7 @@
 //! else. No other file of the machine, no package, no clock.
 
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Duration};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -41,6 +41,9 @@ pub const EDITION_JSON: &str = "/edition.json";
 /// Where the edition's published data (`crate::data`) appears to the
 /// templates, for the PDF to carry.
 pub const EDITION_DATA: &str = "/data/edition.json";
+/// Where the edition's Akoma Ntoso appears to the templates, when the world
+/// has it: the PDF attaches it.
+pub const EDITION_AKN: &str = "/edition.akn.xml";
 
 pub struct EditionWorld<'a> {
     library: LazyHash<Library>,
@@ -110,6 +113,17 @@ impl<'a> EditionWorld<'a> {
                 _ => self.files.push((id, Bytes::new(file.bytes.clone()))),
             }
         }
+        self
+    }
+
+    /// The world with the edition's Akoma Ntoso for the PDF to attach;
+    /// `sys.inputs.akn` tells the template it is there.
+    pub fn with_akn(mut self, akn: &[u8]) -> Self {
+        let mut inputs = Dict::new();
+        inputs.insert("akn".into(), Value::Str(EDITION_AKN.into()));
+        self.library = LazyHash::new(Library::builder().with_inputs(inputs).build());
+        self.files
+            .push((file_id(EDITION_AKN), Bytes::new(akn.to_vec())));
         self
     }
 

@@ -176,6 +176,7 @@ fn the_files_come_in_the_layouts_order_with_the_payload_in_place() {
         "data/certificates/issuer-1.pem".to_owned(),
         "data/certificates/issuer-2.pem".to_owned(),
         "data/certificates/seal.pem".to_owned(),
+        format!("data/edition/{id}.akn.xml"),
         format!("data/edition/{id}.epub"),
         format!("data/edition/{id}.pdf"),
         "data/manifest.json".to_owned(),
@@ -183,6 +184,9 @@ fn the_files_come_in_the_layouts_order_with_the_payload_in_place() {
         "data/source/issue.toml".to_owned(),
     ];
     let manifest = crate::package::verification_manifest(&fixture.inputs()).unwrap();
+    expected.extend(
+        (1..=manifest.documents.len()).map(|n| format!("data/documents/{id}-{n:02}.akn.xml")),
+    );
     expected.extend(
         manifest
             .build
@@ -336,4 +340,32 @@ fn the_issue_s_own_templates_are_packaged_as_typeset_not_as_saved_since() {
         file(&package, "data/source/layout/cover.typ"),
         b"// the cover as typeset\n"
     );
+}
+
+#[test]
+fn each_document_s_akoma_ntoso_is_listed_and_a_changed_byte_breaks_fixity() {
+    let (fixture, package) = sealed_package();
+    let manifest = crate::package::verification_manifest(&fixture.inputs()).unwrap();
+    let akn = crate::akn::Akn::of(&fixture.edition);
+    assert_eq!(manifest.documents.len(), akn.documents.len());
+    for (entry, bytes) in manifest.documents.iter().zip(&akn.documents) {
+        let [listed] = entry.files.as_slice() else {
+            panic!("one file for {}: {:?}", entry.title, entry.files);
+        };
+        assert_eq!(listed.media_type, "application/akn+xml");
+        assert_eq!(listed.sha256, sha256_hex(bytes));
+        assert_eq!(
+            file(&package, &format!("data/{}", listed.path)),
+            bytes.as_slice()
+        );
+    }
+    assert_eq!(crate::package::bag::check_fixity(&package.files), Ok(()));
+
+    let path = format!("data/{}", manifest.documents[0].files[0].path);
+    let mut files = package.files.clone();
+    let (_, bytes) = files.iter_mut().find(|(p, _)| *p == path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    let error = crate::package::bag::check_fixity(&files).unwrap_err();
+    assert!(error.contains("manifest-sha256.txt"), "{error}");
 }

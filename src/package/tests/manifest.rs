@@ -21,12 +21,18 @@ fn every_digest_in_manifest_json_matches_its_file() {
 
     assert_eq!(manifest.schema, SCHEMA);
     let id = &fixture.edition.id;
+    let akn = crate::akn::Akn::of(&fixture.edition);
     let editions = [
         (format!("edition/{id}.pdf"), "application/pdf", &fixture.pdf),
         (
             format!("edition/{id}.epub"),
             "application/epub+zip",
             &fixture.epub,
+        ),
+        (
+            format!("edition/{id}.akn.xml"),
+            "application/akn+xml",
+            &akn.edition,
         ),
     ];
     assert_eq!(manifest.artifacts.len(), editions.len());

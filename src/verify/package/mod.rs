@@ -216,7 +216,8 @@ fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)
 }
 
 /// The artifacts are the two editions, then any further edition files (its
-/// data), each listed once.
+/// data and Akoma Ntoso), checked like the editions by digest, each listed
+/// once.
 fn check_artifact_list(manifest: &VerificationManifest, outcome: &mut Outcome) {
     let mut seen = HashSet::new();
     let mut duplicated = false;

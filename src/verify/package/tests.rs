@@ -103,6 +103,7 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             language: "zh-CN".to_owned(),
             pdf_pages: PageRange { first: 1, last: 2 },
             epub_file: "OEBPS/doc-1.xhtml".to_owned(),
+            files: Vec::new(),
             sources: sources[1..].to_vec(),
             files: Vec::new(),
         }],
