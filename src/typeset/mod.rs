@@ -119,8 +119,7 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
 
 /// The typst world of `edition`: its JSON for the templates, its published
 /// data and Akoma Ntoso for the PDF to carry, and the issue's own templates
-/// if it has them;
-/// and the font families of each role that are not available.
+/// if it has them; and the font families of each role that are not available.
 pub fn world<'f>(
     edition: &Edition,
     fonts: &'f FontSet,
