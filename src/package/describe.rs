@@ -75,7 +75,22 @@ fn documents(
         });
     located
         .zip(pages)
-        .map(|((document, epub_file), pdf_pages)| entry(document, pdf_pages, epub_file, files))
+        .enumerate()
+        .map(|(index, ((document, epub_file), pdf_pages))| {
+            let mut entry = entry(document, pdf_pages, epub_file, files)?;
+            entry.files = own_files(inputs, index);
+            Ok(entry)
+        })
+        .collect()
+}
+
+/// The files of the `index`th document's own.
+fn own_files(inputs: &PackageInputs, index: usize) -> Vec<Artifact> {
+    inputs
+        .document_files
+        .iter()
+        .filter(|file| file.document == index)
+        .map(|file| Artifact::of(file.path.clone(), file.media_type, &file.bytes))
         .collect()
 }
 
@@ -99,6 +114,7 @@ fn entry(
         pdf_pages,
         epub_file,
         sources,
+        files: Vec::new(),
     })
 }
 

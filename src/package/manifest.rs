@@ -91,6 +91,10 @@ pub struct DocumentEntry {
     pub epub_file: String,
     /// The source files: the document, then its attachments and interpretation.
     pub sources: Vec<SourceFile>,
+    /// The document's own files in the payload, such as its sealed PDF;
+    /// absent in manifests written before documents had them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Artifact>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -78,6 +78,7 @@ impl Fixture {
             page_map: &self.page_map,
             pdf: &self.pdf,
             epub: &self.epub,
+            document_files: &[],
             templates: &self.templates,
             fonts: &self.fonts,
             sealer: self.sealed_by(self.signer.as_ref()),

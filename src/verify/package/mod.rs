@@ -296,9 +296,10 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
     }
 }
 
-/// Every payload file against the signed manifest: the editions by size and
-/// both digests, the sources by SHA-256, the certificates by content; and
-/// nothing in the payload that the manifest does not account for.
+/// Every payload file against the signed manifest: the editions and each
+/// document's own files by size and both digests, the sources by SHA-256,
+/// the certificates by content; and nothing in the payload that the
+/// manifest does not account for.
 fn changes(
     files: &Files,
     manifest: &VerificationManifest,
@@ -306,7 +307,8 @@ fn changes(
 ) -> Vec<FileChange> {
     let mut found = Vec::new();
     let mut accounted: HashSet<String> = HashSet::from([MANIFEST.into(), MANIFEST_SEAL.into()]);
-    for artifact in &manifest.artifacts {
+    let documents_files = manifest.documents.iter().flat_map(|d| &d.files);
+    for artifact in manifest.artifacts.iter().chain(documents_files) {
         let path = format!("{PAYLOAD}{}", artifact.path);
         match files.get(&path) {
             None => found.push(FileChange::new(FileChangeKind::Removed, path.clone())),

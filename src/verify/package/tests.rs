@@ -104,6 +104,7 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             pdf_pages: PageRange { first: 1, last: 2 },
             epub_file: "OEBPS/doc-1.xhtml".to_owned(),
             sources: sources[1..].to_vec(),
+            files: Vec::new(),
         }],
         build: BuildInputs {
             tool: "gazette".to_owned(),
