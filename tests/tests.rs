@@ -6,6 +6,7 @@
 mod support;
 
 mod build;
+mod documents;
 mod fuzz_corpus;
 mod new;
 mod verify_epub;
