@@ -4,10 +4,12 @@
 # seal valid and trusted, qpdf finds it clean, its page labels are the printed
 # page numbers, and each page's text (pdftotext) is that of the same printed
 # page of the edition PDF: same page breaks, same running header naming the
-# edition, same printed number in the footer.
+# edition, same printed number in the footer. Then, sealed with the test PKI
+# and its time-stamp authority, each is at B-LTA like the edition.
 #
 # Needs poppler-utils, qpdf, libnss3-tools, python3 with the PyPI packages
-# pyhanko and pyhanko-cli. Uses the TEST ONLY example PKI in certs-example/.
+# pyhanko, pyhanko-cli and certomancer[web-api]. Uses the TEST ONLY example
+# PKI in certs-example/ and the test PKI of tests/pki/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,7 +24,9 @@ issue=samples/shanghai-gazette-2025-08
 id=shanghai-gazette-2025-08
 root=certs-example/root.pem
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+pki=$work/pki
+stop_responders() { bash tests/pki/responders.sh stop "$pki" || true; }
+trap 'stop_responders; rm -rf "$work"' EXIT
 
 # shellcheck source=tests/interop/lib.sh
 source tests/interop/lib.sh
@@ -117,5 +121,34 @@ PY
 out=$(pdfsig -nssdir "sql:$work/nss" "$flipped" 2>/dev/null || true)
 check "flipped: pdfsig no longer says Signature is Valid" test -z "$(grep 'Signature is Valid' <<<"$out")"
 check "flipped: gazette verify fails" test "$(cargo run -q -- verify "$flipped" --trust "$root" >/dev/null 2>&1; echo $?)" -ne 0
+
+echo "== B-LTA: the sample sealed with the test PKI and its time-stamp authority"
+# The test PKI's certificates begin today, so the issue is dated after them.
+lta_issue=$work/issue-2026
+lta_id=shanghai-gazette-2026-08
+cp -r "$issue" "$lta_issue"
+sed -i -e 's/^year    = 2025 /year    = 2026 /' -e 's/^date    = 2025-08-15 /date    = 2026-08-15 /' "$lta_issue/issue.toml"
+bash tests/pki/responders.sh start "$pki"
+# shellcheck disable=SC1091 # written by responders.sh
+source "$pki/env"
+lta_root=$PKI_CERTS/root.cert.pem
+cat "$PKI_CERTS/seal.cert.pem" "$PKI_CERTS/interm.cert.pem" "$lta_root" >"$work/chain.pem"
+cargo run -q -- build "$lta_issue" --out "$work/lta" --seal-cert "$work/chain.pem" \
+  --seal-key "$pki/keys/seal.key.pem" --tsa "$TSA_URL" >"$work/lta.log" 2>&1 ||
+  sed 's/^/    build: /' "$work/lta.log"
+lta_pdfs=("$work/lta/$lta_id/documents/"*.pdf)
+check "B-LTA: a PDF for each document (${#lta_pdfs[@]})" test "${#lta_pdfs[@]}" -eq "$documents"
+for pdf in "${lta_pdfs[@]}"; do
+  name=$(basename "$pdf")
+  [ -f "$pdf" ] || continue
+  out=$(pyhanko sign validate --no-revocation-check --trust "$lta_root" --trust-replace "$pdf" 2>/dev/null || true)
+  show pyHanko . "$out"
+  check "$name: pyHanko: intact, trusted, its timestamp token too" \
+    grep -q 'INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>' <<<"$out"
+  check "$name: pyHanko: the updates after it are LTA updates" grep -q 'EXTENDED_WITH_LTA_UPDATES' <<<"$out"
+  out=$(cargo run -q -- verify "$pdf" --trust "$lta_root" 2>&1 || true)
+  check "$name: gazette verify: VALID at level B-LTA" \
+    test "$(grep -c -e '^VALID' -e 'level: B-LTA' <<<"$out")" -eq 2
+done
 
 finish
