@@ -4,8 +4,9 @@
 # seal valid and trusted, qpdf finds it clean, its page labels are the printed
 # page numbers, and each page's text (pdftotext) is that of the same printed
 # page of the edition PDF: same page breaks, same running header naming the
-# edition, same printed number in the footer. Then, sealed with the test PKI
-# and its time-stamp authority, each is at B-LTA like the edition.
+# edition, same printed number in the footer. Unsealed, two builds give the
+# same bytes. Then, sealed with the test PKI and its time-stamp authority,
+# each is at B-LTA like the edition.
 #
 # Needs poppler-utils, qpdf, libnss3-tools, python3 with the PyPI packages
 # pyhanko, pyhanko-cli and certomancer[web-api]. Uses the TEST ONLY example
@@ -121,6 +122,11 @@ PY
 out=$(pdfsig -nssdir "sql:$work/nss" "$flipped" 2>/dev/null || true)
 check "flipped: pdfsig no longer says Signature is Valid" test -z "$(grep 'Signature is Valid' <<<"$out")"
 check "flipped: gazette verify fails" test "$(cargo run -q -- verify "$flipped" --trust "$root" >/dev/null 2>&1; echo $?)" -ne 0
+
+cargo run -q -- build "$issue" --out "$work/u" --no-seal >/dev/null 2>&1
+cargo run -q -- build "$issue" --out "$work/v" --no-seal >/dev/null 2>&1
+check "two unsealed builds give byte-identical documents' PDFs" \
+  diff -r "$work/u/$id/documents" "$work/v/$id/documents"
 
 echo "== B-LTA: the sample sealed with the test PKI and its time-stamp authority"
 # The test PKI's certificates begin today, so the issue is dated after them.
