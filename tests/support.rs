@@ -34,10 +34,14 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// The sample's PDF and EPUB editions, as `gazette build` writes them.
+/// The sample's PDF and EPUB editions, its manifest.json and each document's
+/// own files (path under the edition folder, bytes), as `gazette build`
+/// writes them.
 pub struct Editions {
     pub pdf: Vec<u8>,
     pub epub: Vec<u8>,
+    pub manifest_json: Vec<u8>,
+    pub documents: Vec<(String, Vec<u8>)>,
 }
 
 /// The sample sealed with its manifest's example identity, built once a run.
@@ -64,8 +68,19 @@ fn build_sample(extra: &[&str]) -> Editions {
         .unwrap();
     assert!(run.status.success(), "{run:?}");
     let edition = out.path().join("shanghai-gazette-2025-08");
+    let mut documents: Vec<(String, Vec<u8>)> = std::fs::read_dir(edition.join("documents"))
+        .unwrap()
+        .map(|entry| {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(edition.join("documents").join(&name)).unwrap();
+            (format!("documents/{name}"), bytes)
+        })
+        .collect();
+    documents.sort();
     Editions {
         pdf: std::fs::read(edition.join("shanghai-gazette-2025-08.pdf")).unwrap(),
         epub: std::fs::read(edition.join("shanghai-gazette-2025-08.epub")).unwrap(),
+        manifest_json: std::fs::read(edition.join("manifest.json")).unwrap(),
+        documents,
     }
 }

@@ -7,6 +7,7 @@ mod support;
 
 mod build;
 mod data;
+mod documents;
 mod fuzz_corpus;
 mod new;
 mod verify_epub;

@@ -1,5 +1,6 @@
 //! The signed verification manifest and the BagIt package around both
-//! editions, with the sources as they were typeset.
+//! editions and each document's PDF, with the sources as they were
+//! typeset.
 
 use std::path::Path;
 
@@ -40,6 +41,7 @@ pub fn package(
         pdf: &editions.pdf,
         epub: &editions.epub,
         data: Some(data),
+        document_files: &editions.documents,
         templates: &templates,
         fonts: fonts.digests(),
         sealer: seal.map(Seal::sealer),
@@ -49,7 +51,9 @@ pub fn package(
     package::build(&inputs).map_err(|error| Box::new(failed(edition, &error)))
 }
 
-fn failed(edition: &Edition, error: &PackageError) -> Diagnostic {
+/// The diagnostic for a package that failed, with help when the issue's
+/// own templates are to blame.
+pub(super) fn failed(edition: &Edition, error: &PackageError) -> Diagnostic {
     let diagnostic = Diagnostic::new(format!("the archival package failed: {error}"));
     match (error, &edition.templates) {
         (PackageError::PageMap(_), Some(templates)) => diagnostic.help(format!(

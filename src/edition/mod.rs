@@ -1,10 +1,10 @@
 //! An issue → its edition on disk: the pipeline in one place.
 //!
 //! [`Press::build`] reads the issue ([`manifest`]), opens its seal
-//! ([`seal::Keys`]), lays it out once ([`typeset`]), makes the PDF (sealed)
-//! and the EPUB (sealed) from that layout side by side ([`render`]), the
-//! signed verification manifest and the BagIt package around them
-//! ([`archive`]), and writes all of it through a staging folder that is
+//! ([`seal::Keys`]), lays it out once ([`typeset`]), makes the PDF, the EPUB
+//! and each document's own PDF (all sealed) from that layout side by side
+//! ([`render`]), the signed verification manifest and the BagIt package
+//! around them ([`archive`]), and writes all of it through a staging folder that is
 //! renamed into place at the end ([`output`]), so a failed build writes
 //! nothing and keeps the previous edition. [`build_each`] runs many issues at
 //! once. `gazette build`, `gazette watch`, the benches and the tests all come
@@ -81,6 +81,8 @@ pub struct Files {
     pub folder: PathBuf,
     pub pdf: Written,
     pub epub: Written,
+    /// Each document's own PDF, under `documents/`, in edition order.
+    pub documents: Vec<Written>,
     /// The bag folder's name.
     pub bag: String,
     /// How many files the bag holds.
@@ -181,6 +183,9 @@ impl Press<'_> {
             || {
                 staging.write(&pdf, &editions.pdf)?;
                 staging.write(&epub, &editions.epub)?;
+                for file in &editions.documents {
+                    staging.write(&file.path, &file.bytes)?;
+                }
                 write_data(&staging, edition, &published)?;
                 write_akn(&staging, &edition.id, akn)
             },
@@ -202,6 +207,14 @@ impl Press<'_> {
                 name: epub,
                 size: editions.epub.len(),
             },
+            documents: editions
+                .documents
+                .iter()
+                .map(|file| Written {
+                    name: file.path.clone(),
+                    size: file.bytes.len(),
+                })
+                .collect(),
             bag,
             bag_files: package.files.len(),
             zip: Written {

@@ -1,26 +1,33 @@
-//! The PDF and EPUB editions from one layout, each sealed when the edition is.
+//! The PDF and EPUB editions, and each document's own PDF, from one layout,
+//! each sealed when the edition is.
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::epub::{self, Cover, EpubOptions};
-use crate::model::{Edition, PageMap, SealTime};
+use crate::model::{Document, Edition, PageMap, SealTime};
+use crate::package::{self, DocumentFile, manifest::PageRange};
 use crate::seal::{self, Seal, SealDesign, Spot};
-use crate::typeset::{EditionWorld, Layout, SEAL_FONT};
+use crate::typeset::{EditionWorld, Extract, Layout, SEAL_FONT};
 
-use super::problems;
+use super::{archive, problems};
 
-/// Both editions of an issue, finished (sealed when sealing), and the page
-/// map they were made with.
+/// Both editions of an issue and each document's own PDF, finished (sealed
+/// when sealing), and the page map they were made with.
 pub struct Editions {
     pub pdf: Vec<u8>,
     pub epub: Vec<u8>,
+    /// Each document's PDF, in edition order.
+    pub documents: Vec<DocumentFile>,
     pub page_map: PageMap,
 }
 
 impl Editions {
-    /// The PDF and the EPUB need only the layout, so they are made side by
-    /// side on rayon's pool, one after the other when it has one thread.
+    /// The PDF, the EPUB and the documents' PDFs need only the layout, so
+    /// they are made side by side on rayon's pool, one after the other when
+    /// it has one thread.
     pub fn make(
         issue: &Path,
         edition: &Edition,
@@ -28,23 +35,84 @@ impl Editions {
         layout: &Layout,
         seal: Option<&Seal>,
     ) -> Result<Self, Diagnostics> {
-        let (pdf, epub) = rayon::join(
+        let page_map = layout.page_map();
+        let pages = package::document_pages(edition, &page_map)
+            .map_err(|error| vec![archive::failed(edition, &error)])?;
+        let (pdf, (epub, documents)) = rayon::join(
             || pdf_edition(issue, edition, world, layout, seal),
             || {
-                let page_map = layout.page_map();
-                epub_edition(edition, &page_map, layout.cover_svg(), seal)
-                    .map(|bytes| (bytes, page_map))
+                rayon::join(
+                    || epub_edition(edition, &page_map, layout.cover_svg(), seal),
+                    || document_pdfs(issue, edition, world, layout, &pages, seal),
+                )
             },
         );
         let pdf = pdf?;
-        let (epub, page_map) = epub.map_err(|diag| vec![*diag])?;
+        let epub = epub.map_err(|diag| vec![*diag])?;
         Ok(Editions {
             pdf,
             epub,
+            documents: documents?,
             page_map,
         })
     }
 }
+
+/// Each document's pages of the layout, `pages` in edition order, as a PDF
+/// of its own, sealed like the edition but with an invisible signature: its
+/// pages stay exactly the edition's, and the visible seal is the cover's.
+fn document_pdfs(
+    issue: &Path,
+    edition: &Edition,
+    world: &EditionWorld,
+    layout: &Layout,
+    pages: &[PageRange],
+    seal: Option<&Seal>,
+) -> Result<Vec<DocumentFile>, Diagnostics> {
+    let documents: Vec<&Document> = edition
+        .sections
+        .iter()
+        .flat_map(|section| &section.documents)
+        .collect();
+    documents
+        .par_iter()
+        .zip(pages)
+        .enumerate()
+        .map(|(index, (document, range))| {
+            let extract = Extract {
+                pages: (range.first, range.last),
+                title: &document.title,
+                uri: &document.uri,
+            };
+            let pdf = layout
+                .export_extract(world, edition, &extract)
+                .map_err(|errors| problems::typesetting(issue, edition, errors))?;
+            let bytes = match seal {
+                None => pdf,
+                Some(seal) => seal_pdf(seal, &pdf, INVISIBLE, &edition.issue.date.seal_time())
+                    .map_err(|error| {
+                        vec![Diagnostic::new(format!(
+                            "cannot seal the PDF of \"{}\": {error}",
+                            document.title
+                        ))]
+                    })?,
+            };
+            Ok(DocumentFile {
+                document: index,
+                path: package::document_file(&edition.id, index + 1, "pdf"),
+                media_type: "application/pdf",
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// A signature field on the first page with an empty rectangle: readers
+/// list the seal in their signature panel and draw nothing on the page.
+const INVISIBLE: Spot = Spot {
+    page: 0,
+    rect: [0.0; 4],
+};
 
 /// The PDF edition, exported from the layout and sealed on the cover where
 /// the template left room.

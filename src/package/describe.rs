@@ -100,6 +100,7 @@ fn documents(
         .enumerate()
         .map(|(index, (((document, epub_file), pdf_pages), akn))| {
             let mut entry = entry(document, pdf_pages, epub_file, files)?;
+            entry.files = own_files(inputs, index);
             entry
                 .files
                 .extend(data.as_mut().and_then(Iterator::next).map(data_artifact));
@@ -107,6 +108,16 @@ fn documents(
             entry.files.push(Artifact::of(path, akn::MEDIA_TYPE, akn));
             Ok(entry)
         })
+        .collect()
+}
+
+/// The files of the `index`th document's own.
+fn own_files(inputs: &PackageInputs, index: usize) -> Vec<Artifact> {
+    inputs
+        .document_files
+        .iter()
+        .filter(|file| file.document == index)
+        .map(|file| Artifact::of(file.path.clone(), file.media_type, &file.bytes))
         .collect()
 }
 

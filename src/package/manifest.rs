@@ -92,7 +92,7 @@ pub struct DocumentEntry {
     pub epub_file: String,
     /// The source files: the document, then its attachments and interpretation.
     pub sources: Vec<SourceFile>,
-    /// The document's own files in the payload: its data
+    /// The document's own files in the payload: its sealed PDF, its data
     /// (`documents/<id>-<NN>.json`) and its Akoma Ntoso; absent in manifests
     /// written before documents had files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

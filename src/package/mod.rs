@@ -22,6 +22,8 @@ pub mod manifest;
 mod pages;
 mod sources;
 
+pub use pages::document_pages;
+
 #[cfg(test)]
 mod tests;
 
@@ -59,6 +61,9 @@ pub struct PackageInputs<'a> {
     /// The edition's published data (`crate::data`), the bytes the PDF
     /// carries; `None` for a package of the editions alone.
     pub data: Option<&'a Published>,
+    /// Each document's own files (its sealed PDF), listed under the document
+    /// in manifest.json and packaged beside the editions.
+    pub document_files: &'a [DocumentFile],
     /// The templates compiled into the tool: name and source.
     pub templates: &'a [(&'a str, &'a [u8])],
     /// Every font the typesetter could use: name (bundled) or path, and
@@ -73,6 +78,24 @@ pub struct PackageInputs<'a> {
     pub long_term: Option<LongTerm<'a>>,
     /// This tool's version, `env!("CARGO_PKG_VERSION")`.
     pub tool_version: &'a str,
+}
+
+/// A file of one document's own, such as its PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFile {
+    /// The document's index in the edition, counted from 0 across sections.
+    pub document: usize,
+    /// The path in the payload and in the edition folder, from [`document_file`].
+    pub path: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Where the file of the edition's `position`th document (from 1) with
+/// `extension` goes: `documents/<id>-<NN>.<extension>`, `NN` at least two
+/// digits, the last segment of the document's URI.
+pub fn document_file(id: &str, position: usize, extension: &str) -> String {
+    format!("documents/{id}-{position:02}.{extension}")
 }
 
 /// A built package, ready to be written out.
@@ -221,8 +244,9 @@ fn first_archive_timestamp(
 }
 
 /// The payload, paths relative to `data/`: the editions where manifest.json
-/// says they are, their data and Akoma Ntoso, manifest.json and its
-/// signature, the certificates and the files under `source/`.
+/// says they are, each document's own PDF, the data and Akoma Ntoso,
+/// manifest.json and its signature, the certificates and the files
+/// under `source/`.
 fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
@@ -239,6 +263,12 @@ fn payload(
         .zip([inputs.pdf, inputs.epub])
         .map(|(artifact, bytes)| (artifact.path.clone(), bytes.to_vec()))
         .collect();
+    payload.extend(
+        inputs
+            .document_files
+            .iter()
+            .map(|file| (file.path.clone(), file.bytes.clone())),
+    );
     payload.extend(
         inputs
             .data

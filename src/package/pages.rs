@@ -7,10 +7,7 @@ use super::manifest::PageRange;
 use crate::model::{BlockRef, Edition, PageMap, Part};
 
 /// The printed pages of every document, in edition order.
-pub(super) fn document_pages(
-    edition: &Edition,
-    map: &PageMap,
-) -> Result<Vec<PageRange>, PackageError> {
+pub fn document_pages(edition: &Edition, map: &PageMap) -> Result<Vec<PageRange>, PackageError> {
     let firsts = first_page_indexes(edition, map)?;
     let ends = firsts.iter().skip(1).copied().chain([map.starts.len()]);
     Ok(firsts

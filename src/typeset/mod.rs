@@ -11,10 +11,11 @@ use std::ops::Range;
 use typst::foundations::{Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::Abs;
+use typst::model::{Document as _, DocumentInfo, Numbering, NumberingPattern};
 
 use typst::utils::PicoStr;
 use typst::{World, WorldExt};
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::{Block, BlockRef, Date, Edition, Inline, PageMap, PageStart, Part};
@@ -167,6 +168,71 @@ impl Layout {
         typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
     }
 
+    /// One document's printed pages `extract.pages` as a PDF/A of their own,
+    /// cut from the edition's layout, so its pages, breaks and printed
+    /// numbers are the edition's. The pages are taken as laid out into a
+    /// document of their own rather than exported with typst's
+    /// `page_ranges`, which typst 0.15 refuses for a tagged PDF and which
+    /// would label pages by their place in the edition; here each page is
+    /// labelled with its printed number. Its metadata gives the document's
+    /// title and identifier, and names the edition it is part of in the
+    /// description and keywords (typst writes no other XMP relation).
+    pub fn export_extract(
+        &self,
+        world: &EditionWorld,
+        edition: &Edition,
+        extract: &Extract,
+    ) -> Result<Vec<u8>, Vec<TypesetError>> {
+        let (first, last) = extract.pages;
+        let pages = self
+            .physical_pages(first, last)
+            .and_then(|range| self.document.pages().get(range))
+            .ok_or_else(|| {
+                vec![TypesetError {
+                    message: format!("the edition has no printed pages {first} to {last}"),
+                    place: Place::Unknown,
+                }]
+            })?;
+        let arabic = "1".parse::<NumberingPattern>().ok().map(Numbering::Pattern);
+        let numbered = pages
+            .iter()
+            .map(|page| Page {
+                numbering: page.numbering.clone().or_else(|| arabic.clone()),
+                ..page.clone()
+            })
+            .collect();
+        let document = PagedDocument::new(numbered, self.extract_info(edition, extract));
+        let options =
+            pdf_options_for(extract.uri, edition.issue.date).map_err(|error| vec![error])?;
+        typst_pdf::pdf(&document, &options).map_err(|d| messages(world, d))
+    }
+
+    /// The edition's document information, retitled for `extract`.
+    fn extract_info(&self, edition: &Edition, extract: &Extract) -> DocumentInfo {
+        let mut info = self.document.info().clone();
+        let part_of = info.title.take().unwrap_or_default();
+        let printed = match extract.pages {
+            (first, last) if first == last => format!("第{first}页"),
+            (first, last) => format!("第{first}—{last}页"),
+        };
+        info.title = Some(extract.title.into());
+        info.description = Some(format!("{part_of}{printed}（{}）", edition.uri).into());
+        info.keywords.push(edition.uri.as_str().into());
+        info
+    }
+
+    /// The indexes of the physical pages that carry the printed pages `first`
+    /// to `last`: printed page 1 is the page of the first document's first
+    /// block.
+    fn physical_pages(&self, first: u32, last: u32) -> Option<Range<usize>> {
+        let &(numbered, _) = block_marks(&self.document).first()?;
+        if first == 0 || first > last {
+            return None;
+        }
+        let index = |printed: u32| Some(numbered - 1 + usize::try_from(printed).ok()? - 1);
+        Some(index(first)?..index(last)? + 1)
+    }
+
     /// Where the template left room for the seal, if it did.
     pub fn seal_spot(&self) -> Option<Spot> {
         seal_spot(&self.document)
@@ -187,12 +253,21 @@ impl Layout {
     }
 }
 
-/// Reads back the `<gz-block>` marks of templates/document.typ: the physical
-/// page each block starts on, turned into the printed page numbers, which
-/// start at 1 on the first document's page.
-fn page_map(document: &PagedDocument) -> PageMap {
+/// Which printed pages of the edition a document's own PDF holds, and what
+/// its metadata names.
+pub struct Extract<'a> {
+    /// Printed page numbers, first and last, inclusive.
+    pub pages: (u32, u32),
+    pub title: &'a str,
+    /// The document's identifier, the PDF's `ident`.
+    pub uri: &'a str,
+}
+
+/// The `<gz-block>` marks of templates/document.typ: the physical page
+/// (1-based) each block starts on, in page order.
+fn block_marks(document: &PagedDocument) -> Vec<(usize, BlockRef)> {
     let Some(label) = Label::new(PicoStr::intern("gz-block")) else {
-        return PageMap::default();
+        return Vec::new();
     };
     let introspector = document.introspector();
     let mut marks: Vec<(usize, BlockRef)> = introspector
@@ -205,6 +280,14 @@ fn page_map(document: &PagedDocument) -> PageMap {
         })
         .collect();
     marks.sort();
+    marks
+}
+
+/// Reads back the block marks: the physical page each block starts on,
+/// turned into the printed page numbers, which start at 1 on the first
+/// document's page.
+fn page_map(document: &PagedDocument) -> PageMap {
+    let marks = block_marks(document);
     let Some(&(first_page, _)) = marks.first() else {
         return PageMap::default();
     };

@@ -79,6 +79,7 @@ impl Fixture {
             pdf: &self.pdf,
             epub: &self.epub,
             data: None,
+            document_files: &[],
             templates: &self.templates,
             fonts: &self.fonts,
             sealer: self.sealed_by(self.signer.as_ref()),

@@ -298,9 +298,10 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
     }
 }
 
-/// Every payload file against the signed manifest: the editions by size and
-/// both digests, the sources by SHA-256, the certificates by content; and
-/// nothing in the payload that the manifest does not account for.
+/// Every payload file against the signed manifest: the editions and each
+/// document's own files by size and both digests, the sources by SHA-256,
+/// the certificates by content; and nothing in the payload that the
+/// manifest does not account for.
 fn changes(
     files: &Files,
     manifest: &VerificationManifest,
