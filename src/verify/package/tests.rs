@@ -105,7 +105,6 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             epub_file: "OEBPS/doc-1.xhtml".to_owned(),
             files: Vec::new(),
             sources: sources[1..].to_vec(),
-            files: Vec::new(),
         }],
         build: BuildInputs {
             tool: "gazette".to_owned(),
