@@ -41,6 +41,7 @@ pub struct Editions {
     pub pdf: Vec<u8>,
     pub epub: Vec<u8>,
     pub manifest_json: Vec<u8>,
+    /// Each document's own PDF, by its path in the edition folder.
     pub documents: Vec<(String, Vec<u8>)>,
 }
 
@@ -70,8 +71,9 @@ fn build_sample(extra: &[&str]) -> Editions {
     let edition = out.path().join("shanghai-gazette-2025-08");
     let mut documents: Vec<(String, Vec<u8>)> = std::fs::read_dir(edition.join("documents"))
         .unwrap()
-        .map(|entry| {
-            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".pdf"))
+        .map(|name| {
             let bytes = std::fs::read(edition.join("documents").join(&name)).unwrap();
             (format!("documents/{name}"), bytes)
         })
