@@ -34,21 +34,31 @@ fn main() {
     Generator::new().issue(&generated, 12, (12, 15), 20);
 
     println!(
-        "{:<10} {:>5} {:>12} {:>14} {:>6} {:>14} {:>6} {:>8}",
-        "issue", "pages", "whole ms", "typst proc ms", "ratio", "typst in-proc", "ratio", "EPUB ms"
+        "{:<10} {:>5} {:>12} {:>14} {:>6} {:>14} {:>6} {:>8} {:>13} {:>6}",
+        "issue",
+        "pages",
+        "whole ms",
+        "typst proc ms",
+        "ratio",
+        "typst in-proc",
+        "ratio",
+        "EPUB ms",
+        "+doc PDFs ms",
+        "ratio"
     );
     for (name, issue) in [("sample", sample.as_path()), ("generated", &generated)] {
         let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
         let out = work.path().join(format!("out-{name}"));
         let mut alone = TypstAlone::new(issue, &work.path().join(format!("typst-{name}")));
-        let (mut whole, mut epubs) = (Vec::new(), Vec::new());
+        let (mut whole, mut with_documents, mut epubs) = (Vec::new(), Vec::new(), Vec::new());
         for run in 0..RUNS {
             // Rotated so that no side always runs first after the others.
-            for side in (0..3).map(|i| (i + run) % 3) {
+            for side in (0..4).map(|i| (i + run) % 4) {
                 match side {
-                    0 => whole.push(whole_build(issue, &out)),
+                    0 => whole.push(whole_build(issue, &out, &[])),
                     1 => alone.run_as_process(),
-                    _ => alone.run_in_process(),
+                    2 => alone.run_in_process(),
+                    _ => with_documents.push(whole_build(issue, &out, &["--document-pdfs"])),
                 }
             }
             epubs.push(epub_step(&edition));
@@ -56,8 +66,9 @@ fn main() {
         let whole = median(whole);
         let as_process = median(alone.as_process.clone());
         let in_process = median(alone.in_process.clone());
+        let with_documents = median(with_documents);
         println!(
-            "{:<10} {:>5} {:>12.1} {:>14.1} {:>6.2} {:>14.1} {:>6.2} {:>8.1}",
+            "{:<10} {:>5} {:>12.1} {:>14.1} {:>6.2} {:>14.1} {:>6.2} {:>8.1} {:>13.1} {:>6.2}",
             name,
             alone.pages,
             ms(whole),
@@ -66,17 +77,21 @@ fn main() {
             ms(in_process),
             ratio(whole, in_process),
             ms(median(epubs)),
+            ms(with_documents),
+            ratio(with_documents, as_process),
         );
     }
     println!(
-        "ratio = whole build ÷ typst; the EPUB is made while the PDF is exported, on another thread"
+        "ratio = whole build ÷ typst (as a process); the EPUB is made while the PDF is exported, \
+         on another thread; +doc PDFs: with --document-pdfs"
     );
 }
 
-fn whole_build(issue: &Path, out: &Path) -> Duration {
+fn whole_build(issue: &Path, out: &Path, extra: &[&str]) -> Duration {
     let start = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_gazette"))
         .arg("build")
+        .args(extra)
         .arg(issue)
         .arg("--out")
         .arg(out)

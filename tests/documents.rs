@@ -86,6 +86,7 @@ fn the_package_verifies_with_its_document_pdfs_and_catches_one_changed() {
     let out = tempfile::tempdir().unwrap();
     let run = gazette()
         .arg("build")
+        .arg("--document-pdfs")
         .arg(sample())
         .arg("--out")
         .arg(out.path())
@@ -108,5 +109,37 @@ fn the_package_verifies_with_its_document_pdfs_and_catches_one_changed() {
             .contains(&format!("data/documents/{ID}-02.pdf")),
         "{}",
         report.summary
+    );
+}
+
+#[test]
+fn without_document_pdfs_asked_for_a_build_makes_none() {
+    let out = tempfile::tempdir().unwrap();
+    let run = gazette()
+        .args(["build", "--no-seal"])
+        .arg(sample())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let documents = out.path().join(ID).join("documents");
+    let names: Vec<String> = std::fs::read_dir(&documents)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.is_empty());
+    assert!(
+        !names.iter().any(|name| name.ends_with(".pdf")),
+        "{names:?}"
+    );
+    let manifest: VerificationManifest =
+        serde_json::from_slice(&std::fs::read(out.path().join(ID).join("manifest.json")).unwrap())
+            .unwrap();
+    let pdfs = manifest.documents.iter().flat_map(|d| &d.files);
+    assert!(
+        !pdfs
+            .into_iter()
+            .any(|file| file.media_type == "application/pdf")
     );
 }

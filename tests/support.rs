@@ -61,6 +61,7 @@ fn build_sample(extra: &[&str]) -> Editions {
     let out = tempfile::tempdir().unwrap();
     let run = gazette()
         .arg("build")
+        .arg("--document-pdfs")
         .arg(sample())
         .arg("--out")
         .arg(out.path())

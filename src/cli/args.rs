@@ -90,6 +90,12 @@ pub struct EditionArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
+    /// Also make each document's own PDF, sealed like the edition
+    /// (documents/<id>-NN.pdf); for now it makes a build about half again as
+    /// long, so it is asked for
+    #[arg(long = "document-pdfs")]
+    pub document_pdfs: bool,
+
     #[command(flatten)]
     pub seal: SealArgs,
 }
@@ -109,6 +115,7 @@ impl EditionArgs {
             seal,
             keys,
             out: &self.out,
+            document_pdfs: self.document_pdfs,
         }
     }
 }

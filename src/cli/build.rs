@@ -121,12 +121,14 @@ fn print_built(built: &Built) {
         kib(files.pdf.size)
     );
     println!("  {}  {} KiB", files.epub.name, kib(files.epub.size));
-    let documents: usize = files.documents.iter().map(|file| file.size).sum();
-    println!(
-        "  documents/  {} PDFs,  {} KiB",
-        files.documents.len(),
-        kib(documents)
-    );
+    if !files.documents.is_empty() {
+        let documents: usize = files.documents.iter().map(|file| file.size).sum();
+        println!(
+            "  documents/  {} PDFs,  {} KiB",
+            files.documents.len(),
+            kib(documents)
+        );
+    }
     println!(
         "  manifest.json{}, {}/ ({} files) and {}  {} KiB",
         if built.sealed { " + .p7s" } else { "" },

@@ -44,6 +44,8 @@ pub struct Press<'a> {
     pub seal: &'a SealOptions,
     pub keys: &'a Keys,
     pub out: &'a Path,
+    /// Whether each document also gets a PDF of its own.
+    pub document_pdfs: bool,
 }
 
 /// Who is told how a build goes: the stage it reaches, and what the user
@@ -113,7 +115,14 @@ impl Press<'_> {
         } else {
             "exporting the PDF and the EPUB"
         });
-        let editions = Editions::make(issue, &edition, &world, &layout, seal.as_ref())?;
+        let editions = Editions::make(
+            issue,
+            &edition,
+            &world,
+            &layout,
+            seal.as_ref(),
+            self.document_pdfs,
+        )?;
         let akn = Akn::of(&edition);
         let files = self.write(issue, &edition, &editions, &akn, seal.as_ref(), progress)?;
         Ok(Built {

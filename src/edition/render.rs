@@ -19,21 +19,22 @@ use super::{archive, problems};
 pub struct Editions {
     pub pdf: Vec<u8>,
     pub epub: Vec<u8>,
-    /// Each document's PDF, in edition order.
+    /// Each document's PDF, in edition order, when they were asked for.
     pub documents: Vec<DocumentFile>,
     pub page_map: PageMap,
 }
 
 impl Editions {
-    /// The PDF, the EPUB and the documents' PDFs need only the layout, so
-    /// they are made side by side on rayon's pool, one after the other when
-    /// it has one thread.
+    /// The PDF, the EPUB and the documents' PDFs (with `document_pdfs`)
+    /// need only the layout, so they are made side by side on rayon's pool,
+    /// one after the other when it has one thread.
     pub fn make(
         issue: &Path,
         edition: &Edition,
         world: &EditionWorld,
         layout: &Layout,
         seal: Option<&Seal>,
+        document_pdfs: bool,
     ) -> Result<Self, Diagnostics> {
         let page_map = layout.page_map();
         let pages = package::document_pages(edition, &page_map)
@@ -43,7 +44,10 @@ impl Editions {
             || {
                 rayon::join(
                     || epub_edition(edition, &page_map, layout.cover_svg(), seal),
-                    || document_pdfs(issue, edition, world, layout, &pages, seal),
+                    || match document_pdfs {
+                        true => each_document_pdf(issue, edition, world, layout, &pages, seal),
+                        false => Ok(Vec::new()),
+                    },
                 )
             },
         );
@@ -61,7 +65,7 @@ impl Editions {
 /// Each document's pages of the layout, `pages` in edition order, as a PDF
 /// of its own, sealed like the edition but with an invisible signature: its
 /// pages stay exactly the edition's, and the visible seal is the cover's.
-fn document_pdfs(
+fn each_document_pdf(
     issue: &Path,
     edition: &Edition,
     world: &EditionWorld,
