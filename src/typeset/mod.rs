@@ -130,7 +130,7 @@ pub fn world<'f>(
     let akn = crate::akn::Akn::of(edition).edition;
     let world = EditionWorld::new(fonts, json, edition.issue.date)
         .with_data(data)
-        .with_akn(&akn);
+        .with_akn(akn);
     let world = match &edition.templates {
         Some(templates) => world.with_templates(templates),
         None => world,

@@ -3,7 +3,7 @@
 //! else. No other file of the machine, no package, no clock.
 
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Dict, Duration, Value};
+use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -41,9 +41,9 @@ pub const EDITION_JSON: &str = "/edition.json";
 /// Where the edition's published data (`crate::data`) appears to the
 /// templates, for the PDF to carry.
 pub const EDITION_DATA: &str = "/data/edition.json";
-/// Where the edition's Akoma Ntoso appears to the templates, when the world
-/// has it: the PDF attaches it.
-pub const EDITION_AKN: &str = "/edition.akn.xml";
+/// Where the edition's Akoma Ntoso appears to the templates, for the PDF to
+/// carry.
+pub const EDITION_AKN: &str = "/data/edition.akn.xml";
 
 pub struct EditionWorld<'a> {
     library: LazyHash<Library>,
@@ -56,6 +56,8 @@ pub struct EditionWorld<'a> {
     edition: Bytes,
     /// The published data; empty until [`EditionWorld::with_data`].
     data: Bytes,
+    /// The Akoma Ntoso; empty until [`EditionWorld::with_akn`].
+    akn: Bytes,
     today: Datetime,
 }
 
@@ -80,6 +82,7 @@ impl<'a> EditionWorld<'a> {
             own: Vec::new(),
             edition: Bytes::new(edition_json),
             data: Bytes::new(Vec::new()),
+            akn: Bytes::new(Vec::new()),
             today: Datetime::from_ymd(i32::from(date.year), date.month, date.day)
                 .unwrap_or_else(|| unreachable!("dates are validated by the manifest")),
         }
@@ -116,14 +119,9 @@ impl<'a> EditionWorld<'a> {
         self
     }
 
-    /// The world with the edition's Akoma Ntoso for the PDF to attach;
-    /// `sys.inputs.akn` tells the template it is there.
-    pub fn with_akn(mut self, akn: &[u8]) -> Self {
-        let mut inputs = Dict::new();
-        inputs.insert("akn".into(), Value::Str(EDITION_AKN.into()));
-        self.library = LazyHash::new(Library::builder().with_inputs(inputs).build());
-        self.files
-            .push((file_id(EDITION_AKN), Bytes::new(akn.to_vec())));
+    /// The world with the edition's Akoma Ntoso `xml` for the PDF to carry.
+    pub fn with_akn(mut self, xml: Vec<u8>) -> Self {
+        self.akn = Bytes::new(xml);
         self
     }
 
@@ -162,6 +160,9 @@ impl World for EditionWorld<'_> {
         }
         if id == file_id(EDITION_DATA) {
             return Ok(self.data.clone());
+        }
+        if id == file_id(EDITION_AKN) {
+            return Ok(self.akn.clone());
         }
         if let Some((_, bytes)) = self.files.iter().find(|(file, _)| *file == id) {
             return Ok(bytes.clone());

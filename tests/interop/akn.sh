@@ -66,8 +66,8 @@ attached_akn() { # the PDF's associated file is the edition's Akoma Ntoso
   local list
   list=$(pdfdetach -list "$edition/$id.pdf")
   echo "$list" | sed 's/^/  pdfdetach: /'
-  echo "$list" | grep -q 'edition.akn.xml$' || return 1
-  pdfdetach -savefile edition.akn.xml -o "$out/attached.akn.xml" "$edition/$id.pdf" &&
+  echo "$list" | grep -q "$id.akn.xml\$" || return 1
+  pdfdetach -savefile "$id.akn.xml" -o "$out/attached.akn.xml" "$edition/$id.pdf" &&
     cmp "$out/attached.akn.xml" "$edition/$id.akn.xml"
 }
 check "the PDF carries the edition's Akoma Ntoso" attached_akn
@@ -76,7 +76,7 @@ check "qpdf finds no error in the PDF" qpdf_clean "$edition/$id.pdf"
 af_relationship() { # the file specification says what the file is (PDF/A-3)
   qpdf --qdf --object-streams=disable "$edition/$id.pdf" "$out/qdf.pdf"
   # qpdf writes each dictionary's keys in order: /AFRelationship before /F.
-  grep -a -B12 '/F (edition.akn.xml)' "$out/qdf.pdf" | grep -aq '/AFRelationship /Alternative' &&
+  grep -a -B12 "/F ($id.akn.xml)" "$out/qdf.pdf" | grep -aq '/AFRelationship /Alternative' &&
     grep -aq '/Subtype /application#2fakn+xml' "$out/qdf.pdf"
 }
 check "its file specification says Alternative, application/akn+xml" af_relationship
