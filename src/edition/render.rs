@@ -44,9 +44,12 @@ impl Editions {
             || {
                 rayon::join(
                     || epub_edition(edition, &page_map, layout.cover_svg(), seal),
-                    || match document_pdfs {
-                        true => each_document_pdf(issue, edition, world, layout, &pages, seal),
-                        false => Ok(Vec::new()),
+                    || {
+                        if document_pdfs {
+                            each_document_pdf(issue, edition, world, layout, &pages, seal)
+                        } else {
+                            Ok(Vec::new())
+                        }
                     },
                 )
             },
