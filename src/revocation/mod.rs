@@ -175,13 +175,7 @@ impl fmt::Display for RevocationError {
                 reason,
                 by,
             } => {
-                write!(
-                    f,
-                    "the certificate of {certificate} is revoked since {since}"
-                )?;
-                if let Some(reason) = reason {
-                    write!(f, " (reason: {reason})")?;
-                }
+                revoked_since(f, certificate, since, reason.as_deref())?;
                 write!(
                     f,
                     ", says {by}: sealing with a revoked certificate is refused; use a \
@@ -193,6 +187,24 @@ impl fmt::Display for RevocationError {
 }
 
 impl std::error::Error for RevocationError {}
+
+/// "the certificate of … is revoked since … (reason: …)", as an error and a
+/// note both begin.
+fn revoked_since(
+    f: &mut fmt::Formatter<'_>,
+    certificate: &str,
+    since: &UnixTime,
+    reason: Option<&str>,
+) -> fmt::Result {
+    write!(
+        f,
+        "the certificate of {certificate} is revoked since {since}"
+    )?;
+    match reason {
+        Some(reason) => write!(f, " (reason: {reason})"),
+        None => Ok(()),
+    }
+}
 
 /// What a renewal could not make current for a certificate whose earlier
 /// evidence, already under a timestamp, still speaks for it: said to the
@@ -211,13 +223,7 @@ impl fmt::Display for RevocationNote {
                 reason,
                 by,
             } => {
-                write!(
-                    f,
-                    "the certificate of {certificate} is revoked since {since}"
-                )?;
-                if let Some(reason) = reason {
-                    write!(f, " (reason: {reason})")?;
-                }
+                revoked_since(f, certificate, since, reason.as_deref())?;
                 write!(
                     f,
                     ", says {by}; that answer is kept as evidence: what was attested before \
