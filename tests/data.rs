@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use gazette::akn::Akn;
 use gazette::data::{self, EditionData};
 use gazette::typeset::{self, FontSet};
 use serde_json::Value;
@@ -50,7 +51,9 @@ fn edition_from_files(edition: &[u8], documents: &[Vec<u8>]) -> EditionData {
 /// The unsealed PDF edition of `data`, made as `gazette build` makes it.
 fn typeset_again(data: EditionData, fonts: &FontSet) -> Vec<u8> {
     let edition = data.into_edition();
-    let (world, _) = typeset::world(&edition, fonts);
+    let published = data::publish(&edition);
+    let akn = Akn::of(&edition);
+    let (world, _) = typeset::world(&edition, fonts, &published.edition.bytes, &akn.edition);
     let layout = typeset::lay_out(&world).unwrap_or_else(|e| panic!("{e:?}"));
     layout
         .export(&world, &edition)

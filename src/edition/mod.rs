@@ -106,7 +106,11 @@ impl Press<'_> {
         for warning in seal.iter().flat_map(Seal::warnings) {
             progress.warn(warning);
         }
-        let world = self.world(issue, &edition, progress)?;
+        let forms = DataForms {
+            published: data::publish(&edition),
+            akn: Akn::of(&edition),
+        };
+        let world = self.world(issue, &edition, &forms, progress)?;
         progress.stage("typesetting");
         let layout = typeset::lay_out(&world)
             .map_err(|errors| problems::typesetting(issue, &edition, errors))?;
@@ -123,8 +127,7 @@ impl Press<'_> {
             seal.as_ref(),
             self.document_pdfs,
         )?;
-        let akn = Akn::of(&edition);
-        let files = self.write(issue, &edition, &editions, &akn, seal.as_ref(), progress)?;
+        let files = self.write(issue, &edition, &editions, &forms, seal.as_ref(), progress)?;
         Ok(Built {
             id: edition.id.clone(),
             pages: layout.pages(),
@@ -139,6 +142,7 @@ impl Press<'_> {
         &'f self,
         issue: &Path,
         edition: &Edition,
+        forms: &DataForms,
         progress: &dyn Progress,
     ) -> Result<EditionWorld<'f>, Diagnostics> {
         let uncovered = typeset::uncovered(edition, self.fonts);
@@ -149,7 +153,12 @@ impl Press<'_> {
                 .map(|u| problems::uncovered(edition, &root, u))
                 .collect());
         }
-        let (world, missing) = typeset::world(edition, self.fonts);
+        let (world, missing) = typeset::world(
+            edition,
+            self.fonts,
+            &forms.published.edition.bytes,
+            &forms.akn.edition,
+        );
         if !missing.is_empty() {
             let listed: Vec<String> = missing
                 .iter()
@@ -171,7 +180,7 @@ impl Press<'_> {
         issue: &Path,
         edition: &Edition,
         editions: &Editions,
-        akn: &Akn,
+        forms: &DataForms,
         seal: Option<&Seal>,
         progress: &dyn Progress,
     ) -> Result<Files, Diagnostics> {
@@ -186,8 +195,6 @@ impl Press<'_> {
         let pdf = format!("{}.pdf", edition.id);
         let epub = format!("{}.epub", edition.id);
         let staging = Staging::new(self.out, &edition.id).map_err(cannot_write)?;
-        // The same bytes as the data the PDF carries: both come from the edition.
-        let published = data::publish(edition);
         let (written, package) = rayon::join(
             || {
                 staging.write(&pdf, &editions.pdf)?;
@@ -195,10 +202,10 @@ impl Press<'_> {
                 for file in &editions.documents {
                     staging.write(&file.path, &file.bytes)?;
                 }
-                write_data(&staging, edition, &published)?;
-                write_akn(&staging, &edition.id, akn)
+                write_data(&staging, edition, &forms.published)?;
+                write_akn(&staging, &edition.id, &forms.akn)
             },
-            || archive::package(issue, edition, editions, &published, self.fonts, seal),
+            || archive::package(issue, edition, editions, &forms.published, self.fonts, seal),
         );
         written.map_err(cannot_write)?;
         let package = package.map_err(|diag| vec![*diag])?;
@@ -232,6 +239,13 @@ impl Press<'_> {
             },
         })
     }
+}
+
+/// The edition's machine-readable forms, made once per build: the PDF
+/// carries the edition's, and the edition folder and the package hold all.
+struct DataForms {
+    published: Published,
+    akn: Akn,
 }
 
 /// The edition's data beside the editions, `<id>.json`, and each document's

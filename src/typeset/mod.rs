@@ -119,18 +119,19 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
 }
 
 /// The typst world of `edition`: its JSON for the templates, its published
-/// data and Akoma Ntoso for the PDF to carry, and the issue's own templates
-/// if it has them; and the font families of each role that are not available.
+/// `data` and `akn` (the edition's files of `crate::data` and `crate::akn`)
+/// for the PDF to carry, and the issue's own templates if it has them; and
+/// the font families of each role that are not available.
 pub fn world<'f>(
     edition: &Edition,
     fonts: &'f FontSet,
+    data: &[u8],
+    akn: &[u8],
 ) -> (EditionWorld<'f>, Vec<(&'static str, String)>) {
     let (json, missing) = edition_json(edition, fonts);
-    let data = crate::data::EditionData::of(edition).to_json();
-    let akn = crate::akn::Akn::of(edition).edition;
     let world = EditionWorld::new(fonts, json, edition.issue.date)
-        .with_data(data)
-        .with_akn(akn);
+        .with_data(data.to_vec())
+        .with_akn(akn.to_vec());
     let world = match &edition.templates {
         Some(templates) => world.with_templates(templates),
         None => world,
