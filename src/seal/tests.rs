@@ -14,7 +14,7 @@ use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, TstInfo};
 use crate::cms::{self as gazette_cms, UnixTime};
 use crate::revocation::{Evidence, RevocationError, RevocationStatus};
 use crate::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
-use crate::test_support::responders::Responders;
+use crate::test_support::responders::{Responders, unavailable_in};
 use crate::verify::{FindingCode, Options, Report, Verdict, verify_pdf};
 
 /// A running test PKI and its seal key, or `None` when a tool is missing.
@@ -671,20 +671,7 @@ fn renewing_after_the_seal_ca_is_gone_needs_only_the_newest_timestamp_authority(
     // timestamp's authority answers: their certificates are notes.
     let again = extend::extend_pdf(&renewed.pdf, &archive, &anchors).unwrap();
     assert!(again.pdf.starts_with(&renewed.pdf));
-    let named: Vec<String> = again
-        .notes
-        .iter()
-        .map(|note| match &note.0 {
-            RevocationError::Unavailable {
-                certificate,
-                attempts,
-            } => {
-                assert!(attempts.iter().all(|a| a.contains(&gone)), "{note}");
-                certificate.clone()
-            }
-            other => panic!("not a note of unavailable evidence: {other}"),
-        })
-        .collect();
+    let named = unavailable_in(&again.notes, &gone);
     for certificate in [
         "Gazette Test Seal",
         "Gazette Test Intermediate CA",

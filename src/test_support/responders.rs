@@ -9,6 +9,7 @@ use std::process::Command;
 use tempfile::TempDir;
 
 use super::available;
+use crate::revocation::{RevocationError, RevocationNote};
 
 /// A running test PKI. Its folder holds the certificates (`certs/NAME.cert.pem`)
 /// and keys (`keys/NAME.key.pem`) of root, interm, interm-ocsp, seal,
@@ -78,4 +79,26 @@ impl Drop for Responders {
             .arg(self.dir.path())
             .status();
     }
+}
+
+/// The certificates that a renewal's `notes` found no evidence for, sorted
+/// and each once; every note must be of unavailable evidence, each attempt
+/// naming `gone`, the URL of responders that were stopped.
+pub(crate) fn unavailable_in(notes: &[RevocationNote], gone: &str) -> Vec<String> {
+    let mut named: Vec<String> = notes
+        .iter()
+        .map(|note| match &note.0 {
+            RevocationError::Unavailable {
+                certificate,
+                attempts,
+            } => {
+                assert!(attempts.iter().all(|a| a.contains(gone)), "{note}");
+                certificate.clone()
+            }
+            other => panic!("not a note of unavailable evidence: {other}"),
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    named
 }

@@ -24,7 +24,7 @@ use crate::package::{Package, PackageError, PackageInputs, archive, build, zip_n
 use crate::revocation::{Evidence, RevocationError, RevocationStatus};
 use crate::seal::{AsOf, Authorities, Level, LongTerm, Network};
 use crate::signer::{self, FixedSecrets, KeySource, RsaPadding};
-use crate::test_support::responders::Responders;
+use crate::test_support::responders::{Responders, unavailable_in};
 use crate::test_support::tool_available;
 use crate::timestamp::read_token;
 use crate::verify::{FindingCode, Options, Report, verify_package_zip};
@@ -677,22 +677,7 @@ fn renewing_after_the_seal_ca_is_gone_needs_only_the_newest_token_authority() {
 
     let (files, renewed) = extend::renew(files, &archive, &anchors).unwrap();
     assert_eq!(renewed.number, 3);
-    let mut named: Vec<&str> = renewed
-        .notes
-        .iter()
-        .map(|note| match &note.0 {
-            RevocationError::Unavailable {
-                certificate,
-                attempts,
-            } => {
-                assert!(attempts.iter().all(|a| a.contains(&gone)), "{note}");
-                certificate.as_str()
-            }
-            other => panic!("not a note of unavailable evidence: {other}"),
-        })
-        .collect();
-    named.sort_unstable();
-    named.dedup();
+    let named = unavailable_in(&renewed.notes, &gone);
     assert_eq!(
         named,
         [
