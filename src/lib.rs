@@ -38,6 +38,7 @@ mod test_support;
 pub mod timestamp;
 #[cfg(feature = "typeset")]
 pub mod typeset;
+pub mod verification_code;
 pub mod verify;
 #[cfg(feature = "typeset")]
 pub mod watch;

@@ -105,6 +105,12 @@ pub struct Gazette {
     /// The base its identifiers hang from, when [gazette] names one; see
     /// [`crate::identifier`].
     pub uri: Option<String>,
+    /// Where a page's QR code sends its reader, a URL holding `{code}`
+    /// once, when [gazette] names one; see [`crate::verification_code`].
+    /// Left out of the data when absent, so that data written before it
+    /// keeps its bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
     pub title: String,
     pub title_en: Option<String>,
     pub publisher: String,

@@ -54,6 +54,8 @@ fn typeset_again(data: EditionData, fonts: &FontSet) -> Vec<u8> {
     let published = data::publish(&edition);
     let akn = Akn::of(&edition);
     let (world, _) = typeset::world(&edition, fonts, &published.edition.bytes, &akn.edition);
+    let codes = gazette::edition::page_codes(&edition, &published).unwrap();
+    let world = world.with_verification(codes);
     let layout = typeset::lay_out(&world).unwrap_or_else(|e| panic!("{e:?}"));
     layout
         .export(&world, &edition)

@@ -10,6 +10,7 @@ mod data;
 mod documents;
 mod fuzz_corpus;
 mod new;
+mod verification;
 mod verify_epub;
 mod verify_pdf;
 mod watch;

@@ -16,6 +16,7 @@
 mod archive;
 mod problems;
 mod render;
+mod verification;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,6 +36,7 @@ use crate::typeset::{self, EditionWorld, FontSet};
 use render::Editions;
 
 pub use render::{epub_edition, seal_pdf};
+pub use verification::page_codes;
 
 /// What every edition of a run is made with: the fonts (loaded once, the
 /// costliest fixed step), the seal asked for and the run's opened keys, and
@@ -153,12 +155,20 @@ impl Press<'_> {
                 .map(|u| problems::uncovered(edition, &root, u))
                 .collect());
         }
+        let codes = verification::page_codes(edition, &forms.published).map_err(|message| {
+            vec![
+                Diagnostic::in_file(&manifest::file_of(issue), message).help(
+                    "shorten [gazette] verify-url: a page's QR code holds at most 2331 bytes",
+                ),
+            ]
+        })?;
         let (world, missing) = typeset::world(
             edition,
             self.fonts,
             &forms.published.edition.bytes,
             &forms.akn.edition,
         );
+        let world = world.with_verification(codes);
         if !missing.is_empty() {
             let listed: Vec<String> = missing
                 .iter()

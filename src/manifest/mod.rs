@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::identifier::Base;
 use crate::model::{Edition, Fonts, Gazette, Issue, Language, Seal, Section};
 use crate::seal::Level;
+use crate::verification_code;
 
 /// The manifest's name in an issue folder.
 pub const FILE_NAME: &str = "issue.toml";
@@ -322,6 +323,7 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
             "title_en",
             "publisher",
             "uri",
+            "verify-url",
             "issn",
             "cn",
             "language",
@@ -356,6 +358,15 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
                 .help("give the URL your gazette's identifiers start with, e.g. \"https://gazette.example.gov.cn/eli/cn-sh/gazette\"; editions become …/2025/8 and documents …/2025/8/3"),
         );
     }
+    let verify_url = table.string("verify-url", None, diags);
+    if let Some(At { value, span }) = &verify_url
+        && let Err(problem) = verification_code::check_template(value)
+    {
+        diags.push(
+            file.error(span.clone(), format!("the verification URL \"{value}\" {problem}"))
+                .help("give the http(s) address of your verification page with {code} where each page's verification code goes, e.g. \"https://gazette.example.gov.cn/verify?code={code}\"; leave it out to use <uri>/verify?code={code}"),
+        );
+    }
     let cn = table.string("cn", None, diags);
     if let Some(At { value, span }) = &cn
         && !valid_cn(value)
@@ -384,6 +395,7 @@ fn gazette(top: &Table, diags: &mut Diagnostics) -> Option<Gazette> {
         title: title?.value,
         title_en: title_en.map(|t| t.value),
         uri: uri.map(|u| u.value),
+        verify_url: verify_url.map(|v| v.value),
         publisher: publisher?.value,
         issn: issn.map(|i| i.value),
         cn: cn.map(|c| c.value),
@@ -606,6 +618,25 @@ mod tests {
             text.lines().nth(line - 1),
             Some("uri = \"https://x.gov.cn/eli/\"")
         );
+    }
+
+    #[test]
+    fn a_verification_url_without_its_placeholder_is_an_error_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "verify-url = \"https://x.gov.cn/verify?code=\"";
+        let issue = sample_copy(dir.path(), Some(line));
+        let diags = load(&issue).unwrap_err();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("{code}"), "{}", diags[0]);
+        assert!(diags[0].to_string().contains("issue.toml"), "{}", diags[0]);
+        let (at, _) = diags[0].line_column().unwrap();
+        let text = std::fs::read_to_string(issue.join("issue.toml")).unwrap();
+        assert_eq!(text.lines().nth(at - 1), Some(line));
+        let template = "https://x.gov.cn/verify?code={code}";
+        let dir = tempfile::tempdir().unwrap();
+        let issue = sample_copy(dir.path(), Some(&format!("verify-url = \"{template}\"")));
+        let edition = load(&issue).unwrap();
+        assert_eq!(edition.gazette.verify_url.as_deref(), Some(template));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::akn::{self, Akn};
 use crate::data::{self, DataFile};
 use crate::epub;
 use crate::model::{Disclosure, Document, Edition};
+use crate::verification_code::PageCheck;
 
 /// The tool that writes the package, as manifest.json and bag-info.txt name it.
 pub(super) const TOOL: &str = "gazette";
@@ -37,6 +38,10 @@ pub(super) fn verification_manifest(
         ),
     ];
     let data = inputs.data.map(|data| &data.edition).map(data_artifact);
+    let (verification_code, verify_url) = inputs
+        .data
+        .map(|data| verification(edition, &edition.uri, &data.edition))
+        .unzip();
     Ok(VerificationManifest {
         schema: SCHEMA.to_owned(),
         edition: identity(edition),
@@ -52,7 +57,16 @@ pub(super) fn verification_manifest(
         documents: documents(inputs, files, akn)?,
         build: build_inputs(inputs, files),
         seal,
+        verification_code,
+        verify_url,
     })
+}
+
+/// The verification code of the published `file` of what `uri` identifies,
+/// and the URL its pages' QR code holds.
+fn verification(edition: &Edition, uri: &str, file: &DataFile) -> (String, String) {
+    let PageCheck { code, url } = PageCheck::of(&edition.gazette, uri, &file.bytes);
+    (code, url)
 }
 
 fn identity(edition: &Edition) -> EditionIdentity {
@@ -101,9 +115,12 @@ fn documents(
         .map(|(index, (((document, epub_file), pdf_pages), akn))| {
             let mut entry = entry(document, pdf_pages, epub_file, files)?;
             entry.files = own_files(inputs, index);
-            entry
-                .files
-                .extend(data.as_mut().and_then(Iterator::next).map(data_artifact));
+            if let Some(file) = data.as_mut().and_then(Iterator::next) {
+                entry.files.push(data_artifact(file));
+                let (code, url) = verification(inputs.edition, &document.uri, file);
+                entry.verification_code = Some(code);
+                entry.verify_url = Some(url);
+            }
             let path = akn::document_path(id, index + 1);
             entry.files.push(Artifact::of(path, akn::MEDIA_TYPE, akn));
             Ok(entry)
@@ -142,6 +159,8 @@ fn entry(
         epub_file,
         sources,
         files: Vec::new(),
+        verification_code: None,
+        verify_url: None,
     })
 }
 

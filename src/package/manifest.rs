@@ -23,6 +23,14 @@ pub struct VerificationManifest {
     pub build: BuildInputs,
     /// The seal, when the edition is sealed.
     pub seal: Option<SealEntry>,
+    /// The verification code of the edition's data (`edition/<id>.json`),
+    /// printed on the cover and contents pages (`crate::verification_code`);
+    /// absent in manifests written before pages carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_code: Option<String>,
+    /// The URL the cover's QR code holds, with that code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,14 +66,17 @@ pub struct Artifact {
 }
 
 impl Artifact {
-    /// Describes `bytes`, to be found at `path` in the payload.
+    /// Describes `bytes`, to be found at `path` in the payload. The two
+    /// digests are taken side by side: over the editions and the documents'
+    /// PDFs they are most of what packaging costs.
     pub fn of(path: String, media_type: &str, bytes: &[u8]) -> Self {
+        let (sha256, sha512) = rayon::join(|| digest::sha256(bytes), || digest::sha512(bytes));
         Self {
             path,
             media_type: media_type.to_owned(),
             size: bytes.len() as u64,
-            sha256: digest::sha256(bytes),
-            sha512: digest::sha512(bytes),
+            sha256,
+            sha512,
         }
     }
 }
@@ -97,6 +108,14 @@ pub struct DocumentEntry {
     /// written before documents had files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<Artifact>,
+    /// The verification code of the document's data
+    /// (`documents/<id>-<NN>.json`), printed on each of its pages; absent
+    /// in manifests written before pages carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_code: Option<String>,
+    /// The URL its pages' QR code holds, with that code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

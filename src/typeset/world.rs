@@ -41,6 +41,9 @@ pub const EDITION_JSON: &str = "/edition.json";
 /// Where the edition's published data (`crate::data`) appears to the
 /// templates, for the PDF to carry.
 pub const EDITION_DATA: &str = "/data/edition.json";
+/// Where each page's verification code, URL and QR code (made by
+/// `crate::edition` from the published data) appear to the templates.
+pub const VERIFICATION: &str = "/data/verification.json";
 /// Where the edition's Akoma Ntoso appears to the templates, for the PDF to
 /// carry.
 pub const EDITION_AKN: &str = "/data/edition.akn.xml";
@@ -58,6 +61,9 @@ pub struct EditionWorld<'a> {
     data: Bytes,
     /// The Akoma Ntoso; empty until [`EditionWorld::with_akn`].
     akn: Bytes,
+    /// The pages' verification codes; empty, and no page shows one, until
+    /// [`EditionWorld::with_verification`].
+    verification: Bytes,
     today: Datetime,
 }
 
@@ -83,6 +89,7 @@ impl<'a> EditionWorld<'a> {
             edition: Bytes::new(edition_json),
             data: Bytes::new(Vec::new()),
             akn: Bytes::new(Vec::new()),
+            verification: Bytes::new(Vec::new()),
             today: Datetime::from_ymd(i32::from(date.year), date.month, date.day)
                 .unwrap_or_else(|| unreachable!("dates are validated by the manifest")),
         }
@@ -125,6 +132,13 @@ impl<'a> EditionWorld<'a> {
         self
     }
 
+    /// The world with the pages' verification codes `json` for the
+    /// templates to print.
+    pub fn with_verification(mut self, json: Vec<u8>) -> Self {
+        self.verification = Bytes::new(json);
+        self
+    }
+
     /// The path of `id` from the templates' root, and whether the file is
     /// the issue's own rather than gazette's.
     pub(super) fn origin(&self, id: FileId) -> (String, bool) {
@@ -163,6 +177,9 @@ impl World for EditionWorld<'_> {
         }
         if id == file_id(EDITION_AKN) {
             return Ok(self.akn.clone());
+        }
+        if id == file_id(VERIFICATION) {
+            return Ok(self.verification.clone());
         }
         if let Some((_, bytes)) = self.files.iter().find(|(file, _)| *file == id) {
             return Ok(bytes.clone());

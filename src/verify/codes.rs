@@ -201,6 +201,10 @@ pub enum FindingCode {
     FileAdded,
     /// A file the signed manifest lists is not in the payload.
     FileRemoved,
+    /// A verification code the pages print, recomputed from the package's
+    /// data or sources, is not the one the signed manifest gives: the
+    /// document's text changed.
+    VerificationCodeMismatch,
 }
 
 /// A check of a package that held.
@@ -217,6 +221,9 @@ pub enum CheckCode {
     Files,
     /// One certificate seals the manifest, the PDF and the EPUB.
     Signer,
+    /// The verification codes recomputed from the data (and the sources)
+    /// are the signed manifest's.
+    VerificationCodes,
 }
 
 /// The code as in JSON, from the one spelling serde knows.
@@ -324,6 +331,10 @@ mod tests {
             (FindingCode::FileChanged, "file-changed"),
             (FindingCode::FileAdded, "file-added"),
             (FindingCode::FileRemoved, "file-removed"),
+            (
+                FindingCode::VerificationCodeMismatch,
+                "verification-code-mismatch",
+            ),
         ];
         for (code, spelled) in findings {
             assert_eq!(code.to_string(), spelled);
@@ -334,6 +345,7 @@ mod tests {
             (CheckCode::Identity, "identity"),
             (CheckCode::Files, "files"),
             (CheckCode::Signer, "signer"),
+            (CheckCode::VerificationCodes, "verification-codes"),
         ];
         for (code, spelled) in checks {
             assert_eq!(serde_json::to_value(code).unwrap(), spelled);

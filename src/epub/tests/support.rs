@@ -338,6 +338,7 @@ pub fn tiny_edition(title: &str, body: Vec<Block>) -> Edition {
             title: "测试公报".into(),
             title_en: None,
             uri: None,
+            verify_url: None,
             publisher: "测试办公厅".into(),
             issn: None,
             cn: None,

@@ -105,6 +105,8 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             epub_file: "OEBPS/doc-1.xhtml".to_owned(),
             files: Vec::new(),
             sources: sources[1..].to_vec(),
+            verification_code: None,
+            verify_url: None,
         }],
         build: BuildInputs {
             tool: "gazette".to_owned(),
@@ -120,6 +122,8 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             chain: chain.iter().map(|der| BASE64.encode(der)).collect(),
             chain_files: (0..chain.len()).map(chain_file).collect(),
         }),
+        verification_code: None,
+        verify_url: None,
     }
 }
 
