@@ -7,7 +7,7 @@ use gazette::cms;
 use gazette::package::manifest::VerificationManifest;
 use gazette::verify::{Options, SignatureKind, Verdict, verify_package, verify_pdf};
 
-use crate::support::{example, gazette, sample, sealed_sample, unsealed_sample};
+use crate::support::{built_sample, example, sealed_sample, unsealed_sample};
 
 const ID: &str = "shanghai-gazette-2025-08";
 
@@ -83,19 +83,39 @@ fn a_changed_byte_in_a_document_pdf_breaks_its_seal() {
 
 #[test]
 fn the_package_verifies_with_its_document_pdfs_and_catches_one_changed() {
-    let out = tempfile::tempdir().unwrap();
-    let run = gazette()
-        .arg("build")
-        .arg("--document-pdfs")
-        .arg(sample())
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{run:?}");
+    let out = built_sample(&[]);
     let bag = out.path().join(ID).join(format!("{ID}.bag"));
     let report = verify_package(&bag, &options());
     assert_eq!(report.verdict, Verdict::Valid, "{}", report.summary);
+    let documents: Vec<&str> = report.parts[2..].iter().map(|p| p.file.as_str()).collect();
+    assert_eq!(documents.len(), 14, "{documents:?}");
+    assert_eq!(documents[1], format!("data/documents/{ID}-02.pdf"));
+    for part in &report.parts {
+        assert_eq!(
+            part.verdict,
+            Verdict::Valid,
+            "{}: {}",
+            part.file,
+            part.summary
+        );
+        assert_eq!(part.signatures.len(), 1, "{}", part.file);
+    }
+    assert!(
+        report
+            .summary
+            .ends_with("PDF, EPUB and 14 document PDF seals valid"),
+        "{}",
+        report.summary
+    );
+    let signer = report
+        .checks
+        .iter()
+        .find(|c| c.message.contains("documents' PDFs"));
+    assert!(
+        signer.is_some(),
+        "no check of the documents' signer: {:?}",
+        report.checks
+    );
 
     let document = bag.join(format!("data/documents/{ID}-02.pdf"));
     let mut bytes = std::fs::read(&document).unwrap();
@@ -110,19 +130,14 @@ fn the_package_verifies_with_its_document_pdfs_and_catches_one_changed() {
         "{}",
         report.summary
     );
+    let part = &report.parts[3];
+    assert_eq!(part.file, format!("data/documents/{ID}-02.pdf"));
+    assert_eq!(part.verdict, Verdict::Invalid, "{}", part.summary);
 }
 
 #[test]
-fn without_document_pdfs_asked_for_a_build_makes_none() {
-    let out = tempfile::tempdir().unwrap();
-    let run = gazette()
-        .args(["build", "--no-seal"])
-        .arg(sample())
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{run:?}");
+fn with_no_document_pdfs_a_build_makes_none() {
+    let out = built_sample(&["--no-seal", "--no-document-pdfs"]);
     let documents = out.path().join(ID).join("documents");
     let names: Vec<String> = std::fs::read_dir(&documents)
         .unwrap()
@@ -142,4 +157,136 @@ fn without_document_pdfs_asked_for_a_build_makes_none() {
             .into_iter()
             .any(|file| file.media_type == "application/pdf")
     );
+}
+
+/// A text entry of a PDF's document information dictionary.
+fn info_text(pdf: &lopdf::Document, key: &[u8]) -> String {
+    let info = pdf.trailer.get(b"Info").unwrap();
+    let info = pdf.dereference(info).unwrap().1.as_dict().unwrap();
+    lopdf::decode_text_string(info.get(key).unwrap()).unwrap()
+}
+
+#[test]
+fn each_document_pdf_is_pdf_a_3b_naming_its_document_and_its_edition() {
+    let editions = unsealed_sample();
+    let manifest: VerificationManifest = serde_json::from_slice(&editions.manifest_json).unwrap();
+    let edition_uri = manifest.edition.uri.as_str();
+    for (entry, (path, bytes)) in manifest.documents.iter().zip(&editions.documents) {
+        let pdf = lopdf::Document::load_mem(bytes).unwrap();
+        let catalog = pdf.catalog().unwrap();
+        let metadata = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+        let xmp = pdf.get_object(metadata).unwrap().as_stream().unwrap();
+        let xmp = String::from_utf8(xmp.content.clone()).unwrap();
+        assert!(
+            xmp.contains("<pdfaid:part>3</pdfaid:part>"),
+            "{path}: {xmp}"
+        );
+        assert!(
+            xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{path}"
+        );
+        let uri = entry.uri.as_deref().unwrap();
+        assert!(
+            xmp.contains(&format!("<dc:identifier>{uri}</dc:identifier>")),
+            "{path}: {xmp}"
+        );
+        assert!(
+            xmp.contains(&format!("<rdf:li>{edition_uri}</rdf:li>")),
+            "{path}: {xmp}"
+        );
+        // PDF/A: the information dictionary says what the XMP says.
+        let title = info_text(&pdf, b"Title");
+        assert_eq!(title, entry.title, "{path}");
+        assert!(xmp.contains(&format!(">{title}</rdf:li>")), "{path}: {xmp}");
+        assert!(info_text(&pdf, b"Keywords").contains(edition_uri), "{path}");
+        assert!(catalog.get(b"OutputIntents").is_ok(), "{path}");
+        assert!(catalog.get(b"StructTreeRoot").is_err(), "{path}");
+        assert!(
+            catalog.get(b"Names").is_err(),
+            "{path}: the edition's attached data stays in the edition"
+        );
+    }
+}
+
+#[test]
+fn each_document_pdf_is_labelled_with_its_printed_pages_and_links_only_inside() {
+    let editions = unsealed_sample();
+    let manifest: VerificationManifest = serde_json::from_slice(&editions.manifest_json).unwrap();
+    let mut linked = 0;
+    for (entry, (path, bytes)) in manifest.documents.iter().zip(&editions.documents) {
+        let pdf = lopdf::Document::load_mem(bytes).unwrap();
+        let labels = pdf.catalog().unwrap().get(b"PageLabels").unwrap();
+        let labels = pdf.dereference(labels).unwrap().1.as_dict().unwrap();
+        let starts: Vec<i64> = labels
+            .get(b"Nums")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .chunks(2)
+            .map(|pair| {
+                pair[1]
+                    .as_dict()
+                    .unwrap()
+                    .get(b"St")
+                    .unwrap()
+                    .as_i64()
+                    .unwrap()
+            })
+            .collect();
+        let printed: Vec<i64> = (entry.pdf_pages.first..=entry.pdf_pages.last)
+            .map(i64::from)
+            .collect();
+        assert_eq!(starts, printed, "{path}");
+
+        let pages: Vec<lopdf::ObjectId> = pdf.get_pages().into_values().collect();
+        // Each an object of its own, as pyHanko's check of later revisions
+        // wants once a seal adds its widget beside them.
+        for &page in &pages {
+            let page = pdf.get_dictionary(page).unwrap();
+            if let Ok(annotations) = page.get(b"Annots") {
+                let annotations = annotations.as_array().unwrap();
+                linked += annotations.len();
+                assert!(
+                    annotations.iter().all(|a| a.as_reference().is_ok()),
+                    "{path}: an annotation written in its page's /Annots: {annotations:?}"
+                );
+            }
+        }
+        for object in pdf.objects.values() {
+            let Ok(annotation) = object.as_dict() else {
+                continue;
+            };
+            let action = annotation
+                .get(b"A")
+                .ok()
+                .and_then(|a| pdf.dereference(a).ok())
+                .and_then(|(_, a)| a.as_dict().ok());
+            let destination = annotation
+                .get(b"Dest")
+                .ok()
+                .or_else(|| action.and_then(|a| a.get(b"D").ok()));
+            if let Some(destination) = destination {
+                let target = destination.as_array().unwrap()[0].as_reference().unwrap();
+                assert!(
+                    pages.contains(&target),
+                    "{path}: a link leads out of the document"
+                );
+            }
+        }
+    }
+    assert!(linked >= 6, "the interpretations' links: {linked}")
+}
+
+#[test]
+fn every_page_of_a_document_pdf_prints_the_documents_verification_code() {
+    let editions = sealed_sample();
+    let manifest: VerificationManifest = serde_json::from_slice(&editions.manifest_json).unwrap();
+    for (entry, (path, bytes)) in manifest.documents.iter().zip(&editions.documents) {
+        let code = entry.verification_code.as_deref().unwrap();
+        let pdf = lopdf::Document::load_mem(bytes).unwrap();
+        for (number, _) in pdf.get_pages() {
+            let text = pdf.extract_text(&[number]).unwrap();
+            assert!(text.contains(code), "{path} page {number}: {text}");
+        }
+    }
 }

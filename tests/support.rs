@@ -57,11 +57,12 @@ pub fn unsealed_sample() -> &'static Editions {
     UNSEALED.get_or_init(|| build_sample(&["--no-seal"]))
 }
 
-fn build_sample(extra: &[&str]) -> Editions {
+/// The sample built by `gazette build` with `extra` options, as a user
+/// runs it, into a temporary folder that lasts as long as the value.
+pub fn built_sample(extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let run = gazette()
         .arg("build")
-        .arg("--document-pdfs")
         .arg(sample())
         .arg("--out")
         .arg(out.path())
@@ -69,6 +70,11 @@ fn build_sample(extra: &[&str]) -> Editions {
         .output()
         .unwrap();
     assert!(run.status.success(), "{run:?}");
+    out
+}
+
+fn build_sample(extra: &[&str]) -> Editions {
+    let out = built_sample(extra);
     let edition = out.path().join("shanghai-gazette-2025-08");
     let mut documents: Vec<(String, Vec<u8>)> = std::fs::read_dir(edition.join("documents"))
         .unwrap()

@@ -90,11 +90,10 @@ pub struct EditionArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
-    /// Also make each document's own PDF, sealed like the edition
-    /// (documents/<id>-NN.pdf); for now it makes a build about half again as
-    /// long, so it is asked for
-    #[arg(long = "document-pdfs")]
-    pub document_pdfs: bool,
+    /// Make no PDF of each document's own (documents/<id>-NN.pdf, sealed
+    /// like the edition and cut from its pages), only the edition's
+    #[arg(long = "no-document-pdfs")]
+    pub no_document_pdfs: bool,
 
     #[command(flatten)]
     pub seal: SealArgs,
@@ -115,7 +114,7 @@ impl EditionArgs {
             seal,
             keys,
             out: &self.out,
-            document_pdfs: self.document_pdfs,
+            document_pdfs: !self.no_document_pdfs,
         }
     }
 }

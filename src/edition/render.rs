@@ -10,9 +10,13 @@ use crate::epub::{self, Cover, EpubOptions};
 use crate::model::{Document, Edition, PageMap, SealTime};
 use crate::package::{self, DocumentFile, manifest::PageRange};
 use crate::seal::{self, Seal, SealDesign, Spot};
-use crate::typeset::{EditionWorld, Extract, Layout, SEAL_FONT};
+use crate::typeset::{EditionWorld, Layout, SEAL_FONT};
 
 use super::{archive, problems};
+
+mod cut;
+
+use cut::{EditionPdf, Piece};
 
 /// Both editions of an issue and each document's own PDF, finished (sealed
 /// when sealing), and the page map they were made with.
@@ -25,9 +29,10 @@ pub struct Editions {
 }
 
 impl Editions {
-    /// The PDF, the EPUB and the documents' PDFs (with `document_pdfs`)
-    /// need only the layout, so they are made side by side on rayon's pool,
-    /// one after the other when it has one thread.
+    /// The PDF and the EPUB need only the layout, so they are made side by
+    /// side on rayon's pool (one after the other when it has one thread).
+    /// Each document's PDF is cut from the exported edition PDF, while the
+    /// edition is sealed.
     pub fn make(
         issue: &Path,
         edition: &Edition,
@@ -39,61 +44,85 @@ impl Editions {
         let page_map = layout.page_map();
         let pages = package::document_pages(edition, &page_map)
             .map_err(|error| vec![archive::failed(edition, &error)])?;
-        let (pdf, (epub, documents)) = rayon::join(
-            || pdf_edition(issue, edition, world, layout, seal),
-            || {
-                rayon::join(
-                    || epub_edition(edition, &page_map, layout.cover_svg(), seal),
+        let (pdfs, epub) = rayon::join(
+            || -> Result<_, Diagnostics> {
+                let pdf = layout
+                    .export(world, edition)
+                    .map_err(|errors| problems::typesetting(issue, edition, errors))?;
+                let (sealed, documents) = rayon::join(
+                    || seal_edition(edition, layout, &pdf, seal),
                     || {
                         if document_pdfs {
-                            each_document_pdf(issue, edition, world, layout, &pages, seal)
+                            each_document_pdf(edition, layout, &pdf, &pages, seal)
                         } else {
                             Ok(Vec::new())
                         }
                     },
-                )
+                );
+                Ok((sealed?, documents?))
             },
+            || epub_edition(edition, &page_map, layout.cover_svg(), seal),
         );
-        let pdf = pdf?;
+        let (pdf, documents) = pdfs?;
         let epub = epub.map_err(|diag| vec![*diag])?;
         Ok(Editions {
             pdf,
             epub,
-            documents: documents?,
+            documents,
             page_map,
         })
     }
 }
 
-/// Each document's pages of the layout, `pages` in edition order, as a PDF
-/// of its own, sealed like the edition but with an invisible signature: its
-/// pages stay exactly the edition's, and the visible seal is the cover's.
+/// Each document's pages of the edition's exported `pdf`, `pages` in
+/// edition order, as a PDF of its own, sealed like the edition but with an
+/// invisible signature: its pages stay exactly the edition's, and the
+/// visible seal is the cover's.
 fn each_document_pdf(
-    issue: &Path,
     edition: &Edition,
-    world: &EditionWorld,
     layout: &Layout,
+    pdf: &[u8],
     pages: &[PageRange],
     seal: Option<&Seal>,
 ) -> Result<Vec<DocumentFile>, Diagnostics> {
+    let cannot = |document: &Document, why: String| {
+        vec![
+            Diagnostic::new(format!(
+                "cannot make the PDF of \"{}\": {why}",
+                document.title
+            ))
+            .bug(),
+        ]
+    };
     let documents: Vec<&Document> = edition
         .sections
         .iter()
         .flat_map(|section| &section.documents)
         .collect();
+    let Some(first) = documents.first() else {
+        return Ok(Vec::new());
+    };
+    let whole = EditionPdf::parse(pdf).map_err(|error| cannot(first, error.to_string()))?;
     documents
         .par_iter()
         .zip(pages)
         .enumerate()
         .map(|(index, (document, range))| {
-            let extract = Extract {
-                pages: (range.first, range.last),
+            let located = layout
+                .locate(edition, (range.first, range.last))
+                .map_err(|error| cannot(document, error.to_string()))?;
+            let piece = Piece {
+                pages: located.pages,
+                first_printed: range.first,
                 title: &document.title,
+                description: &located.description,
                 uri: &document.uri,
+                part_of: &edition.uri,
+                date: edition.issue.date,
             };
-            let pdf = layout
-                .export_extract(world, edition, &extract)
-                .map_err(|errors| problems::typesetting(issue, edition, errors))?;
+            let pdf = whole
+                .cut(&piece)
+                .map_err(|error| cannot(document, error.to_string()))?;
             let bytes = match seal {
                 None => pdf,
                 Some(seal) => seal_pdf(seal, &pdf, INVISIBLE, &edition.issue.date.seal_time())
@@ -121,25 +150,21 @@ const INVISIBLE: Spot = Spot {
     rect: [0.0; 4],
 };
 
-/// The PDF edition, exported from the layout and sealed on the cover where
-/// the template left room.
-fn pdf_edition(
-    issue: &Path,
+/// The PDF edition, exported as `pdf`, sealed on the cover where the
+/// template left room.
+fn seal_edition(
     edition: &Edition,
-    world: &EditionWorld,
     layout: &Layout,
+    pdf: &[u8],
     seal: Option<&Seal>,
 ) -> Result<Vec<u8>, Diagnostics> {
-    let pdf = layout
-        .export(world, edition)
-        .map_err(|errors| problems::typesetting(issue, edition, errors))?;
     let Some(seal) = seal else {
-        return Ok(pdf);
+        return Ok(pdf.to_vec());
     };
     let spot = layout
         .seal_spot()
         .ok_or_else(|| vec![problems::no_seal_spot(edition)])?;
-    seal_pdf(seal, &pdf, spot, &edition.issue.date.seal_time())
+    seal_pdf(seal, pdf, spot, &edition.issue.date.seal_time())
         .map_err(|error| vec![Diagnostic::new(error.to_string())])
 }
 

@@ -44,6 +44,15 @@ pub struct Spot {
     pub rect: [f32; 4],
 }
 
+impl Spot {
+    /// A rectangle without area: readers list the seal in their signature
+    /// panel and draw nothing on the page.
+    fn is_invisible(&self) -> bool {
+        let [left, bottom, right, top] = self.rect;
+        right <= left || top <= bottom
+    }
+}
+
 /// Who seals: the key, and the certificate chain (the seal's own first).
 #[derive(Clone, Copy)]
 pub struct Sealer<'a> {
@@ -64,8 +73,17 @@ pub fn seal_pdf(
     time: &str,
     long_term: Option<LongTerm>,
 ) -> Result<Vec<u8>, SealError> {
-    let appearance = appearance::draw(design, font)
-        .map_err(|e| SealError::Pdf(format!("the seal cannot be drawn: {e}")))?;
+    // An invisible seal's face would never be seen: not drawing it spares a
+    // font read and shaping for each document's PDF of a build.
+    let appearance = if spot.is_invisible() {
+        appearance::Appearance {
+            content: Vec::new(),
+            bbox: [0.0; 4],
+        }
+    } else {
+        appearance::draw(design, font)
+            .map_err(|e| SealError::Pdf(format!("the seal cannot be drawn: {e}")))?
+    };
     let plan = pdf::SealPlan {
         appearance: &appearance.content,
         bbox: appearance.bbox,

@@ -11,11 +11,11 @@ use std::ops::Range;
 use typst::foundations::{Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::Abs;
-use typst::model::{Document as _, DocumentInfo, Numbering, NumberingPattern};
+use typst::model::Document as _;
 
 use typst::utils::PicoStr;
 use typst::{World, WorldExt};
-use typst_layout::{Page, PagedDocument};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::{Block, BlockRef, Date, Edition, Inline, PageMap, PageStart, Part};
@@ -169,57 +169,31 @@ impl Layout {
         typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
     }
 
-    /// One document's printed pages `extract.pages` as a PDF/A of their own,
-    /// cut from the edition's layout, so its pages, breaks and printed
-    /// numbers are the edition's. The pages are taken as laid out into a
-    /// document of their own rather than exported with typst's
-    /// `page_ranges`, which typst 0.15 refuses for a tagged PDF and which
-    /// would label pages by their place in the edition; here each page is
-    /// labelled with its printed number. Its metadata gives the document's
-    /// title and identifier, and names the edition it is part of in the
-    /// description and keywords (typst writes no other XMP relation).
-    pub fn export_extract(
+    /// Where one document's printed pages, `first` to `last`, are in the
+    /// edition's PDF, and what its own PDF says it is part of: the edition's
+    /// title and the printed pages in the description, the edition's
+    /// identifier beside them.
+    pub fn locate(
         &self,
-        world: &EditionWorld,
         edition: &Edition,
-        extract: &Extract,
-    ) -> Result<Vec<u8>, Vec<TypesetError>> {
-        let (first, last) = extract.pages;
+        (first, last): (u32, u32),
+    ) -> Result<Located, TypesetError> {
         let pages = self
             .physical_pages(first, last)
-            .and_then(|range| self.document.pages().get(range))
-            .ok_or_else(|| {
-                vec![TypesetError {
-                    message: format!("the edition has no printed pages {first} to {last}"),
-                    place: Place::Unknown,
-                }]
+            .filter(|range| range.end <= self.document.pages().len())
+            .ok_or_else(|| TypesetError {
+                message: format!("the edition has no printed pages {first} to {last}"),
+                place: Place::Unknown,
             })?;
-        let arabic = "1".parse::<NumberingPattern>().ok().map(Numbering::Pattern);
-        let numbered = pages
-            .iter()
-            .map(|page| Page {
-                numbering: page.numbering.clone().or_else(|| arabic.clone()),
-                ..page.clone()
-            })
-            .collect();
-        let document = PagedDocument::new(numbered, self.extract_info(edition, extract));
-        let options =
-            pdf_options_for(extract.uri, edition.issue.date).map_err(|error| vec![error])?;
-        typst_pdf::pdf(&document, &options).map_err(|d| messages(world, d))
-    }
-
-    /// The edition's document information, retitled for `extract`.
-    fn extract_info(&self, edition: &Edition, extract: &Extract) -> DocumentInfo {
-        let mut info = self.document.info().clone();
-        let part_of = info.title.take().unwrap_or_default();
-        let printed = match extract.pages {
+        let part_of = self.document.info().title.as_deref().unwrap_or_default();
+        let printed = match (first, last) {
             (first, last) if first == last => format!("第{first}页"),
             (first, last) => format!("第{first}—{last}页"),
         };
-        info.title = Some(extract.title.into());
-        info.description = Some(format!("{part_of}{printed}（{}）", edition.uri).into());
-        info.keywords.push(edition.uri.as_str().into());
-        info
+        Ok(Located {
+            pages,
+            description: format!("{part_of}{printed}（{}）", edition.uri),
+        })
     }
 
     /// The indexes of the physical pages that carry the printed pages `first`
@@ -254,14 +228,12 @@ impl Layout {
     }
 }
 
-/// Which printed pages of the edition a document's own PDF holds, and what
-/// its metadata names.
-pub struct Extract<'a> {
-    /// Printed page numbers, first and last, inclusive.
-    pub pages: (u32, u32),
-    pub title: &'a str,
-    /// The document's identifier, the PDF's `ident`.
-    pub uri: &'a str,
+/// Where a document's own PDF is in the edition's, from [`Layout::locate`].
+pub struct Located {
+    /// Physical page indexes, from 0.
+    pub pages: Range<usize>,
+    /// The edition and pages it is part of, for its metadata.
+    pub description: String,
 }
 
 /// The `<gz-block>` marks of templates/document.typ: the physical page
@@ -589,6 +561,86 @@ mod tests {
         // A page the text runs onto without a new block starts inside one.
         let blocks = map.starts.windows(2).all(|w| w[0].block <= w[1].block);
         assert!(blocks, "the map goes back in the text");
+    }
+
+    /// The physical pages (1-based) that internal links on `frame` lead to.
+    fn link_targets(document: &PagedDocument, frame: &Frame, out: &mut Vec<usize>) {
+        use typst::model::Destination;
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Link(Destination::Location(location), _) => {
+                    out.extend(
+                        document
+                            .introspector()
+                            .position(*location)
+                            .map(|p| p.page.get()),
+                    );
+                }
+                FrameItem::Link(Destination::Position(position), _) => {
+                    out.push(position.page.get())
+                }
+                FrameItem::Group(group) => link_targets(document, &group.frame, out),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_and_its_interpretation_link_to_each_other() {
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/shanghai-gazette-2025-08");
+        let (edition, document) = lay_out(&sample);
+        let marks = block_marks(&document);
+        let start = |s: usize, d: usize, part: Part| {
+            let block = BlockRef {
+                section: s,
+                document: d,
+                part,
+                block: 0,
+            };
+            marks
+                .iter()
+                .find(|(_, b)| *b == block)
+                .map(|(page, _)| *page)
+                .unwrap()
+        };
+        let links_on = |pages: std::ops::Range<usize>| {
+            let mut targets = Vec::new();
+            for page in &document.pages()[pages.start - 1..pages.end - 1] {
+                link_targets(&document, &page.frame, &mut targets);
+            }
+            targets
+        };
+        let numbered = marks[0].0;
+        let text = document_text(&document);
+        let mut linked = 0;
+        for (s, section) in edition.sections.iter().enumerate() {
+            for (d, doc) in section.documents.iter().enumerate() {
+                if doc.interpretation.is_none() {
+                    continue;
+                }
+                let (body, interpretation) =
+                    (start(s, d, Part::Body), start(s, d, Part::Interpretation));
+                assert!(
+                    links_on(body..interpretation).contains(&interpretation),
+                    "{}: no link to its interpretation on page {interpretation}",
+                    doc.title
+                );
+                assert!(
+                    links_on(interpretation..interpretation + 1).contains(&body),
+                    "{}: its interpretation does not link back to page {body}",
+                    doc.title
+                );
+                let printed = interpretation - numbered + 1;
+                assert!(
+                    text.contains(&format!("（政策解读见第{printed}页）")),
+                    "{}",
+                    doc.title
+                );
+                linked += 1;
+            }
+        }
+        assert!(linked >= 2, "the sample has {linked} interpretations");
     }
 
     /// The sample laid out with one of gazette's templates replaced by `cover`.

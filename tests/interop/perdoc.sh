@@ -41,7 +41,7 @@ certutil -N -d "sql:$work/nss" --empty-password
 certutil -A -d "sql:$work/nss" -n example-root -t "C,C,C" -i "$root"
 
 cargo build -q
-cargo run -q -- build --document-pdfs "$issue" --out "$work/out" >/dev/null 2>&1
+cargo run -q -- build "$issue" --out "$work/out" >/dev/null 2>&1
 folder=$work/out/$id
 edition=$folder/$id.pdf
 
@@ -123,8 +123,8 @@ out=$(pdfsig -nssdir "sql:$work/nss" "$flipped" 2>/dev/null || true)
 check "flipped: pdfsig no longer says Signature is Valid" test -z "$(grep 'Signature is Valid' <<<"$out")"
 check "flipped: gazette verify fails" test "$(cargo run -q -- verify "$flipped" --trust "$root" >/dev/null 2>&1; echo $?)" -ne 0
 
-cargo run -q -- build --document-pdfs "$issue" --out "$work/u" --no-seal >/dev/null 2>&1
-cargo run -q -- build --document-pdfs "$issue" --out "$work/v" --no-seal >/dev/null 2>&1
+cargo run -q -- build "$issue" --out "$work/u" --no-seal >/dev/null 2>&1
+cargo run -q -- build "$issue" --out "$work/v" --no-seal >/dev/null 2>&1
 check "two unsealed builds give byte-identical documents' PDFs" \
   diff -r "$work/u/$id/documents" "$work/v/$id/documents"
 
@@ -139,7 +139,7 @@ bash tests/pki/responders.sh start "$pki"
 source "$pki/env"
 lta_root=$PKI_CERTS/root.cert.pem
 cat "$PKI_CERTS/seal.cert.pem" "$PKI_CERTS/interm.cert.pem" "$lta_root" >"$work/chain.pem"
-cargo run -q -- build --document-pdfs "$lta_issue" --out "$work/lta" --seal-cert "$work/chain.pem" \
+cargo run -q -- build "$lta_issue" --out "$work/lta" --seal-cert "$work/chain.pem" \
   --seal-key "$pki/keys/seal.key.pem" --tsa "$TSA_URL" >"$work/lta.log" 2>&1 ||
   sed 's/^/    build: /' "$work/lta.log"
 lta_pdfs=("$work/lta/$lta_id/documents/"*.pdf)
