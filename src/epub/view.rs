@@ -323,6 +323,8 @@ fn part_view(
     }
     let is_body = file.part == Part::Body;
     let section = (is_body && file.document == 0).then(|| &edition.sections[file.section].title);
+    let original =
+        (file.part == Part::Interpretation).then(|| reference(file, placement, Part::Body, "原文"));
     Ok(json!({
         "lang": document.language.tag,
         "title": title,
@@ -337,14 +339,26 @@ fn part_view(
             "addressees": if is_body { document.addressees.clone() } else { None },
             "blocks": blocks,
             "end_pages": pages.end,
-            "closing": if is_body { Some(closing_view(file, document)) } else { None },
+            "closing": if is_body { Some(closing_view(file, document, placement)) } else { None },
+            "original": original,
         },
     }))
 }
 
+/// A link to another part of the same document, `（原文见第N页）`, naming the
+/// printed page it starts on as the PDF does when the page map gives it.
+fn reference(file: &PartFile, placement: &Placement, part: Part, what: &str) -> Value {
+    let target = PartFile { part, ..*file };
+    let text = match placement.part(&target).title.first() {
+        Some(page) => format!("（{what}见第{page}页）"),
+        None => format!("（{what}）"),
+    };
+    json!({ "href": target.name(), "text": text })
+}
+
 /// The end of a document's body: attachment list, signature and the
 /// disclosure note, as GB/T 9704 orders them.
-fn closing_view(file: &PartFile, document: &Document) -> Value {
+fn closing_view(file: &PartFile, document: &Document, placement: &Placement) -> Value {
     let labelled: Vec<(usize, &str)> = document
         .attachments
         .iter()
@@ -379,6 +393,10 @@ fn closing_view(file: &PartFile, document: &Document) -> Value {
         "wide_issuer": half_widths(&document.issuer) > half_widths(&date),
         "date": date,
         "public": document.disclosure == Disclosure::Proactive,
+        "interpretation": document
+            .interpretation
+            .as_ref()
+            .map(|_| reference(file, placement, Part::Interpretation, "政策解读")),
     })
 }
 

@@ -551,3 +551,45 @@ fn a_cover_in_another_format_is_refused() {
     assert!(matches!(error, EpubError::Cover(_)));
     assert!(error.to_string().contains("image/jpeg"));
 }
+
+/// Item 8 of the circular: an interpretation is published with its document,
+/// and each leads to the other, naming the printed page as the PDF does.
+#[test]
+fn a_document_and_its_interpretation_link_to_each_other() {
+    use crate::epub::layout::part_files;
+    use crate::model::Part;
+    let edition = sample();
+    let files = render(
+        &edition,
+        &page_map(&edition, 5, 3),
+        None,
+        &EpubOptions::default(),
+    )
+    .unwrap();
+    let references = |file: &crate::epub::layout::PartFile| -> Vec<(String, String)> {
+        parse_ok(&files, &format!("EPUB/{}", file.href()))
+            .into_iter()
+            .filter(|e| e.name == "a" && e.attr("class") == Some("reference"))
+            .map(|e| (e.attr("href").unwrap().to_owned(), e.text.clone()))
+            .collect()
+    };
+    let interpretations: Vec<_> = part_files(&edition)
+        .into_iter()
+        .filter(|file| file.part == Part::Interpretation)
+        .collect();
+    assert!(!interpretations.is_empty());
+    for interpretation in &interpretations {
+        let body = crate::epub::layout::PartFile {
+            part: Part::Body,
+            ..*interpretation
+        };
+        let forth = references(&body);
+        assert_eq!(forth.len(), 1, "{}: {forth:?}", body.name());
+        assert_eq!(forth[0].0, interpretation.name());
+        assert!(forth[0].1.starts_with("（政策解读见第"), "{forth:?}");
+        let back = references(interpretation);
+        assert_eq!(back.len(), 1, "{}: {back:?}", interpretation.name());
+        assert_eq!(back[0].0, body.name());
+        assert!(back[0].1.starts_with("（原文见第"), "{back:?}");
+    }
+}
