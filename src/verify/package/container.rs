@@ -35,13 +35,17 @@ pub(super) struct BagFile {
 pub(super) type Files = BTreeMap<String, BagFile>;
 
 /// The files read beyond their digests: tag files, the manifest and its
-/// seal, the certificates and the editions. Sources are only hashed.
+/// seal, the certificates, the editions, the documents' own files (their
+/// PDFs are verified, their data recomputed into verification codes) and
+/// the sources that the codes are recomputed from too.
 fn keeps(path: &str) -> bool {
     match path.strip_prefix(PAYLOAD) {
         None => true,
         Some(payload) => {
             payload.starts_with("edition/")
+                || payload.starts_with("documents/")
                 || payload.starts_with("certificates/")
+                || payload.starts_with("source/")
                 || path == MANIFEST
                 || path == MANIFEST_SEAL
         }

@@ -17,10 +17,11 @@
 //!    matching, and the tag manifests matching.
 //! 3. The content: manifest.json and its detached CMS seal, checked at the
 //!    issue date 00:00 +08:00 (the claimed time the editions carry); every
-//!    file the manifest lists against its digests; the PDF and the EPUB each
-//!    verified on their own (the report's `parts`); one signer and one edition
-//!    throughout. Certificates in the package are never trusted for being
-//!    there: trust comes only from [`Options::anchors`].
+//!    file the manifest lists against its digests; the PDF, the EPUB and each
+//!    document's own PDF verified on their own (the report's `parts`); one
+//!    signer and one edition throughout. Certificates in the package are
+//!    never trusted for being there: trust comes only from
+//!    [`Options::anchors`].
 //!
 //! # Verdicts and codes
 //!
@@ -47,12 +48,16 @@
 //! `inconsistent-manifest` (a source with two digests, a bad date, a seal
 //! file without a seal entry), `missing-signature`, `identity-mismatch`
 //! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
-//! manifest, the PDF, the EPUB and the manifest's seal entry name different
-//! certificates); INVALID "NOT SEALED" `not-sealed` (no manifest.json.p7s).
+//! manifest, the PDF, the EPUB, a document's PDF and the manifest's seal
+//! entry name different certificates); INVALID "NOT SEALED" `not-sealed`
+//! (no manifest.json.p7s).
 //! The manifest's seal is the report's one signature: INVALID when broken,
 //! UNTRUSTED when intact without a trusted root, as for a PDF. A payload file
 //! that differs from the signed manifest is a change after sealing
-//! (`file-changed`, `file-added`, `file-removed`): MODIFIED. Each edition's
+//! (`file-changed`, `file-added`, `file-removed`): MODIFIED. So is a
+//! verification code the pages print that the package's data or issue
+//! sources, published again, no longer give (`verification-code-mismatch`,
+//! naming the document; INVALID without the manifest's seal). Each edition's
 //! own verdict counts too.
 //!
 //! One verdict for all: the worst found, INVALID before MODIFIED before
@@ -63,6 +68,7 @@ mod container;
 mod evidence;
 #[cfg(test)]
 mod tests;
+mod verification;
 
 use std::collections::btree_map::Entry as MapEntry;
 use std::collections::{BTreeMap, HashSet};
@@ -175,7 +181,8 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
             }
         }
     }
-    let parts = check_editions(files, &manifest.edition.id, options, policy);
+    verification::check_codes(files, &manifest, signature.is_some(), &mut outcome);
+    let parts = check_editions(files, &manifest, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
     let id = Some(manifest.edition.id.as_str());
     let mut report = conclude(file, files, id, outcome, signature, parts);
@@ -337,6 +344,11 @@ fn changes(
         }
         accounted.insert(path);
     }
+    let own_files = manifest
+        .documents
+        .iter()
+        .map(|d| d.files.len())
+        .sum::<usize>();
     let mut certificates = 0;
     if let Some(seal) = &manifest.seal {
         certificates = seal.chain_files.len();
@@ -352,9 +364,13 @@ fn changes(
         outcome.pass(
             CheckCode::Files,
             format!(
-                "the PDF and EPUB match the size, SHA-256 and SHA-512 in the signed manifest, \
-                 the {} source files and {certificates} certificates match it too, and the \
-                 payload holds nothing else",
+                "the PDF and EPUB{} match the size, SHA-256 and SHA-512 in the signed \
+                 manifest, the {} source files and {certificates} certificates match it too, \
+                 and the payload holds nothing else",
+                match own_files {
+                    0 => String::new(),
+                    n => format!(" and the documents' {n} files"),
+                },
                 sources.len()
             ),
         );
@@ -519,16 +535,33 @@ fn issue_midnight(text: &str) -> Option<(cms::UnixTime, String)> {
     date::parse(&date.seal_time().pdf())
 }
 
-/// Each edition verified on its own, as if given to `gazette verify`.
-fn check_editions(files: &Files, id: &str, options: &Options, policy: Policy) -> Vec<Report> {
-    let edition = |extension: &str| {
-        let path = format!("{PAYLOAD}edition/{id}.{extension}");
+/// Each edition, then each document's own PDF the manifest lists, verified
+/// on its own as if given to `gazette verify`. A listed file the package
+/// lacks is already a `file-removed` finding.
+fn check_editions(
+    files: &Files,
+    manifest: &VerificationManifest,
+    options: &Options,
+    policy: Policy,
+) -> Vec<Report> {
+    let read = |payload: &str| {
+        let path = format!("{PAYLOAD}{payload}");
         let bytes = files.get(&path)?.bytes.as_deref()?;
         Some((path, bytes))
     };
-    let pdf = edition("pdf").map(|(path, bytes)| verify_pdf_under(&path, bytes, options, policy));
-    let epub = edition("epub").map(|(path, bytes)| verify_epub(&path, bytes, options));
-    pdf.into_iter().chain(epub).collect()
+    let id = &manifest.edition.id;
+    let pdf = read(&format!("edition/{id}.pdf"))
+        .map(|(path, bytes)| verify_pdf_under(&path, bytes, options, policy));
+    let epub =
+        read(&format!("edition/{id}.epub")).map(|(path, bytes)| verify_epub(&path, bytes, options));
+    let documents = manifest
+        .documents
+        .iter()
+        .flat_map(|document| &document.files)
+        .filter(|file| file.media_type == "application/pdf")
+        .filter_map(|file| read(&file.path))
+        .map(|(path, bytes)| verify_pdf_under(&path, bytes, options, policy));
+    pdf.into_iter().chain(epub).chain(documents).collect()
 }
 
 /// One certificate seals everything: the manifest's seal entry names it,
@@ -561,8 +594,12 @@ fn check_signer(
             .filter(|s| s.is_seal())
             .find_map(signer_fingerprint);
         if let Some(fingerprint) = seal {
-            let edition = part.format.to_uppercase();
-            signers.push((format!("the {edition} edition's signer"), fingerprint));
+            let who = if part.file.starts_with(&format!("{PAYLOAD}edition/")) {
+                format!("the {} edition's signer", part.format.to_uppercase())
+            } else {
+                format!("the signer of {}", part.file)
+            };
+            signers.push((who, fingerprint));
         }
     }
     let others: Vec<&str> = signers
@@ -579,12 +616,17 @@ fn check_signer(
                 if others.len() == 1 { "is" } else { "are" }
             ),
         );
-    } else if signers.len() == 4 {
+    } else if signers.len() == 2 + parts.len() && parts.len() >= 2 {
+        let sealed = match parts.len() - 2 {
+            0 => "the manifest, the PDF and the EPUB".to_owned(),
+            1 => "the manifest, the PDF, the EPUB and the document's PDF".to_owned(),
+            n => format!("the manifest, the PDF, the EPUB and the {n} documents' PDFs"),
+        };
         outcome.pass(
             CheckCode::Signer,
             format!(
-                "the manifest, the PDF and the EPUB are sealed with the one certificate the \
-                 manifest names, SHA-256 {expected}"
+                "{sealed} are sealed with the one certificate the manifest names, SHA-256 \
+                 {expected}"
             ),
         );
     }
@@ -660,7 +702,7 @@ fn conclude(
             _ => Some(reason),
         });
     let (_, count) = payload_totals(files);
-    let (verdict, summary) = phrase(worst, id, signature.as_ref(), count);
+    let (verdict, summary) = phrase(worst, id, signature.as_ref(), count, parts.len());
     let level = signature.as_ref().and_then(|s| s.level);
     Report {
         file,
@@ -707,12 +749,14 @@ fn reasons(
 }
 
 /// The verdict and its sentence: "VALID: package of ID sealed by WHO on
-/// WHEN; bag complete, N files intact, PDF and EPUB seals valid".
+/// WHEN; bag complete, N files intact, PDF and EPUB seals valid", naming
+/// the documents' PDFs too when `parts` counts them.
 fn phrase(
     worst: Option<&Reason>,
     id: Option<&str>,
     signature: Option<&SignatureReport>,
     payload_files: u64,
+    parts: usize,
 ) -> (Verdict, String) {
     let mut who = id.map_or_else(|| "package".to_owned(), |id| format!("package of {id}"));
     let sealed = signature.filter(|s| s.cms.is_some());
@@ -724,7 +768,10 @@ fn phrase(
     let Some(reason) = worst else {
         return (
             Verdict::Valid,
-            format!("VALID: {who}; {intact}, PDF and EPUB seals valid"),
+            match parts.saturating_sub(2) {
+                0 => format!("VALID: {who}; {intact}, PDF and EPUB seals valid"),
+                n => format!("VALID: {who}; {intact}, PDF, EPUB and {n} document PDF seals valid"),
+            },
         );
     };
     let why = &reason.why;
