@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use gazette::model::Edition;
+use gazette::model::{Date, Edition};
 use gazette::scaffold::parse_date;
 use gazette::typeset::{self, EditionWorld, FontSet};
 use typst_layout::PagedDocument;
@@ -76,7 +76,7 @@ impl Generator {
 
 /// typst's own work on one issue, measured two ways:
 /// - as a process, what `typst compile` does: start, load the same fonts,
-///   read the edition's data, lay out, export the PDF, write it. The bench
+///   read the same files the build hands typst ([`Inputs`]), lay out, export the PDF, write it. The bench
 ///   binary runs itself for it (see [`serve_typst_alone`]), so it is built
 ///   with the same compiler and optimisation as gazette.
 /// - in this process, compile + PDF export alone, with fonts loaded and the
@@ -86,7 +86,8 @@ impl Generator {
 /// process starts empty, so neither reuses earlier work.
 pub struct TypstAlone {
     edition: Edition,
-    data: PathBuf,
+    /// The folder of typst's [`Inputs`].
+    inputs: PathBuf,
     pdf: PathBuf,
     pub as_process: Vec<Duration>,
     pub in_process: Vec<Duration>,
@@ -100,13 +101,13 @@ impl TypstAlone {
     pub fn new(issue: &Path, work: &Path) -> Self {
         let edition = gazette::manifest::load(issue).unwrap_or_else(|d| panic!("{d:?}"));
         let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
-        let (json, _) = typeset::edition_json(&edition, &fonts);
         std::fs::create_dir_all(work).expect("a work folder");
-        let data = work.join("edition.json");
-        std::fs::write(&data, json).expect("the edition's data");
+        for (name, bytes) in Inputs::of(&edition, &fonts).files() {
+            std::fs::write(work.join(name), bytes).expect("typst's inputs written");
+        }
         TypstAlone {
             edition,
-            data,
+            inputs: work.to_owned(),
             pdf: work.join("typst-alone.pdf"),
             as_process: Vec::new(),
             in_process: Vec::new(),
@@ -118,7 +119,7 @@ impl TypstAlone {
         let start = Instant::now();
         let status = Command::new(std::env::current_exe().expect("the bench's own path"))
             .arg(TYPST_ALONE)
-            .arg(&self.data)
+            .arg(&self.inputs)
             .arg(self.edition.issue.date.iso())
             .arg(&self.edition.uri)
             .arg(&self.pdf)
@@ -131,8 +132,7 @@ impl TypstAlone {
     pub fn run_in_process(&mut self) {
         let options = typeset::pdf_options(&self.edition).expect("PDF options");
         let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
-        let (json, _) = typeset::edition_json(&self.edition, &fonts);
-        let world = EditionWorld::new(&fonts, json, self.edition.issue.date);
+        let world = Inputs::read(&self.inputs).world(&fonts, self.edition.issue.date);
         typst::comemo::evict(0);
         let start = Instant::now();
         let document = typst::compile::<PagedDocument>(&world)
@@ -145,11 +145,71 @@ impl TypstAlone {
     }
 }
 
+/// The files typst reads to typeset the edition, as `gazette build` hands
+/// them over: the model, the published data and the Akoma Ntoso the PDF
+/// carries, and the pages' verification codes. typst alone reads them all,
+/// so that it typesets the same document as the build.
+struct Inputs {
+    model: Vec<u8>,
+    data: Vec<u8>,
+    akn: Vec<u8>,
+    codes: Vec<u8>,
+}
+
+const INPUTS: [&str; 4] = [
+    "edition.json",
+    "data.json",
+    "edition.akn.xml",
+    "verification.json",
+];
+
+impl Inputs {
+    fn of(edition: &Edition, fonts: &FontSet) -> Self {
+        let published = gazette::data::publish(edition);
+        let akn = gazette::akn::Akn::of(edition);
+        let codes = gazette::edition::page_codes(edition, &published).expect("the codes");
+        Inputs {
+            model: typeset::edition_json(edition, fonts).0,
+            data: published.edition.bytes,
+            akn: akn.edition,
+            codes,
+        }
+    }
+
+    fn files(&self) -> [(&str, &[u8]); 4] {
+        let [model, data, akn, codes] = INPUTS;
+        [
+            (model, &self.model),
+            (data, &self.data),
+            (akn, &self.akn),
+            (codes, &self.codes),
+        ]
+    }
+
+    fn read(folder: &Path) -> Self {
+        let [model, data, akn, codes] =
+            INPUTS.map(|name| std::fs::read(folder.join(name)).expect("typst's inputs"));
+        Inputs {
+            model,
+            data,
+            akn,
+            codes,
+        }
+    }
+
+    fn world<'f>(self, fonts: &'f FontSet, date: Date) -> EditionWorld<'f> {
+        EditionWorld::new(fonts, self.model, date)
+            .with_data(self.data)
+            .with_akn(self.akn)
+            .with_verification(self.codes)
+    }
+}
+
 /// When the bench was started as typst alone (by [`TypstAlone::run_as_process`]),
-/// does that work and exits: EDITION-JSON DATE URI OUT-PDF.
+/// does that work and exits: INPUTS-FOLDER DATE URI OUT-PDF.
 pub fn serve_typst_alone() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [flag, data, date, uri, out] = args.as_slice() else {
+    let [flag, inputs, date, uri, out] = args.as_slice() else {
         return;
     };
     if flag != TYPST_ALONE {
@@ -157,8 +217,7 @@ pub fn serve_typst_alone() {
     }
     let date = parse_date(date).expect("a date");
     let fonts = FontSet::load(&[] as &[&str]).expect("the bundled fonts");
-    let json = std::fs::read(data).expect("the edition's data");
-    let world = EditionWorld::new(&fonts, json, date);
+    let world = Inputs::read(Path::new(inputs)).world(&fonts, date);
     let document = typst::compile::<PagedDocument>(&world)
         .output
         .unwrap_or_else(|e| panic!("{e:?}"));
