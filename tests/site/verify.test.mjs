@@ -142,7 +142,7 @@ test("offline: real files are authentic, each changed copy is not", async () => 
   const zip = read(`${id}.bag.zip`);
   r = await drop(page, `${id}.bag.zip`, zip);
   assertAuthentic(r, EDITION_NAME);
-  assert.match(r.text, /All \d+ files in the package match the sealed manifest/);
+  assert.match(r.text, /All \d+ files under data\/ match the package.s manifests/);
   let at = -1;
   for (let off = Math.floor(pdf.length / 2); off + 64 < pdf.length && at < 0; off += 4096) {
     const first = zip.indexOf(pdf.subarray(off, off + 64));
@@ -213,3 +213,42 @@ test("axe-core finds no accessibility violations on the verify page", async () =
   await check("with a verdict shown");
   await context.close();
 });
+
+// The seal is what makes a listed digest count: with no pinned root that the
+// chain reaches, or a published manifest whose bytes differ from the signed
+// ones, the very same real file is not authentic.
+test("a listed file is not authentic when the manifest's seal does not hold", async () => {
+  const pdf = read(`${id}.pdf`);
+
+  let { context, page } = await openVerify();
+  await page.route("**/assets/trust.js", (route) =>
+    route.fulfill({ contentType: "text/javascript", body: "window.GAZETTE_TRUST = { roots: [] };" }));
+  await page.reload();
+  await context.setOffline(true);
+  assertNotAuthentic(await drop(page, `${id}.pdf`, pdf), "trusted root");
+  await context.close();
+
+  ({ context, page } = await openVerify());
+  await page.route("**/assets/manifests.js", async (route) => {
+    const body = (await route.fetch().then((r) => r.text()));
+    const list = JSON.parse(body.replace(/^window\.GAZETTE_MANIFESTS = /, "").replace(/;\s*$/, ""));
+    const json = Buffer.from(list[0].manifest, "base64").toString("utf8");
+    list[0].manifest = Buffer.from(json.replace(manifest.edition.publisher, "某某办公厅")).toString("base64");
+    await route.fulfill({ contentType: "text/javascript", body: `window.GAZETTE_MANIFESTS = ${JSON.stringify(list)};` });
+  });
+  await page.reload();
+  await context.setOffline(true);
+  assertNotAuthentic(await drop(page, `${id}.pdf`, pdf), "manifest.json");
+  await context.close();
+});
+
+if (process.env.SHOW) {
+  test("show the verdicts", async () => {
+    const { context, page } = await openVerify();
+    for (const f of [`${id}.pdf`, `documents/${id}-03.pdf`, `${id}.bag.zip`]) {
+      console.log((await drop(page, path.basename(f), read(f))).text);
+      console.log((await drop(page, path.basename(f), tamper(read(f)))).text);
+    }
+    await context.close();
+  });
+}

@@ -370,11 +370,26 @@
     if (tops.length !== 1) return null; // not a package: let the caller say "not found"
     const top = tops[0][1] + "/";
 
+    // Two entries of one name could show other zip tools other bytes than us.
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) {
+      throw new Failure(`压缩包中 ${duplicate} 出现了两次`, `the zip holds ${duplicate} twice`);
+    }
     let entries;
     try {
       entries = lib.unzipSync(bytes);
     } catch (e) {
-      throw new Failure("压缩包无法完整读取", `the zip cannot be read in full (${e.message})`);
+      // Say which entry cannot be inflated: read them one at a time.
+      const broken = names.find((name) => {
+        try {
+          lib.unzipSync(bytes, { filter: (f) => f.name === name });
+          return false;
+        } catch (err) {
+          return true;
+        }
+      });
+      throw new Failure(`压缩包中的 ${broken || "某个文件"} 无法读取`,
+        `${broken || "an entry of the zip"} cannot be read (${e.message})`);
     }
     const outside = Object.keys(entries).filter((n) => !n.startsWith(top) && !n.endsWith("/"));
     if (outside.length) {
@@ -452,7 +467,7 @@
       edition,
       docIndex: null,
       signer,
-      detail: `档案包中 ${payload.length} 个文件全部与签章清单一致 / All ${payload.length} files in the package match the sealed manifest.`,
+      detail: `档案包 data/ 中的 ${payload.length} 个文件都与清单一致 / All ${payload.length} files under data/ match the package's manifests.`,
     };
   }
 
