@@ -1,0 +1,254 @@
+// Browser tests of the site's verify page (templates/site/assets/verify.js).
+//
+//   SITE=<built site folder> [EDITION=<edition folder>] node verify.test.mjs
+//
+// Serves SITE on 127.0.0.1, opens verify/index.html in Debian's chromium
+// (headless, never a downloaded browser), cuts the network and drops the
+// edition's real files, then copies of them with one byte changed. EDITION is
+// the folder `gazette build` wrote for the edition whose manifest the site
+// publishes (default: the sealed sample in /tmp/cold-dist).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const SITE = process.env.SITE;
+const EDITION = process.env.EDITION || "/tmp/cold-dist/shanghai-gazette-2025-08";
+if (!SITE) {
+  console.error("set SITE to the site folder (e.g. one made by make-fixture.mjs)");
+  process.exit(2);
+}
+const id = path.basename(path.resolve(EDITION));
+const manifest = JSON.parse(fs.readFileSync(path.join(EDITION, "manifest.json"), "utf8"));
+const read = (rel) => fs.readFileSync(path.join(EDITION, rel));
+const EDITION_NAME = `${manifest.edition.title} ${manifest.edition.year}年第${manifest.edition.number}期`;
+const doc1 = manifest.documents[0];
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css", ".pdf": "application/pdf", ".epub": "application/epub+zip",
+  ".zip": "application/zip", ".json": "application/json", ".txt": "text/plain; charset=utf-8" };
+
+let server, origin, browser;
+
+before(async () => {
+  const root = path.resolve(SITE);
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(root + path.sep)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"], headless: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+// A fresh page on the verify page; every request it makes must stay on the site.
+async function openVerify(query = "") {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => { throw e; });
+  await page.goto(`${origin}/verify/index.html${query}`);
+  return { context, page, requests };
+}
+
+function assertLocal(requests) {
+  for (const url of requests) assert.ok(url.startsWith(origin + "/"), `request left the site: ${url}`);
+}
+
+async function verdict(page) {
+  await page.waitForFunction(() => document.getElementById("verify-result").dataset.verdict, null, { timeout: 60000 });
+  return page.$eval("#verify-result", (el) => ({ verdict: el.dataset.verdict, text: el.innerText,
+    links: Array.from(el.querySelectorAll("a"), (a) => a.getAttribute("href")) }));
+}
+
+// Drops bytes on #verify-drop as a browser drag and drop would.
+async function drop(page, name, bytes) {
+  await page.$eval("#verify-result", (el) => { delete el.dataset.verdict; });
+  const dataTransfer = await page.evaluateHandle(({ name, b64 }) => {
+    const bin = atob(b64);
+    const data = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], name));
+    return dt;
+  }, { name, b64: Buffer.from(bytes).toString("base64") });
+  await page.dispatchEvent("#verify-drop", "dragover", { dataTransfer });
+  await page.dispatchEvent("#verify-drop", "drop", { dataTransfer });
+  return verdict(page);
+}
+
+// The same bytes with one changed, well inside the file (or at `at`).
+function tamper(bytes, at = Math.floor(bytes.length / 2)) {
+  const copy = Buffer.from(bytes);
+  copy[at] ^= 0x01;
+  return copy;
+}
+
+const SIGNER = /由.+签章。/;
+
+function assertAuthentic(r, zhName) {
+  assert.equal(r.verdict, "authentic", r.text);
+  assert.ok(r.text.includes(`真实有效：${zhName}`), r.text);
+  assert.match(r.text, SIGNER);
+  assert.ok(r.text.includes(`由${manifest.edition.publisher}发布`), r.text);
+  assert.match(r.text, /Authentic: .+, published 15 August 2025 by .+, sealed by .+\./);
+}
+
+function assertNotAuthentic(r, mention) {
+  assert.equal(r.verdict, "not-authentic", r.text);
+  assert.ok(r.text.includes("不是本公报发布的文件——它可能已被改动。"), r.text);
+  assert.ok(r.text.includes("Not a file this gazette published — it may have been changed."), r.text);
+  if (mention) assert.ok(r.text.includes(mention), `expected "${mention}" in: ${r.text}`);
+}
+
+test("offline: real files are authentic, each changed copy is not", async () => {
+  const { context, page, requests } = await openVerify();
+  await context.setOffline(true);
+
+  const pdf = read(`${id}.pdf`);
+  let r = await drop(page, `${id}.pdf`, pdf);
+  assertAuthentic(r, EDITION_NAME);
+  assert.deepEqual(r.links, ["../2025/08/index.html"]);
+  assertNotAuthentic(await drop(page, `${id}.pdf`, tamper(pdf)), "SHA-256");
+
+  const docPdf = read(`documents/${id}-01.pdf`);
+  r = await drop(page, `${id}-01.pdf`, docPdf);
+  assertAuthentic(r, doc1.title);
+  assert.deepEqual(r.links, ["../2025/08/01.html"]);
+  assertNotAuthentic(await drop(page, `${id}-01.pdf`, tamper(docPdf)));
+
+  const epub = read(`${id}.epub`);
+  assertAuthentic(await drop(page, `${id}.epub`, epub), EDITION_NAME);
+  assertNotAuthentic(await drop(page, `${id}.epub`, tamper(epub)));
+
+  // The package: authentic; then one byte changed inside its stored PDF entry,
+  // found by the PDF's own bytes (the entry is stored, so they appear as is):
+  // a run of them that occurs once in the zip (the document PDFs share many).
+  const zip = read(`${id}.bag.zip`);
+  r = await drop(page, `${id}.bag.zip`, zip);
+  assertAuthentic(r, EDITION_NAME);
+  assert.match(r.text, /All \d+ files under data\/ match the package.s manifests/);
+  let at = -1;
+  for (let off = Math.floor(pdf.length / 2); off + 64 < pdf.length && at < 0; off += 4096) {
+    const first = zip.indexOf(pdf.subarray(off, off + 64));
+    if (first >= 0 && zip.indexOf(pdf.subarray(off, off + 64), first + 1) < 0) at = first;
+  }
+  assert.ok(at > 0, "a run of the stored PDF's bytes found once in the zip");
+  assertNotAuthentic(await drop(page, `${id}.bag.zip`, tamper(zip, at + 10)), `data/edition/${id}.pdf`);
+
+  // Something no manifest lists.
+  assertNotAuthentic(await drop(page, "manifest.json", read("manifest.json")), "SHA-256");
+
+  assertLocal(requests);
+  await context.close();
+});
+
+test("the file input verifies like a drop", async () => {
+  const { context, page } = await openVerify();
+  await context.setOffline(true);
+  await page.setInputFiles("#verify-file", { name: `${id}-02.pdf`, mimeType: "application/pdf",
+    buffer: read(`documents/${id}-02.pdf`) });
+  assertAuthentic(await verdict(page), manifest.documents[1].title);
+  await context.close();
+});
+
+test("?code= names the document whose manifest carries it, or says none does", async () => {
+  let { context, page, requests } = await openVerify(`?code=${encodeURIComponent(doc1.verification_code)}`);
+  let r = await verdict(page);
+  assertAuthentic(r, doc1.title);
+  assert.ok(r.text.includes(doc1.verification_code), r.text);
+  assert.deepEqual(r.links, ["../2025/08/01.html"]);
+  assertLocal(requests);
+  await context.close();
+
+  ({ context, page } = await openVerify(`?code=${encodeURIComponent(manifest.verification_code.toLowerCase())}`));
+  assertAuthentic(await verdict(page), EDITION_NAME);
+  await context.close();
+
+  ({ context, page } = await openVerify("?code=ZZZZ-ZZZZ-ZZZZ"));
+  r = await verdict(page);
+  assert.equal(r.verdict, "not-authentic", r.text);
+  assert.ok(r.text.includes("No page this gazette published carries the code ZZZZ-ZZZZ-ZZZZ."), r.text);
+  await context.close();
+});
+
+test("?file= fetches a file of the site and verifies it", async () => {
+  let { context, page, requests } = await openVerify(`?file=${encodeURIComponent(`../2025/08/${id}.pdf`)}`);
+  assertAuthentic(await verdict(page), EDITION_NAME);
+  assertLocal(requests);
+  await context.close();
+
+  ({ context, page } = await openVerify("?file=../no-such-file.pdf"));
+  assert.equal((await verdict(page)).verdict, "error");
+  await context.close();
+});
+
+test("axe-core finds no accessibility violations on the verify page", async () => {
+  const { context, page } = await openVerify();
+  await context.setOffline(true);
+  const axe = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  const check = async (when) => {
+    await page.addScriptTag({ content: axe });
+    const result = await page.evaluate(() => window.axe.run(document));
+    const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
+    assert.deepEqual(summary, [], `axe violations ${when}`);
+  };
+  await check("before a file is given");
+  await drop(page, `${id}-01.pdf`, tamper(read(`documents/${id}-01.pdf`)));
+  await check("with a verdict shown");
+  await context.close();
+});
+
+// The seal is what makes a listed digest count: with no pinned root that the
+// chain reaches, or a published manifest whose bytes differ from the signed
+// ones, the very same real file is not authentic.
+test("a listed file is not authentic when the manifest's seal does not hold", async () => {
+  const pdf = read(`${id}.pdf`);
+
+  let { context, page } = await openVerify();
+  await page.route("**/assets/trust.js", (route) =>
+    route.fulfill({ contentType: "text/javascript", body: "window.GAZETTE_TRUST = { roots: [] };" }));
+  await page.reload();
+  await context.setOffline(true);
+  assertNotAuthentic(await drop(page, `${id}.pdf`, pdf), "trusted root");
+  await context.close();
+
+  ({ context, page } = await openVerify());
+  await page.route("**/assets/manifests.js", async (route) => {
+    const body = (await route.fetch().then((r) => r.text()));
+    const list = JSON.parse(body.replace(/^window\.GAZETTE_MANIFESTS = /, "").replace(/;\s*$/, ""));
+    const json = Buffer.from(list[0].manifest, "base64").toString("utf8");
+    list[0].manifest = Buffer.from(json.replace(manifest.edition.publisher, "某某办公厅")).toString("base64");
+    await route.fulfill({ contentType: "text/javascript", body: `window.GAZETTE_MANIFESTS = ${JSON.stringify(list)};` });
+  });
+  await page.reload();
+  await context.setOffline(true);
+  assertNotAuthentic(await drop(page, `${id}.pdf`, pdf), "manifest.json");
+  await context.close();
+});
+
+if (process.env.SHOW) {
+  test("show the verdicts", async () => {
+    const { context, page } = await openVerify();
+    for (const f of [`${id}.pdf`, `documents/${id}-03.pdf`, `${id}.bag.zip`]) {
+      console.log((await drop(page, path.basename(f), read(f))).text);
+      console.log((await drop(page, path.basename(f), tamper(read(f)))).text);
+    }
+    await context.close();
+  });
+}
