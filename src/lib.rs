@@ -8,7 +8,8 @@
 //! manifest and the BagIt package ([`zipped`] makes their zips
 //! reproducible); [`output`] puts the edition in place atomically. [`watch`]
 //! tells `gazette watch` when an issue folder changed. [`verify`] reads all of
-//! it back and never depends on typst. [`example_pki`] makes certificates for
+//! it back and never depends on typst. [`site`] writes the web edition of
+//! built editions, to read, search and verify in the browser. [`example_pki`] makes certificates for
 //! trying it out, [`scaffold`] a new issue, [`diagnostic`] the compiler-style
 //! errors every stage reports.
 
@@ -33,6 +34,7 @@ pub mod revocation;
 pub mod scaffold;
 pub mod seal;
 pub mod signer;
+pub mod site;
 #[cfg(test)]
 mod test_support;
 pub mod timestamp;

@@ -93,3 +93,16 @@ fn build_sample(extra: &[&str]) -> Editions {
         documents,
     }
 }
+
+/// Copies the folder `from` to `to`, e.g. the sample issue to edit a copy.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod data;
 mod documents;
 mod fuzz_corpus;
 mod new;
+mod site;
 mod verification;
 mod verify_epub;
 mod verify_pdf;

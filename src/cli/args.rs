@@ -38,6 +38,12 @@ pub enum Command {
     ///
     /// Exit status: 0 valid, 1 invalid or modified, 2 could not check.
     Verify(VerifyArgs),
+    /// Write the web edition: a static site to read, search and verify every
+    /// built edition in the browser
+    ///
+    /// Publishes exactly what was sealed: each package under DIR is verified
+    /// under --trust first, and its files are taken from it byte for byte.
+    Site(SiteArgs),
     /// Renew a sealed edition's evidence for the archive: fresh revocation data
     /// and a new document timestamp, appended (PAdES B-LTA), or a package's
     /// next archive timestamp
@@ -273,4 +279,21 @@ pub enum CertsCommand {
         #[arg(long, value_name = "URL")]
         ocsp: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The built editions: a folder searched for packages (*.bag.zip), such
+    /// as a year's dist/
+    #[arg(value_name = "DIR")]
+    pub editions: PathBuf,
+
+    /// Write the site here, replacing an earlier one only once it is complete
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub out: PathBuf,
+
+    /// The root certificate the seals chain to (PEM or DER), which the verify
+    /// page pins; may be given several times
+    #[arg(long, value_name = "FILE", required = true)]
+    pub trust: Vec<PathBuf>,
 }

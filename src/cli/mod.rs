@@ -1,5 +1,5 @@
 //! The command line: one file a command (`build`, `watch`, `new`,
-//! `templates`, `verify`, `extend`, `certs`), their arguments in `args.rs`, and what
+//! `templates`, `verify`, `site`, `extend`, `certs`), their arguments in `args.rs`, and what
 //! they print besides their results in two files that are not commands:
 //! `progress.rs` (a build's progress, warnings and notes) and `terminal.rs`
 //! (a failure's problems). Each command parses, calls the library and
@@ -16,6 +16,7 @@ mod extend;
 mod new;
 #[cfg(feature = "typeset")]
 mod progress;
+mod site;
 #[cfg(feature = "typeset")]
 mod templates;
 pub mod terminal;
@@ -40,6 +41,7 @@ pub fn run(command: &Command) -> Result<ExitCode, Failure> {
         #[cfg(feature = "typeset")]
         Command::Templates(args) => templates::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Site(args) => site::run(args),
         Command::Extend(args) => extend::run(args),
         Command::Certs(command) => certs::run(command),
     }

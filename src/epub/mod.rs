@@ -16,6 +16,7 @@ mod pages;
 mod templates;
 
 pub use templates::sources as template_sources;
+pub use templates::{BLOCKS, Templates};
 mod text;
 mod view;
 
@@ -29,6 +30,7 @@ use crate::model::{Edition, PageMap};
 
 pub use container::{MIMETYPE, MIMETYPE_PATH, package};
 pub use layout::document_path;
+pub use view::{blocks_view, issue_line};
 
 /// The cover picture, as the cover page shows it.
 #[derive(Debug, Clone)]

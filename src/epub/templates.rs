@@ -15,10 +15,7 @@ const TEMPLATES: [(&str, &str); 6] = [
         "layout.xhtml",
         include_str!("../../templates/epub/layout.xhtml"),
     ),
-    (
-        "blocks.xhtml",
-        include_str!("../../templates/epub/blocks.xhtml"),
-    ),
+    ("blocks.xhtml", BLOCKS),
     (
         "part.xhtml",
         include_str!("../../templates/epub/part.xhtml"),
@@ -48,16 +45,27 @@ pub fn sources() -> Vec<(String, &'static [u8])> {
         .collect()
 }
 
+/// The blocks of a document part, shared with the web edition's pages.
+pub const BLOCKS: &str = include_str!("../../templates/epub/blocks.xhtml");
+
 /// The OCF container file; it names the package document and nothing else.
 pub(super) const CONTAINER_XML: &str = include_str!("../../templates/epub/container.xml");
 pub(super) const STYLESHEET: &str = include_str!("../../templates/epub/gazette.css");
 
-pub(super) struct Templates {
+/// The template engine, set up once for the EPUB and the web edition alike:
+/// values escaped as XML (which is what HTML needs too), undefined fields an
+/// error, blocks trimmed.
+pub struct Templates {
     env: Environment<'static>,
 }
 
 impl Templates {
-    pub fn new() -> Result<Self, EpubError> {
+    pub(super) fn new() -> Result<Self, EpubError> {
+        Self::with(&TEMPLATES)
+    }
+
+    /// The engine with other `templates`, by name and source.
+    pub fn with(templates: &[(&'static str, &'static str)]) -> Result<Self, EpubError> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(escaping_for);
         env.set_formatter(write_value);
@@ -70,7 +78,7 @@ impl Templates {
                 .build()
                 .map_err(template_failed)?,
         );
-        for (name, source) in TEMPLATES {
+        for (name, source) in templates {
             env.add_template(name, source).map_err(template_failed)?;
         }
         Ok(Self { env })
@@ -88,10 +96,10 @@ impl Templates {
 /// The escaping of XML files: see [`write_value`].
 const XML: AutoEscape = AutoEscape::Custom(Cow::Borrowed("xml"));
 
-/// Every template makes an XML file; a template of any other kind would
-/// print values as they are.
+/// Every template makes an XML or HTML file; a template of any other kind
+/// would print values as they are.
 fn escaping_for(name: &str) -> AutoEscape {
-    if [".xhtml", ".opf", ".xml"]
+    if [".xhtml", ".opf", ".xml", ".html"]
         .iter()
         .any(|extension| name.ends_with(extension))
     {

@@ -60,7 +60,7 @@ fn file(path: &str, bytes: Vec<u8>) -> EpubFile {
 }
 
 /// `2025年第8期（总第512期）`, as the cover prints it.
-fn issue_line(edition: &Edition) -> String {
+pub fn issue_line(edition: &Edition) -> String {
     let issue = &edition.issue;
     let mut line = format!("{}年第{}期", issue.year, issue.number);
     if let Some(running) = issue.running {
@@ -403,6 +403,12 @@ fn closing_view(file: &PartFile, document: &Document, placement: &Placement) -> 
 /// A line's width in half-ems: CJK characters are square, ASCII half as wide.
 fn half_widths(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// A document part's blocks as templates/epub/blocks.xhtml renders them;
+/// the web edition's pages show the same text from the same views.
+pub fn blocks_view(blocks: &[Block]) -> Result<Vec<Value>, EpubError> {
+    blocks.iter().map(block_view).collect()
 }
 
 /// A block as the templates want it: tables padded to full rows with each

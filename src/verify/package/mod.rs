@@ -116,16 +116,50 @@ pub fn verify_package_zip(file: &str, bytes: &[u8], options: &Options) -> Report
     )
 }
 
+/// A package zip checked as [`verify_package_zip`] checks it, with the
+/// payload files the check read, by their path under `data/`: the editions,
+/// the documents' files, manifest.json and its seal, the certificates and
+/// the sources. For publishing exactly the bytes that were checked; empty
+/// when the zip is no package.
+pub fn open_package_zip(
+    file: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> (Report, BTreeMap<String, Vec<u8>>) {
+    match read_package(read_zip_bytes(bytes)) {
+        Ok(files) => {
+            let report = check_package(file.to_owned(), &files, options, Policy::default());
+            let payload = files
+                .into_iter()
+                .filter_map(|(path, file)| {
+                    Some((path.strip_prefix(PAYLOAD)?.to_owned(), file.bytes?))
+                })
+                .collect();
+            (report, payload)
+        }
+        Err(refusal) => (refused(file.to_owned(), refusal), BTreeMap::new()),
+    }
+}
+
 fn check_read_bag(
     file: String,
     bag: Result<Files, Refusal>,
     options: &Options,
     policy: Policy,
 ) -> Report {
-    match bag.and_then(|files| check_declaration(&files).map(|()| files)) {
+    match read_package(bag) {
         Ok(files) => check_package(file, &files, options, policy),
-        Err(refusal) => Report::without_signatures(file, FORMAT, refusal.verdict, refusal.finding),
+        Err(refusal) => refused(file, refusal),
     }
+}
+
+/// The bag's files, once its declaration says it is a bag.
+fn read_package(bag: Result<Files, Refusal>) -> Result<Files, Refusal> {
+    bag.and_then(|files| check_declaration(&files).map(|()| files))
+}
+
+fn refused(file: String, refusal: Refusal) -> Report {
+    Report::without_signatures(file, FORMAT, refusal.verdict, refusal.finding)
 }
 
 /// What the checks found: findings with the verdict each leads to, and the
