@@ -13,12 +13,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-mod common;
+#[path = "common/issues.rs"]
+mod issues;
 mod timing;
 
-use common::Generator;
 use gazette::site::{self, SiteOptions};
 use gazette::verify::Options;
+use issues::Generator;
 use timing::{median, ms, ratio};
 
 const GAZETTE: &str = env!("CARGO_BIN_EXE_gazette");

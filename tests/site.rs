@@ -201,6 +201,12 @@ fn user_text_reaches_the_pages_as_text() {
         1,
     );
     std::fs::write(&document, text).unwrap();
+    let manifest = issue.join("issue.toml");
+    let certs = format!("{}/", example("").display());
+    let moved = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("../../certs-example/", &certs);
+    std::fs::write(&manifest, moved).unwrap();
     let dist = work.path().join("dist");
     let run = gazette()
         .arg("build")

@@ -65,7 +65,7 @@ pub fn write(options: &SiteOptions) -> Result<Site, Diagnostics> {
     let packages = published::find(options.input, options.out)?;
     let (parent, name) = placement(options.out)?;
     let staging = Staging::new(parent, name).map_err(|error| cannot_write(options.out, &error))?;
-    let opened: Vec<Result<Published, Diagnostic>> = packages
+    let opened: Vec<Result<Published, Diagnostics>> = packages
         .par_iter()
         .map(|path| Published::open(path, options.trust, &staging))
         .collect();
@@ -74,7 +74,7 @@ pub fn write(options: &SiteOptions) -> Result<Site, Diagnostics> {
     for result in opened {
         match result {
             Ok(edition) => editions.push(edition),
-            Err(problem) => problems.push(problem),
+            Err(found) => problems.extend(found),
         }
     }
     if !problems.is_empty() {
@@ -84,7 +84,7 @@ pub fn write(options: &SiteOptions) -> Result<Site, Diagnostics> {
     published::refuse_twins(&editions)?;
     let written = pages::render(&editions, &options.trust.anchors)?;
     let started = Instant::now();
-    let index = search::index(&written).map_err(|error| vec![error])?;
+    let index = search::index(&written)?;
     let search = index.as_ref().map(|_| started.elapsed());
     let mut files = editions.iter().map(|e| e.published_files).sum::<usize>();
     for (path, bytes) in written.iter().chain(index.iter().flatten()) {

@@ -74,16 +74,18 @@ impl Published {
     /// Opens the package at `path`: verified under `trust`, refused unless
     /// VALID; its editions, documents' files and signed manifest written to
     /// the staged site under `<year>/<NN>/files/`.
-    pub fn open(path: &Path, trust: &Options, site: &Staging) -> Result<Published, Diagnostic> {
-        let problem = |message: String| Diagnostic::in_file(path, message);
+    pub fn open(path: &Path, trust: &Options, site: &Staging) -> Result<Published, Diagnostics> {
+        let problem = |message: String| vec![Diagnostic::in_file(path, message)];
         let bytes =
             std::fs::read(path).map_err(|error| problem(format!("cannot read it: {error}")))?;
         let name = path.display().to_string();
         let (report, payload) = verify::open_package_zip(&name, &bytes, trust);
         if report.verdict != Verdict::Valid {
-            return Err(problem(format!("not published: {}", report.summary)).help(
-                "a site publishes only packages that verify as VALID under --trust; check it with gazette verify --trust ROOT.pem",
-            ));
+            return Err(vec![
+                Diagnostic::in_file(path, format!("not published: {}", report.summary)).help(
+                    "a site publishes only packages that verify as VALID under --trust; check it with gazette verify --trust ROOT.pem",
+                ),
+            ]);
         }
         let take = |file: &str| {
             payload
@@ -104,7 +106,7 @@ impl Published {
             .into_edition();
         let folder = files_folder(&edition);
         let mut files = BTreeMap::new();
-        let mut write = |name: String, bytes: &[u8]| -> Result<(), Diagnostic> {
+        let mut write = |name: String, bytes: &[u8]| -> Result<(), Diagnostics> {
             site.write(&format!("{folder}{name}"), bytes)
                 .map_err(|error| problem(format!("cannot write {folder}{name}: {error}")))?;
             files.insert(

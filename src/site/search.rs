@@ -9,21 +9,28 @@
 //! come with the `search` feature; without it the site is written without
 //! an index and its search page says so.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// Files by their path in the site.
+type Files = Vec<(String, Vec<u8>)>;
 
 /// The index's files, by path in the site (`pagefind/…`), of the document
 /// pages among `pages`; `None` when built without the `search` feature.
 #[cfg(not(feature = "search"))]
-pub fn index(_pages: &[(String, Vec<u8>)]) -> Result<Option<Vec<(String, Vec<u8>)>>, Diagnostic> {
+pub fn index(_pages: &Files) -> Result<Option<Files>, Diagnostics> {
     Ok(None)
 }
 
 #[cfg(feature = "search")]
-pub fn index(pages: &[(String, Vec<u8>)]) -> Result<Option<Vec<(String, Vec<u8>)>>, Diagnostic> {
+pub fn index(pages: &Files) -> Result<Option<Files>, Diagnostics> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
-    let failed = |error: String| Diagnostic::new(format!("cannot build the search index: {error}"));
+    let failed = |error: String| {
+        vec![Diagnostic::new(format!(
+            "cannot build the search index: {error}"
+        ))]
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|error| failed(error.to_string()))?;
@@ -47,7 +54,7 @@ pub fn index(pages: &[(String, Vec<u8>)]) -> Result<Option<Vec<(String, Vec<u8>)
             .get_files()
             .await
             .map_err(|error| failed(error.to_string()))?;
-        let mut files: Vec<(String, Vec<u8>)> = files
+        let mut files: Files = files
             .into_iter()
             .map(|file| (file.filename.display().to_string(), file.contents))
             .filter(|(name, _)| is_runtime_or_index(name))
