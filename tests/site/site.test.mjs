@@ -186,8 +186,11 @@ async function search(page, query, filters = {}) {
   await page.fill("#search-input", query);
   await page.press("#search-input", "Enter");
   await page.waitForFunction(() => /找到|没有找到|无法/.test(document.getElementById("search-status").textContent));
-  return page.$$eval("#search-results li a", (links) => links.map((a) =>
-    ({ path: new URL(a.href).pathname, title: a.textContent })));
+  return page.$$eval("#search-results li", (items) => items.map((li) => {
+    const a = li.querySelector("a");
+    return { path: new URL(a.href).pathname, title: a.textContent,
+      meta: li.querySelector(".result-meta").textContent, lang: a.closest("[lang]").getAttribute("lang") };
+  }));
 }
 
 const PHRASES = [
@@ -207,6 +210,10 @@ for (const [phrase, file, title] of PHRASES) {
     assert.ok(results.length >= 1, `no result for ${phrase}`);
     assert.match(results[0].path, new RegExp(`^${PREFIX}20\\d\\d/\\d\\d/${file.replace(".", "\\.")}$`));
     assert.match(results[0].title, title);
+    // Each result says where it was published and is marked in its own script.
+    const issue = results[0].path.includes("/2025/08/") ? "2025年第8期" : "2026年第1期";
+    assert.match(results[0].meta, new RegExp(`^上海市人民政府公报${issue}（总第51[23]期）　\\S+`));
+    assert.equal(results[0].lang, file === "08.html" ? "zh-Hant" : "zh-Hans");
     // The same document of the other year's edition is the only other close match.
     assert.ok(results.slice(0, 2).every((r) => r.path.endsWith(`/${file}`)), JSON.stringify(results));
     // The result link opens the document.
