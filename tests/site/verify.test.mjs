@@ -1,55 +1,31 @@
-// Browser tests of the site's verify page (templates/site/assets/verify.js).
+// Browser tests of the site's verify page (templates/site/assets/verify.js),
+// on the site `gazette site` wrote:
 //
-//   SITE=<built site folder> [EDITION=<edition folder>] node verify.test.mjs
+//   SITE=<site folder> node --test verify.test.mjs
 //
 // Serves SITE on 127.0.0.1, opens verify/index.html in Debian's chromium
 // (headless, never a downloaded browser), cuts the network and drops the
-// edition's real files, then copies of them with one byte changed. EDITION is
-// the folder `gazette build` wrote for the edition whose manifest the site
-// publishes (default: the sealed sample in /tmp/cold-dist).
+// sealed sample edition's (2025/08) files as the site publishes them, then
+// copies of them with one byte changed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { SITE, serve, launch, axeViolations } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const SITE = process.env.SITE;
-const EDITION = process.env.EDITION || "/tmp/cold-dist/shanghai-gazette-2025-08";
-if (!SITE) {
-  console.error("set SITE to the site folder (e.g. one made by make-fixture.mjs)");
-  process.exit(2);
-}
-const id = path.basename(path.resolve(EDITION));
-const manifest = JSON.parse(fs.readFileSync(path.join(EDITION, "manifest.json"), "utf8"));
-const read = (rel) => fs.readFileSync(path.join(EDITION, rel));
+const FILES = path.join(SITE, "2025/08/files");
+const manifest = JSON.parse(fs.readFileSync(path.join(FILES, "manifest.json"), "utf8"));
+const id = manifest.edition.id;
+const read = (rel) => fs.readFileSync(path.join(FILES, rel));
 const EDITION_NAME = `${manifest.edition.title} ${manifest.edition.year}年第${manifest.edition.number}期`;
 const doc1 = manifest.documents[0];
-
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css", ".pdf": "application/pdf", ".epub": "application/epub+zip",
-  ".zip": "application/zip", ".json": "application/json", ".txt": "text/plain; charset=utf-8" };
 
 let server, origin, browser;
 
 before(async () => {
-  const root = path.resolve(SITE);
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(root + path.sep)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-    if (!fs.existsSync(file)) { res.writeHead(404).end("not found"); return; }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"], headless: true });
+  ({ server, origin } = await serve("/"));
+  browser = await launch();
 });
-
 after(async () => {
   await browser?.close();
   server?.close();
@@ -188,7 +164,7 @@ test("?code= names the document whose manifest carries it, or says none does", a
 });
 
 test("?file= fetches a file of the site and verifies it", async () => {
-  let { context, page, requests } = await openVerify(`?file=${encodeURIComponent(`../2025/08/${id}.pdf`)}`);
+  let { context, page, requests } = await openVerify(`?file=${encodeURIComponent(`../2025/08/files/${id}.pdf`)}`);
   assertAuthentic(await verdict(page), EDITION_NAME);
   assertLocal(requests);
   await context.close();
@@ -201,13 +177,7 @@ test("?file= fetches a file of the site and verifies it", async () => {
 test("axe-core finds no accessibility violations on the verify page", async () => {
   const { context, page } = await openVerify();
   await context.setOffline(true);
-  const axe = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  const check = async (when) => {
-    await page.addScriptTag({ content: axe });
-    const result = await page.evaluate(() => window.axe.run(document));
-    const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
-    assert.deepEqual(summary, [], `axe violations ${when}`);
-  };
+  const check = async (when) => assert.deepEqual(await axeViolations(page), [], `axe violations ${when}`);
   await check("before a file is given");
   await drop(page, `${id}-01.pdf`, tamper(read(`documents/${id}-01.pdf`)));
   await check("with a verdict shown");

@@ -73,7 +73,19 @@
         link.textContent = result.meta.title || result.url;
         const heading = document.createElement("h2");
         heading.append(link);
-        item.append(heading, excerpt(result.excerpt));
+        // Where it was published: the same document may be in more than one issue.
+        const where = document.createElement("p");
+        where.className = "result-meta";
+        where.textContent = [result.meta.issue, ...(result.filters?.section || [])]
+          .filter(Boolean).join("　");
+        const text = excerpt(result.excerpt);
+        // A document in another script or language than the site's says so.
+        const lang = result.meta.lang;
+        if (lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) && lang !== document.documentElement.lang) {
+          heading.lang = lang;
+          text.lang = lang;
+        }
+        item.append(heading, where, text);
         list.append(item);
       }
       status.textContent = found.results.length === 0

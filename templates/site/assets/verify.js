@@ -253,6 +253,8 @@
     for (const [cls, text] of lines) {
       const p = document.createElement("p");
       p.className = cls;
+      // The English line is English (WCAG 3.1.2); names in it stay as published.
+      if (cls === "verify-en") p.lang = "en";
       p.textContent = text;
       resultBox.append(p);
     }
