@@ -33,7 +33,7 @@ fn main() {
     let issues = work.path().join("issues");
     for number in 1..=ISSUES {
         let month = number.div_ceil(2);
-        let day = if number % 2 == 1 { 1 } else { 15 };
+        let day = if number % 2 == 1 { 5 } else { 20 };
         generator.issue(
             &issues.join(format!("{number:02}")),
             number,

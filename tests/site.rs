@@ -159,9 +159,9 @@ fn the_downloads_are_the_packages_bytes_and_the_pages_its_text() {
         .find(|page| page.contains("滬府辦字〔2025〕5號"))
         .expect("the Traditional circular's page");
     assert!(
-        traditional.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hant\">"),
-        "{}",
-        &traditional[..80]
+        traditional.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hans\">")
+            && traditional.contains("<article lang=\"zh-Hant\""),
+        "the site's words in Simplified, the circular's in Traditional"
     );
     assert!(traditional.contains("2025年上海市政務公開工作要點"));
     let source = std::fs::read_to_string(sample().join("documents/hufubanzi-2025-5.md")).unwrap();

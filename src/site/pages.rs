@@ -280,11 +280,11 @@ impl Site {
             crumb("首页", Some("../../index.html")),
             crumb(&format!("{year}年"), Some("../index.html")),
             crumb(&issue_line, Some("index.html")),
-            crumb(&document.title, None),
+            json!({ "text": document.title, "href": null, "lang": own_language(edition, document) }),
         ];
         let view = json!({
-            "lang": document.language.tag,
             "document": {
+                "lang": document.language.tag,
                 "title": document.title,
                 "number": document.number,
                 "issuer": document.issuer,
@@ -337,7 +337,7 @@ fn gazette_view(edition: &Edition) -> Value {
 }
 
 fn crumb(text: &str, href: Option<&str>) -> Value {
-    json!({ "text": text, "href": href })
+    json!({ "text": text, "href": href, "lang": null })
 }
 
 /// `01.html`: a document's page in its issue's folder, by its position

@@ -12,7 +12,8 @@
 # (default /tmp/site-shots), and the verify page offline with the sealed
 # PDF, a changed copy and the package. Installs chromium (apt) and the
 # pinned node packages (npm ci) when missing; without npm or chromium and no
-# way to install them it prints SKIP and passes.
+# way to install them it prints SKIP and passes (fails with
+# GAZETTE_REQUIRE_TOOLS=1, as in CI).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -33,6 +34,11 @@ if ! command -v npm >/dev/null; then
   apt_install nodejs npm || true
 fi
 if [ -z "$chromium" ] || ! command -v npm >/dev/null; then
+  # CI sets GAZETTE_REQUIRE_TOOLS=1: there a missing browser is a failure, not a skip.
+  if [ "${GAZETTE_REQUIRE_TOOLS:-}" = 1 ]; then
+    echo "FAIL: tests/interop/site.sh needs chromium and npm, and they could not be installed"
+    exit 1
+  fi
   echo "SKIP: tests/interop/site.sh needs chromium and npm, and they could not be installed"
   exit 0
 fi

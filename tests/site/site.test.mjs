@@ -150,6 +150,10 @@ test("the Traditional circular is marked zh-Hant, the rest of the site zh-Hans",
   const lang = await page.$eval("h1", (h) => h.closest("[lang]").getAttribute("lang"));
   assert.equal(lang, "zh-Hant");
   assert.equal(await page.$eval("#document", (el) => el.closest("[lang]").getAttribute("lang")), "zh-Hant");
+  // The site's own words around it (navigation, facts, footer) stay Simplified.
+  assert.equal(await page.getAttribute("html", "lang"), "zh-Hans");
+  assert.equal(await page.$eval(".facts dt", (el) => el.closest("[lang]").getAttribute("lang")), "zh-Hans");
+  assert.equal(await page.$eval(".crumbs [aria-current]", (el) => el.closest("[lang]").getAttribute("lang")), "zh-Hant");
   await page.goto(`${served.base}2025/08/index.html`);
   assert.equal(await page.getAttribute("html", "lang"), "zh-Hans");
   const link = page.getByRole("link", { name: /政務公開工作要點/ });
