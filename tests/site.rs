@@ -149,6 +149,16 @@ fn the_downloads_are_the_packages_bytes_and_the_pages_its_text() {
             "{file}"
         );
     }
+    let body = |pem: String| {
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<String>()
+    };
+    assert_eq!(
+        body(std::fs::read_to_string(out.join("assets/trust/root-1.pem")).unwrap()),
+        body(std::fs::read_to_string(example("root.pem")).unwrap()),
+        "the site publishes the root it pins"
+    );
     let issue = std::fs::read_to_string(out.join("2025/08/index.html")).unwrap();
     assert!(
         issue.contains("沪府发〔2025〕9号"),

@@ -37,6 +37,17 @@ pub fn render(editions: &[Published], roots: &[Vec<u8>]) -> Result<Files, Diagno
         .map(|(path, bytes)| ((*path).to_owned(), bytes.to_vec()))
         .collect();
     files.push(("assets/trust.js".into(), trust_script(roots)));
+    let mut published_roots = Vec::new();
+    for (index, der) in roots.iter().enumerate() {
+        let name = format!("root-{}.pem", index + 1);
+        published_roots.push(json!({
+            "name": name,
+            "href": format!("../assets/trust/{name}"),
+            "subject": crate::cms::certs::ParsedCertificate::from_der(der).map(|c| c.subject_text()).unwrap_or_default(),
+            "sha256": crate::digest::sha256(der),
+        }));
+        files.push((format!("assets/trust/{name}"), pem(der)));
+    }
     files.push(("assets/manifests.js".into(), manifests_script(editions)));
     files.push(site.home(editions)?);
     let mut years: BTreeMap<u16, Vec<&Published>> = BTreeMap::new();
@@ -69,7 +80,7 @@ pub fn render(editions: &[Published], roots: &[Vec<u8>]) -> Result<Files, Diagno
         "verify",
         "核验文件",
         Vec::new(),
-        json!({}),
+        json!({ "roots": published_roots }),
     )?);
     Ok(files)
 }
@@ -441,6 +452,18 @@ fn trust_script(roots: &[Vec<u8>]) -> Vec<u8> {
     format!("window.GAZETTE_TRUST = {};\n", json!({ "roots": roots })).into_bytes()
 }
 
+/// A certificate as PEM, 64 columns, for people and tools to compare.
+fn pem(der: &[u8]) -> Vec<u8> {
+    let base64 = BASE64.encode(der);
+    let mut text = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in base64.as_bytes().chunks(64) {
+        text.push_str(&String::from_utf8_lossy(line));
+        text.push('\n');
+    }
+    text.push_str("-----END CERTIFICATE-----\n");
+    text.into_bytes()
+}
+
 /// `assets/manifests.js`: every edition's signed manifest and its seal, and
 /// where its pages are, from the verify page.
 fn manifests_script(editions: &[Published]) -> Vec<u8> {
@@ -464,5 +487,9 @@ fn manifests_script(editions: &[Published]) -> Vec<u8> {
 }
 
 fn failed(error: epub::EpubError) -> Diagnostics {
-    vec![Diagnostic::new(format!("cannot write the site's pages: {error}")).bug()]
+    let why = match error {
+        epub::EpubError::Template(message) => message,
+        other => other.to_string(),
+    };
+    vec![Diagnostic::new(format!("the site's templates failed: {why}")).bug()]
 }
