@@ -151,7 +151,7 @@ fn the_downloads_are_the_packages_bytes_and_the_pages_its_text() {
     }
     let body = |pem: String| {
         pem.lines()
-            .filter(|l| !l.starts_with("-----"))
+            .filter(|l| !l.starts_with(['-', '#']))
             .collect::<String>()
     };
     assert_eq!(
