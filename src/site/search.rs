@@ -9,7 +9,7 @@
 //! come with the `search` feature; without it the site is written without
 //! an index and its search page says so.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 
 /// Files by their path in the site.
 type Files = Vec<(String, Vec<u8>)>;
@@ -23,6 +23,7 @@ pub fn index(_pages: &Files) -> Result<Option<Files>, Diagnostics> {
 
 #[cfg(feature = "search")]
 pub fn index(pages: &Files) -> Result<Option<Files>, Diagnostics> {
+    use crate::diagnostic::Diagnostic;
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
