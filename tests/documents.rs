@@ -166,6 +166,28 @@ fn info_text(pdf: &lopdf::Document, key: &[u8]) -> String {
     lopdf::decode_text_string(info.get(key).unwrap()).unwrap()
 }
 
+/// The edition's identifier is in its PDF's XMP, as each document's is in its
+/// own: typst cannot write it, so the build adds it after the export, sealed
+/// and unsealed alike.
+#[test]
+fn the_edition_pdf_names_its_identifier_in_its_metadata() {
+    for editions in [unsealed_sample(), sealed_sample()] {
+        let manifest: VerificationManifest =
+            serde_json::from_slice(&editions.manifest_json).unwrap();
+        let pdf = lopdf::Document::load_mem(&editions.pdf).unwrap();
+        let catalog = pdf.catalog().unwrap();
+        let metadata = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+        let xmp = pdf.get_object(metadata).unwrap().as_stream().unwrap();
+        let xmp = String::from_utf8(xmp.content.clone()).unwrap();
+        let uri = &manifest.edition.uri;
+        assert!(
+            xmp.contains(&format!("<dc:identifier>{uri}</dc:identifier>")),
+            "{xmp}"
+        );
+        assert!(xmp.contains("<pdfaid:part>3</pdfaid:part>"));
+    }
+}
+
 #[test]
 fn each_document_pdf_is_pdf_a_3b_naming_its_document_and_its_edition() {
     let editions = unsealed_sample();

@@ -16,7 +16,7 @@ mod network;
 pub mod pdf;
 #[cfg(test)]
 mod tests;
-mod update;
+pub(crate) mod update;
 
 use std::cell::RefCell;
 

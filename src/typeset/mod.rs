@@ -2,6 +2,7 @@
 //! module that knows typst; everything after it reads the PDF bytes.
 
 mod fonts;
+mod identify;
 mod world;
 
 pub use fonts::{FontSet, SEAL_FONT};
@@ -166,7 +167,13 @@ impl Layout {
         edition: &Edition,
     ) -> Result<Vec<u8>, Vec<TypesetError>> {
         let options = pdf_options(edition).map_err(|error| vec![error])?;
-        typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))
+        let pdf = typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))?;
+        identify::identify(&pdf, &edition.uri).map_err(|error| {
+            vec![TypesetError {
+                message: format!("cannot write the PDF's identifier: {error}"),
+                place: Place::Unknown,
+            }]
+        })
     }
 
     /// Where one document's printed pages, `first` to `last`, are in the
