@@ -15,7 +15,6 @@ pub struct Failure {
 
 impl Failure {
     /// These problems stopped the command; exit status 1.
-    #[cfg(feature = "typeset")]
     pub fn new(problems: Diagnostics) -> Self {
         Failure {
             groups: vec![(problems, None)],
