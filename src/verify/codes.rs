@@ -226,6 +226,110 @@ pub enum CheckCode {
     VerificationCodes,
 }
 
+/// The numbered rules of the written format (docs/spec, Appendix A) that a
+/// code enforces, so that a report names the rule a file breaks.
+pub trait Cited: Copy {
+    fn rules(self) -> &'static [&'static str];
+}
+
+impl Cited for FindingCode {
+    fn rules(self) -> &'static [&'static str] {
+        match self {
+            FindingCode::NotSealed => &["VER-6", "VER-40", "VER-57", "SEPUB-1", "PKG-14"],
+            FindingCode::UnreadableSignature => &["VER-21", "VER-41", "SPDF-4", "SMAN-1"],
+            FindingCode::Unreadable => &["VER-11", "VER-46"],
+            FindingCode::NotAPdf => &["VER-12"],
+            FindingCode::SealHidden => &["VER-29"],
+            FindingCode::DamagedCrossReference => &["VER-30"],
+            FindingCode::Truncated => &["VER-17"],
+            FindingCode::UnsupportedSubFilter => &["VER-22", "SPDF-2"],
+            FindingCode::NoSignatureValue => &["VER-13"],
+            FindingCode::NoByteRange => &["VER-14"],
+            FindingCode::ByteRangeInvalid => &["VER-15"],
+            FindingCode::PartialByteRange => &["VER-16", "SPDF-3"],
+            FindingCode::ByteRangeGap => &["VER-18", "SPDF-3"],
+            FindingCode::PartialRevision => &["VER-19", "SPDF-3"],
+            FindingCode::UnreadableRevision => &["VER-20"],
+            FindingCode::SignatureDictionaryReplaced => &["VER-20"],
+            FindingCode::TimestampNotChecked => &["VER-31"],
+            FindingCode::NoSigningTime => &["SPDF-8", "VER-22"],
+            FindingCode::TimestampImprintMismatch => &["VER-31", "SPDF-14"],
+            FindingCode::NotPades => &["SPDF-2", "VER-22"],
+            FindingCode::Revoked => &["VER-71"],
+            FindingCode::RevokedLater => &["VER-72"],
+            FindingCode::RevocationNotChecked => &["VER-73"],
+            FindingCode::FetchedOnline => &["VER-2", "VER-3"],
+            FindingCode::OnlineCheckFailed => &["VER-2"],
+            FindingCode::TimestampNotProof => &["VER-69"],
+            FindingCode::ArchiveTimestamp => &["VER-67", "LTP-7", "LTP-8"],
+            FindingCode::EvidenceLayout => &["VER-66", "LTP-5"],
+            FindingCode::Mimetype => &["VER-39", "EPUB-2"],
+            FindingCode::Doctype => &["VER-41", "SEPUB-12", "SEC-6"],
+            FindingCode::UnexpectedXml => &["VER-41", "SEPUB-1", "SEPUB-2", "SEPUB-7", "SEC-5"],
+            FindingCode::NonCanonical => &["VER-41", "SEPUB-2", "SEPUB-3", "SEC-4"],
+            FindingCode::UnsupportedAlgorithm => &["VER-42", "SEPUB-4", "SEAL-3"],
+            FindingCode::BadCertificate => &["VER-42", "SEPUB-10"],
+            FindingCode::UnreadableZip => &["VER-32"],
+            FindingCode::TooManyEntries => &["VER-33", "PKG-20"],
+            FindingCode::TooLarge => &["VER-33", "PKG-20"],
+            FindingCode::ZipBomb => &["VER-33", "PKG-20"],
+            FindingCode::EncryptedEntry => &["VER-34", "PKG-19"],
+            FindingCode::UnsupportedCompression => &["VER-34", "PKG-19"],
+            FindingCode::UnsafeEntryName => &["VER-35", "PKG-16"],
+            FindingCode::NonUtf8Name => &["VER-35", "PKG-16"],
+            FindingCode::DuplicateEntry => &["VER-36", "PKG-17"],
+            FindingCode::SymlinkEntry => &["VER-37", "VER-46", "PKG-19"],
+            FindingCode::SpecialEntry => &["VER-37", "VER-46", "PKG-19"],
+            FindingCode::InconsistentZip => &["VER-38"],
+            FindingCode::DamagedEntry => &["VER-38"],
+            FindingCode::ChangedWhileReading => &["VER-47"],
+            FindingCode::NotOneFolder => &["VER-45", "PKG-18"],
+            FindingCode::NotABag => &["VER-48", "PKG-1"],
+            FindingCode::UnsupportedBagit => &["VER-48", "PKG-2"],
+            FindingCode::BagitTxt => &["VER-49", "PKG-2"],
+            FindingCode::BadTagFile => &["VER-51", "PKG-3"],
+            FindingCode::BagInfo => &["VER-50", "PKG-9", "PKG-10", "PKG-11"],
+            FindingCode::PayloadOxum => &["VER-50", "PKG-11"],
+            FindingCode::MissingBagManifest => &["VER-51", "PKG-4"],
+            FindingCode::BadManifestLine => &["VER-51", "PKG-5", "PKG-6"],
+            FindingCode::DuplicateManifestEntry => &["VER-51", "PKG-5"],
+            FindingCode::MissingPayload => &["VER-51", "PKG-5"],
+            FindingCode::ExtraPayload => &["VER-51", "PKG-5"],
+            FindingCode::MissingTagFile => &["VER-52", "PKG-8"],
+            FindingCode::Fixity => &["VER-51", "VER-52", "PKG-5", "PKG-8"],
+            FindingCode::UnsupportedSchema => &["VER-54", "EXT-1"],
+            FindingCode::MissingManifestJson => &["VER-53", "PKG-13"],
+            FindingCode::BadManifestJson => &["VER-53", "MAN-1"],
+            FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
+            FindingCode::ArtifactList => &["VER-55", "MAN-6"],
+            FindingCode::InconsistentManifest => {
+                &["VER-55", "VER-58", "MAN-14", "MAN-16", "MAN-20"]
+            }
+            FindingCode::MissingSignature => &["VER-58", "PKG-14"],
+            FindingCode::IdentityMismatch => &["VER-56", "ID-8", "PKG-9", "PKG-10"],
+            FindingCode::ChainMismatch => &["VER-62", "MAN-19"],
+            FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
+            FindingCode::FileChanged => &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13"],
+            FindingCode::FileAdded => &["VER-44", "VER-60", "VER-61", "PKG-15"],
+            FindingCode::FileRemoved => &["VER-44", "VER-60", "VER-61", "PKG-13"],
+            FindingCode::VerificationCodeMismatch => &["VER-63", "VIS-4", "VIS-5", "VIS-10"],
+        }
+    }
+}
+
+impl Cited for CheckCode {
+    fn rules(self) -> &'static [&'static str] {
+        match self {
+            CheckCode::Bag => &["VER-48", "VER-50", "VER-51", "VER-52"],
+            CheckCode::Manifest => &["VER-53", "VER-55"],
+            CheckCode::Identity => &["VER-56"],
+            CheckCode::Files => &["VER-60", "VER-62"],
+            CheckCode::Signer => &["VER-65"],
+            CheckCode::VerificationCodes => &["VER-63"],
+        }
+    }
+}
+
 /// The code as in JSON, from the one spelling serde knows.
 impl fmt::Display for FindingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -237,117 +341,186 @@ impl fmt::Display for FindingCode {
 mod tests {
     use super::*;
 
+    /// Every finding code, as published.
+    const FINDINGS: [(FindingCode, &str); 76] = [
+        (FindingCode::NotSealed, "not-sealed"),
+        (FindingCode::UnreadableSignature, "unreadable-signature"),
+        (FindingCode::Unreadable, "unreadable"),
+        (FindingCode::NotAPdf, "not-a-pdf"),
+        (FindingCode::SealHidden, "seal-hidden"),
+        (
+            FindingCode::DamagedCrossReference,
+            "damaged-cross-reference",
+        ),
+        (FindingCode::Truncated, "truncated"),
+        (FindingCode::UnsupportedSubFilter, "unsupported-sub-filter"),
+        (FindingCode::NoSignatureValue, "no-signature-value"),
+        (FindingCode::NoByteRange, "no-byte-range"),
+        (FindingCode::ByteRangeInvalid, "byte-range-invalid"),
+        (FindingCode::PartialByteRange, "partial-byte-range"),
+        (FindingCode::ByteRangeGap, "byte-range-gap"),
+        (FindingCode::PartialRevision, "partial-revision"),
+        (FindingCode::UnreadableRevision, "unreadable-revision"),
+        (
+            FindingCode::SignatureDictionaryReplaced,
+            "signature-dictionary-replaced",
+        ),
+        (FindingCode::TimestampNotChecked, "timestamp-not-checked"),
+        (FindingCode::NoSigningTime, "no-signing-time"),
+        (
+            FindingCode::TimestampImprintMismatch,
+            "timestamp-imprint-mismatch",
+        ),
+        (FindingCode::NotPades, "not-pades"),
+        (FindingCode::Revoked, "revoked"),
+        (FindingCode::RevokedLater, "revoked-later"),
+        (FindingCode::RevocationNotChecked, "revocation-not-checked"),
+        (FindingCode::FetchedOnline, "fetched-online"),
+        (FindingCode::OnlineCheckFailed, "online-check-failed"),
+        (FindingCode::TimestampNotProof, "timestamp-not-proof"),
+        (FindingCode::ArchiveTimestamp, "archive-timestamp"),
+        (FindingCode::EvidenceLayout, "evidence-layout"),
+        (FindingCode::Mimetype, "mimetype"),
+        (FindingCode::Doctype, "doctype"),
+        (FindingCode::UnexpectedXml, "unexpected-xml"),
+        (FindingCode::NonCanonical, "non-canonical"),
+        (FindingCode::UnsupportedAlgorithm, "unsupported-algorithm"),
+        (FindingCode::BadCertificate, "bad-certificate"),
+        (FindingCode::UnreadableZip, "unreadable-zip"),
+        (FindingCode::TooManyEntries, "too-many-entries"),
+        (FindingCode::TooLarge, "too-large"),
+        (FindingCode::ZipBomb, "zip-bomb"),
+        (FindingCode::EncryptedEntry, "encrypted-entry"),
+        (
+            FindingCode::UnsupportedCompression,
+            "unsupported-compression",
+        ),
+        (FindingCode::UnsafeEntryName, "unsafe-entry-name"),
+        (FindingCode::NonUtf8Name, "non-utf8-name"),
+        (FindingCode::DuplicateEntry, "duplicate-entry"),
+        (FindingCode::SymlinkEntry, "symlink-entry"),
+        (FindingCode::SpecialEntry, "special-entry"),
+        (FindingCode::InconsistentZip, "inconsistent-zip"),
+        (FindingCode::DamagedEntry, "damaged-entry"),
+        (FindingCode::ChangedWhileReading, "changed-while-reading"),
+        (FindingCode::NotOneFolder, "not-one-folder"),
+        (FindingCode::NotABag, "not-a-bag"),
+        (FindingCode::UnsupportedBagit, "unsupported-bagit"),
+        (FindingCode::BagitTxt, "bagit-txt"),
+        (FindingCode::BadTagFile, "bad-tag-file"),
+        (FindingCode::BagInfo, "bag-info"),
+        (FindingCode::PayloadOxum, "payload-oxum"),
+        (FindingCode::MissingBagManifest, "missing-bag-manifest"),
+        (FindingCode::BadManifestLine, "bad-manifest-line"),
+        (
+            FindingCode::DuplicateManifestEntry,
+            "duplicate-manifest-entry",
+        ),
+        (FindingCode::MissingPayload, "missing-payload"),
+        (FindingCode::ExtraPayload, "extra-payload"),
+        (FindingCode::MissingTagFile, "missing-tag-file"),
+        (FindingCode::Fixity, "fixity"),
+        (FindingCode::UnsupportedSchema, "unsupported-schema"),
+        (FindingCode::MissingManifestJson, "missing-manifest-json"),
+        (FindingCode::BadManifestJson, "bad-manifest-json"),
+        (FindingCode::DuplicateArtifact, "duplicate-artifact"),
+        (FindingCode::ArtifactList, "artifact-list"),
+        (FindingCode::InconsistentManifest, "inconsistent-manifest"),
+        (FindingCode::MissingSignature, "missing-signature"),
+        (FindingCode::IdentityMismatch, "identity-mismatch"),
+        (FindingCode::ChainMismatch, "chain-mismatch"),
+        (FindingCode::SignerMismatch, "signer-mismatch"),
+        (FindingCode::FileChanged, "file-changed"),
+        (FindingCode::FileAdded, "file-added"),
+        (FindingCode::FileRemoved, "file-removed"),
+        (
+            FindingCode::VerificationCodeMismatch,
+            "verification-code-mismatch",
+        ),
+    ];
+    const CHECKS: [(CheckCode, &str); 6] = [
+        (CheckCode::Bag, "bag"),
+        (CheckCode::Manifest, "manifest"),
+        (CheckCode::Identity, "identity"),
+        (CheckCode::Files, "files"),
+        (CheckCode::Signer, "signer"),
+        (CheckCode::VerificationCodes, "verification-codes"),
+    ];
+
+    /// Every rule id of the written format, from docs/spec/rules.json.
+    fn rule_ids() -> Vec<String> {
+        let rules: serde_json::Value =
+            serde_json::from_str(include_str!("../../docs/spec/rules.json")).unwrap();
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|rule| rule["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The code → rules table of one text of the spec's Appendix A.
+    fn appendix(text: &str) -> Vec<(String, Vec<String>)> {
+        let table = &text[text.find("| `not-sealed`").unwrap()..];
+        table
+            .lines()
+            .take_while(|line| line.starts_with("| `"))
+            .map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let code = cells[1].trim_matches('`').to_owned();
+                let rules = cells[3]
+                    .split([',', '、'])
+                    .map(|r| r.trim().to_owned())
+                    .collect();
+                (code, rules)
+            })
+            .collect()
+    }
+
+    /// Each code names rules that exist, and the same ones the spec's
+    /// Appendix A gives it, in both languages: the report and the written
+    /// format cannot drift apart.
+    #[test]
+    fn every_code_names_the_rules_the_spec_gives_it() {
+        let ids = rule_ids();
+        let ours: Vec<(String, Vec<String>)> = FINDINGS
+            .iter()
+            .map(|(code, spelled)| {
+                (
+                    spelled.to_string(),
+                    code.rules().iter().map(|r| r.to_string()).collect(),
+                )
+            })
+            .collect();
+        for (code, rules) in &ours {
+            assert!(!rules.is_empty(), "{code} names no rule");
+            for rule in rules {
+                assert!(
+                    ids.contains(rule),
+                    "{code} names {rule}, which the spec does not have"
+                );
+            }
+        }
+        for (code, _) in CHECKS {
+            for rule in code.rules() {
+                assert!(ids.iter().any(|id| id == rule), "{code:?} names {rule}");
+            }
+        }
+        for text in [
+            include_str!("../../docs/spec/gazette-format-1.0.en.md"),
+            include_str!("../../docs/spec/gazette-format-1.0.zh.md"),
+        ] {
+            assert_eq!(appendix(text), ours);
+        }
+    }
+
     /// The codes as published: renaming a variant must not rename its code.
     #[test]
     fn codes_keep_their_spelling() {
-        let findings = [
-            (FindingCode::NotSealed, "not-sealed"),
-            (FindingCode::UnreadableSignature, "unreadable-signature"),
-            (FindingCode::Unreadable, "unreadable"),
-            (FindingCode::NotAPdf, "not-a-pdf"),
-            (FindingCode::SealHidden, "seal-hidden"),
-            (
-                FindingCode::DamagedCrossReference,
-                "damaged-cross-reference",
-            ),
-            (FindingCode::Truncated, "truncated"),
-            (FindingCode::UnsupportedSubFilter, "unsupported-sub-filter"),
-            (FindingCode::NoSignatureValue, "no-signature-value"),
-            (FindingCode::NoByteRange, "no-byte-range"),
-            (FindingCode::ByteRangeInvalid, "byte-range-invalid"),
-            (FindingCode::PartialByteRange, "partial-byte-range"),
-            (FindingCode::ByteRangeGap, "byte-range-gap"),
-            (FindingCode::PartialRevision, "partial-revision"),
-            (FindingCode::UnreadableRevision, "unreadable-revision"),
-            (
-                FindingCode::SignatureDictionaryReplaced,
-                "signature-dictionary-replaced",
-            ),
-            (FindingCode::TimestampNotChecked, "timestamp-not-checked"),
-            (FindingCode::NoSigningTime, "no-signing-time"),
-            (
-                FindingCode::TimestampImprintMismatch,
-                "timestamp-imprint-mismatch",
-            ),
-            (FindingCode::NotPades, "not-pades"),
-            (FindingCode::Revoked, "revoked"),
-            (FindingCode::RevokedLater, "revoked-later"),
-            (FindingCode::RevocationNotChecked, "revocation-not-checked"),
-            (FindingCode::FetchedOnline, "fetched-online"),
-            (FindingCode::OnlineCheckFailed, "online-check-failed"),
-            (FindingCode::TimestampNotProof, "timestamp-not-proof"),
-            (FindingCode::ArchiveTimestamp, "archive-timestamp"),
-            (FindingCode::EvidenceLayout, "evidence-layout"),
-            (FindingCode::Mimetype, "mimetype"),
-            (FindingCode::Doctype, "doctype"),
-            (FindingCode::UnexpectedXml, "unexpected-xml"),
-            (FindingCode::NonCanonical, "non-canonical"),
-            (FindingCode::UnsupportedAlgorithm, "unsupported-algorithm"),
-            (FindingCode::BadCertificate, "bad-certificate"),
-            (FindingCode::UnreadableZip, "unreadable-zip"),
-            (FindingCode::TooManyEntries, "too-many-entries"),
-            (FindingCode::TooLarge, "too-large"),
-            (FindingCode::ZipBomb, "zip-bomb"),
-            (FindingCode::EncryptedEntry, "encrypted-entry"),
-            (
-                FindingCode::UnsupportedCompression,
-                "unsupported-compression",
-            ),
-            (FindingCode::UnsafeEntryName, "unsafe-entry-name"),
-            (FindingCode::NonUtf8Name, "non-utf8-name"),
-            (FindingCode::DuplicateEntry, "duplicate-entry"),
-            (FindingCode::SymlinkEntry, "symlink-entry"),
-            (FindingCode::SpecialEntry, "special-entry"),
-            (FindingCode::InconsistentZip, "inconsistent-zip"),
-            (FindingCode::DamagedEntry, "damaged-entry"),
-            (FindingCode::ChangedWhileReading, "changed-while-reading"),
-            (FindingCode::NotOneFolder, "not-one-folder"),
-            (FindingCode::NotABag, "not-a-bag"),
-            (FindingCode::UnsupportedBagit, "unsupported-bagit"),
-            (FindingCode::BagitTxt, "bagit-txt"),
-            (FindingCode::BadTagFile, "bad-tag-file"),
-            (FindingCode::BagInfo, "bag-info"),
-            (FindingCode::PayloadOxum, "payload-oxum"),
-            (FindingCode::MissingBagManifest, "missing-bag-manifest"),
-            (FindingCode::BadManifestLine, "bad-manifest-line"),
-            (
-                FindingCode::DuplicateManifestEntry,
-                "duplicate-manifest-entry",
-            ),
-            (FindingCode::MissingPayload, "missing-payload"),
-            (FindingCode::ExtraPayload, "extra-payload"),
-            (FindingCode::MissingTagFile, "missing-tag-file"),
-            (FindingCode::Fixity, "fixity"),
-            (FindingCode::UnsupportedSchema, "unsupported-schema"),
-            (FindingCode::MissingManifestJson, "missing-manifest-json"),
-            (FindingCode::BadManifestJson, "bad-manifest-json"),
-            (FindingCode::DuplicateArtifact, "duplicate-artifact"),
-            (FindingCode::ArtifactList, "artifact-list"),
-            (FindingCode::InconsistentManifest, "inconsistent-manifest"),
-            (FindingCode::MissingSignature, "missing-signature"),
-            (FindingCode::IdentityMismatch, "identity-mismatch"),
-            (FindingCode::ChainMismatch, "chain-mismatch"),
-            (FindingCode::SignerMismatch, "signer-mismatch"),
-            (FindingCode::FileChanged, "file-changed"),
-            (FindingCode::FileAdded, "file-added"),
-            (FindingCode::FileRemoved, "file-removed"),
-            (
-                FindingCode::VerificationCodeMismatch,
-                "verification-code-mismatch",
-            ),
-        ];
-        for (code, spelled) in findings {
+        for (code, spelled) in FINDINGS {
             assert_eq!(code.to_string(), spelled);
         }
-        let checks = [
-            (CheckCode::Bag, "bag"),
-            (CheckCode::Manifest, "manifest"),
-            (CheckCode::Identity, "identity"),
-            (CheckCode::Files, "files"),
-            (CheckCode::Signer, "signer"),
-            (CheckCode::VerificationCodes, "verification-codes"),
-        ];
-        for (code, spelled) in checks {
+        for (code, spelled) in CHECKS {
             assert_eq!(serde_json::to_value(code).unwrap(), spelled);
         }
     }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
-pub use codes::{CheckCode, FindingCode};
+pub use codes::{CheckCode, Cited, FindingCode};
 pub use epub::verify_epub;
 pub use input::{CannotCheck, verify_path, verify_path_under};
 pub use level::Level;
@@ -350,16 +350,20 @@ impl SignatureReport {
 pub struct Finding<Code = FindingCode> {
     pub code: Code,
     pub message: String,
+    /// The rules of the written format the code enforces (docs/spec), by id.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub rules: &'static [&'static str],
 }
 
 /// A check that held, for people: a package's bag, files and signer.
 pub type Check = Finding<CheckCode>;
 
-impl<Code> Finding<Code> {
+impl<Code: Cited> Finding<Code> {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Finding {
             code,
             message: message.into(),
+            rules: code.rules(),
         }
     }
 }
