@@ -164,6 +164,16 @@ fn the_downloads_are_the_packages_bytes_and_the_pages_its_text() {
         issue.contains("沪府发〔2025〕9号"),
         "the contents name each 发文字号"
     );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(edition.join("manifest.json")).unwrap()).unwrap();
+    for artifact in manifest["artifacts"].as_array().unwrap() {
+        let sha256 = artifact["sha256"].as_str().unwrap();
+        assert!(
+            issue.contains(sha256),
+            "the downloads list {} with its SHA-256",
+            artifact["path"]
+        );
+    }
     let traditional = (1..=14)
         .map(|n| std::fs::read_to_string(out.join(format!("2025/08/{n:02}.html"))).unwrap())
         .find(|page| page.contains("滬府辦字〔2025〕5號"))

@@ -90,6 +90,7 @@ impl Published {
         let take = |file: &str| {
             payload
                 .get(file)
+                .map(|file| &file.bytes)
                 .ok_or_else(|| problem(format!("the package holds no data/{file}")))
         };
         let manifest_bytes = take("manifest.json")?.clone();
@@ -106,38 +107,32 @@ impl Published {
             .into_edition();
         let folder = files_folder(&edition);
         let mut files = BTreeMap::new();
-        let mut write = |name: String, bytes: &[u8]| -> Result<(), Diagnostics> {
+        let mut write = |name: String, bytes: &[u8], sha256: String| -> Result<(), Diagnostics> {
             site.write(&format!("{folder}{name}"), bytes)
                 .map_err(|error| problem(format!("cannot write {folder}{name}: {error}")))?;
-            files.insert(
-                name,
-                FileFacts {
-                    size: bytes.len() as u64,
-                    sha256: crate::digest::sha256(bytes),
-                },
-            );
+            let size = bytes.len() as u64;
+            files.insert(name, FileFacts { size, sha256 });
             Ok(())
         };
+        // The check hashed every payload file already; only the zip is new.
         for (file, content) in &payload {
             let published = file.starts_with("edition/")
                 || file.starts_with("documents/")
                 || file == "manifest.json"
                 || file == "manifest.json.p7s";
             if published {
-                write(
-                    file.strip_prefix("edition/").unwrap_or(file).to_owned(),
-                    content,
-                )?;
+                let name = file.strip_prefix("edition/").unwrap_or(file).to_owned();
+                write(name, &content.bytes, content.sha256.clone())?;
             }
         }
         let zip = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| format!("{id}.bag.zip"));
-        write(zip.clone(), &bytes)?;
+        write(zip.clone(), &bytes, crate::digest::sha256(&bytes))?;
         let cover = payload
             .get(&format!("edition/{id}.epub"))
-            .and_then(|epub| cover_of(epub));
+            .and_then(|epub| cover_of(&epub.bytes));
         if let Some((image, extension)) = &cover {
             site.write(
                 &format!("{}cover.{extension}", issue_folder(&edition)),

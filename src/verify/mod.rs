@@ -27,7 +27,9 @@ pub use epub::verify_epub;
 pub use input::{CannotCheck, verify_path, verify_path_under};
 pub use level::Level;
 pub use long_term::{ChainOf, Policy, RevocationCheck, StatusWord, parse_time};
-pub use package::{open_package_zip, verify_package, verify_package_under, verify_package_zip};
+pub use package::{
+    PayloadFile, open_package_zip, verify_package, verify_package_under, verify_package_zip,
+};
 pub use pdf::{PdfChangeKind, verify_pdf, verify_pdf_under};
 
 /// The answer for the public, from best to worst.

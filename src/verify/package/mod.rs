@@ -125,20 +125,31 @@ pub fn open_package_zip(
     file: &str,
     bytes: &[u8],
     options: &Options,
-) -> (Report, BTreeMap<String, Vec<u8>>) {
+) -> (Report, BTreeMap<String, PayloadFile>) {
     match read_package(read_zip_bytes(bytes)) {
         Ok(files) => {
             let report = check_package(file.to_owned(), &files, options, Policy::default());
             let payload = files
                 .into_iter()
                 .filter_map(|(path, file)| {
-                    Some((path.strip_prefix(PAYLOAD)?.to_owned(), file.bytes?))
+                    let payload = PayloadFile {
+                        bytes: file.bytes?,
+                        sha256: file.sha256,
+                    };
+                    Some((path.strip_prefix(PAYLOAD)?.to_owned(), payload))
                 })
                 .collect();
             (report, payload)
         }
         Err(refusal) => (refused(file.to_owned(), refusal), BTreeMap::new()),
     }
+}
+
+/// A payload file as the check read it: its bytes and their SHA-256
+/// (lowercase hex), so that a publisher need not hash them again.
+pub struct PayloadFile {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
 }
 
 fn check_read_bag(
