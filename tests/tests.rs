@@ -11,6 +11,7 @@ mod documents;
 mod fuzz_corpus;
 mod new;
 mod site;
+mod vectors;
 mod verification;
 mod verify_epub;
 mod verify_pdf;
