@@ -43,6 +43,8 @@ pub struct Editions {
     pub manifest_json: Vec<u8>,
     /// Each document's own PDF, by its path in the edition folder.
     pub documents: Vec<(String, Vec<u8>)>,
+    /// The archival package, `<id>.bag.zip`.
+    pub package_zip: Vec<u8>,
 }
 
 /// The sample sealed with its manifest's example identity, built once a run.
@@ -91,6 +93,7 @@ fn build_sample(extra: &[&str]) -> Editions {
         epub: std::fs::read(edition.join("shanghai-gazette-2025-08.epub")).unwrap(),
         manifest_json: std::fs::read(edition.join("manifest.json")).unwrap(),
         documents,
+        package_zip: std::fs::read(edition.join("shanghai-gazette-2025-08.bag.zip")).unwrap(),
     }
 }
 

@@ -12,6 +12,7 @@ mod fuzz_corpus;
 mod new;
 mod site;
 mod spec;
+mod vectors;
 mod verification;
 mod verify_epub;
 mod verify_pdf;

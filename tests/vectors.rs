@@ -1,0 +1,832 @@
+//! The conformance vectors of the written format (tests/vectors/): each
+//! sidecar names a base (the sealed sample's PDF, EPUB, first document's PDF
+//! or package zip), one mutation described in data, the rule it breaks, the
+//! verdict and the report code. Every vector is materialised here from the
+//! sample built once, verified as `gazette verify --json --trust
+//! certs-example/root.pem` would, and its report must give the verdict and a
+//! finding with the code that names the rule. With `GAZETTE_VECTORS_OUT=DIR`
+//! each materialised file is also written to DIR/<id>.<ext> beside its
+//! sidecar, for other tools to read.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+
+use gazette::cms;
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use gazette::verify::{Options, Report, verify_path};
+use lopdf::{Document, Object};
+use ring::digest::{SHA256, SHA512, digest};
+use serde::Deserialize;
+use serde_json::Value;
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+use crate::support::{example, repo, sealed_sample};
+
+/// One vector's sidecar, tests/vectors/cases/<id>.json.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct Sidecar {
+    id: String,
+    base: Base,
+    mutation: Option<Mutation>,
+    rule: String,
+    verdict: String,
+    code: Option<String>,
+    description: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+enum Base {
+    /// The sealed PDF edition.
+    Pdf,
+    /// The sealed EPUB edition.
+    Epub,
+    /// The first document's own sealed PDF.
+    Document,
+    /// The sealed package, `<id>.bag.zip`.
+    Package,
+}
+
+impl Base {
+    fn extension(self) -> &'static str {
+        match self {
+            Base::Pdf | Base::Document => "pdf",
+            Base::Epub => "epub",
+            Base::Package => "zip",
+        }
+    }
+}
+
+/// What a package mutation brings up to date after changing the bag.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+enum Rebag {
+    /// Nothing: the bag's manifests keep the old digests.
+    #[default]
+    None,
+    /// The tag manifests only (after a tag file changed).
+    Tags,
+    /// The payload manifests, Payload-Oxum and the tag manifests.
+    All,
+    /// data/manifest.json made to record the changed payload files and
+    /// sealed anew with the example seal key (the key the sample is sealed
+    /// with), then as `All`: a change the seal signs.
+    Reseal,
+}
+
+/// One change to a base file. PDF mutations work on bytes; zip mutations
+/// name entries by their full name in the zip.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
+enum Mutation {
+    /// The first occurrence of `find` replaced by `with` (same length).
+    Replace { find: String, with: String },
+    /// The last `bytes` bytes cut off.
+    Truncate { bytes: usize },
+    /// The last bytes of the signature's unsigned gap, just before its `>`,
+    /// overwritten with `with`: nothing signed changes.
+    GapStuff { with: String },
+    /// An incremental update whose signature dictionary replaces the seal's;
+    /// `{range}` stands for the seal's four /ByteRange numbers.
+    UpdateSignatureDictionary { dictionary: String },
+    /// An incremental update giving page `page`'s first content stream `content`.
+    UpdatePageContent { page: u32, content: String },
+    /// An incremental update adding `annotation` to page `page`.
+    UpdateAddAnnotation { page: u32, annotation: String },
+    /// A zip entry's content with the first `find` replaced by `with`.
+    EntryReplace {
+        entry: String,
+        find: String,
+        with: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A zip entry's content replaced whole.
+    EntrySet {
+        entry: String,
+        text: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    EntryRemove {
+        entry: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A new zip entry, last.
+    EntryAdd {
+        entry: String,
+        text: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A line removed from a zip entry (a text file).
+    EntryRemoveLine {
+        entry: String,
+        containing: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A zip entry moved to position `to` (0-based).
+    EntryMove { entry: String, to: usize },
+    /// A zip entry deflated.
+    EntryCompress { entry: String },
+    /// A second entry of the same name and content, right after it.
+    EntryDuplicate { entry: String },
+}
+
+fn options() -> Options {
+    let root = std::fs::read(example("root.pem")).unwrap();
+    Options {
+        anchors: cms::load_pem_certificates(&root).unwrap(),
+    }
+}
+
+fn folder(name: &str) -> PathBuf {
+    repo().join("tests/vectors").join(name)
+}
+
+/// The sidecars of a folder, sorted by file name, each with its text.
+fn sidecars(name: &str) -> Vec<(Sidecar, String)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(folder(name))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let sidecar: Sidecar =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(
+                path.file_stem().unwrap().to_str().unwrap(),
+                sidecar.id,
+                "a sidecar is named by its id"
+            );
+            (sidecar, text)
+        })
+        .collect()
+}
+
+fn base(base: Base) -> &'static [u8] {
+    let sample = sealed_sample();
+    match base {
+        Base::Pdf => &sample.pdf,
+        Base::Epub => &sample.epub,
+        Base::Document => &sample.documents[0].1,
+        Base::Package => &sample.package_zip,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Mutations of a PDF's bytes.
+// ---------------------------------------------------------------------------
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The seal's /ByteRange numbers as written.
+fn byte_range(bytes: &[u8]) -> [usize; 4] {
+    let at = find(bytes, b"/ByteRange[").expect("a /ByteRange") + b"/ByteRange[".len();
+    let end = at + bytes[at..].iter().position(|&b| b == b']').unwrap();
+    let numbers: Vec<usize> = std::str::from_utf8(&bytes[at..end])
+        .unwrap()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    numbers.try_into().unwrap()
+}
+
+/// Appends an incremental update holding `objects` (number, body), chained
+/// to the file's last cross-reference section.
+fn append_update(bytes: &[u8], objects: &[(u32, Vec<u8>)]) -> Vec<u8> {
+    let doc = Document::load_mem(bytes).unwrap();
+    let mut out = bytes.to_vec();
+    let mut xref = String::from("xref\n");
+    for (number, body) in objects {
+        xref += &format!("{number} 1\n{:010} 00000 n\r\n", out.len());
+        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let reference = |key: &[u8]| doc.trailer.get(key).unwrap().as_reference().unwrap().0;
+    let mut id = Vec::new();
+    lopdf::Writer::write_object(&mut id, doc.trailer.get(b"ID").unwrap()).unwrap();
+    let size = objects
+        .iter()
+        .map(|(n, _)| n + 1)
+        .max()
+        .unwrap_or(0)
+        .max(doc.max_id + 1);
+    let prev = {
+        let at = rfind(bytes, b"startxref").unwrap() + b"startxref".len();
+        std::str::from_utf8(&bytes[at..])
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let at = out.len();
+    out.extend_from_slice(
+        format!(
+            "{xref}trailer\n<</Size {size}/Root {} 0 R/Info {} 0 R/ID {}/Prev {prev}>>\nstartxref\n{at}\n%%EOF\n",
+            reference(b"Root"),
+            reference(b"Info"),
+            String::from_utf8(id).unwrap(),
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
+    match mutation {
+        Mutation::Replace { find: from, with } => {
+            assert_eq!(from.len(), with.len(), "a replacement keeps the length");
+            let mut out = bytes.to_vec();
+            let at = find(&out, from.as_bytes()).unwrap_or_else(|| panic!("{from} not found"));
+            out[at..at + with.len()].copy_from_slice(with.as_bytes());
+            out
+        }
+        Mutation::Truncate { bytes: cut } => bytes[..bytes.len() - cut].to_vec(),
+        Mutation::GapStuff { with } => {
+            let [a, b, c, _] = byte_range(bytes);
+            let end = c - 1;
+            assert_eq!(bytes[a + b], b'<');
+            assert_eq!(bytes[end], b'>');
+            assert!(bytes[end - with.len()..end].iter().all(|&x| x == b'0'));
+            let mut out = bytes.to_vec();
+            out[end - with.len()..end].copy_from_slice(with.as_bytes());
+            out
+        }
+        Mutation::UpdateSignatureDictionary { dictionary } => {
+            let [a, b, c, d] = byte_range(bytes);
+            let doc = Document::load_mem(bytes).unwrap();
+            let perms = doc
+                .catalog()
+                .unwrap()
+                .get(b"Perms")
+                .unwrap()
+                .as_dict()
+                .unwrap();
+            let id = perms.get(b"DocMDP").unwrap().as_reference().unwrap();
+            let body = dictionary.replace("{range}", &format!("{a} {b} {c} {d}"));
+            append_update(bytes, &[(id.0, body.into_bytes())])
+        }
+        Mutation::UpdatePageContent { page, content } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let stream = doc.get_page_contents(doc.get_pages()[page])[0];
+            let body = format!("<</Length {}>>stream\n{content}\nendstream", content.len());
+            append_update(bytes, &[(stream.0, body.into_bytes())])
+        }
+        Mutation::UpdateAddAnnotation { page, annotation } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let page_id = doc.get_pages()[page];
+            let mut dictionary = doc.get_dictionary(page_id).unwrap().clone();
+            let note = doc.max_id + 1;
+            let mut annots = match dictionary.get(b"Annots") {
+                Ok(Object::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            annots.push((note, 0).into());
+            dictionary.set("Annots", Object::Array(annots));
+            let mut body = Vec::new();
+            lopdf::Writer::write_object(&mut body, &Object::Dictionary(dictionary)).unwrap();
+            append_update(
+                bytes,
+                &[(page_id.0, body), (note, annotation.clone().into_bytes())],
+            )
+        }
+        other => panic!("{other:?} is not a PDF mutation"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Mutations of a zip's entries (an EPUB or the package).
+// ---------------------------------------------------------------------------
+
+struct Entry {
+    name: String,
+    method: CompressionMethod,
+    modified: zip::DateTime,
+    content: Vec<u8>,
+}
+
+fn unzip(bytes: &[u8]) -> Vec<Entry> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|index| {
+            let mut file = archive.by_index(index).unwrap();
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).unwrap();
+            Entry {
+                name: file.name().unwrap().into_owned(),
+                method: file.compression(),
+                modified: file.last_modified().unwrap_or_default(),
+                content,
+            }
+        })
+        .collect()
+}
+
+/// The entries zipped in order. Names the writer refuses (a second entry of
+/// one name) are written under a stand-in of the same length and put in
+/// place in the bytes afterwards: a zip's names are outside its CRCs.
+fn zip_entries(entries: &[Entry]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut seen = BTreeSet::new();
+    let mut stand_ins = Vec::new();
+    for entry in entries {
+        let mut name = entry.name.clone();
+        if !seen.insert(name.clone()) {
+            let stand_in = format!("{}~", &name[..name.len() - 1]);
+            stand_ins.push((stand_in.clone(), name));
+            name = stand_in;
+        }
+        let options = SimpleFileOptions::default()
+            .compression_method(entry.method)
+            .last_modified_time(entry.modified);
+        writer.start_file(name, options).unwrap();
+        writer.write_all(&entry.content).unwrap();
+    }
+    let mut bytes = writer.finish().unwrap().into_inner();
+    for (stand_in, name) in stand_ins {
+        let mut count = 0;
+        while let Some(at) = find(&bytes, stand_in.as_bytes()) {
+            bytes[at..at + name.len()].copy_from_slice(name.as_bytes());
+            count += 1;
+        }
+        assert_eq!(count, 2, "the local header and the central directory");
+    }
+    bytes
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A bag manifest (`manifest-*.txt` or `tagmanifest-*.txt`) with each line's
+/// digest made that of its file now, lines of absent files left out, and
+/// `new` files (paths in the bag) listed after them.
+fn remanifest(text: &str, files: &BTreeMap<&str, &[u8]>, hash: Hash, new: &[&str]) -> Vec<u8> {
+    let mut out = String::new();
+    for line in text.lines() {
+        let (_, path) = line.split_once("  ").unwrap();
+        if let Some(content) = files.get(path) {
+            out += &format!("{}  {path}\n", hash(content));
+        }
+    }
+    for path in new {
+        out += &format!("{}  {path}\n", hash(files[path]));
+    }
+    out.into_bytes()
+}
+
+/// A digest in lowercase hex, as bag manifests write it.
+type Hash = fn(&[u8]) -> String;
+
+fn sha256(bytes: &[u8]) -> String {
+    hex(digest(&SHA256, bytes).as_ref())
+}
+
+fn sha512(bytes: &[u8]) -> String {
+    hex(digest(&SHA512, bytes).as_ref())
+}
+
+/// data/manifest.json made to record each payload file that differs from
+/// the `original` package's (its size, SHA-256 and SHA-512), and
+/// data/manifest.json.p7s made anew over it.
+fn reseal(entries: &mut [Entry], original: &[Entry]) {
+    let at = entries
+        .iter()
+        .position(|e| e.name.ends_with(".bag/data/manifest.json"))
+        .unwrap();
+    let mut json = String::from_utf8(entries[at].content.clone()).unwrap();
+    for entry in entries.iter() {
+        let Some(before) = original.iter().find(|o| o.name == entry.name) else {
+            continue;
+        };
+        if before.content == entry.content || entry.name.contains(".bag/data/manifest.json") {
+            continue;
+        }
+        let old = sha256(&before.content);
+        let Some(digest_at) = json.find(&old) else {
+            continue;
+        };
+        let size = format!("\"size\": {},", before.content.len());
+        let size_at = json[..digest_at].rfind(&size).unwrap();
+        json.replace_range(
+            size_at..size_at + size.len(),
+            &format!("\"size\": {},", entry.content.len()),
+        );
+        json = json
+            .replace(&old, &sha256(&entry.content))
+            .replace(&sha512(&before.content), &sha512(&entry.content));
+    }
+    entries[at].content = json.into_bytes();
+
+    let path = |name: &str| {
+        entries
+            .iter()
+            .position(|e| e.name.ends_with(&format!(".bag/data/{name}")))
+            .unwrap()
+    };
+    let (json, p7s) = (path("manifest.json"), path("manifest.json.p7s"));
+    let identity = signer::open(
+        &KeySource::File(example("seal.key.pem")),
+        RsaPadding::Pkcs1,
+        &FixedSecrets::default(),
+    )
+    .unwrap();
+    let chain =
+        cms::load_pem_certificates(&std::fs::read(example("seal-chain.pem")).unwrap()).unwrap();
+    let content = entries[json].content.clone();
+    entries[p7s].content =
+        cms::sign_detached(&[&content], &chain, identity.signer.as_ref()).unwrap();
+}
+
+/// Brings the package's bag up to date with its files, as `rebag` says.
+fn rebag(entries: &mut [Entry], rebag: Rebag, original: &[Entry]) {
+    if rebag == Rebag::None {
+        return;
+    }
+    if rebag == Rebag::Reseal {
+        reseal(entries, original);
+    }
+    let all = matches!(rebag, Rebag::All | Rebag::Reseal);
+    let top = entries[0].name.split('/').next().unwrap().to_owned() + "/";
+    let position = |entries: &[Entry], path: &str| {
+        entries
+            .iter()
+            .position(|e| e.name == format!("{top}{path}"))
+    };
+    // The manifests to rewrite, in the order that makes each one's digest
+    // current before the next lists it.
+    let mut steps: Vec<(&str, Hash, bool)> = Vec::new();
+    if all {
+        steps.push(("manifest-sha256.txt", sha256, true));
+        steps.push(("manifest-sha512.txt", sha512, true));
+    }
+    steps.push(("tagmanifest-sha256.txt", sha256, false));
+    steps.push(("tagmanifest-sha512.txt", sha512, false));
+    if all {
+        let payload: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.name.starts_with(&format!("{top}data/")) && !e.name.ends_with('/'))
+            .collect();
+        let oxum = format!(
+            "Payload-Oxum: {}.{}",
+            payload.iter().map(|e| e.content.len()).sum::<usize>(),
+            payload.len()
+        );
+        if let Some(info) = position(entries, "bag-info.txt") {
+            let text = String::from_utf8(entries[info].content.clone()).unwrap();
+            let text: String = text
+                .lines()
+                .map(|line| {
+                    if line.starts_with("Payload-Oxum:") {
+                        format!("{oxum}\n")
+                    } else {
+                        format!("{line}\n")
+                    }
+                })
+                .collect();
+            entries[info].content = text.into_bytes();
+        }
+    }
+    for (manifest, hash, payload) in steps {
+        let Some(at) = position(entries, manifest) else {
+            continue;
+        };
+        let text = String::from_utf8(entries[at].content.clone()).unwrap();
+        let listed: BTreeSet<&str> = text
+            .lines()
+            .filter_map(|l| l.split_once("  "))
+            .map(|(_, p)| p)
+            .collect();
+        let files: BTreeMap<&str, &[u8]> = entries
+            .iter()
+            .filter(|e| !e.name.ends_with('/'))
+            .filter_map(|e| Some((e.name.strip_prefix(&top)?, e.content.as_slice())))
+            .filter(|(path, _)| {
+                let in_payload = path.starts_with("data/");
+                in_payload == payload && (payload || !path.starts_with("tagmanifest-"))
+            })
+            .collect();
+        let new: Vec<&str> = files
+            .keys()
+            .copied()
+            .filter(|p| !listed.contains(p))
+            .collect();
+        entries[at].content = remanifest(&text, &files, hash, &new);
+    }
+}
+
+fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
+    let original = unzip(bytes);
+    let mut entries = unzip(bytes);
+    let index = |entries: &[Entry], name: &str| {
+        entries
+            .iter()
+            .position(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no entry {name}"))
+    };
+    let mut again = Rebag::None;
+    match mutation {
+        Mutation::EntryReplace {
+            entry,
+            find: from,
+            with,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let text = String::from_utf8(entries[at].content.clone()).unwrap();
+            assert!(text.contains(from.as_str()), "{from} not in {entry}");
+            entries[at].content = text.replacen(from.as_str(), with, 1).into_bytes();
+            again = *rebag;
+        }
+        Mutation::EntrySet { entry, text, rebag } => {
+            let at = index(&entries, entry);
+            entries[at].content = text.clone().into_bytes();
+            again = *rebag;
+        }
+        Mutation::EntryRemove { entry, rebag } => {
+            let at = index(&entries, entry);
+            entries.remove(at);
+            again = *rebag;
+        }
+        Mutation::EntryAdd { entry, text, rebag } => {
+            let modified = entries[0].modified;
+            entries.push(Entry {
+                name: entry.clone(),
+                method: CompressionMethod::Deflated,
+                modified,
+                content: text.clone().into_bytes(),
+            });
+            again = *rebag;
+        }
+        Mutation::EntryRemoveLine {
+            entry,
+            containing,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let text = String::from_utf8(entries[at].content.clone()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let kept: Vec<&str> = lines
+                .iter()
+                .copied()
+                .filter(|l| !l.contains(containing.as_str()))
+                .collect();
+            assert_eq!(kept.len() + 1, lines.len(), "one line holds {containing}");
+            entries[at].content = kept
+                .iter()
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .into_bytes();
+            again = *rebag;
+        }
+        Mutation::EntryMove { entry, to } => {
+            let at = index(&entries, entry);
+            let moved = entries.remove(at);
+            entries.insert(*to, moved);
+        }
+        Mutation::EntryCompress { entry } => {
+            let at = index(&entries, entry);
+            assert_eq!(entries[at].method, CompressionMethod::Stored);
+            entries[at].method = CompressionMethod::Deflated;
+        }
+        Mutation::EntryDuplicate { entry } => {
+            let at = index(&entries, entry);
+            let copy = Entry {
+                name: entries[at].name.clone(),
+                method: entries[at].method,
+                modified: entries[at].modified,
+                content: entries[at].content.clone(),
+            };
+            entries.insert(at + 1, copy);
+        }
+        other => panic!("{other:?} is not a zip mutation"),
+    }
+    rebag(&mut entries, again, &original);
+    zip_entries(&entries)
+}
+
+/// The vector's file: its base with its mutation applied.
+fn materialise(sidecar: &Sidecar) -> Vec<u8> {
+    let bytes = base(sidecar.base);
+    match (&sidecar.mutation, sidecar.base) {
+        (None, _) => bytes.to_vec(),
+        (Some(mutation), Base::Pdf | Base::Document) => mutate_pdf(bytes, mutation),
+        (Some(mutation), Base::Epub | Base::Package) => mutate_zip(bytes, mutation),
+    }
+}
+
+/// The report `gazette verify FILE --json --trust certs-example/root.pem`
+/// prints: the file written as `<id>.<ext>` and told apart as the command
+/// tells it (a ZIP whose first entry is not `mimetype` is a package).
+fn verify(sidecar: &Sidecar, bytes: &[u8]) -> Value {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder
+        .path()
+        .join(format!("{}.{}", sidecar.id, sidecar.base.extension()));
+    std::fs::write(&file, bytes).unwrap();
+    let report: Report = verify_path(&file, &options())
+        .unwrap_or_else(|e| panic!("{}: cannot check: {e}", sidecar.id));
+    serde_json::to_value(&report).unwrap()
+}
+
+/// Every finding of a JSON report: of the file, its signatures, its parts.
+fn findings(report: &Value, out: &mut Vec<Value>) {
+    match report {
+        Value::Object(fields) => {
+            for (key, value) in fields {
+                if key == "findings" {
+                    out.extend(value.as_array().unwrap().iter().cloned());
+                } else {
+                    findings(value, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| findings(item, out)),
+        _ => {}
+    }
+}
+
+/// What the report says against the sidecar, or nothing when it agrees.
+fn disagreement(sidecar: &Sidecar, report: &Value) -> Option<String> {
+    let verdict = report["verdict"].as_str().unwrap();
+    if verdict != sidecar.verdict {
+        return Some(format!("verdict {verdict}: {}", report["summary"]));
+    }
+    let mut all = Vec::new();
+    findings(report, &mut all);
+    let Some(code) = &sidecar.code else {
+        return None;
+    };
+    let with_code: Vec<&Value> = all.iter().filter(|f| f["code"] == code.as_str()).collect();
+    if with_code.is_empty() {
+        let codes: Vec<&Value> = all.iter().map(|f| &f["code"]).collect();
+        return Some(format!(
+            "no finding {code}, only {codes:?}: {}",
+            report["summary"]
+        ));
+    }
+    let names_rule = with_code.iter().any(|f| {
+        f["rules"]
+            .as_array()
+            .is_some_and(|rules| rules.iter().any(|r| r == sidecar.rule.as_str()))
+    });
+    (!names_rule).then(|| format!("{code} does not name {}: {with_code:?}", sidecar.rule))
+}
+
+fn rule_ids() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(repo().join("docs/spec/rules.json")).unwrap();
+    let rules: Value = serde_json::from_str(&text).unwrap();
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const VERDICTS: [&str; 6] = [
+    "valid",
+    "untrusted",
+    "modified",
+    "indeterminate",
+    "invalid",
+    "cannot-check",
+];
+
+/// Materialises and verifies every vector of a folder, several at once:
+/// (sidecar, its text, its bytes, its report).
+fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
+    let all = sidecars(name);
+    let ids = rule_ids();
+    for (sidecar, _) in &all {
+        assert!(
+            ids.contains(&sidecar.rule),
+            "{}: no rule {}",
+            sidecar.id,
+            sidecar.rule
+        );
+        assert!(
+            VERDICTS.contains(&sidecar.verdict.as_str()),
+            "{}",
+            sidecar.id
+        );
+        assert_eq!(
+            sidecar.mutation.is_none(),
+            sidecar.verdict == "valid",
+            "{}: a valid vector, and only it, has no mutation",
+            sidecar.id
+        );
+        assert_eq!(
+            sidecar.code.is_none(),
+            sidecar.verdict == "valid",
+            "{}",
+            sidecar.id
+        );
+        assert!(!sidecar.description.is_empty(), "{}", sidecar.id);
+    }
+    base(Base::Pdf); // The sample, built once before the threads share it.
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    let chunks: Vec<Vec<(Sidecar, String)>> = {
+        let mut chunks: Vec<Vec<(Sidecar, String)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (index, item) in all.into_iter().enumerate() {
+            chunks[index % threads].push(item);
+        }
+        chunks
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(sidecar, text)| {
+                            let bytes = materialise(&sidecar);
+                            let report = verify(&sidecar, &bytes);
+                            (sidecar, text, bytes, report)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut results: Vec<_> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect();
+        results.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        results
+    })
+}
+
+fn write_out(out: &Path, sidecar: &Sidecar, text: &str, bytes: &[u8]) {
+    std::fs::create_dir_all(out).unwrap();
+    let ext = sidecar.base.extension();
+    std::fs::write(out.join(format!("{}.{ext}", sidecar.id)), bytes).unwrap();
+    std::fs::write(out.join(format!("{}.json", sidecar.id)), text).unwrap();
+}
+
+/// Every vector gives its verdict and names its rule; no two are the same.
+#[test]
+fn conformance_vectors_name_the_rule_they_break() {
+    let results = run("cases");
+    assert!(results.len() >= 25, "{} vectors", results.len());
+    let mut recipes = BTreeSet::new();
+    let mut files = BTreeSet::new();
+    let out = std::env::var_os("GAZETTE_VECTORS_OUT").map(PathBuf::from);
+    let mut failures = Vec::new();
+    for (sidecar, text, bytes, report) in &results {
+        assert!(
+            recipes.insert(format!("{:?} {:?}", sidecar.base, sidecar.mutation)),
+            "{}: another vector has this recipe",
+            sidecar.id
+        );
+        assert!(
+            files.insert(sha256(bytes)),
+            "{}: another vector makes the same file",
+            sidecar.id
+        );
+        if let Some(why) = disagreement(sidecar, report) {
+            failures.push(format!("{} ({}): {why}", sidecar.id, sidecar.rule));
+        }
+        if let Some(out) = &out {
+            write_out(out, sidecar, text, bytes);
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The vectors on which the verifier and the spec's Appendix A disagree
+/// (tests/vectors/README.md, "Known disagreements"): each still gives its
+/// verdict, and still fails the check above. Once one passes, move it to
+/// cases/.
+#[test]
+fn known_disagreements_still_disagree() {
+    for (sidecar, _, _, report) in run("disagreements") {
+        assert!(
+            disagreement(&sidecar, &report).is_some(),
+            "{} now names {}: move it to cases/",
+            sidecar.id,
+            sidecar.rule
+        );
+    }
+}
