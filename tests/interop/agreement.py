@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Where independent tools agree with the conformance vectors' expected verdicts.
+
+    agreement.py VECTORS_DIR OUT.md
+
+VECTORS_DIR holds the vectors as `GAZETTE_VECTORS_OUT=DIR cargo test --test
+integration vectors` writes them: <id>.pdf, <id>.epub or <id>.zip beside
+<id>.json, the sidecar naming the rule the vector breaks and the verdict a
+verifier must give (tests/vectors/README.md). Each tool that reads the
+vector's kind of file is run on it and says accept or reject; a tool judges
+a vector only when the broken rule is one it checks (TOOLS below: a bag
+validator cannot see a signature, qpdf cannot see a seal), otherwise its cell
+is "–" and does not count as agreement. A valid vector is judged by every
+tool that reads its kind. OUT.md gets the table and every disagreement.
+"""
+
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ROOT = REPO / "certs-example" / "root.pem"
+MANIFEST_SCHEMA = REPO / "docs" / "spec" / "verification-manifest.schema.json"
+
+
+def run(command, cwd=None):
+    try:
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return subprocess.CompletedProcess(command, 127, "", str(error))
+
+
+def pdfsig(path, _work):
+    out = run(["pdfsig", str(path)])
+    text = out.stdout + out.stderr
+    blocks = text.split("Signature #")[1:]
+    if not blocks:
+        return False
+    every_valid = all("Signature is Valid." in block for block in blocks)
+    return every_valid and "Total document signed" in blocks[-1]
+
+
+def pyhanko(path, _work):
+    out = run(["pyhanko", "sign", "validate", "--no-revocation-check", "--trust", str(ROOT),
+               "--trust-replace", str(path)])
+    if out.returncode != 0:
+        return False
+    return "INTACT:TRUSTED" in out.stdout and not any(
+        word in out.stdout for word in ("NONCOMPLIANT", "MODIFIED", "INVALID"))
+
+
+def qpdf(path, _work):
+    return run(["qpdf", "--check", str(path)]).returncode == 0
+
+
+def epubcheck(path, _work):
+    return run(["epubcheck", str(path)]).returncode == 0
+
+
+def unzip(path, work):
+    """The archive unpacked by Python's zipfile (which sanitises `..` and
+    keeps the last of two equal names: such zips are not for these tools to
+    judge), or None when it is no zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(work)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return work
+
+
+def xmlsec1(path, work):
+    unpacked = unzip(path, work)
+    if unpacked is None or not (unpacked / "META-INF" / "signatures.xml").is_file():
+        return False
+    out = run(["xmlsec1", "--verify", "--trusted-pem", str(ROOT), "META-INF/signatures.xml"],
+              cwd=unpacked)
+    return out.returncode == 0 and "OK" in (out.stdout + out.stderr)
+
+
+def bag_folder(path, work):
+    unpacked = unzip(path, work)
+    if unpacked is None:
+        return None
+    bags = [p for p in unpacked.iterdir() if p.is_dir() and p.name.endswith(".bag")]
+    return bags[0] if len(bags) == 1 else None
+
+
+def bagit(path, work):
+    bag = bag_folder(path, work)
+    return bag is not None and run([sys.executable, "-m", "bagit", "--validate", str(bag)]).returncode == 0
+
+
+def openssl_cms(path, work):
+    bag = bag_folder(path, work)
+    if bag is None or not (bag / "data" / "manifest.json.p7s").is_file():
+        return False
+    out = run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-content", "manifest.json",
+               "-in", "manifest.json.p7s", "-CAfile", str(ROOT), "-purpose", "any", "-out", "/dev/null"],
+              cwd=bag / "data")
+    return out.returncode == 0
+
+
+def jsonschema(path, work):
+    import jsonschema as validator
+    bag = bag_folder(path, work)
+    if bag is None or not (bag / "data" / "manifest.json").is_file():
+        return False
+    schema = json.loads(MANIFEST_SCHEMA.read_text())
+    try:
+        validator.validate(json.loads((bag / "data" / "manifest.json").read_text()), schema,
+                           cls=validator.Draft202012Validator)
+    except (validator.ValidationError, ValueError):
+        return False
+    return True
+
+
+def rules(*ids, areas=()):
+    return lambda rule: rule in ids or rule.split("-")[0] in areas
+
+
+# name, the kind of file it reads, the rules it can judge, the judge.
+TOOLS = [
+    ("pdfsig", "pdf", rules("VER-12", "VER-13", "VER-14", "VER-15", "VER-16", "VER-17", "VER-18",
+                            "VER-19", "VER-20", "VER-21", "VER-27", areas=("SPDF",)), pdfsig),
+    ("pyHanko", "pdf", rules("VER-12", "VER-13", "VER-14", "VER-15", "VER-16", "VER-17", "VER-18",
+                             "VER-19", "VER-20", "VER-21", "VER-27", areas=("SPDF",)), pyhanko),
+    ("qpdf --check", "pdf", rules("VER-12", "VER-17"), qpdf),
+    ("EPUBCheck", "epub", rules("EPUB-2", "VER-39", areas=("EPUB",)), epubcheck),
+    # XML-DSig's own checks: present, readable, references and value. The
+    # profile's restrictions (no DOCTYPE, the signature's Id) are not XML-DSig's.
+    ("xmlsec1", "epub", rules("VER-40", "VER-41", "VER-43", "VER-44"), xmlsec1),
+    # RFC 8493's own requirements, not the profile's stricter ones (BagIt 1.0
+    # only, both manifests, bagit.txt exactly, two spaces in a line).
+    ("bagit", "zip", rules("PKG-1", "PKG-3", "PKG-5", "PKG-11", "VER-51", "VER-52"), bagit),
+    ("openssl cms", "zip", rules("PKG-14", "VER-58", areas=("SMAN",)), openssl_cms),
+    ("jsonschema", "zip", rules("MAN-1", "VER-54"), jsonschema),
+]
+
+
+def main():
+    vectors, out = Path(sys.argv[1]), Path(sys.argv[2])
+    if not ROOT.is_file():
+        print(f"no {ROOT}", file=sys.stderr)
+        return 2
+    rows, disagreements = [], []
+    counts = {name: [0, 0] for name, *_ in TOOLS}
+    for sidecar_path in sorted(vectors.glob("*.json")):
+        sidecar = json.loads(sidecar_path.read_text())
+        files = [p for p in vectors.glob(sidecar["id"] + ".*") if p.suffix != ".json"]
+        if len(files) != 1:
+            continue
+        path = files[0]
+        kind = path.suffix.lstrip(".")
+        valid = sidecar["verdict"] == "valid"
+        cells = []
+        for name, reads, judges, judge in TOOLS:
+            if reads != kind or not (valid or judges(sidecar["rule"])):
+                cells.append("–")
+                continue
+            with tempfile.TemporaryDirectory() as work:
+                accepted = judge(path, Path(work))
+            agrees = accepted == valid
+            counts[name][0 if agrees else 1] += 1
+            cells.append("agrees" if agrees else "**disagrees**")
+            if not agrees:
+                disagreements.append((sidecar["id"], sidecar["rule"], name,
+                                      "accepts" if accepted else "rejects"))
+        rows.append((sidecar["id"], sidecar["rule"], sidecar["verdict"], cells))
+    names = [name for name, *_ in TOOLS]
+    lines = [
+        "| vector | rule | expected | " + " | ".join(names) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in names) + " |",
+    ]
+    for vector, rule, verdict, cells in rows:
+        lines.append(f"| `{vector}` | {rule} | {verdict} | " + " | ".join(cells) + " |")
+    lines.append("| **agree / disagree** | | | " + " | ".join(
+        f"{counts[name][0]} / {counts[name][1]}" for name in names) + " |")
+    text = "\n".join(lines) + "\n\nDisagreements:\n\n" + ("\n".join(
+        f"- `{vector}` ({rule}): {tool} {said} it." for vector, rule, tool, said in disagreements)
+        or "- none") + "\n"
+    out.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
