@@ -119,6 +119,21 @@ pub struct Gazette {
     pub language: Language,
 }
 
+impl Gazette {
+    /// `ISSN 1672-0636　CN 31-1728/D`, as the cover and the web pages print
+    /// the serial numbers, or `None` without either.
+    pub fn serial_numbers(&self) -> Option<String> {
+        let ids: Vec<String> = [
+            self.issn.as_ref().map(|issn| format!("ISSN {issn}")),
+            self.cn.as_ref().map(|cn| format!("CN {cn}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join("　"))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Issue {

@@ -109,3 +109,25 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Where `needle` first occurs in `haystack`.
+pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Where `needle` last occurs in `haystack`.
+pub fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The first signature's /ByteRange numbers, as written in a sealed PDF.
+pub fn byte_range(bytes: &[u8]) -> [usize; 4] {
+    let at = find(bytes, b"/ByteRange[").expect("a /ByteRange") + b"/ByteRange[".len();
+    let end = at + bytes[at..].iter().position(|&b| b == b']').unwrap();
+    let numbers: Vec<usize> = std::str::from_utf8(&bytes[at..end])
+        .unwrap()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    numbers.try_into().unwrap()
+}

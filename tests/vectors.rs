@@ -22,7 +22,7 @@ use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
-use crate::support::{example, repo, sealed_sample};
+use crate::support::{byte_range, example, find, repo, rfind, sealed_sample};
 
 /// One vector's sidecar, tests/vectors/cases/<id>.json.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -186,26 +186,6 @@ fn base(base: Base) -> &'static [u8] {
 // ---------------------------------------------------------------------------
 // Mutations of a PDF's bytes.
 // ---------------------------------------------------------------------------
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-/// The seal's /ByteRange numbers as written.
-fn byte_range(bytes: &[u8]) -> [usize; 4] {
-    let at = find(bytes, b"/ByteRange[").expect("a /ByteRange") + b"/ByteRange[".len();
-    let end = at + bytes[at..].iter().position(|&b| b == b']').unwrap();
-    let numbers: Vec<usize> = std::str::from_utf8(&bytes[at..end])
-        .unwrap()
-        .split_whitespace()
-        .map(|n| n.parse().unwrap())
-        .collect();
-    numbers.try_into().unwrap()
-}
 
 /// Appends an incremental update holding `objects` (number, body), chained
 /// to the file's last cross-reference section.

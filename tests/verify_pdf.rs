@@ -20,7 +20,7 @@ use rcgen::{
     date_time_ymd,
 };
 
-use crate::support::{example, gazette, sealed_sample, unsealed_sample};
+use crate::support::{byte_range, example, find, gazette, rfind, sealed_sample, unsealed_sample};
 
 /// The sample's issue date, whose midnight the seals claim.
 const ISSUE_DATE: Date = Date {
@@ -84,26 +84,6 @@ fn assert_verdict(report: &Report, verdict: Verdict, code: &str) {
 // ---------------------------------------------------------------------------
 // The PDF's anatomy, read with lopdf: where things are in the sealed bytes.
 // ---------------------------------------------------------------------------
-
-/// The signature's byte range as written in the file.
-fn byte_range(bytes: &[u8]) -> [usize; 4] {
-    let at = find(bytes, b"/ByteRange[").unwrap() + b"/ByteRange[".len();
-    let end = at + bytes[at..].iter().position(|&b| b == b']').unwrap();
-    let numbers: Vec<usize> = std::str::from_utf8(&bytes[at..end])
-        .unwrap()
-        .split_whitespace()
-        .map(|n| n.parse().unwrap())
-        .collect();
-    numbers.try_into().unwrap()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
 
 fn startxref(bytes: &[u8]) -> usize {
     let at = rfind(bytes, b"startxref").unwrap() + b"startxref".len();

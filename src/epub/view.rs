@@ -86,13 +86,6 @@ fn edition_view(
         })),
         None => None,
     };
-    let ids: Vec<String> = [
-        gazette.issn.as_ref().map(|issn| format!("ISSN {issn}")),
-        gazette.cn.as_ref().map(|cn| format!("CN {cn}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     Ok(json!({
         "lang": gazette.language.tag,
         "title": format!("{} {}", gazette.title, issue_line),
@@ -102,7 +95,7 @@ fn edition_view(
             "title": gazette.title,
             "title_en": gazette.title_en,
             "publisher": gazette.publisher,
-            "ids": if ids.is_empty() { None } else { Some(ids.join("　")) },
+            "ids": gazette.serial_numbers(),
             "issn": gazette.issn.as_ref().map(|issn| format!("urn:issn:{issn}")),
         },
         "issue_line": issue_line,

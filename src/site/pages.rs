@@ -332,18 +332,11 @@ impl Site {
 /// The gazette as every page's header and footer name it.
 fn gazette_view(edition: &Edition) -> Value {
     let gazette = &edition.gazette;
-    let ids: Vec<String> = [
-        gazette.issn.as_ref().map(|issn| format!("ISSN {issn}")),
-        gazette.cn.as_ref().map(|cn| format!("CN {cn}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
     json!({
         "title": gazette.title,
         "title_en": gazette.title_en,
         "publisher": gazette.publisher,
-        "ids": if ids.is_empty() { None } else { Some(ids.join("　")) },
+        "ids": gazette.serial_numbers(),
     })
 }
 
