@@ -632,7 +632,8 @@ fn findings(report: &Value, out: &mut Vec<Value>) {
     match report {
         Value::Object(fields) => {
             for (key, value) in fields {
-                if key == "findings" {
+                // A signature's own problems (cms.problems) name rules too.
+                if key == "findings" || key == "problems" {
                     out.extend(value.as_array().unwrap().iter().cloned());
                 } else {
                     findings(value, out);

@@ -94,6 +94,10 @@ pub struct Problem {
     pub code: ProblemCode,
     /// Says what is wrong, naming the certificate or attribute concerned.
     pub message: String,
+    /// The rules of the written format the code enforces (docs/spec,
+    /// Appendix A), by id.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub rules: &'static [&'static str],
 }
 
 impl Problem {
@@ -101,6 +105,44 @@ impl Problem {
         Problem {
             code,
             message: message.into(),
+            rules: code.rules(),
+        }
+    }
+}
+
+impl ProblemCode {
+    /// The numbered rules of the written format this code enforces, as the
+    /// spec's Appendix A groups the signature checks' codes.
+    pub fn rules(self) -> &'static [&'static str] {
+        use ProblemCode::*;
+        match self {
+            SignerCount
+            | NotDetached
+            | ContentType
+            | MissingAttribute
+            | MalformedAttribute
+            | DigestMismatch
+            | BadSignature
+            | SigningCertificateMismatch
+            | SignerCertificateMissing => {
+                &["VER-21", "SPDF-4", "SPDF-5", "SMAN-1", "SMAN-2", "VER-43"]
+            }
+            SigningTimePresent => &["SPDF-6", "SMAN-3", "VER-22"],
+            UnsupportedAlgorithm => &["SEAL-3"],
+            MalformedCertificate
+            | Expired
+            | NotYetValid
+            | BadChainSignature
+            | NotACa
+            | PathLength
+            | KeyUsage
+            | ExtendedKeyUsage
+            | UnknownCriticalExtension => {
+                &["VER-23", "SEAL-5", "SEAL-6", "SEAL-8", "SEAL-12", "VER-70"]
+            }
+            Untrusted => &["VER-24"],
+            WeakAlgorithm => &["VER-25", "SEAL-4"],
+            ImprintMismatch | TimestampInvalid => &["VER-69", "SPDF-11", "SMAN-5"],
         }
     }
 }
