@@ -22,7 +22,7 @@ use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
-use crate::support::{byte_range, example, find, repo, rfind, sealed_sample};
+use crate::support::{append_update, byte_range, example, find, repo, sealed_sample};
 
 /// One vector's sidecar, tests/vectors/cases/<id>.json.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -187,49 +187,6 @@ fn base(base: Base) -> &'static [u8] {
 // Mutations of a PDF's bytes.
 // ---------------------------------------------------------------------------
 
-/// Appends an incremental update holding `objects` (number, body), chained
-/// to the file's last cross-reference section.
-fn append_update(bytes: &[u8], objects: &[(u32, Vec<u8>)]) -> Vec<u8> {
-    let doc = Document::load_mem(bytes).unwrap();
-    let mut out = bytes.to_vec();
-    let mut xref = String::from("xref\n");
-    for (number, body) in objects {
-        xref += &format!("{number} 1\n{:010} 00000 n\r\n", out.len());
-        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let reference = |key: &[u8]| doc.trailer.get(key).unwrap().as_reference().unwrap().0;
-    let mut id = Vec::new();
-    lopdf::Writer::write_object(&mut id, doc.trailer.get(b"ID").unwrap()).unwrap();
-    let size = objects
-        .iter()
-        .map(|(n, _)| n + 1)
-        .max()
-        .unwrap_or(0)
-        .max(doc.max_id + 1);
-    let prev = {
-        let at = rfind(bytes, b"startxref").unwrap() + b"startxref".len();
-        std::str::from_utf8(&bytes[at..])
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .to_owned()
-    };
-    let at = out.len();
-    out.extend_from_slice(
-        format!(
-            "{xref}trailer\n<</Size {size}/Root {} 0 R/Info {} 0 R/ID {}/Prev {prev}>>\nstartxref\n{at}\n%%EOF\n",
-            reference(b"Root"),
-            reference(b"Info"),
-            String::from_utf8(id).unwrap(),
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
     match mutation {
         Mutation::Replace { find: from, with } => {
@@ -262,13 +219,13 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
                 .unwrap();
             let id = perms.get(b"DocMDP").unwrap().as_reference().unwrap();
             let body = dictionary.replace("{range}", &format!("{a} {b} {c} {d}"));
-            append_update(bytes, &[(id.0, body.into_bytes())])
+            append_update(bytes, &[(id.0, body.into_bytes())], None)
         }
         Mutation::UpdatePageContent { page, content } => {
             let doc = Document::load_mem(bytes).unwrap();
             let stream = doc.get_page_contents(doc.get_pages()[page])[0];
             let body = format!("<</Length {}>>stream\n{content}\nendstream", content.len());
-            append_update(bytes, &[(stream.0, body.into_bytes())])
+            append_update(bytes, &[(stream.0, body.into_bytes())], None)
         }
         Mutation::UpdateAddAnnotation { page, annotation } => {
             let doc = Document::load_mem(bytes).unwrap();
@@ -286,6 +243,7 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             append_update(
                 bytes,
                 &[(page_id.0, body), (note, annotation.clone().into_bytes())],
+                None,
             )
         }
         other => panic!("{other:?} is not a PDF mutation"),

@@ -20,7 +20,9 @@ use rcgen::{
     date_time_ymd,
 };
 
-use crate::support::{byte_range, example, find, gazette, rfind, sealed_sample, unsealed_sample};
+use crate::support::{
+    append_update, byte_range, example, find, gazette, sealed_sample, trailer, unsealed_sample,
+};
 
 /// The sample's issue date, whose midnight the seals claim.
 const ISSUE_DATE: Date = Date {
@@ -85,17 +87,6 @@ fn assert_verdict(report: &Report, verdict: Verdict, code: &str) {
 // The PDF's anatomy, read with lopdf: where things are in the sealed bytes.
 // ---------------------------------------------------------------------------
 
-fn startxref(bytes: &[u8]) -> usize {
-    let at = rfind(bytes, b"startxref").unwrap() + b"startxref".len();
-    std::str::from_utf8(&bytes[at..])
-        .unwrap_or_default()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 fn document(bytes: &[u8]) -> Document {
     Document::load_mem(bytes).unwrap()
 }
@@ -118,38 +109,6 @@ fn signature_object(bytes: &[u8]) -> ObjectId {
         .unwrap()
         .clone();
     perms.get(b"DocMDP").unwrap().as_reference().unwrap()
-}
-
-/// The trailer of an update: the new size and root, the file's /Info and /ID,
-/// and /Prev chaining it to the last cross-reference section.
-fn trailer(bytes: &[u8], size: u32, root: Option<u32>) -> String {
-    let doc = document(bytes);
-    let root = root.unwrap_or(doc.trailer.get(b"Root").unwrap().as_reference().unwrap().0);
-    let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap().0;
-    let mut id = Vec::new();
-    lopdf::Writer::write_object(&mut id, doc.trailer.get(b"ID").unwrap()).unwrap();
-    let id = String::from_utf8(id).unwrap();
-    let size = size.max(doc.max_id + 1);
-    let prev = startxref(bytes);
-    format!("trailer\n<</Size {size}/Root {root} 0 R/Info {info} 0 R/ID {id}/Prev {prev}>>\n")
-}
-
-/// Appends an incremental update holding `objects` (number, body without the
-/// `obj`/`endobj` frame) and a trailer chained to the file's last xref.
-fn append_update(bytes: &[u8], objects: &[(u32, Vec<u8>)], root: Option<u32>) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    let mut xref = String::from("xref\n");
-    for (number, body) in objects {
-        xref += &format!("{number} 1\n{:010} 00000 n\r\n", out.len());
-        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let size = objects.iter().map(|(n, _)| n + 1).max().unwrap_or(0);
-    let trailer = trailer(bytes, size, root);
-    let at = out.len();
-    out.extend_from_slice(format!("{xref}{trailer}startxref\n{at}\n%%EOF\n").as_bytes());
-    out
 }
 
 /// A cross-reference section alone, pointing object `number` at `offset`:
