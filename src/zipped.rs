@@ -18,6 +18,10 @@ pub struct Entry<'a> {
     pub stored: bool,
 }
 
+/// Bytes a zip spends on one entry besides its name and data: the local
+/// header, the central directory record and their extra fields.
+const ENTRY_OVERHEAD: usize = 128;
+
 /// The zip of `entries`; the error says which entry failed and why.
 pub fn write<'a>(
     entries: impl IntoIterator<Item = Entry<'a>>,
@@ -34,7 +38,14 @@ pub fn write<'a>(
         .last_modified_time(stamp)
         .system(System::Unix)
         .unix_permissions(0o644);
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let entries: Vec<Entry> = entries.into_iter().collect();
+    // Sized up front: grown by doubling, a package's zip would be copied
+    // over and over on its way to some megabytes.
+    let room = entries
+        .iter()
+        .map(|entry| entry.bytes.len() + 2 * entry.name.len() + ENTRY_OVERHEAD)
+        .sum();
+    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(room)));
     for entry in entries {
         let method = if entry.stored {
             CompressionMethod::Stored

@@ -60,6 +60,7 @@ fn typeset_again(data: EditionData, fonts: &FontSet) -> Vec<u8> {
     layout
         .export(&world, &edition)
         .unwrap_or_else(|e| panic!("{e:?}"))
+        .into_bytes()
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 use gazette::cms;
 use gazette::edition;
 use gazette::model::{Date, SealText};
-use gazette::seal::{Seal, Spot};
+use gazette::seal::{ParsedPdf, Seal, Spot};
 use gazette::signer::{self, FixedSecrets, Identity, KeySource, RsaPadding};
 use gazette::verify::{
     ChangeKind, Options, PdfChangeKind, Report, SignatureKind, Verdict, verify_pdf,
@@ -254,7 +254,8 @@ fn seal_with(pdf: &[u8], chain: &[Vec<u8>], folder: &Path) -> Vec<u8> {
         page: 0,
         rect: [400.0, 100.0, 519.0, 219.0],
     };
-    edition::seal_pdf(&seal, pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
+    let pdf = ParsedPdf::read(pdf.to_vec()).expect("the PDF to seal reads");
+    edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }
 
 fn seal_with_example(pdf: &[u8]) -> Vec<u8> {

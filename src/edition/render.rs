@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::epub::{self, Cover, EpubOptions};
 use crate::model::{Document, Edition, PageMap, SealTime};
 use crate::package::{self, DocumentFile, manifest::PageRange};
-use crate::seal::{self, Seal, SealDesign, Spot};
+use crate::seal::{self, ParsedPdf, Seal, SealDesign, Spot};
 use crate::typeset::{EditionWorld, Layout, SEAL_FONT};
 
 use super::{archive, problems};
@@ -81,7 +81,7 @@ impl Editions {
 fn each_document_pdf(
     edition: &Edition,
     layout: &Layout,
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     pages: &[PageRange],
     seal: Option<&Seal>,
 ) -> Result<Vec<DocumentFile>, Diagnostics> {
@@ -99,10 +99,7 @@ fn each_document_pdf(
         .iter()
         .flat_map(|section| &section.documents)
         .collect();
-    let Some(first) = documents.first() else {
-        return Ok(Vec::new());
-    };
-    let whole = EditionPdf::parse(pdf).map_err(|error| cannot(first, error.to_string()))?;
+    let whole = EditionPdf::new(pdf);
     documents
         .par_iter()
         .zip(pages)
@@ -124,7 +121,7 @@ fn each_document_pdf(
                 .cut(&piece)
                 .map_err(|error| cannot(document, error.to_string()))?;
             let bytes = match seal {
-                None => pdf,
+                None => pdf.into_bytes(),
                 Some(seal) => seal_pdf(seal, &pdf, INVISIBLE, &edition.issue.date.seal_time())
                     .map_err(|error| {
                         vec![Diagnostic::new(format!(
@@ -155,11 +152,11 @@ const INVISIBLE: Spot = Spot {
 fn seal_edition(
     edition: &Edition,
     layout: &Layout,
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     seal: Option<&Seal>,
 ) -> Result<Vec<u8>, Diagnostics> {
     let Some(seal) = seal else {
-        return Ok(pdf.to_vec());
+        return Ok(pdf.bytes().to_vec());
     };
     let spot = layout
         .seal_spot()
@@ -173,7 +170,7 @@ fn seal_edition(
 /// one of the bundled fonts, which only the typesetting build carries.
 pub fn seal_pdf(
     seal: &Seal,
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     spot: Spot,
     time: &SealTime,
 ) -> Result<Vec<u8>, seal::SealError> {

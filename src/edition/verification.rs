@@ -5,6 +5,7 @@
 //! as data (`/data/verification.json`), never as typst source.
 
 use qrcode::{Color, EcLevel, QrCode};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::data::Published;
@@ -33,20 +34,38 @@ struct Entry {
 /// data is `published`, as [`crate::typeset::EditionWorld::with_verification`]
 /// takes them; or why a URL cannot be a QR code.
 pub fn page_codes(edition: &Edition, published: &Published) -> Result<Vec<u8>, String> {
-    let mut documents = published.documents.iter();
-    let mut sections = Vec::with_capacity(edition.sections.len());
-    for section in &edition.sections {
-        let mut entries = Vec::with_capacity(section.documents.len());
-        for document in &section.documents {
-            let file = documents
-                .next()
-                .ok_or_else(|| format!("the data has no file for the document {}", document.uri))?;
-            entries.push(entry(edition, &document.uri, &file.bytes)?);
-        }
-        sections.push(entries);
+    let documents: Vec<&str> = edition
+        .sections
+        .iter()
+        .flat_map(|section| &section.documents)
+        .map(|document| document.uri.as_str())
+        .collect();
+    if published.documents.len() < documents.len() {
+        return Err(format!(
+            "the data has files for {} of the {} documents",
+            published.documents.len(),
+            documents.len()
+        ));
     }
+    // Choosing each QR code's mask is most of the work: side by side.
+    let (edition_entry, entries) = rayon::join(
+        || entry(edition, &edition.uri, &published.edition.bytes),
+        || {
+            documents
+                .par_iter()
+                .zip(&published.documents)
+                .map(|(uri, file)| entry(edition, uri, &file.bytes))
+                .collect::<Result<Vec<Entry>, String>>()
+        },
+    );
+    let mut entries = entries?.into_iter();
+    let sections = edition
+        .sections
+        .iter()
+        .map(|section| entries.by_ref().take(section.documents.len()).collect())
+        .collect();
     let codes = PageCodes {
-        edition: entry(edition, &edition.uri, &published.edition.bytes)?,
+        edition: edition_entry?,
         sections,
     };
     serde_json::to_vec(&codes).map_err(|error| error.to_string())

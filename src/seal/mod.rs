@@ -31,6 +31,7 @@ pub use long_term::{Authorities, Level, LongTerm};
 pub(crate) use network::AsOf;
 pub use network::Network;
 pub use pdf::SealError;
+pub use update::ParsedPdf;
 
 /// The seal's diameter, and so the side of the box labelled `<seal>` that
 /// templates/cover.typ leaves for it.
@@ -65,7 +66,7 @@ pub struct Sealer<'a> {
 /// date. With `long_term`, the seal is carried to its level: B-T, B-LT or
 /// B-LTA; without it, or at B-B, it is PAdES B-B.
 pub fn seal_pdf(
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     sealer: &Sealer,
     design: &SealDesign,
     font: &[u8],
@@ -99,7 +100,7 @@ pub fn seal_pdf(
 
 /// [`seal_pdf`] once the appearance is drawn.
 fn seal_as_planned(
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     sealer: &Sealer,
     plan: pdf::SealPlan,
     long_term: Option<LongTerm>,
@@ -114,7 +115,7 @@ fn seal_as_planned(
 
 /// The seal at B-T, then carried on to `long_term`'s level.
 fn seal_long_term(
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     sealer: &Sealer,
     plan: pdf::SealPlan,
     long_term: LongTerm,

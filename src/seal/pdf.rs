@@ -10,7 +10,7 @@ use std::fmt;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
-use super::update::{self, Placeholders, Update, trailer};
+use super::update::{self, ParsedPdf, Placeholders, Update, trailer};
 
 /// Everything about the seal except the signature value.
 #[derive(Clone)]
@@ -74,15 +74,15 @@ pub const DOCMDP_PERMISSION: i64 = 1;
 /// Seals `pdf`: appends the update, then asks `sign` for the CMS over the
 /// byte ranges (everything but the signature value) and writes it in.
 pub fn seal(
-    pdf: &[u8],
+    pdf: &ParsedPdf,
     plan: &SealPlan,
     sign: impl FnOnce(&[&[u8]]) -> Result<Vec<u8>, String>,
 ) -> Result<Vec<u8>, SealError> {
-    let document = Document::load_mem(pdf).map_err(|e| SealError::Pdf(e.to_string()))?;
-    let objects = Objects::plan(&document, plan)?;
-    let mut update = Update::after(pdf)?;
+    let document = pdf.document();
+    let objects = Objects::plan(document, plan)?;
+    let mut update = Update::after(pdf.bytes())?;
     let placeholders = objects.write(&mut update, plan)?;
-    let out = update.finish(trailer(&document, objects.appearance.0))?;
+    let out = update.finish(trailer(document, objects.appearance.0))?;
     placeholders.sign(out, |ranges| sign(ranges).map_err(SealError::Sign))
 }
 

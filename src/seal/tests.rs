@@ -9,7 +9,9 @@ use der::{Decode, Encode};
 use lopdf::{Document, Object};
 
 use super::long_term::{self, Authorities, Level, LongTerm};
-use super::{AsOf, Network, SealError, Sealer, doc_timestamp, dss, extend, pdf, seal_as_planned};
+use super::{
+    AsOf, Network, ParsedPdf, SealError, Sealer, doc_timestamp, dss, extend, pdf, seal_as_planned,
+};
 use crate::asn1::tsp::{ID_AA_SIGNATURE_TIME_STAMP_TOKEN, TstInfo};
 use crate::cms::{self as gazette_cms, UnixTime};
 use crate::revocation::{Evidence, RevocationError, RevocationStatus};
@@ -74,7 +76,7 @@ impl Pki {
             reserve: gazette_cms::reserved_size(&self.chain),
             ..plan()
         };
-        seal_as_planned(&unsealed(), &self.sealer(), planned, Some(long_term))
+        seal_as_planned(&read(unsealed()), &self.sealer(), planned, Some(long_term))
     }
 
     fn verdict(&self, pdf: &[u8]) -> Verdict {
@@ -97,6 +99,10 @@ fn unsealed() -> Vec<u8> {
         "<</Type/Pages/Kids[3 0 R]/Count 1>>",
         "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
     ])
+}
+
+fn read(pdf: Vec<u8>) -> ParsedPdf {
+    ParsedPdf::read(pdf).expect("the test's PDF reads")
 }
 
 /// A PDF of `objects`, numbered from 1, the first the catalog.
@@ -223,8 +229,8 @@ fn without_a_time_stamp_authority_the_seal_is_b_b_as_before() {
         reserve: gazette_cms::reserved_size(&chain),
         ..plan()
     };
-    let b_b = seal_as_planned(&unsealed(), &sealer, planned.clone(), None).unwrap();
-    let again = seal_as_planned(&unsealed(), &sealer, planned, None).unwrap();
+    let b_b = seal_as_planned(&read(unsealed()), &sealer, planned.clone(), None).unwrap();
+    let again = seal_as_planned(&read(unsealed()), &sealer, planned, None).unwrap();
     assert_eq!(b_b, again, "RSA PKCS#1 v1.5 seals are deterministic");
     assert!(b_b.starts_with(&unsealed()));
     let value = &signature_values(&b_b)[0];
@@ -361,7 +367,7 @@ fn a_time_stamp_authority_that_is_down_fails_the_seal() {
         authorities: &down,
         level: Level::Lta,
     };
-    let error = seal_as_planned(&unsealed(), &pki.sealer(), plan(), Some(long_term))
+    let error = seal_as_planned(&read(unsealed()), &pki.sealer(), plan(), Some(long_term))
         .expect_err("no token, no seal");
     assert!(error.to_string().contains("time-stamped"), "{error}");
 }
@@ -377,7 +383,7 @@ fn a_token_larger_than_its_room_gets_the_room_it_needs() {
     let sealed = long_term::with_room(100, |reserve| {
         attempts.set(attempts.get() + 1);
         let planned = pdf::SealPlan { reserve, ..plan() };
-        pdf::seal(&unsealed(), &planned, |ranges| {
+        pdf::seal(&read(unsealed()), &planned, |ranges| {
             gazette_cms::sign_detached_timestamped(ranges, sealer.chain, sealer.signer, &stamp)
                 .map_err(|e| e.to_string())
         })
@@ -390,7 +396,7 @@ fn a_token_larger_than_its_room_gets_the_room_it_needs() {
         reserve: 100,
         ..plan()
     };
-    let error = pdf::seal(&unsealed(), &planned, |ranges| {
+    let error = pdf::seal(&read(unsealed()), &planned, |ranges| {
         gazette_cms::sign_detached_timestamped(ranges, sealer.chain, sealer.signer, &stamp)
             .map_err(|e| e.to_string())
     })

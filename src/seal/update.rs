@@ -13,6 +13,49 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Writer};
 
 use super::SealError;
 
+/// A finished PDF and lopdf's reading of it. Reading a PDF of an edition
+/// costs milliseconds, so it is read once where it is made and handed on to
+/// every step that appends to it or takes its objects.
+pub struct ParsedPdf {
+    bytes: Vec<u8>,
+    document: Document,
+}
+
+impl ParsedPdf {
+    /// Reads `bytes`.
+    pub fn read(bytes: Vec<u8>) -> Result<ParsedPdf, SealError> {
+        let document = Document::load_mem(&bytes).map_err(pdf_error)?;
+        Ok(ParsedPdf { bytes, document })
+    }
+
+    /// `bytes` with `document`, whose objects are what `bytes` hold: as the
+    /// writer of both knows, without reading them again.
+    pub(crate) fn of_parts(bytes: Vec<u8>, document: Document) -> ParsedPdf {
+        ParsedPdf { bytes, document }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.document
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// The parts, to be put together again with [`ParsedPdf::of_parts`].
+    pub(crate) fn into_parts(self) -> (Vec<u8>, Document) {
+        (self.bytes, self.document)
+    }
+}
+
+/// Room for an update when its copy of the PDF is allocated: a seal with
+/// its certificates fits, so the copy is not moved again as it grows.
+const UPDATE_ROOM: usize = 64 * 1024;
+
 /// An update being written after a PDF's bytes.
 pub(crate) struct Update {
     out: Vec<u8>,
@@ -25,7 +68,8 @@ impl Update {
     /// Starts an update after `pdf`, which ends with a `startxref`.
     pub(crate) fn after(pdf: &[u8]) -> Result<Update, SealError> {
         let prev = startxref(pdf).ok_or_else(|| SealError::Pdf("no startxref".into()))?;
-        let mut out = pdf.to_vec();
+        let mut out = Vec::with_capacity(pdf.len() + UPDATE_ROOM);
+        out.extend_from_slice(pdf);
         if !out.ends_with(b"\n") {
             out.push(b'\n');
         }

@@ -4,14 +4,15 @@
 //! Written as one incremental update that replaces the metadata stream, so
 //! the bytes typst exported stay as they are, and the seal comes after.
 
-use lopdf::{Document, Object, Stream};
+use lopdf::{Object, Stream};
 
 use crate::seal::SealError;
-use crate::seal::update::{self, Update};
+use crate::seal::update::{self, ParsedPdf, Update};
 
-/// `pdf` with `uri` as the `dc:identifier` of its document-level XMP.
-pub fn identify(pdf: &[u8], uri: &str) -> Result<Vec<u8>, SealError> {
-    let document = Document::load_mem(pdf).map_err(update::pdf_error)?;
+/// `pdf` with `uri` as the `dc:identifier` of its document-level XMP, its
+/// reading updated to match.
+pub fn identify(pdf: ParsedPdf, uri: &str) -> Result<ParsedPdf, SealError> {
+    let (bytes, mut document) = pdf.into_parts();
     let (_, catalog) = update::catalog(&document)?;
     let metadata = catalog
         .get(b"Metadata")
@@ -38,10 +39,12 @@ pub fn identify(pdf: &[u8], uri: &str) -> Result<Vec<u8>, SealError> {
     let mut dict = stream.dict.clone();
     dict.remove(b"Filter");
     dict.remove(b"DecodeParms");
-    let replaced = Stream::new(dict, identified.into_bytes());
-    let mut out = Update::after(pdf)?;
-    out.object(metadata, &Object::Stream(replaced))?;
-    out.finish(update::trailer(&document, document.max_id))
+    let replaced = Object::Stream(Stream::new(dict, identified.into_bytes()));
+    let mut out = Update::after(&bytes)?;
+    out.object(metadata, &replaced)?;
+    let bytes = out.finish(update::trailer(&document, document.max_id))?;
+    document.objects.insert(metadata, replaced);
+    Ok(ParsedPdf::of_parts(bytes, document))
 }
 
 #[cfg(test)]
@@ -50,7 +53,11 @@ mod tests {
 
     #[test]
     fn a_pdf_without_metadata_is_an_error_not_a_panic() {
-        let error = identify(b"%PDF-1.7\nnot a pdf", "urn:x").unwrap_err();
+        let Err(error) =
+            ParsedPdf::read(b"%PDF-1.7\nnot a pdf".to_vec()).and_then(|pdf| identify(pdf, "urn:x"))
+        else {
+            panic!("a PDF without metadata was identified");
+        };
         assert!(!error.to_string().is_empty());
     }
 }

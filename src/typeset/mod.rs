@@ -20,7 +20,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::model::{Block, BlockRef, Date, Edition, Inline, PageMap, PageStart, Part};
-use crate::seal::{self, Spot};
+use crate::seal::{self, ParsedPdf, Spot};
 
 /// A character that no font has, and where it is: `None` for the issue's
 /// own text, or the section and document index.
@@ -160,20 +160,23 @@ impl Layout {
         self.document.pages().len()
     }
 
-    /// The PDF edition, unsealed.
+    /// The PDF edition, unsealed, read: sealing it and cutting each
+    /// document's PDF out of it need its objects.
     pub fn export(
         &self,
         world: &EditionWorld,
         edition: &Edition,
-    ) -> Result<Vec<u8>, Vec<TypesetError>> {
+    ) -> Result<ParsedPdf, Vec<TypesetError>> {
         let options = pdf_options(edition).map_err(|error| vec![error])?;
         let pdf = typst_pdf::pdf(&self.document, &options).map_err(|d| messages(world, d))?;
-        identify::identify(&pdf, &edition.uri).map_err(|error| {
-            vec![TypesetError {
-                message: format!("cannot write the PDF's identifier: {error}"),
-                place: Place::Unknown,
-            }]
-        })
+        ParsedPdf::read(pdf)
+            .and_then(|pdf| identify::identify(pdf, &edition.uri))
+            .map_err(|error| {
+                vec![TypesetError {
+                    message: format!("cannot write the PDF's identifier: {error}"),
+                    place: Place::Unknown,
+                }]
+            })
     }
 
     /// Where one document's printed pages, `first` to `last`, are in the

@@ -11,19 +11,23 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::Range;
 
+use lopdf::xref::XrefType;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use xmp_writer::{RenditionClass, Timezone, XmpWriter};
 
 use crate::digest;
 use crate::model::Date;
+use crate::seal::ParsedPdf;
 
-/// The edition's exported PDF, parsed once for all of its pieces.
-pub struct EditionPdf {
-    pdf: Document,
+/// The edition's exported PDF, read once for all of its pieces.
+pub struct EditionPdf<'a> {
+    pdf: &'a Document,
     /// Every page's object, in order.
     pages: Vec<ObjectId>,
     /// Named destinations, resolved to their explicit destination arrays.
     destinations: HashMap<Vec<u8>, Vec<Object>>,
+    /// The edition's size in bytes, more than any piece of it needs.
+    size: usize,
 }
 
 /// One document's pages of the edition and what its metadata says.
@@ -65,10 +69,9 @@ const MAX_DEPTH: usize = 32;
 /// Keys a page inherits from its page tree when it does not set them.
 const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
 
-impl EditionPdf {
-    pub fn parse(bytes: &[u8]) -> Result<Self, CutError> {
-        let pdf = Document::load_mem(bytes)
-            .map_err(|e| broken(format!("the edition's PDF cannot be read: {e}")))?;
+impl<'a> EditionPdf<'a> {
+    pub fn new(edition: &'a ParsedPdf) -> Self {
+        let pdf = edition.document();
         let pages = pdf.get_pages().into_values().collect();
         let mut destinations = HashMap::new();
         if let Ok(catalog) = pdf.catalog() {
@@ -77,18 +80,19 @@ impl EditionPdf {
                 .and_then(|names| pdf.dereference(names))
                 .and_then(|(_, names)| names.as_dict());
             if let Ok(tree) = names.and_then(|names| names.get(b"Dests")) {
-                collect_names(&pdf, tree, 0, &mut destinations);
+                collect_names(pdf, tree, 0, &mut destinations);
             }
         }
-        Ok(EditionPdf {
+        EditionPdf {
             pdf,
             pages,
             destinations,
-        })
+            size: edition.bytes().len(),
+        }
     }
 
-    /// The PDF of `piece`, unsealed.
-    pub fn cut(&self, piece: &Piece) -> Result<Vec<u8>, CutError> {
+    /// The PDF of `piece`, unsealed, and its objects.
+    pub fn cut(&self, piece: &Piece) -> Result<ParsedPdf, CutError> {
         let sources = self
             .pages
             .get(piece.pages.clone())
@@ -100,7 +104,7 @@ impl EditionPdf {
                     piece.pages.end
                 ))
             })?;
-        let mut copy = Copy::new(&self.pdf);
+        let mut copy = Copy::new(self.pdf);
         let (catalog, tree) = (copy.reserve(), copy.reserve());
         for &page in sources {
             let id = copy.reserve();
@@ -136,16 +140,22 @@ impl EditionPdf {
         let info = copy.add(Object::Dictionary(info));
 
         let mut out = copy.out;
+        // A table rather than a stream: lopdf numbers a cross-reference
+        // stream after `max_id` without raising it, and the seal takes the
+        // numbers of its objects from `max_id`.
+        out.reference_table.cross_reference_type = XrefType::CrossReferenceTable;
         out.version = self.pdf.version.clone();
         out.binary_mark = self.pdf.binary_mark.clone();
         let id = file_id(piece.uri);
         out.trailer.set("Root", Object::Reference(catalog));
         out.trailer.set("Info", Object::Reference(info));
         out.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-        let mut bytes = Vec::new();
+        // Reserved whole: grown by doubling, the piece would be copied
+        // several times over as lopdf writes it.
+        let mut bytes = Vec::with_capacity(self.size);
         out.save_to(&mut bytes)
             .map_err(|e| broken(format!("cannot write the piece: {e}")))?;
-        Ok(bytes)
+        Ok(ParsedPdf::of_parts(bytes, out))
     }
 
     /// The page `source` as the piece holds it, still referring to the
@@ -538,4 +548,87 @@ fn file_id(uri: &str) -> Object {
     let mut id = digest::sha256_bytes(uri.as_bytes());
     id.truncate(16);
     Object::String(id, StringFormat::Hexadecimal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An edition of `pages` empty pages, as lopdf writes it.
+    fn edition_of(pages: usize) -> ParsedPdf {
+        let mut pdf = Document::with_version("1.7");
+        let tree = pdf.new_object_id();
+        let kids: Vec<Object> = (0..pages)
+            .map(|_| {
+                let page = Dictionary::from_iter([
+                    ("Type", Object::Name(b"Page".to_vec())),
+                    ("Parent", Object::Reference(tree)),
+                ]);
+                Object::Reference(pdf.add_object(page))
+            })
+            .collect();
+        let count = kids.len() as i64;
+        pdf.objects.insert(
+            tree,
+            Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"Pages".to_vec())),
+                ("Kids", Object::Array(kids)),
+                ("Count", Object::Integer(count)),
+                (
+                    "MediaBox",
+                    vec![0.into(), 0.into(), 595.into(), 842.into()].into(),
+                ),
+            ])),
+        );
+        let catalog = pdf.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Catalog".to_vec())),
+            ("Pages", Object::Reference(tree)),
+        ]));
+        pdf.trailer.set("Root", Object::Reference(catalog));
+        let mut bytes = Vec::new();
+        pdf.save_to(&mut bytes).unwrap();
+        ParsedPdf::read(bytes).unwrap()
+    }
+
+    fn piece(pages: Range<usize>) -> Piece<'static> {
+        Piece {
+            pages,
+            first_printed: 2,
+            title: "关于印发《示例办法》的通知",
+            description: "上海市人民政府公报第2页",
+            uri: "urn:example:document",
+            part_of: "urn:example:edition",
+            date: Date {
+                year: 2025,
+                month: 8,
+                day: 15,
+            },
+        }
+    }
+
+    #[test]
+    fn a_piece_holds_the_objects_a_reader_of_its_bytes_finds() {
+        let edition = edition_of(3);
+        let cut = EditionPdf::new(&edition).cut(&piece(1..3)).unwrap();
+        let (bytes, document) = cut.into_parts();
+        let read = Document::load_mem(&bytes).unwrap();
+        // The seal numbers its objects after max_id: a number the bytes
+        // already use would be taken twice.
+        assert_eq!(document.max_id, read.max_id);
+        assert_eq!(
+            document.objects.keys().collect::<Vec<_>>(),
+            read.objects.keys().collect::<Vec<_>>()
+        );
+        assert_eq!(read.get_pages().len(), 2);
+    }
+
+    #[test]
+    fn pages_outside_the_edition_are_an_error() {
+        let edition = edition_of(2);
+        let error = EditionPdf::new(&edition).cut(&piece(1..4)).err();
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some("the edition's PDF has no pages 2 to 4")
+        );
+    }
 }

@@ -75,7 +75,7 @@ impl Pki {
         };
         let time = "D:20261206000000Z";
         seal::seal_pdf(
-            &unsealed(),
+            &seal::ParsedPdf::read(unsealed()).unwrap(),
             &sealer,
             &design,
             &font,
