@@ -149,12 +149,7 @@ impl Press<'_> {
         forms: &DataForms,
         progress: &dyn Progress,
     ) -> Result<EditionWorld<'f>, Diagnostics> {
-        // Both look at every character or page of the issue, and neither
-        // needs the other.
-        let (uncovered, codes) = rayon::join(
-            || typeset::uncovered(edition, self.fonts),
-            || verification::page_codes(edition, &forms.published),
-        );
+        let uncovered = typeset::uncovered(edition, self.fonts);
         if !uncovered.is_empty() {
             let root = manifest::root_of(issue);
             return Err(uncovered
@@ -162,7 +157,7 @@ impl Press<'_> {
                 .map(|u| problems::uncovered(edition, &root, u))
                 .collect());
         }
-        let codes = codes.map_err(|message| {
+        let codes = verification::page_codes(edition, &forms.published).map_err(|message| {
             vec![
                 Diagnostic::in_file(&manifest::file_of(issue), message).help(
                     "shorten [gazette] verify-url: a page's QR code holds at most 2331 bytes",

@@ -3,8 +3,6 @@
 //! each document sits in them and its own files, and what they were built
 //! from.
 
-use rayon::prelude::*;
-
 use super::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
     SourceFile, VerificationManifest,
@@ -27,25 +25,18 @@ pub(super) fn verification_manifest(
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
-    // Hashing the editions and the documents' PDFs is most of what
-    // describing them costs: done side by side.
-    let (editions, documents) = rayon::join(
-        || {
-            [
-                Artifact::of(
-                    format!("edition/{}.pdf", edition.id),
-                    "application/pdf",
-                    inputs.pdf,
-                ),
-                Artifact::of(
-                    format!("edition/{}.epub", edition.id),
-                    "application/epub+zip",
-                    inputs.epub,
-                ),
-            ]
-        },
-        || documents(inputs, files, akn),
-    );
+    let editions = [
+        Artifact::of(
+            format!("edition/{}.pdf", edition.id),
+            "application/pdf",
+            inputs.pdf,
+        ),
+        Artifact::of(
+            format!("edition/{}.epub", edition.id),
+            "application/epub+zip",
+            inputs.epub,
+        ),
+    ];
     let data = inputs.data.map(|data| &data.edition).map(data_artifact);
     let (verification_code, verify_url) = inputs
         .data
@@ -63,7 +54,7 @@ pub(super) fn verification_manifest(
                 &akn.edition,
             )])
             .collect(),
-        documents: documents?,
+        documents: documents(inputs, files, akn)?,
         build: build_inputs(inputs, files),
         seal,
         verification_code,
@@ -115,13 +106,16 @@ fn documents(
                 .enumerate()
                 .map(move |(index, document)| (document, epub::document_path(section, index)))
         });
+    let mut data = inputs.data.map(|data| data.documents.iter());
     let id = &inputs.edition.id;
-    let rows: Vec<_> = located.zip(pages).zip(&akn.documents).enumerate().collect();
-    rows.into_par_iter()
+    located
+        .zip(pages)
+        .zip(&akn.documents)
+        .enumerate()
         .map(|(index, (((document, epub_file), pdf_pages), akn))| {
             let mut entry = entry(document, pdf_pages, epub_file, files)?;
             entry.files = own_files(inputs, index);
-            if let Some(file) = inputs.data.and_then(|data| data.documents.get(index)) {
+            if let Some(file) = data.as_mut().and_then(Iterator::next) {
                 entry.files.push(data_artifact(file));
                 let (code, url) = verification(inputs.edition, &document.uri, file);
                 entry.verification_code = Some(code);
