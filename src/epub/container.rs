@@ -10,6 +10,8 @@ use crate::zipped;
 pub const MIMETYPE_PATH: &str = "mimetype";
 /// ...and the one content it may hold.
 pub const MIMETYPE: &[u8] = b"application/epub+zip";
+/// Where every EPUB names its package document (OCF 3.3 §4.2.6.3.1).
+pub const CONTAINER_PATH: &str = "META-INF/container.xml";
 
 /// Zips `files` in the order given. `mimetype` must come first with its fixed
 /// content; it is stored, every other entry deflated. Each entry is stamped

@@ -28,7 +28,7 @@ use std::fmt;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 
-pub use container::{MIMETYPE, MIMETYPE_PATH, package};
+pub use container::{CONTAINER_PATH, MIMETYPE, MIMETYPE_PATH, package};
 pub use layout::document_path;
 pub use view::{blocks_view, issue_line};
 

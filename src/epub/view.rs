@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::container::{MIMETYPE, MIMETYPE_PATH};
+use super::container::{CONTAINER_PATH, MIMETYPE, MIMETYPE_PATH};
 use super::layout::{self, COVER_PAGE, NAV, PACKAGE, PartFile, ROOT, STYLESHEET};
 use super::pages::Placement;
 use super::templates::{self, Templates};
@@ -23,7 +23,7 @@ pub(super) fn files(
     let shared = edition_view(edition, &parts, placement, cover)?;
     let mut files = vec![
         file(MIMETYPE_PATH, MIMETYPE.to_vec()),
-        file("META-INF/container.xml", templates::CONTAINER_XML.into()),
+        file(CONTAINER_PATH, templates::CONTAINER_XML.into()),
         file(PACKAGE, templates.render("package.opf", &shared)?),
         file(
             &format!("{ROOT}{NAV}"),

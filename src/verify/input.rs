@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::cms::{self, CmsError};
-use crate::epub::MIMETYPE_PATH;
+use crate::epub::{CONTAINER_PATH, MIMETYPE_PATH};
 
 use super::{Options, Policy, Report, verify_epub, verify_package_under, verify_pdf_under};
 
@@ -73,8 +73,9 @@ impl Options {
 }
 
 /// Checks whatever `path` holds: a folder or any other ZIP is a package, a
-/// ZIP that starts with `mimetype` an EPUB, anything else a PDF; seals are
-/// judged over time as of now, offline.
+/// ZIP that starts with `mimetype` (or holds it, or an OCF container, at its
+/// top) an EPUB, anything else a PDF; seals are judged over time as of now,
+/// offline.
 pub fn verify_path(path: &Path, options: &Options) -> Result<Report, CannotCheck> {
     verify_path_under(path, options, Policy::default())
 }
@@ -99,7 +100,7 @@ pub fn verify_path_under(
         .map_err(unreadable)?;
     let head = &head[..read];
     let is_zip = head.starts_with(b"PK\x03\x04");
-    if is_zip && head.get(30..38) != Some(MIMETYPE_PATH.as_bytes()) {
+    if is_zip && head.get(30..38) != Some(MIMETYPE_PATH.as_bytes()) && !holds_an_epub(path) {
         return Ok(verify_package_under(path, options, policy));
     }
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
@@ -114,5 +115,22 @@ pub fn verify_path_under(
         verify_epub(&name, &bytes, options)
     } else {
         verify_pdf_under(&name, &bytes, options, policy)
+    })
+}
+
+/// Whether the ZIP at `path` is an EPUB whose `mimetype` is not its first
+/// entry, as OCF asks: it holds `mimetype` or `META-INF/container.xml`, which
+/// a package (everything under one `<id>.bag/` folder) never does at its top.
+/// Judged by the central directory alone; a ZIP that cannot be read is left
+/// to the package check, which says why.
+fn holds_an_epub(path: &Path) -> bool {
+    let Ok(archive) = File::open(path).map(zip::ZipArchive::new) else {
+        return false;
+    };
+    archive.is_ok_and(|archive| {
+        archive
+            .file_names()
+            .flatten()
+            .any(|name| name == MIMETYPE_PATH || name == CONTAINER_PATH)
     })
 }

@@ -377,6 +377,10 @@ pub struct Change {
     /// Whether the signature's permissions allow it.
     pub allowed: bool,
     pub description: String,
+    /// The rules of the written format (docs/spec) a change that is not
+    /// allowed breaks, by id; none for an allowed one.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub rules: &'static [&'static str],
 }
 
 /// What changed: in JSON, the kebab-case code of either kind.
@@ -435,6 +439,7 @@ impl From<FileChange> for Change {
             kind: ChangeKind::File(change.kind),
             allowed: false,
             description: change.description(),
+            rules: FindingCode::from(change.kind).rules(),
         }
     }
 }

@@ -41,6 +41,14 @@ pub enum PdfChangeKind {
 }
 
 impl PdfChangeKind {
+    /// The rules a change of this kind breaks where DocMDP does not allow it.
+    fn rules(self) -> &'static [&'static str] {
+        match self {
+            PdfChangeKind::Annotation => &["VER-27", "VER-28"],
+            _ => &["VER-27"],
+        }
+    }
+
     /// What a DocMDP permission level `p` allows (ISO 32000-2, 12.8.2.2). Level 1
     /// still allows validation data and document timestamps (ETSI EN 319 142-1).
     fn allowed_at(self, p: i64) -> bool {
@@ -187,10 +195,12 @@ fn only_dates_and_producer(old: Option<&Object>, new: &Object) -> bool {
 }
 
 fn judge(kind: PdfChangeKind, description: String, p: i64) -> Change {
+    let allowed = kind.allowed_at(p);
     Change {
         kind: ChangeKind::Pdf(kind),
-        allowed: kind.allowed_at(p),
+        allowed,
         description,
+        rules: if allowed { &[] } else { kind.rules() },
     }
 }
 
