@@ -29,7 +29,9 @@ impl ParsedPdf {
     }
 
     /// `bytes` with `document`, whose objects are what `bytes` hold: as the
-    /// writer of both knows, without reading them again.
+    /// writer of both knows, without reading them again. Only typesetting
+    /// writes PDFs it holds the objects of.
+    #[cfg(feature = "typeset")]
     pub(crate) fn of_parts(bytes: Vec<u8>, document: Document) -> ParsedPdf {
         ParsedPdf { bytes, document }
     }
@@ -47,6 +49,7 @@ impl ParsedPdf {
     }
 
     /// The parts, to be put together again with [`ParsedPdf::of_parts`].
+    #[cfg(feature = "typeset")]
     pub(crate) fn into_parts(self) -> (Vec<u8>, Document) {
         (self.bytes, self.document)
     }
