@@ -837,7 +837,9 @@ fn shadow_hide_and_replace_keeping_the_seal_visible_is_reported() {
 // ---------------------------------------------------------------------------
 
 /// The sample's seal is B-B (no time-stamp authority): after its example
-/// certificate's notAfter (2035-12-31) it is judged then, and has expired.
+/// certificate's notAfter (2035-12-31) it is judged then, and has expired;
+/// nothing proves it was made before, so nothing is known: INDETERMINATE,
+/// not INVALID, since the file itself is as it was sealed.
 #[test]
 fn at_a_time_past_its_certificate_a_b_b_seal_has_expired() {
     let root = example("root.pem");
@@ -854,7 +856,10 @@ fn at_a_time_past_its_certificate_a_b_b_seal_has_expired() {
     let (code, out) = verify_command(sealed(), &later);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.starts_with("INVALID") && out.contains("expired"),
+        out.starts_with("INDETERMINATE")
+            && out.contains("unchanged since")
+            && out.contains("expired")
+            && out.contains("nothing in the file proves the seal was made before then"),
         "{out}"
     );
 

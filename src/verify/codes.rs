@@ -84,6 +84,10 @@ pub enum FindingCode {
     /// A note: a time-stamp holds as a token but proves nothing, its
     /// authority's certificate being expired or revoked when judged.
     TimestampNotProof,
+    /// A note: the seal's certificate was valid at the time the signer
+    /// claims, has expired by the validation time, and nothing in the file
+    /// proves the seal was made before it did (a B-B seal).
+    ExpiredWithoutProof,
     /// A package's archive timestamp does not hold: its list of digests does
     /// not match the files or leaves some out, or its token fails.
     ArchiveTimestamp,
@@ -261,6 +265,7 @@ impl Cited for FindingCode {
             FindingCode::FetchedOnline => &["VER-2", "VER-3"],
             FindingCode::OnlineCheckFailed => &["VER-2"],
             FindingCode::TimestampNotProof => &["VER-69"],
+            FindingCode::ExpiredWithoutProof => &["VER-70"],
             FindingCode::ArchiveTimestamp => &["VER-67", "LTP-7", "LTP-8"],
             FindingCode::EvidenceLayout => &["VER-66", "LTP-5"],
             FindingCode::Mimetype => &["VER-39", "EPUB-2"],
@@ -342,7 +347,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 76] = [
+    const FINDINGS: [(FindingCode, &str); 77] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -378,6 +383,7 @@ mod tests {
         (FindingCode::FetchedOnline, "fetched-online"),
         (FindingCode::OnlineCheckFailed, "online-check-failed"),
         (FindingCode::TimestampNotProof, "timestamp-not-proof"),
+        (FindingCode::ExpiredWithoutProof, "expired-without-proof"),
         (FindingCode::ArchiveTimestamp, "archive-timestamp"),
         (FindingCode::EvidenceLayout, "evidence-layout"),
         (FindingCode::Mimetype, "mimetype"),

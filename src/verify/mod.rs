@@ -271,15 +271,19 @@ impl SignatureReport {
             })
     }
 
-    /// Neither intact nor failing only for want of a trusted root or for a
-    /// weak algorithm: its cryptography or its place in the file fails.
+    /// Neither intact nor failing only for want of a trusted root, for a
+    /// weak algorithm or for an expiry nothing proves came after sealing:
+    /// its cryptography or its place in the file fails.
     fn is_broken(&self) -> bool {
+        let unproven = self.unproven_expiry().is_some();
         let holds = self.cms.as_ref().is_some_and(|c| {
             c.digest_matches
                 && c.signature_valid
-                && c.problems
-                    .iter()
-                    .all(|p| matches!(p.code, ProblemCode::Untrusted | ProblemCode::WeakAlgorithm))
+                && c.problems.iter().all(|p| match p.code {
+                    ProblemCode::Untrusted | ProblemCode::WeakAlgorithm => true,
+                    ProblemCode::Expired => unproven,
+                    _ => false,
+                })
         });
         !self.findings.is_empty() || !holds
     }
@@ -291,6 +295,16 @@ impl SignatureReport {
             .iter()
             .find(|p| p.code == ProblemCode::WeakAlgorithm)
             .map(|p| p.message.clone())
+    }
+
+    /// Why it holds but cannot be relied on any more: its certificate has
+    /// expired, and nothing proves the seal older than that (VER-70). The
+    /// file is not shown wrong, only no longer shown right: INDETERMINATE.
+    fn unproven_expiry(&self) -> Option<String> {
+        self.notes
+            .iter()
+            .find(|note| note.code == FindingCode::ExpiredWithoutProof)
+            .map(|note| note.message.clone())
     }
 
     fn disallowed_changes(&self) -> impl Iterator<Item = &Change> {
@@ -529,7 +543,10 @@ impl Report {
                 ),
             );
         }
-        if let Some(why) = seals.iter().find_map(|s| s.weakness()) {
+        if let Some(why) = seals
+            .iter()
+            .find_map(|s| s.unproven_expiry().or_else(|| s.weakness()))
+        {
             return (
                 Verdict::Indeterminate,
                 format!("INDETERMINATE: {who}, unchanged since, but {why}"),

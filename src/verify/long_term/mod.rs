@@ -626,6 +626,24 @@ impl SealOutcome {
             if proven {
                 check.problems.retain(|p| !dated(p));
             }
+            let expired = |problems: &[Problem]| {
+                problems
+                    .iter()
+                    .find(|p| p.code == ProblemCode::Expired)
+                    .cloned()
+            };
+            if let (false, None, Some(expiry)) =
+                (proven, expired(&check.problems), expired(&self.validity))
+            {
+                report.notes.push(Finding::new(
+                    FindingCode::ExpiredWithoutProof,
+                    format!(
+                        "{}, and nothing in the file proves the seal was made before then \
+                         (a time-stamp, level B-T, would)",
+                        expiry.message
+                    ),
+                ));
+            }
             for problem in self.validity {
                 if !check.problems.iter().any(|p| p.code == problem.code) {
                     check.problems.push(problem);

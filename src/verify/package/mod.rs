@@ -719,7 +719,7 @@ fn seal_reason(signature: &SignatureReport) -> Option<Reason> {
         let why = format!("changed after sealing: {}", change.description);
         return Some(reason(Verdict::Modified, why));
     }
-    if let Some(why) = signature.weakness() {
+    if let Some(why) = signature.unproven_expiry().or_else(|| signature.weakness()) {
         return Some(reason(Verdict::Indeterminate, why));
     }
     signature.only_untrusted().then(|| {
