@@ -27,6 +27,23 @@ pub fn example(name: &str) -> PathBuf {
     repo().join("certs-example").join(name)
 }
 
+/// Whether `tool` is on PATH. When it is not, the test that needs it is
+/// skipped with a note, or fails under GAZETTE_REQUIRE_TOOLS=1, as CI runs
+/// it with every tool installed (the library's unit tests keep the same rule).
+pub fn tool_available(tool: &str) -> bool {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    if !on_path {
+        assert_ne!(
+            std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref(),
+            Ok("1"),
+            "{tool} is missing and GAZETTE_REQUIRE_TOOLS=1"
+        );
+        eprintln!("skipped: {tool} is missing (set GAZETTE_REQUIRE_TOOLS=1 to fail instead)");
+    }
+    on_path
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
