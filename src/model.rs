@@ -41,7 +41,11 @@ pub struct TemplateFile {
     /// Relative to the templates folder, `/`-separated: how typst names it,
     /// from the root (`/cover.typ`).
     pub path: String,
+    /// As saved: what the package keeps.
     pub bytes: Vec<u8>,
+    /// A typst file's (`.typ`) text, decoded from `bytes` when the manifest
+    /// was read: what typst compiles, and what its errors point into.
+    pub text: Option<String>,
 }
 
 impl Templates {

@@ -1,6 +1,7 @@
 //! What the integration tests share: the `gazette` binary as a command, the
 //! repository's sample issue and example PKI, a command's output as text,
-//! and the sample's editions, built once for every test that checks them.
+//! the sample's editions, built once for every test that checks them, and a
+//! small issue for a test to break and build as an editor does.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -24,6 +25,23 @@ pub fn sample() -> PathBuf {
 /// A file of the example PKI (certs-example/).
 pub fn example(name: &str) -> PathBuf {
     repo().join("certs-example").join(name)
+}
+
+/// Whether `tool` is on PATH. When it is not, the test that needs it is
+/// skipped with a note, or fails under GAZETTE_REQUIRE_TOOLS=1, as CI runs
+/// it with every tool installed (the library's unit tests keep the same rule).
+pub fn tool_available(tool: &str) -> bool {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    if !on_path {
+        assert_ne!(
+            std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref(),
+            Ok("1"),
+            "{tool} is missing and GAZETTE_REQUIRE_TOOLS=1"
+        );
+        eprintln!("skipped: {tool} is missing (set GAZETTE_REQUIRE_TOOLS=1 to fail instead)");
+    }
+    on_path
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -95,6 +113,177 @@ fn build_sample(extra: &[&str]) -> Editions {
         documents,
         package_zip: std::fs::read(edition.join("shanghai-gazette-2025-08.bag.zip")).unwrap(),
     }
+}
+
+/// The small issue's manifest.
+pub const ISSUE: &str = r#"[gazette]
+id = "test-gazette"
+title = "上海市人民政府公报"
+publisher = "上海市人民政府办公厅"
+issn = "1672-0636"
+language = "zh-Hans"
+
+[issue]
+year = 2025
+number = 8
+running = 512
+date = 2025-08-15
+
+[[sections]]
+title = "市政府文件"
+documents = ["documents/a.md"]
+
+[[sections]]
+title = "市政府办公厅文件"
+documents = ["documents/b.md"]
+"#;
+
+/// Its first document, with an attachment (documents/attachments/table.md).
+pub const DOC_A: &str = r#"+++
+title = "上海市人民政府关于做好防汛防台工作的通知"
+number = "沪府〔2025〕41号"
+issuer = "上海市人民政府"
+addressees = "各区人民政府，市政府各委、办、局"
+date = 2025-06-20
+disclosure = "主动公开"
+
+[[attachments]]
+title = "重点任务分工表"
+file = "attachments/table.md"
++++
+现将有关事项通知如下。
+
+# 一、总体要求
+
+**（一）加强组织领导。**
+各区要落实属地责任。
+
+| 序号 | 任务 | 责任单位 |
+|---|---|---|
+| 1 | 防汛 | 市水务局 |
+"#;
+
+/// Its second document, in Traditional script.
+pub const DOC_B: &str = r#"+++
+title = "上海市人民政府辦公廳關于印發《2025年上海市政務公開工作要點》的通知"
+number = "滬府辦字〔2025〕5號"
+issuer = "上海市人民政府辦公廳"
+date = 2025-03-31
+disclosure = "主動公開"
+language = "zh-Hant"
++++
+《2025年上海市政務公開工作要點》已經市政府同意,現印發給你們,請認真按照執行。
+"#;
+
+/// A small valid issue (two documents, one attachment) in a temporary
+/// folder, which each test then breaks.
+pub struct Issue {
+    dir: tempfile::TempDir,
+}
+
+impl Issue {
+    pub fn new() -> Self {
+        let issue = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        issue.write("issue.toml", ISSUE);
+        issue.write("documents/a.md", DOC_A);
+        issue.write("documents/b.md", DOC_B);
+        issue.write(
+            "documents/attachments/table.md",
+            "| 序号 | 任务 |\n|---|---|\n| 1 | 巡查 |\n",
+        );
+        issue
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join("issue").join(name)
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("dist")
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn edit(&self, name: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(name)).unwrap();
+        assert!(text.contains(from), "{from:?} is not in {name}");
+        self.write(name, &text.replacen(from, to, 1));
+    }
+
+    pub fn build(&self) -> Output {
+        gazette()
+            .arg("build")
+            .arg(self.path(""))
+            .arg("--out")
+            .arg(self.out())
+            .output()
+            .unwrap()
+    }
+
+    pub fn pdf(&self) -> PathBuf {
+        self.out()
+            .join("test-gazette-2025-08/test-gazette-2025-08.pdf")
+    }
+
+    /// Builds, expecting failure; checks nothing was written and no panic.
+    pub fn fails(&self) -> String {
+        let output = self.build();
+        let stderr = stderr(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "expected a failed build:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert!(
+            !self.out().exists() || !self.pdf().exists(),
+            "a failed build wrote output"
+        );
+        stderr
+    }
+
+    /// gazette's templates written into the issue's `layout/` and named in
+    /// its manifest, with `edit` applied to cover.typ.
+    pub fn with_own_templates(&self, edit: (&str, &str)) {
+        let written = gazette()
+            .arg("templates")
+            .arg(self.path("layout"))
+            .output()
+            .unwrap();
+        assert!(written.status.success(), "{written:?}");
+        self.edit("layout/cover.typ", edit.0, edit.1);
+        let manifest = std::fs::read_to_string(self.path("issue.toml")).unwrap();
+        self.write(
+            "issue.toml",
+            &format!("{manifest}\n[templates]\nfolder = \"layout\"\n"),
+        );
+    }
+
+    pub fn edition_file(&self, name: &str) -> PathBuf {
+        self.out().join("test-gazette-2025-08").join(name)
+    }
+}
+
+/// Asserts the report holds `message` at `file:line` (relative to the issue).
+pub fn assert_reports(stderr: &str, message: &str, location: &str) {
+    assert!(
+        stderr.contains(message),
+        "missing {message:?} in:\n{stderr}"
+    );
+    let location = Path::new("issue").join(location);
+    let location = location.to_string_lossy();
+    assert!(
+        stderr.contains(&*location),
+        "missing location {location:?} in:\n{stderr}"
+    );
+    assert!(stderr.contains("help:"), "no help in:\n{stderr}");
 }
 
 /// Copies the folder `from` to `to`, e.g. the sample issue to edit a copy.

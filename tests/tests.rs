@@ -8,6 +8,7 @@ mod support;
 mod build;
 mod data;
 mod documents;
+mod encodings;
 mod fuzz_corpus;
 mod new;
 mod site;

@@ -21,7 +21,7 @@ pub fn typesetting(issue: &Path, edition: &Edition, errors: Vec<TypesetError>) -
                 let file = manifest::root_of(issue).join(&templates.folder).join(path);
                 let text = templates
                     .file(path)
-                    .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+                    .and_then(|f| f.text.clone())
                     .unwrap_or_default();
                 SourceFile::new(file, text)
                     .error(range.clone(), format!("typesetting failed: {}", error.message))
@@ -72,10 +72,11 @@ pub fn uncovered(edition: &Edition, root: &Path, uncovered: &Uncovered) -> Diagn
     let help = "it would print as an empty box: replace it, or add a font that has it with --font-path DIR";
     for file in &files {
         let path = root.join(file);
-        if let Ok(text) = std::fs::read_to_string(&path)
+        if let Ok(bytes) = std::fs::read(&path)
+            && let Ok(text) = manifest::text::decode(&path, &bytes)
             && let Some(at) = text.find(c)
         {
-            return SourceFile::new(path, text)
+            return SourceFile::new(path, text.to_owned())
                 .error(at..at + c.len_utf8(), message)
                 .help(help);
         }

@@ -8,6 +8,7 @@ mod fields;
 mod markdown;
 mod sections;
 mod templates;
+pub(crate) mod text;
 
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -105,15 +106,14 @@ impl Folder {
         } else {
             Err(std::io::ErrorKind::NotFound.into())
         };
-        match result.map(String::from_utf8) {
-            Ok(Ok(text)) => Some(SourceFile::new(display, text.replace("\r\n", "\n"))),
-            Ok(Err(_)) => {
-                diags.push(
-                    Diagnostic::in_file(&display, "the file is not UTF-8 text")
-                        .help("save it as UTF-8"),
-                );
-                None
-            }
+        match result {
+            Ok(bytes) => match text::decode(&display, &bytes) {
+                Ok(text) => Some(SourceFile::new(display, text.replace("\r\n", "\n"))),
+                Err(refusal) => {
+                    diags.push(*refusal);
+                    None
+                }
+            },
             Err(error) => {
                 let help = "check the path; paths are relative to the file that names them";
                 diags.push(match (error.kind(), listed) {

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::Folder;
 use super::fields::{At, Table};
+use super::{Folder, text};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{TemplateFile, Templates};
 
@@ -86,8 +86,8 @@ fn read_folder(location: &Path, folder: &str, diags: &mut Diagnostics) -> Option
             );
             return None;
         }
-        if let Some(bytes) = read_template(entry.path(), &path, diags) {
-            files.push(TemplateFile { path, bytes });
+        if let Some((bytes, text)) = read_template(entry.path(), &path, diags) {
+            files.push(TemplateFile { path, bytes, text });
         }
     }
     Some(Templates {
@@ -126,9 +126,13 @@ fn template_path(
     Some(path)
 }
 
-/// The file's bytes; `None` (reported) when it cannot be read, or when it
-/// is a template (`.typ`) that is not UTF-8 text, which typst would refuse.
-fn read_template(file: &Path, path: &str, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+/// The file's bytes and, for a template (`.typ`), its text; `None`
+/// (reported) when it cannot be read, or when a template is not UTF-8 text.
+fn read_template(
+    file: &Path,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Option<(Vec<u8>, Option<String>)> {
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -139,13 +143,16 @@ fn read_template(file: &Path, path: &str, diags: &mut Diagnostics) -> Option<Vec
             return None;
         }
     };
-    if path.ends_with(".typ") && std::str::from_utf8(&bytes).is_err() {
-        diags.push(
-            Diagnostic::in_file(file, "the template is not UTF-8 text").help("save it as UTF-8"),
-        );
-        return None;
+    if !path.ends_with(".typ") {
+        return Some((bytes, None));
     }
-    Some(bytes)
+    match text::decode(file, &bytes).map(str::to_owned) {
+        Ok(text) => Some((bytes, Some(text))),
+        Err(refusal) => {
+            diags.push(*refusal);
+            None
+        }
+    }
 }
 
 /// Hidden files and editors' swap and backup files (`.cover.typ.swp`,

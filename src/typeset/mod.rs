@@ -665,6 +665,7 @@ mod tests {
             files: vec![crate::model::TemplateFile {
                 path: "cover.typ".into(),
                 bytes: cover.as_bytes().to_vec(),
+                text: Some(cover.to_owned()),
             }],
         };
         let world = EditionWorld::new(&fonts, json, edition.issue.date).with_templates(&templates);

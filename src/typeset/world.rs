@@ -112,15 +112,15 @@ impl<'a> EditionWorld<'a> {
             };
             let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
             self.own.push(id);
-            match std::str::from_utf8(&file.bytes) {
-                Ok(text) if file.path.ends_with(".typ") => {
-                    let source = Source::new(id, text.to_owned());
+            match &file.text {
+                Some(text) => {
+                    let source = Source::new(id, text.clone());
                     match self.sources.iter_mut().find(|s| s.id() == id) {
                         Some(gazettes) => *gazettes = source,
                         None => self.sources.push(source),
                     }
                 }
-                _ => self.files.push((id, Bytes::new(file.bytes.clone()))),
+                None => self.files.push((id, Bytes::new(file.bytes.clone()))),
             }
         }
         self

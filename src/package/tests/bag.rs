@@ -333,6 +333,7 @@ fn the_issue_s_own_templates_are_packaged_as_typeset_not_as_saved_since() {
         files: vec![crate::model::TemplateFile {
             path: "cover.typ".into(),
             bytes: b"// the cover as typeset\n".to_vec(),
+            text: Some("// the cover as typeset\n".into()),
         }],
     });
     let package = fixture.build(None);
