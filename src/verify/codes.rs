@@ -63,8 +63,12 @@ pub enum FindingCode {
     /// A document timestamp's imprint is not the digest of the bytes it
     /// covers: they were changed after it was made.
     TimestampImprintMismatch,
-    /// A remark: the signature is adbe.pkcs7.detached, not PAdES.
+    /// A remark: the signature is adbe.pkcs7.detached, not PAdES; a failure
+    /// for a seal of a package's PDF.
     NotPades,
+    /// A seal held to the format (in a package, or in a file gazette made) is
+    /// not a certification signature with DocMDP permission 1.
+    NotCertification,
 
     // Over time, a PDF's or a package's seal (the long-term rule).
     /// A certificate of the seal's chain was revoked before the time the
@@ -259,6 +263,7 @@ impl Cited for FindingCode {
             FindingCode::NoSigningTime => &["SPDF-8", "VER-22"],
             FindingCode::TimestampImprintMismatch => &["VER-31", "SPDF-14"],
             FindingCode::NotPades => &["SPDF-2", "VER-22"],
+            FindingCode::NotCertification => &["SPDF-9", "VER-22"],
             FindingCode::Revoked => &["VER-71"],
             FindingCode::RevokedLater => &["VER-72"],
             FindingCode::RevocationNotChecked => &["VER-73"],
@@ -347,7 +352,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 77] = [
+    const FINDINGS: [(FindingCode, &str); 78] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -377,6 +382,7 @@ mod tests {
             "timestamp-imprint-mismatch",
         ),
         (FindingCode::NotPades, "not-pades"),
+        (FindingCode::NotCertification, "not-certification"),
         (FindingCode::Revoked, "revoked"),
         (FindingCode::RevokedLater, "revoked-later"),
         (FindingCode::RevocationNotChecked, "revocation-not-checked"),

@@ -80,12 +80,13 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use super::archive::Refusal;
 use super::{
     Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
-    SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub, verify_pdf_under,
+    SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub,
 };
 use crate::cms;
 use crate::digest::sha256;
 use crate::model::Date;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
+use crate::verify::pdf::verify_pdf_in_package;
 use bagit::{BagInfo, check_bag, check_declaration, payload_totals};
 use container::{Files, is_payload, read_bag, read_zip_bytes};
 
@@ -596,7 +597,7 @@ fn check_editions(
     };
     let id = &manifest.edition.id;
     let pdf = read(&format!("edition/{id}.pdf"))
-        .map(|(path, bytes)| verify_pdf_under(&path, bytes, options, policy));
+        .map(|(path, bytes)| verify_pdf_in_package(&path, bytes, options, policy));
     let epub =
         read(&format!("edition/{id}.epub")).map(|(path, bytes)| verify_epub(&path, bytes, options));
     let documents = manifest
@@ -605,7 +606,7 @@ fn check_editions(
         .flat_map(|document| &document.files)
         .filter(|file| file.media_type == "application/pdf")
         .filter_map(|file| read(&file.path))
-        .map(|(path, bytes)| verify_pdf_under(&path, bytes, options, policy));
+        .map(|(path, bytes)| verify_pdf_in_package(&path, bytes, options, policy));
     pdf.into_iter().chain(epub).chain(documents).collect()
 }
 

@@ -24,12 +24,14 @@
 //! Any standard PDF signature is read: `ETSI.CAdES.detached` and
 //! `adbe.pkcs7.detached`, CMS in DER or BER, with or without signing-time and
 //! ESS signing-certificate attributes; only what breaks the cryptography or
-//! the integrity fails it. gazette's own seal, recognised as a certification
-//! signature in `ETSI.CAdES.detached` form in a document whose /Creator is
-//! gazette, is further held to gazette's profile (SHA-2, signing-certificate-v2,
-//! no signing-time, a /M): there a deviation is a failure, since gazette never
-//! writes one; on other signatures it is a remark (`remarks`, codes such as
-//! `not-pades`, `no-signing-time`, `signing-time-present`).
+//! the integrity fails it. A seal held to the written format's profile is
+//! further judged by it (PAdES, a certification allowing no change, SHA-2,
+//! signing-certificate-v2, no signing-time, a /M): every seal of a PDF in a
+//! package, whoever made it, and alone a certification signature in
+//! `ETSI.CAdES.detached` form in a document whose /Creator is gazette. There a
+//! deviation is a failure (`not-pades`, `not-certification`, …); on other
+//! signatures it is a remark (`remarks`, codes such as `not-pades`,
+//! `no-signing-time`, `signing-time-present`).
 //!
 //! # Time
 //!
@@ -69,6 +71,39 @@ pub fn verify_pdf(file: &str, bytes: &[u8], options: &Options) -> Report {
 /// [`verify_pdf`], judging the seals over time by `policy`: at its
 /// validation time, and online if it says so.
 pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Policy) -> Report {
+    verify_held_to(file, bytes, options, policy, Format::IfClaimed)
+}
+
+/// [`verify_pdf_under`] for a PDF of a package: whoever made it, every seal
+/// in it is held to the format's seal profile (VER-22).
+pub(crate) fn verify_pdf_in_package(
+    file: &str,
+    bytes: &[u8],
+    options: &Options,
+    policy: Policy,
+) -> Report {
+    verify_held_to(file, bytes, options, policy, Format::Always)
+}
+
+/// When a PDF's seals are held to the format's seal profile (clause 5.2 of
+/// the written format) rather than judged as the standard signatures they are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// In a package: every seal is.
+    Always,
+    /// Alone: a certification in PAdES form, in a document whose /Creator
+    /// is gazette. Claiming to be gazette's only makes the check stricter,
+    /// so the claim need not be proven.
+    IfClaimed,
+}
+
+fn verify_held_to(
+    file: &str,
+    bytes: &[u8],
+    options: &Options,
+    policy: Policy,
+    format: Format,
+) -> Report {
     let file = file.to_string();
     if !bytes.starts_with(b"%PDF-") {
         return Report::without_signatures(
@@ -107,6 +142,7 @@ pub fn verify_pdf_under(file: &str, bytes: &[u8], options: &Options, policy: Pol
         revisions: &revisions,
         certification: certification(&document),
         made_by_gazette: made_by_gazette(&document),
+        format,
         options,
     };
     let mut signatures: Vec<SignatureReport> = fields
@@ -320,6 +356,7 @@ struct Context<'a> {
     revisions: &'a Revisions<'a>,
     certification: Option<(ObjectId, i64)>,
     made_by_gazette: bool,
+    format: Format,
     options: &'a Options,
 }
 
@@ -336,21 +373,60 @@ fn made_by_gazette(document: &Document) -> bool {
         .is_ok_and(|creator| creator.starts_with(b"gazette "))
 }
 
-/// gazette's own seal is a certification signature in PAdES form
-/// (ETSI.CAdES.detached) in a document gazette made: only such a seal is held
-/// to gazette's profile as failures. Any other signature is judged as the
-/// standard CMS it is, with the profile's requirements as remarks. Claiming
-/// to be gazette's only makes the check stricter, so the claim need not be
-/// proven.
+/// A seal held to the format's profile is judged by gazette's rules: a
+/// deviation is a failure. Any other signature is judged as the standard CMS
+/// it is, with the profile's requirements as remarks.
 fn rules_for(context: &Context<'_>, report: &SignatureReport) -> Rules {
-    let ours = context.made_by_gazette
-        && report.kind == SignatureKind::Certification
-        && report.sub_filter == "ETSI.CAdES.detached";
-    if ours {
+    if held_to_format(context, report) {
         Rules::Gazette
     } else {
         Rules::Standard
     }
+}
+
+/// Whether `report`'s seal is held to the format (see [`Format`]).
+fn held_to_format(context: &Context<'_>, report: &SignatureReport) -> bool {
+    let claimed = context.made_by_gazette
+        && report.kind == SignatureKind::Certification
+        && report.sub_filter == SUB_FILTER;
+    report.kind != SignatureKind::DocumentTimestamp && (context.format == Format::Always || claimed)
+}
+
+/// The one form of a seal the format allows (SPDF-2).
+const SUB_FILTER: &str = "ETSI.CAdES.detached";
+
+/// What makes a seal held to the format fail before its CMS is read: another
+/// form than PAdES (SPDF-2), or other than a certification that allows no
+/// change (SPDF-9), which would let annotations and fields change what a
+/// reader sees after sealing.
+fn format_findings(context: &Context<'_>, report: &SignatureReport) -> Vec<Finding> {
+    if !held_to_format(context, report) {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    if report.sub_filter != SUB_FILTER {
+        findings.push(Finding::new(
+            FindingCode::NotPades,
+            format!(
+                "the seal is in the form {}, not PAdES ({SUB_FILTER}), which the format asks of every seal",
+                report.sub_filter
+            ),
+        ));
+    }
+    match (report.kind, report.docmdp_permission) {
+        (SignatureKind::Certification, Some(1)) => {}
+        (SignatureKind::Certification, Some(p)) => findings.push(Finding::new(
+            FindingCode::NotCertification,
+            format!(
+                "the seal certifies the file with DocMDP permission {p}, which lets the file change after sealing; the format asks for 1"
+            ),
+        )),
+        _ => findings.push(Finding::new(
+            FindingCode::NotCertification,
+            "the seal is an approval signature, not the certification of the file the format asks for",
+        )),
+    }
+    findings
 }
 
 /// Checks one signature field: first that its bytes are laid out as a sealed
@@ -375,6 +451,7 @@ fn check_signature(context: &Context<'_>, field: &Field) -> SignatureReport {
         check_document_timestamp(dict, &content, end, context, &mut report);
         return report;
     }
+    report.findings.extend(format_findings(context, &report));
     let rules = rules_for(context, &report);
     check_cms(dict, &content, claimed, rules, context.options, &mut report);
     if end < bytes.len() {

@@ -2,11 +2,12 @@
 //! tests/interop/foreign.sh): each must get the verdict pdfsig and pyHanko
 //! agree on, and lose it when one signed byte changes.
 
-use super::verify_pdf;
+use super::{verify_pdf, verify_pdf_in_package};
 use crate::cms::{ProblemCode, load_pem_certificates};
+use crate::test_support::keys::example_chain;
 use crate::verify::{
-    ChangeKind, FindingCode, Level, Options, PdfChangeKind, Report, SignatureKind, TimestampKind,
-    Verdict,
+    ChangeKind, FindingCode, Level, Options, PdfChangeKind, Policy, Report, SignatureKind,
+    TimestampKind, Verdict,
 };
 
 macro_rules! foreign {
@@ -282,4 +283,53 @@ fn a_changed_byte_only_a_document_timestamp_covers_is_caught() {
 fn without_its_root_a_foreign_signature_is_untrusted() {
     let report = verify_pdf("pades", file("pyhanko-pades"), &Options::default());
     assert_eq!(report.verdict, Verdict::Untrusted, "{}", report.summary);
+}
+
+/// In a package every seal is held to the format's profile, whoever made the
+/// PDF: the same foreign signatures that hold alone fail there, each naming
+/// the rule (VER-22 with SPDF-2 or SPDF-9).
+#[test]
+fn in_a_package_a_seal_must_be_a_pades_certification_that_allows_no_change() {
+    let cases = [
+        ("pyhanko-pades", &[FindingCode::NotCertification][..]),
+        (
+            "pyhanko-pkcs7",
+            &[FindingCode::NotPades, FindingCode::NotCertification][..],
+        ),
+        (
+            "certified-filled-signed",
+            &[FindingCode::NotCertification][..],
+        ),
+    ];
+    for (name, codes) in cases {
+        let alone = check(name, file(name));
+        assert_ne!(alone.verdict, Verdict::Invalid, "{name}: {}", alone.summary);
+        let options = Options {
+            anchors: root_of(name),
+        };
+        let part = verify_pdf_in_package(name, file(name), &options, Policy::default());
+        assert_eq!(part.verdict, Verdict::Invalid, "{name}: {}", part.summary);
+        let found: Vec<FindingCode> = part.signatures[0].findings.iter().map(|f| f.code).collect();
+        assert_eq!(found, codes, "{name}");
+        assert!(
+            part.signatures[0]
+                .findings
+                .iter()
+                .all(|f| f.rules.contains(&"VER-22")),
+            "{name}"
+        );
+    }
+}
+
+/// gazette's own seal, in its own edition, is what the format asks for.
+#[test]
+fn gazettes_seal_holds_in_a_package_as_alone() {
+    let pdf = include_bytes!("../testdata/shanghai-gazette-2025-08.pdf");
+    let options = Options {
+        anchors: example_chain("root.pem"),
+    };
+    let alone = verify_pdf("edition", pdf, &options);
+    let part = verify_pdf_in_package("edition", pdf, &options, Policy::default());
+    assert_eq!(alone.verdict, part.verdict, "{}", part.summary);
+    assert!(part.signatures[0].findings.is_empty());
 }
