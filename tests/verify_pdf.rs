@@ -884,3 +884,61 @@ fn at_a_time_past_its_certificate_a_b_b_seal_has_expired() {
         "{output:?}"
     );
 }
+
+/// `--conformance` judges the file against the written format rule by rule:
+/// the sealed sample keeps every rule checked for a PDF and breaks none; a
+/// changed signed byte breaks the seal's rules, named with the code that
+/// says so; rules of other kinds of file are not listed.
+#[test]
+fn conformance_lists_the_rules_kept_broken_and_not_checked() {
+    let root = example("root.pem");
+    let args = ["--trust", root.to_str().unwrap(), "--conformance", "--json"];
+    let statuses = |bytes: &[u8]| {
+        let (_, out) = verify_command(bytes, &args);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let conformance = &json["conformance"];
+        assert_eq!(conformance["format_version"], "1.0");
+        let rules = conformance["rules"].as_array().unwrap().clone();
+        assert!(rules.iter().all(|r| {
+            let id = r["rule"].as_str().unwrap();
+            !id.starts_with("VER-") && !id.starts_with("PKG-") && !id.starts_with("SEPUB-")
+        }));
+        rules
+    };
+    let with = |rules: &[serde_json::Value], status: &str| -> Vec<String> {
+        rules
+            .iter()
+            .filter(|r| r["status"] == status)
+            .map(|r| r["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let sealed_rules = statuses(sealed());
+    assert!(with(&sealed_rules, "broken").is_empty());
+    assert!(with(&sealed_rules, "kept").contains(&"SPDF-9".to_owned()));
+    assert!(with(&sealed_rules, "not-checked").contains(&"PDF-1".to_owned()));
+
+    let mut changed = sealed().to_vec();
+    let at = find(&changed, b"/Lang(zh-CN)").unwrap() + b"/Lang(zh-".len();
+    changed[at..at + 2].copy_from_slice(b"TW");
+    let changed_rules = statuses(&changed);
+    let broken = with(&changed_rules, "broken");
+    assert!(broken.contains(&"SPDF-4".to_owned()), "{broken:?}");
+    let spdf4 = changed_rules
+        .iter()
+        .find(|r| r["rule"] == "SPDF-4")
+        .unwrap();
+    assert!(
+        spdf4["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "digest-mismatch")
+    );
+
+    let (_, text) = verify_command(sealed(), &args[..3]);
+    assert!(
+        text.contains("conformance to the gazette format 1.0") && text.contains("0 broken"),
+        "{text}"
+    );
+}

@@ -233,6 +233,12 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Also report the file's conformance to the written format (docs/spec),
+    /// rule by rule: kept, broken (with the codes that say so) or not
+    /// checked by this verifier; for any producer's files
+    #[arg(long)]
+    pub conformance: bool,
+
     /// Judge the seals as of TIME instead of now (RFC 3339, e.g.
     /// 2031-06-01T00:00:00Z, or a date, 2031-06-01): a seal whose time a
     /// timestamp attests stays valid after its certificate expires

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use gazette::cms::{SignatureCheck, Trust};
 use gazette::verify::{
-    self, CannotCheck, Options, Policy, Report, RevocationCheck, SignatureReport, StatusWord,
-    Verdict,
+    self, CannotCheck, Conformance, Options, Policy, Report, RevocationCheck, RuleStatus,
+    SignatureReport, StatusWord, Verdict,
 };
 
 use crate::cli::args::VerifyArgs;
@@ -18,14 +18,28 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
         online: args.online,
     };
     let report = verify::verify_path_under(&args.file, &options, policy).map_err(cannot_check)?;
+    let conformance = args.conformance.then(|| verify::conformance(&report));
     if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|error| {
+        let cannot_write = |error: serde_json::Error| {
             Failure::message(format!("cannot write the report: {error}"))
                 .status(Verdict::CannotCheck.exit_code())
-        })?;
-        println!("{json}");
+        };
+        let mut json = serde_json::to_value(&report).map_err(cannot_write)?;
+        if let (Some(conformance), Some(fields)) = (&conformance, json.as_object_mut()) {
+            fields.insert(
+                "conformance".into(),
+                serde_json::to_value(conformance).map_err(cannot_write)?,
+            );
+        }
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).map_err(cannot_write)?
+        );
     } else {
         print!("{}", human(&report));
+        if let Some(conformance) = &conformance {
+            print!("{}", conformance_block(conformance));
+        }
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
 }
@@ -276,4 +290,37 @@ fn change_rows(signature: &SignatureReport, rows: &mut Rows) {
 
 fn yes_no(ok: bool, good: &str, bad: &str) -> String {
     if ok { good } else { bad }.to_string()
+}
+
+/// The conformance for people: the counts, then each broken rule with the
+/// codes that say so.
+fn conformance_block(conformance: &Conformance) -> String {
+    let count = |status| {
+        conformance
+            .rules
+            .iter()
+            .filter(|r| r.status == status)
+            .count()
+    };
+    let mut out = format!(
+        "conformance to the gazette format {}: of its {} rules for such a file, {} checked and kept, {} broken, {} not checked by this verifier (docs/spec/notes.md names the tools that check them)\n",
+        conformance.format_version,
+        conformance.rules.len(),
+        count(RuleStatus::Kept),
+        count(RuleStatus::Broken),
+        count(RuleStatus::NotChecked),
+    );
+    for rule in conformance
+        .rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::Broken)
+    {
+        out += &format!(
+            "  broken: {} ({}), as {} says\n",
+            rule.rule,
+            rule.level,
+            rule.codes.join(", ")
+        );
+    }
+    out
 }

@@ -526,6 +526,21 @@ mod tests {
         }
     }
 
+    /// A conformance report counts a rule as checked by the codes the
+    /// verifier of a kind of file reports: every code is one of them.
+    #[test]
+    fn every_code_belongs_to_a_kind_of_file() {
+        use super::super::conformance::{ANY_SEALED, EPUB, OVER_TIME, PACKAGE, PDF, ZIP};
+        for (code, spelled) in FINDINGS {
+            assert!(
+                [ANY_SEALED, PDF, OVER_TIME, EPUB, ZIP, PACKAGE]
+                    .iter()
+                    .any(|group| group.contains(&code)),
+                "{spelled} is in no group of verify/conformance.rs"
+            );
+        }
+    }
+
     /// The codes as published: renaming a variant must not rename its code.
     #[test]
     fn codes_keep_their_spelling() {

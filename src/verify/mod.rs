@@ -10,6 +10,7 @@
 
 mod archive;
 mod codes;
+mod conformance;
 mod date;
 mod epub;
 mod input;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use crate::cms::{ProblemCode, SignatureCheck, Trust};
 
 pub use codes::{CheckCode, Cited, FindingCode};
+pub use conformance::{Conformance, RuleOutcome, RuleStatus, conformance};
 pub use epub::verify_epub;
 pub use input::{CannotCheck, verify_path, verify_path_under};
 pub use level::Level;
