@@ -187,7 +187,8 @@ pub enum FindingCode {
     BadManifestJson,
     /// manifest.json lists an artifact twice.
     DuplicateArtifact,
-    /// manifest.json does not list exactly the PDF and the EPUB edition.
+    /// manifest.json does not list the PDF and the EPUB edition (it may list
+    /// more, EXT-6).
     ArtifactList,
     /// A source with two digests, a malformed issue date, or a seal file
     /// without a seal entry.
