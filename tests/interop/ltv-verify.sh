@@ -5,7 +5,8 @@
 # with the responders STOPPED: pyHanko adesverify and gazette verify both say
 # VALID for the B-LTA build, gazette names level B-LTA and the evidence it
 # used; past the seal certificate's notAfter (--at 2032-06-01, the certificate
-# ends 2031-01-01) the B-LTA build stays VALID and the B-B one is expired; and
+# ends 2031-01-01) the B-LTA build stays VALID and the B-B one is
+# INDETERMINATE, by both (nothing proves it was sealed before the expiry); and
 # one byte changed in the revision only the document timestamp covers (the
 # DSS update between the seal and the timestamp) is not VALID for either.
 #
@@ -51,9 +52,12 @@ verify_says() { # verify_says FILE [ARGS...]: the report and the exit status
 json_get() { # json_get EXPRESSION: evaluates EXPRESSION on the JSON on stdin, as `r`
   python3 -c "import json, sys; r = json.load(sys.stdin); print($1)"
 }
-adesverify_says() {
+adesverify_status() { # adesverify_status FILE TIME [ARGS...]: pyHanko's status line at TIME
   pyhanko sign adesverify --trust "$root" --trust-replace \
-    --validation-time "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)" --executive-summary "$1" 2>/dev/null || true
+    --validation-time "$2" "${@:3}" "$1" 2>/dev/null || true
+}
+adesverify_says() { # adesverify_says FILE: pyHanko's VALID or INVALID now
+  adesverify_status "$1" "$(date -u +%Y-%m-%dT%H:%M:%S+00:00)" --executive-summary
 }
 
 echo "== build: B-LTA with the test PKI's TSA, and B-B without"
@@ -89,7 +93,13 @@ show "gazette verify" '^[A-Z]|exit status' "$out"
 check "B-LTA at 2032: VALID" grep -q '^VALID' <<<"$out"
 out=$(verify_says "$bb" --at 2032-06-01)
 show "gazette verify" '^[A-Z]|exit status' "$out"
-check "B-B at 2032: INVALID, expired" grep -q '^INVALID.*expired' <<<"$out"
+check "B-B at 2032: INDETERMINATE, expired and nothing proves the seal older" \
+  grep -q '^INDETERMINATE.*expired.*nothing in the file proves' <<<"$out"
+# pyHanko's executive summary says only VALID or INVALID; its status line
+# tells "unchanged, but its certificate cannot be trusted then" apart.
+out=$(adesverify_status "$bb" 2032-06-01T00:00:00+00:00)
+show adesverify . "$out"
+check "B-B at 2032: pyHanko adesverify: intact, not trusted then" grep -q ':INTACT:UNTRUSTED' <<<"$out"
 out=$(verify_says "$bb")
 check "B-B today: VALID, its revocation not checked" grep -q 'revocation not checked' <<<"$out"
 
