@@ -89,9 +89,31 @@ enum Mutation {
     /// The last bytes of the signature's unsigned gap, just before its `>`,
     /// overwritten with `with`: nothing signed changes.
     GapStuff { with: String },
+    /// The seal's /ByteRange numbers, each plus the matching one of `add`,
+    /// written back in place at the same width (the signed bytes change).
+    ByteRangeAdd { add: [i64; 4] },
     /// An incremental update whose signature dictionary replaces the seal's;
-    /// `{range}` stands for the seal's four /ByteRange numbers.
+    /// `{range}` stands for the seal's four /ByteRange numbers and
+    /// `{contents}` for its /Contents hex string as stored.
     UpdateSignatureDictionary { dictionary: String },
+    /// An incremental update adding the field `field` to the interactive
+    /// form's /Fields.
+    UpdateAddField { field: String },
+    /// An incremental update adding `object`, which nothing refers to, its
+    /// `startxref` plus `startxref_add`.
+    UpdateAddObject {
+        object: String,
+        #[serde(default)]
+        startxref_add: i64,
+    },
+    /// An incremental update of the catalog: the keys `remove` taken out, the
+    /// entries `add` (PDF syntax) put in.
+    UpdateCatalog {
+        #[serde(default)]
+        remove: Vec<String>,
+        #[serde(default)]
+        add: String,
+    },
     /// An incremental update giving page `page`'s first content stream `content`.
     UpdatePageContent { page: u32, content: String },
     /// An incremental update adding `annotation` to page `page`.
@@ -218,8 +240,90 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
                 .as_dict()
                 .unwrap();
             let id = perms.get(b"DocMDP").unwrap().as_reference().unwrap();
-            let body = dictionary.replace("{range}", &format!("{a} {b} {c} {d}"));
+            let contents = std::str::from_utf8(&bytes[a + b..c]).unwrap();
+            let body = dictionary
+                .replace("{range}", &format!("{a} {b} {c} {d}"))
+                .replace("{contents}", contents);
             append_update(bytes, &[(id.0, body.into_bytes())], None)
+        }
+        Mutation::ByteRangeAdd { add } => {
+            let start = find(bytes, b"/ByteRange[").unwrap() + b"/ByteRange[".len();
+            let end = start + bytes[start..].iter().position(|&b| b == b']').unwrap();
+            let mut out = bytes.to_vec();
+            let mut at = start;
+            for (number, add) in std::str::from_utf8(&bytes[start..end])
+                .unwrap()
+                .split(' ')
+                .zip(add)
+            {
+                let value = number.parse::<i64>().unwrap() + add;
+                let text = format!("{value:0width$}", width = number.len());
+                assert_eq!(text.len(), number.len(), "{number} + {add} keeps its width");
+                out[at..at + text.len()].copy_from_slice(text.as_bytes());
+                at += number.len() + 1;
+            }
+            out
+        }
+        Mutation::UpdateAddField { field } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+            let mut catalog = doc.get_dictionary(root).unwrap().clone();
+            let new = doc.max_id + 1;
+            let form_id = catalog.get(b"AcroForm").unwrap().as_reference().ok();
+            let mut form = match form_id {
+                Some(id) => doc.get_dictionary(id).unwrap().clone(),
+                None => catalog.get(b"AcroForm").unwrap().as_dict().unwrap().clone(),
+            };
+            let mut fields = form.get(b"Fields").unwrap().as_array().unwrap().clone();
+            fields.push((new, 0).into());
+            form.set("Fields", Object::Array(fields));
+            let write = |object: Object| {
+                let mut body = Vec::new();
+                lopdf::Writer::write_object(&mut body, &object).unwrap();
+                body
+            };
+            let changed = match form_id {
+                Some(id) => (id.0, write(Object::Dictionary(form))),
+                None => {
+                    catalog.set("AcroForm", Object::Dictionary(form));
+                    (root.0, write(Object::Dictionary(catalog)))
+                }
+            };
+            append_update(bytes, &[changed, (new, field.clone().into_bytes())], None)
+        }
+        Mutation::UpdateAddObject {
+            object,
+            startxref_add,
+        } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let out = append_update(
+                bytes,
+                &[(doc.max_id + 1, object.clone().into_bytes())],
+                None,
+            );
+            let at = out.len() - b"\n%%EOF\n".len();
+            let start = out[..at].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+            let offset: i64 = std::str::from_utf8(&out[start..at])
+                .unwrap()
+                .parse()
+                .unwrap();
+            let mut damaged = out[..start].to_vec();
+            damaged.extend_from_slice(format!("{}\n%%EOF\n", offset + startxref_add).as_bytes());
+            damaged
+        }
+        Mutation::UpdateCatalog { remove, add } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+            let mut catalog = doc.get_dictionary(root).unwrap().clone();
+            for key in remove {
+                assert!(catalog.remove(key.as_bytes()).is_some(), "no /{key}");
+            }
+            let mut body = Vec::new();
+            lopdf::Writer::write_object(&mut body, &Object::Dictionary(catalog)).unwrap();
+            body.truncate(body.len() - b">>".len());
+            body.extend_from_slice(add.as_bytes());
+            body.extend_from_slice(b">>");
+            append_update(bytes, &[(root.0, body)], None)
         }
         Mutation::UpdatePageContent { page, content } => {
             let doc = Document::load_mem(bytes).unwrap();
