@@ -89,9 +89,31 @@ enum Mutation {
     /// The last bytes of the signature's unsigned gap, just before its `>`,
     /// overwritten with `with`: nothing signed changes.
     GapStuff { with: String },
+    /// The seal's /ByteRange numbers, each plus the matching one of `add`,
+    /// written back in place at the same width (the signed bytes change).
+    ByteRangeAdd { add: [i64; 4] },
     /// An incremental update whose signature dictionary replaces the seal's;
-    /// `{range}` stands for the seal's four /ByteRange numbers.
+    /// `{range}` stands for the seal's four /ByteRange numbers and
+    /// `{contents}` for its /Contents hex string as stored.
     UpdateSignatureDictionary { dictionary: String },
+    /// An incremental update adding the field `field` to the interactive
+    /// form's /Fields.
+    UpdateAddField { field: String },
+    /// An incremental update adding `object`, which nothing refers to, its
+    /// `startxref` plus `startxref_add`.
+    UpdateAddObject {
+        object: String,
+        #[serde(default)]
+        startxref_add: i64,
+    },
+    /// An incremental update of the catalog: the keys `remove` taken out, the
+    /// entries `add` (PDF syntax) put in.
+    UpdateCatalog {
+        #[serde(default)]
+        remove: Vec<String>,
+        #[serde(default)]
+        add: String,
+    },
     /// An incremental update giving page `page`'s first content stream `content`.
     UpdatePageContent { page: u32, content: String },
     /// An incremental update adding `annotation` to page `page`.
@@ -136,6 +158,43 @@ enum Mutation {
     EntryCompress { entry: String },
     /// A second entry of the same name and content, right after it.
     EntryDuplicate { entry: String },
+    /// The one line of a zip entry's text that holds `containing` written twice.
+    EntryDuplicateLine {
+        entry: String,
+        containing: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// The span of a zip entry's text from the first `start` to the first
+    /// `end` after it (both included) written twice in a row.
+    EntryDuplicateSpan {
+        entry: String,
+        start: String,
+        end: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// Byte `at` of a zip entry's content set to `byte`.
+    EntrySetByte {
+        entry: String,
+        at: usize,
+        byte: u8,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// The compression method in a zip entry's local and central headers
+    /// set to `method` (the content stays as it was).
+    EntryMethod { entry: String, method: u16 },
+    /// The encrypted flag (bit 0) set in a zip entry's local and central headers.
+    EntryEncrypt { entry: String },
+    /// A zip entry's Unix mode (`mode`, octal) in its central header, the
+    /// entry made by Unix.
+    EntryMode { entry: String, mode: String },
+    /// Byte `at` of a zip entry's name set to `byte` in both its headers.
+    EntryNameByte { entry: String, at: usize, byte: u8 },
+    /// A zip entry's name in the central directory only replaced by `name`,
+    /// of the same length; the local header keeps the old one.
+    EntryCentralName { entry: String, name: String },
 }
 
 fn options() -> Options {
@@ -218,8 +277,90 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
                 .as_dict()
                 .unwrap();
             let id = perms.get(b"DocMDP").unwrap().as_reference().unwrap();
-            let body = dictionary.replace("{range}", &format!("{a} {b} {c} {d}"));
+            let contents = std::str::from_utf8(&bytes[a + b..c]).unwrap();
+            let body = dictionary
+                .replace("{range}", &format!("{a} {b} {c} {d}"))
+                .replace("{contents}", contents);
             append_update(bytes, &[(id.0, body.into_bytes())], None)
+        }
+        Mutation::ByteRangeAdd { add } => {
+            let start = find(bytes, b"/ByteRange[").unwrap() + b"/ByteRange[".len();
+            let end = start + bytes[start..].iter().position(|&b| b == b']').unwrap();
+            let mut out = bytes.to_vec();
+            let mut at = start;
+            for (number, add) in std::str::from_utf8(&bytes[start..end])
+                .unwrap()
+                .split(' ')
+                .zip(add)
+            {
+                let value = number.parse::<i64>().unwrap() + add;
+                let text = format!("{value:0width$}", width = number.len());
+                assert_eq!(text.len(), number.len(), "{number} + {add} keeps its width");
+                out[at..at + text.len()].copy_from_slice(text.as_bytes());
+                at += number.len() + 1;
+            }
+            out
+        }
+        Mutation::UpdateAddField { field } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+            let mut catalog = doc.get_dictionary(root).unwrap().clone();
+            let new = doc.max_id + 1;
+            let form_id = catalog.get(b"AcroForm").unwrap().as_reference().ok();
+            let mut form = match form_id {
+                Some(id) => doc.get_dictionary(id).unwrap().clone(),
+                None => catalog.get(b"AcroForm").unwrap().as_dict().unwrap().clone(),
+            };
+            let mut fields = form.get(b"Fields").unwrap().as_array().unwrap().clone();
+            fields.push((new, 0).into());
+            form.set("Fields", Object::Array(fields));
+            let write = |object: Object| {
+                let mut body = Vec::new();
+                lopdf::Writer::write_object(&mut body, &object).unwrap();
+                body
+            };
+            let changed = match form_id {
+                Some(id) => (id.0, write(Object::Dictionary(form))),
+                None => {
+                    catalog.set("AcroForm", Object::Dictionary(form));
+                    (root.0, write(Object::Dictionary(catalog)))
+                }
+            };
+            append_update(bytes, &[changed, (new, field.clone().into_bytes())], None)
+        }
+        Mutation::UpdateAddObject {
+            object,
+            startxref_add,
+        } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let out = append_update(
+                bytes,
+                &[(doc.max_id + 1, object.clone().into_bytes())],
+                None,
+            );
+            let at = out.len() - b"\n%%EOF\n".len();
+            let start = out[..at].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+            let offset: i64 = std::str::from_utf8(&out[start..at])
+                .unwrap()
+                .parse()
+                .unwrap();
+            let mut damaged = out[..start].to_vec();
+            damaged.extend_from_slice(format!("{}\n%%EOF\n", offset + startxref_add).as_bytes());
+            damaged
+        }
+        Mutation::UpdateCatalog { remove, add } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+            let mut catalog = doc.get_dictionary(root).unwrap().clone();
+            for key in remove {
+                assert!(catalog.remove(key.as_bytes()).is_some(), "no /{key}");
+            }
+            let mut body = Vec::new();
+            lopdf::Writer::write_object(&mut body, &Object::Dictionary(catalog)).unwrap();
+            body.truncate(body.len() - b">>".len());
+            body.extend_from_slice(add.as_bytes());
+            body.extend_from_slice(b">>");
+            append_update(bytes, &[(root.0, body)], None)
         }
         Mutation::UpdatePageContent { page, content } => {
             let doc = Document::load_mem(bytes).unwrap();
@@ -535,6 +676,66 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
                 .into_bytes();
             again = *rebag;
         }
+        Mutation::EntryDuplicateLine {
+            entry,
+            containing,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let text = String::from_utf8(entries[at].content.clone()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let twice: Vec<&str> = lines
+                .iter()
+                .flat_map(|&l| {
+                    let times = if l.contains(containing.as_str()) {
+                        2
+                    } else {
+                        1
+                    };
+                    std::iter::repeat_n(l, times)
+                })
+                .collect();
+            assert_eq!(twice.len(), lines.len() + 1, "one line holds {containing}");
+            entries[at].content = twice
+                .iter()
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                .into_bytes();
+            again = *rebag;
+        }
+        Mutation::EntryDuplicateSpan {
+            entry,
+            start,
+            end,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let text = String::from_utf8(entries[at].content.clone()).unwrap();
+            let from = text
+                .find(start.as_str())
+                .unwrap_or_else(|| panic!("{start} not in {entry}"));
+            let to = from + text[from..].find(end.as_str()).unwrap() + end.len();
+            let span = &text[from..to];
+            entries[at].content = format!("{}{span}{}", &text[..to], &text[to..]).into_bytes();
+            again = *rebag;
+        }
+        Mutation::EntrySetByte {
+            entry,
+            at,
+            byte,
+            rebag,
+        } => {
+            let index = index(&entries, entry);
+            entries[index].content[*at] = *byte;
+            again = *rebag;
+        }
+        Mutation::EntryMethod { entry, .. }
+        | Mutation::EntryEncrypt { entry }
+        | Mutation::EntryMode { entry, .. }
+        | Mutation::EntryNameByte { entry, .. }
+        | Mutation::EntryCentralName { entry, .. } => {
+            index(&entries, entry);
+        }
         Mutation::EntryMove { entry, to } => {
             let at = index(&entries, entry);
             let moved = entries.remove(at);
@@ -558,7 +759,71 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
         other => panic!("{other:?} is not a zip mutation"),
     }
     rebag(&mut entries, again, &original);
-    zip_entries(&entries)
+    let mut bytes = zip_entries(&entries);
+    patch_headers(&mut bytes, mutation);
+    bytes
+}
+
+fn u16_at(bytes: &[u8], at: usize) -> usize {
+    u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
+}
+
+/// Where entry `name`'s local header and central directory header start.
+fn headers(bytes: &[u8], name: &str) -> (usize, usize) {
+    let end = (0..bytes.len() - 21)
+        .rev()
+        .find(|&at| bytes[at..at + 4] == *b"PK\x05\x06")
+        .unwrap();
+    let mut at = u32_at(bytes, end + 16);
+    for _ in 0..u16_at(bytes, end + 10) {
+        assert_eq!(&bytes[at..at + 4], b"PK\x01\x02");
+        let length = u16_at(bytes, at + 28);
+        if &bytes[at + 46..at + 46 + length] == name.as_bytes() {
+            return (u32_at(bytes, at + 42), at);
+        }
+        at += 46 + length + u16_at(bytes, at + 30) + u16_at(bytes, at + 32);
+    }
+    panic!("no entry {name}")
+}
+
+/// The mutations that change a zip entry's headers, not its content.
+fn patch_headers(bytes: &mut [u8], mutation: &Mutation) {
+    let put = |bytes: &mut [u8], at: usize, value: u16| {
+        bytes[at..at + 2].copy_from_slice(&value.to_le_bytes());
+    };
+    match mutation {
+        Mutation::EntryMethod { entry, method } => {
+            let (local, central) = headers(bytes, entry);
+            put(bytes, local + 8, *method);
+            put(bytes, central + 10, *method);
+        }
+        Mutation::EntryEncrypt { entry } => {
+            let (local, central) = headers(bytes, entry);
+            bytes[local + 6] |= 1;
+            bytes[central + 8] |= 1;
+        }
+        Mutation::EntryMode { entry, mode } => {
+            let (_, central) = headers(bytes, entry);
+            let mode = u32::from_str_radix(mode, 8).unwrap();
+            bytes[central + 5] = 3; // made by Unix
+            bytes[central + 38..central + 42].copy_from_slice(&(mode << 16).to_le_bytes());
+        }
+        Mutation::EntryNameByte { entry, at, byte } => {
+            let (local, central) = headers(bytes, entry);
+            bytes[local + 30 + at] = *byte;
+            bytes[central + 46 + at] = *byte;
+        }
+        Mutation::EntryCentralName { entry, name } => {
+            assert_eq!(entry.len(), name.len(), "a name of the same length");
+            let (_, central) = headers(bytes, entry);
+            bytes[central + 46..central + 46 + name.len()].copy_from_slice(name.as_bytes());
+        }
+        _ => {}
+    }
 }
 
 /// The vector's file: its base with its mutation applied.
