@@ -71,9 +71,54 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Whether `text` is `YYYY-MM-DD` naming a day of the (proleptic Gregorian)
+/// calendar: 2024-02-29 is one, 2025-02-29 and 2025-06-31 are not.
+pub(crate) fn is_calendar_date(text: &str) -> bool {
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_calendar_date_is_a_day_that_exists() {
+        for day in ["2025-08-15", "2024-02-29", "2000-02-29", "2025-12-31"] {
+            assert!(is_calendar_date(day), "{day}");
+        }
+        for not_a_day in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-06-31",
+            "2025-08-32",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-08-00",
+            "2025-8-15",
+            "20250815",
+            "2025-08-15T00:00:00",
+        ] {
+            assert!(!is_calendar_date(not_a_day), "{not_a_day}");
+        }
+    }
 
     #[test]
     fn reads_a_full_date_with_offset() {

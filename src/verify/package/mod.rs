@@ -211,6 +211,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
         }
     };
     check_artifact_list(&manifest, &mut outcome);
+    check_document_dates(&manifest, &mut outcome);
     if let Some(info) = &info {
         check_identity(&manifest, info, &mut outcome);
     }
@@ -265,6 +266,22 @@ fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)
                 ),
             )),
         },
+    }
+}
+
+/// Each document's own date is a day of the calendar (MAN-20), as the
+/// edition's is, which its seal's claimed time needs.
+fn check_document_dates(manifest: &VerificationManifest, outcome: &mut Outcome) {
+    for document in &manifest.documents {
+        if !date::is_calendar_date(&document.date) {
+            outcome.invalid(
+                FindingCode::InconsistentManifest,
+                format!(
+                    "{MANIFEST} dates the document \"{}\" {:?}, which is no day of the calendar",
+                    document.title, document.date
+                ),
+            );
+        }
     }
 }
 
@@ -565,12 +582,7 @@ fn check_seal(
 /// The time the seals of the edition of `YYYY-MM-DD` claim, as an instant
 /// and as RFC 3339 text.
 fn issue_midnight(text: &str) -> Option<(cms::UnixTime, String)> {
-    let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !well_formed {
+    if !date::is_calendar_date(text) {
         return None;
     }
     let date = Date {
