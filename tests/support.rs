@@ -364,3 +364,17 @@ pub fn append_update(bytes: &[u8], objects: &[(u32, Vec<u8>)], root: Option<u32>
     out.extend_from_slice(format!("{xref}{trailer}startxref\n{at}\n%%EOF\n").as_bytes());
     out
 }
+
+/// The number of the sealed PDF's certification signature dictionary: the
+/// one its catalog's `/Perms /DocMDP` names.
+pub fn signature_object(bytes: &[u8]) -> lopdf::ObjectId {
+    let document = lopdf::Document::load_mem(bytes).unwrap();
+    let perms = document
+        .catalog()
+        .unwrap()
+        .get(b"Perms")
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    perms.get(b"DocMDP").unwrap().as_reference().unwrap()
+}

@@ -22,7 +22,9 @@ use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
-use crate::support::{append_update, byte_range, example, find, repo, sealed_sample};
+use crate::support::{
+    append_update, byte_range, example, find, repo, sealed_sample, signature_object,
+};
 
 /// One vector's sidecar, tests/vectors/cases/<id>.json.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -197,6 +199,19 @@ enum Mutation {
     EntryCentralName { entry: String, name: String },
 }
 
+/// A text file's lines, the one holding `containing` written `times` times
+/// (0 removes it), each ended by LF.
+fn relined(content: &[u8], containing: &str, times: usize) -> Vec<u8> {
+    let text = std::str::from_utf8(content).unwrap();
+    let held = text.lines().filter(|l| l.contains(containing)).count();
+    assert_eq!(held, 1, "one line holds {containing}");
+    text.lines()
+        .flat_map(|l| std::iter::repeat_n(l, if l.contains(containing) { times } else { 1 }))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
 fn options() -> Options {
     let root = std::fs::read(example("root.pem")).unwrap();
     Options {
@@ -268,15 +283,7 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
         }
         Mutation::UpdateSignatureDictionary { dictionary } => {
             let [a, b, c, d] = byte_range(bytes);
-            let doc = Document::load_mem(bytes).unwrap();
-            let perms = doc
-                .catalog()
-                .unwrap()
-                .get(b"Perms")
-                .unwrap()
-                .as_dict()
-                .unwrap();
-            let id = perms.get(b"DocMDP").unwrap().as_reference().unwrap();
+            let id = signature_object(bytes);
             let contents = std::str::from_utf8(&bytes[a + b..c]).unwrap();
             let body = dictionary
                 .replace("{range}", &format!("{a} {b} {c} {d}"))
@@ -661,19 +668,7 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             rebag,
         } => {
             let at = index(&entries, entry);
-            let text = String::from_utf8(entries[at].content.clone()).unwrap();
-            let lines: Vec<&str> = text.lines().collect();
-            let kept: Vec<&str> = lines
-                .iter()
-                .copied()
-                .filter(|l| !l.contains(containing.as_str()))
-                .collect();
-            assert_eq!(kept.len() + 1, lines.len(), "one line holds {containing}");
-            entries[at].content = kept
-                .iter()
-                .map(|l| format!("{l}\n"))
-                .collect::<String>()
-                .into_bytes();
+            entries[at].content = relined(&entries[at].content, containing, 0);
             again = *rebag;
         }
         Mutation::EntryDuplicateLine {
@@ -682,25 +677,7 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             rebag,
         } => {
             let at = index(&entries, entry);
-            let text = String::from_utf8(entries[at].content.clone()).unwrap();
-            let lines: Vec<&str> = text.lines().collect();
-            let twice: Vec<&str> = lines
-                .iter()
-                .flat_map(|&l| {
-                    let times = if l.contains(containing.as_str()) {
-                        2
-                    } else {
-                        1
-                    };
-                    std::iter::repeat_n(l, times)
-                })
-                .collect();
-            assert_eq!(twice.len(), lines.len() + 1, "one line holds {containing}");
-            entries[at].content = twice
-                .iter()
-                .map(|l| format!("{l}\n"))
-                .collect::<String>()
-                .into_bytes();
+            entries[at].content = relined(&entries[at].content, containing, 2);
             again = *rebag;
         }
         Mutation::EntryDuplicateSpan {

@@ -21,7 +21,8 @@ use rcgen::{
 };
 
 use crate::support::{
-    append_update, byte_range, example, find, gazette, sealed_sample, trailer, unsealed_sample,
+    append_update, byte_range, example, find, gazette, sealed_sample, signature_object, trailer,
+    unsealed_sample,
 };
 
 /// The sample's issue date, whose midnight the seals claim.
@@ -96,19 +97,6 @@ fn page_content(bytes: &[u8], n: u32) -> ObjectId {
     let doc = document(bytes);
     let page = doc.get_pages()[&n];
     doc.get_page_contents(page)[0]
-}
-
-fn signature_object(bytes: &[u8]) -> ObjectId {
-    let doc = document(bytes);
-    let perms = doc
-        .catalog()
-        .unwrap()
-        .get(b"Perms")
-        .unwrap()
-        .as_dict()
-        .unwrap()
-        .clone();
-    perms.get(b"DocMDP").unwrap().as_reference().unwrap()
 }
 
 /// A cross-reference section alone, pointing object `number` at `offset`:
