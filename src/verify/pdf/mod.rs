@@ -681,7 +681,7 @@ fn check_signature_bytes(
 /// Only the detached CMS formats and document timestamps are understood;
 /// anything else is refused rather than half-checked.
 fn check_sub_filter(sub_filter: &str) -> Result<(), Finding> {
-    let supported = ["ETSI.CAdES.detached", "adbe.pkcs7.detached", "ETSI.RFC3161"];
+    let supported = [SUB_FILTER, "adbe.pkcs7.detached", "ETSI.RFC3161"];
     if !supported.contains(&sub_filter) {
         return Err(Finding::new(
             FindingCode::UnsupportedSubFilter,
