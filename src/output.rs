@@ -75,6 +75,22 @@ impl Staging {
         write_inside(self.dir.path(), name, bytes)
     }
 
+    /// Writes `name` as a second name of the staged file `twin`, which the
+    /// caller knows holds the same `bytes`: creating a file is most of the
+    /// cost of writing one, and a package repeats every edition file. Where
+    /// the file system has no hard links the bytes are written instead.
+    pub fn write_twin(&self, name: &str, twin: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = inside(self.dir.path(), name)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let twin = inside(self.dir.path(), twin)?;
+        match std::fs::hard_link(&twin, &path) {
+            Ok(()) => Ok(()),
+            Err(_) => std::fs::write(path, bytes),
+        }
+    }
+
     /// Moves the staged edition into place, replacing an earlier one only once
     /// the new one is complete.
     pub fn publish(self) -> io::Result<PathBuf> {
@@ -136,19 +152,25 @@ pub fn write_new_folder<'a>(
 /// folders. A path that could land outside `folder`, or elsewhere on another
 /// system, is refused.
 fn write_inside(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = inside(folder, name)?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+/// The path of `name`, a `/`-separated path inside `folder`; refused if it
+/// could land outside `folder`, or elsewhere on another system.
+fn inside(folder: &Path, name: &str) -> io::Result<PathBuf> {
     if let Err(why) = relative_path::check(name) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("\"{name}\" is not a relative path inside the folder: it {why}"),
         ));
     }
-    let path = name
+    Ok(name
         .split('/')
-        .fold(folder.to_path_buf(), |path, segment| path.join(segment));
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, bytes)
+        .fold(folder.to_path_buf(), |path, segment| path.join(segment)))
 }
 
 /// A hidden temporary folder in `parent`, with the permissions an ordinary
@@ -185,6 +207,36 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["e"]);
+    }
+
+    #[test]
+    fn a_twin_holds_the_bytes_of_its_file_and_is_refused_outside_the_edition() {
+        let out = tempfile::tempdir().unwrap();
+        let staging = Staging::new(out.path(), "e").unwrap();
+        staging.write("e.pdf", b"%PDF").unwrap();
+        staging
+            .write_twin("e.bag/data/edition/e.pdf", "e.pdf", b"%PDF")
+            .unwrap();
+        // No file to be a twin of: the bytes are written all the same.
+        staging
+            .write_twin("e.bag/data/edition/e.epub", "e.epub", b"PK")
+            .unwrap();
+        for bad in ["../x", "/etc/x"] {
+            let error = staging.write_twin(bad, "e.pdf", b"x").unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{bad}");
+            let error = staging.write_twin("e.bag/x", bad, b"x").unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{bad}");
+        }
+        let edition = staging.publish().unwrap();
+        let read = |name: &str| std::fs::read(edition.join(name)).unwrap();
+        assert_eq!(read("e.bag/data/edition/e.pdf"), b"%PDF");
+        assert_eq!(read("e.bag/data/edition/e.epub"), b"PK");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let inode = |name: &str| std::fs::metadata(edition.join(name)).unwrap().ino();
+            assert_eq!(inode("e.pdf"), inode("e.bag/data/edition/e.pdf"));
+        }
     }
 
     #[test]

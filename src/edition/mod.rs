@@ -18,6 +18,7 @@ mod problems;
 mod render;
 mod verification;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -207,15 +208,12 @@ impl Press<'_> {
         let pdf = format!("{}.pdf", edition.id);
         let epub = format!("{}.epub", edition.id);
         let staging = Staging::new(self.out, &edition.id).map_err(cannot_write)?;
+        let staged = edition_files(edition, editions, forms);
         let (written, package) = rayon::join(
             || {
-                staging.write(&pdf, &editions.pdf)?;
-                staging.write(&epub, &editions.epub)?;
-                for file in &editions.documents {
-                    staging.write(&file.path, &file.bytes)?;
-                }
-                write_data(&staging, edition, &forms.published)?;
-                write_akn(&staging, &edition.id, &forms.akn)
+                staged
+                    .iter()
+                    .try_for_each(|(name, bytes)| staging.write(name, bytes))
             },
             || archive::package(issue, edition, editions, &forms.published, self.fonts, seal),
         );
@@ -224,7 +222,7 @@ impl Press<'_> {
         progress.stage("writing the edition");
         let bag = package::bag_folder_name(&edition.id);
         let zip = package::zip_name(&edition.id);
-        let folder = publish(staging, &package, &bag, &zip).map_err(cannot_write)?;
+        let folder = publish(staging, &staged, &package, &bag, &zip).map_err(cannot_write)?;
         Ok(Files {
             folder,
             pdf: Written {
@@ -260,47 +258,100 @@ struct DataForms {
     akn: Akn,
 }
 
-/// The edition's data beside the editions, `<id>.json`, and each document's
-/// in `documents/`, the same bytes the package holds.
-fn write_data(staging: &Staging, edition: &Edition, published: &Published) -> std::io::Result<()> {
-    staging.write(&format!("{}.json", edition.id), &published.edition.bytes)?;
-    for file in &published.documents {
-        staging.write(&file.path, &file.bytes)?;
-    }
-    Ok(())
+/// The files of the edition folder other than the manifest and the package,
+/// by their names there: the editions, the documents' PDFs, and the data
+/// (`<id>.json`, `<id>.akn.xml`, each document's under `documents/`), the
+/// same bytes the package holds.
+fn edition_files<'a>(
+    edition: &Edition,
+    editions: &'a Editions,
+    forms: &'a DataForms,
+) -> Vec<(String, &'a [u8])> {
+    let id = &edition.id;
+    let mut files = vec![
+        (format!("{id}.pdf"), editions.pdf.as_slice()),
+        (format!("{id}.epub"), editions.epub.as_slice()),
+        (
+            format!("{id}.json"),
+            forms.published.edition.bytes.as_slice(),
+        ),
+        (format!("{id}.akn.xml"), forms.akn.edition.as_slice()),
+    ];
+    files.extend(
+        editions
+            .documents
+            .iter()
+            .map(|file| (file.path.clone(), file.bytes.as_slice())),
+    );
+    files.extend(
+        forms
+            .published
+            .documents
+            .iter()
+            .map(|file| (file.path.clone(), file.bytes.as_slice())),
+    );
+    files.extend(
+        forms
+            .akn
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(index, bytes)| (akn::document_path(id, index + 1), bytes.as_slice())),
+    );
+    files
 }
 
-/// The Akoma Ntoso beside the editions: `<id>.akn.xml`, and each document's
-/// under `documents/`, named as in the package.
-fn write_akn(staging: &Staging, id: &str, akn: &Akn) -> std::io::Result<()> {
-    staging.write(&format!("{id}.akn.xml"), &akn.edition)?;
-    for (index, bytes) in akn.documents.iter().enumerate() {
-        staging.write(&akn::document_path(id, index + 1), bytes)?;
-    }
-    Ok(())
-}
-
-/// Writes the package beside the editions and puts the edition folder in place.
-fn publish(staging: Staging, package: &Package, bag: &str, zip: &str) -> std::io::Result<PathBuf> {
+/// Writes the package beside the editions and puts the edition folder in
+/// place. A bag file with the bytes of a file already `staged` is written as
+/// a second name of it.
+fn publish(
+    staging: Staging,
+    staged: &[(String, &[u8])],
+    package: &Package,
+    bag: &str,
+    zip: &str,
+) -> std::io::Result<PathBuf> {
     staging.write("manifest.json", &package.manifest_json)?;
     if let Some(signature) = &package.signature {
         staging.write("manifest.json.p7s", signature)?;
+    }
+    let mut twins: HashMap<&str, &[u8]> = staged
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), *bytes))
+        .collect();
+    twins.insert("manifest.json", &package.manifest_json);
+    if let Some(signature) = &package.signature {
+        twins.insert("manifest.json.p7s", signature);
     }
     // Creating files is most of the cost here (the kernel's, not ours), and
     // the other core is idle by now: the bag's files and the zip are written
     // side by side.
     let (files, zipped) = rayon::join(
         || {
-            package
-                .files
-                .par_iter()
-                .try_for_each(|(path, bytes)| staging.write(&format!("{bag}/{path}"), bytes))
+            package.files.par_iter().try_for_each(|(path, bytes)| {
+                let name = format!("{bag}/{path}");
+                match edition_name(path).filter(|twin| twins.get(twin) == Some(&bytes.as_slice())) {
+                    Some(twin) => staging.write_twin(&name, twin, bytes),
+                    None => staging.write(&name, bytes),
+                }
+            })
         },
         || staging.write(zip, &package.zip),
     );
     files?;
     zipped?;
     staging.publish()
+}
+
+/// The name in the edition folder of the bag's payload file `path`, if the
+/// edition folder has one: `data/edition/<name>` is `<name>`, and
+/// `data/documents/…` and `data/manifest.json…` keep their names.
+fn edition_name(path: &str) -> Option<&str> {
+    let payload = path.strip_prefix("data/")?;
+    payload.strip_prefix("edition/").or_else(|| {
+        (payload.starts_with("documents/") || payload.starts_with("manifest.json"))
+            .then_some(payload)
+    })
 }
 
 /// Runs `build` on every issue, `threads` at a time, each on a thread of its
@@ -341,4 +392,26 @@ pub fn build_each<T: Send>(
     let mut results = results.into_inner().unwrap_or_else(PoisonError::into_inner);
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edition_name;
+
+    #[test]
+    fn a_payload_file_is_named_as_beside_the_bag() {
+        let names = [
+            ("data/edition/e.pdf", Some("e.pdf")),
+            ("data/documents/e-01.pdf", Some("documents/e-01.pdf")),
+            ("data/manifest.json", Some("manifest.json")),
+            ("data/manifest.json.p7s", Some("manifest.json.p7s")),
+            ("data/source/issue.toml", None),
+            ("data/certificates/seal.pem", None),
+            ("manifest-sha256.txt", None),
+            ("bag-info.txt", None),
+        ];
+        for (path, name) in names {
+            assert_eq!(edition_name(path), name, "{path}");
+        }
+    }
 }
