@@ -25,6 +25,8 @@ pub mod epub;
 pub mod example_pki;
 pub mod http;
 pub mod identifier;
+#[cfg(feature = "typeset")]
+pub mod import;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -31,6 +31,14 @@ pub enum Command {
     /// Start a new issue folder: a commented issue.toml and an example document, ready to build
     #[cfg(feature = "typeset")]
     New(NewArgs),
+    /// Import documents from Word files (.docx; .doc, .wps, .odt through
+    /// LibreOffice) into an issue, as Markdown with front matter
+    ///
+    /// Prints what it recognised and everything it could not place or left
+    /// out. Nothing is written unless every file imports; no file of the issue
+    /// is overwritten.
+    #[cfg(feature = "typeset")]
+    Import(ImportArgs),
     /// Write gazette's own typst templates into a new folder, to start an office's own layout
     #[cfg(feature = "typeset")]
     Templates(TemplatesArgs),
@@ -156,6 +164,23 @@ pub struct NewArgs {
     /// The publication date [default: today, in UTC]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = gazette::scaffold::parse_date)]
     pub date: Option<gazette::model::Date>,
+}
+
+#[cfg(feature = "typeset")]
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The Word files, in the order their documents are to be printed
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The issue: its folder, or its issue.toml
+    #[arg(long, value_name = "ISSUE")]
+    pub into: PathBuf,
+
+    /// List the documents in the section with this title (a new section at
+    /// the end if there is none) [default: the last section]
+    #[arg(long, value_name = "TITLE")]
+    pub section: Option<String>,
 }
 
 #[cfg(feature = "typeset")]

@@ -1,4 +1,4 @@
-//! The command line: one file a command (`build`, `watch`, `new`,
+//! The command line: one file a command (`build`, `watch`, `import`, `new`,
 //! `templates`, `verify`, `site`, `extend`, `certs`), their arguments in `args.rs`, and what
 //! they print besides their results in two files that are not commands:
 //! `progress.rs` (a build's progress, warnings and notes) and `terminal.rs`
@@ -12,6 +12,8 @@ pub mod args;
 mod build;
 mod certs;
 mod extend;
+#[cfg(feature = "typeset")]
+mod import;
 #[cfg(feature = "typeset")]
 mod new;
 #[cfg(feature = "typeset")]
@@ -36,6 +38,8 @@ pub fn run(command: &Command) -> Result<ExitCode, Failure> {
         Command::Build(args) => build::run(args),
         #[cfg(feature = "typeset")]
         Command::Watch(args) => watch::run(args),
+        #[cfg(feature = "typeset")]
+        Command::Import(args) => import::run(args),
         #[cfg(feature = "typeset")]
         Command::New(args) => new::run(args),
         #[cfg(feature = "typeset")]

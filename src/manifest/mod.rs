@@ -23,6 +23,23 @@ use crate::model::{Edition, Fonts, Gazette, Issue, Language, Seal, Section};
 use crate::seal::Level;
 use crate::verification_code;
 
+/// A document body's blocks, as a build reads them, for a tool that writes
+/// bodies (the importer) to read back what it wrote.
+#[cfg(feature = "typeset")]
+pub(crate) fn body_blocks(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<crate::model::Block>, Diagnostics> {
+    let file = SourceFile::new(path, text.to_owned());
+    let mut problems = Vec::new();
+    let blocks = markdown::parse(&file, text, 0, &mut problems);
+    if problems.is_empty() {
+        Ok(blocks)
+    } else {
+        Err(problems)
+    }
+}
+
 /// The manifest's name in an issue folder.
 pub const FILE_NAME: &str = "issue.toml";
 

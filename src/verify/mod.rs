@@ -11,7 +11,7 @@
 mod archive;
 mod codes;
 mod conformance;
-mod date;
+pub(crate) mod date;
 mod epub;
 mod input;
 mod level;
