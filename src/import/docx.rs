@@ -95,6 +95,10 @@ pub struct Notice {
 pub struct Docx {
     pub blocks: Vec<Block>,
     pub notices: Vec<Notice>,
+    /// Whether Word marks the East Asian text as Traditional Chinese
+    /// (`w:lang w:eastAsia` zh-TW, zh-HK, zh-MO or zh-Hant…), in the
+    /// styles or the body.
+    pub traditional: bool,
 }
 
 /// Reads the body of the .docx `bytes`; the error says what is wrong with
@@ -128,7 +132,9 @@ pub fn read(bytes: &[u8]) -> Result<Docx, String> {
         Some(xml) => Styles::read(&xml)?,
         None => Styles::default(),
     };
-    Body::read(&document, &styles)
+    let mut docx = Body::read(&document, &styles)?;
+    docx.traditional |= styles.traditional;
+    Ok(docx)
 }
 
 /// The text of entry `name`, if the zip has it, within the limits.
@@ -175,6 +181,17 @@ struct Style {
 struct Styles {
     styles: Vec<(String, Style)>,
     default_size: Option<u32>,
+    traditional: bool,
+}
+
+/// A `w:lang` element that marks East Asian text as Traditional Chinese.
+fn is_traditional(e: &BytesStart) -> bool {
+    attribute(e, "eastAsia").is_some_and(|tag| {
+        let tag = tag.to_ascii_lowercase();
+        ["zh-tw", "zh-hk", "zh-mo", "zh-hant"]
+            .iter()
+            .any(|t| tag.starts_with(t))
+    })
 }
 
 impl Styles {
@@ -213,6 +230,7 @@ impl Styles {
                             style.alignment = attribute(&e, "val");
                         }
                     }
+                    "lang" => styles.traditional |= is_traditional(&e),
                     _ => {}
                 },
                 Event::End(e) => match e.local_name().as_ref() {
@@ -275,6 +293,7 @@ struct Body<'a> {
     instruction: String,
     tables: Vec<TableBuilder>,
     page_break: bool,
+    traditional: bool,
 }
 
 #[derive(Default)]
@@ -304,6 +323,7 @@ impl<'a> Body<'a> {
             instruction: String::new(),
             tables: Vec::new(),
             page_break: false,
+            traditional: false,
         };
         let mut reader = xml_reader(xml);
         let mut tracked = (0usize, 0usize);
@@ -353,6 +373,7 @@ impl<'a> Body<'a> {
         Ok(Docx {
             blocks: body.blocks,
             notices: body.notices,
+            traditional: body.traditional,
         })
     }
 
@@ -400,6 +421,7 @@ impl<'a> Body<'a> {
                 self.run_size = None;
             }
             "b" if self.run.is_some() => self.run_bold = Some(on(e)),
+            "lang" => self.traditional |= is_traditional(e),
             "sz" if self.run.is_some() => {
                 self.run_size = attribute(e, "val").and_then(|v| v.parse().ok());
             }

@@ -116,7 +116,7 @@ fn plan(source: &Path) -> Result<(Imported, Vec<Planned>), Box<Diagnostic>> {
                 .help("open it in Word or WPS and save it again as .docx; nothing was written"),
         )
     })?;
-    let recognised = recognise::recognise(&docx.blocks);
+    let recognised = recognise::recognise(&docx.blocks, docx.traditional);
     let stem = file_stem(source);
     let mut notices = docx.notices;
     notices.extend(fidelity::check(source, &recognised));
@@ -177,6 +177,9 @@ fn front_matter(document: &recognise::Recognised, stem: &str) -> String {
         Some(date) => text.push_str(&format!("date       = {}\n", date.iso())),
         None => text
             .push_str("# date     = YYYY-MM-DD      # 成文日期: not found in the file; set it\n"),
+    }
+    if let Some(language) = document.language {
+        text.push_str(&format!("language   = {}\n", string(language)));
     }
     text.push_str(
         "# disclosure = \"主动公开\"    # 公开属性: set it yourself (主动公开, 依申请公开 or 不予公开); gazette never guesses it\n",

@@ -15,6 +15,9 @@ pub struct Recognised {
     pub issuer: Option<String>,
     pub addressees: Option<String>,
     pub date: Option<Date>,
+    /// `zh-Hant` for a document in Traditional characters; the gazette's
+    /// language otherwise.
+    pub language: Option<&'static str>,
     /// The body in the document format's Markdown.
     pub body: String,
     pub attachments: Vec<Attachment>,
@@ -35,8 +38,9 @@ pub struct Attachment {
     pub body: String,
 }
 
-/// Recognises the parts of `blocks`, in order.
-pub fn recognise(blocks: &[Block]) -> Recognised {
+/// Recognises the parts of `blocks`, in order; `traditional` when Word
+/// marks the text as Traditional Chinese.
+pub fn recognise(blocks: &[Block], traditional: bool) -> Recognised {
     let mut found = Recognised::default();
     let paragraph_at = |i: usize| match blocks.get(i) {
         Some(Block::Paragraph(p)) => Some(p),
@@ -106,14 +110,11 @@ pub fn recognise(blocks: &[Block]) -> Recognised {
     }
     found.found.push(format!("标题 {}", found.title));
 
-    // 主送机关: one short line ending in a colon.
+    // 主送机关: the bodies addressed, before a colon.
     if let Some(p) = paragraph_at(at) {
         let text = p.text();
         let text = text.trim();
-        if !p.centred
-            && text.chars().count() <= 200
-            && (text.ends_with('：') || text.ends_with(':'))
-        {
+        if !p.centred && is_addressees(text) {
             found.addressees = Some(text.trim_end_matches(['：', ':']).to_owned());
             found.found.push(format!("主送机关 {}", text));
             at += 1;
@@ -232,6 +233,11 @@ pub fn recognise(blocks: &[Block]) -> Recognised {
         }
     }
     found.attachments.extend(attachment);
+    // 號 ends a number only in Traditional script.
+    if traditional || found.number.as_deref().is_some_and(|n| n.ends_with('號')) {
+        found.language = Some("zh-Hant");
+        found.found.push("繁体字 (language zh-Hant)".into());
+    }
     for (attachment, title) in found.attachments.iter_mut().zip(&listed) {
         if attachment.title.is_empty() {
             attachment.title.clone_from(title);
@@ -296,7 +302,8 @@ pub fn document_number(text: &str) -> Option<String> {
         .iter()
         .take_while(|c| c.is_ascii_digit())
         .collect();
-    if digits.is_empty() || chars.get(open + 6 + digits.len()) != Some(&'号') {
+    let suffix = *chars.get(open + 6 + digits.len())?;
+    if digits.is_empty() || !matches!(suffix, '号' | '號') {
         return None;
     }
     let start = chars[..open]
@@ -307,7 +314,7 @@ pub fn document_number(text: &str) -> Option<String> {
     if agency.is_empty() {
         return None;
     }
-    Some(format!("{agency}〔{year}〕{digits}号"))
+    Some(format!("{agency}〔{year}〕{digits}{suffix}"))
 }
 
 /// A date written out in a 落款: `2025年7月8日` or `二〇二五年七月八日`.
@@ -352,6 +359,20 @@ fn digit_of(c: char) -> Option<u8> {
         .position(|d| d == c)
         .or_else(|| (c == '零' || c == 'О' || c == '○').then_some(0))
         .and_then(|d| u8::try_from(d).ok())
+}
+
+/// 主送机关: bodies named before a colon, such as `各区人民政府，市政府各委、办、
+/// 局：`. A body's name ends in what it is (政府, 局, 单位, 部门…); a sentence
+/// that ends in a colon (`经研究，市政府决定：`, `现公告如下：`) does not.
+fn is_addressees(text: &str) -> bool {
+    let Some(names) = text.strip_suffix(['：', ':']) else {
+        return false;
+    };
+    names.chars().count() <= 200
+        && !names.contains(['。', '；', '：'])
+        && names.chars().last().is_some_and(|c| {
+            "府局委办厅位门构司院会处室心组部署所站校行区县镇队团社辦廳門構處組".contains(c)
+        })
 }
 
 fn is_issuer_line(text: &str) -> bool {

@@ -407,3 +407,47 @@ fn numbers_and_dates_are_read_as_offices_write_them() {
     assert_eq!(date("二〇二五年二月二十九日"), None);
     assert_eq!(date("2025年7月"), None);
 }
+
+#[test]
+fn a_sentence_ending_in_a_colon_is_body_not_addressees() {
+    let blocks: Vec<docx::Block> = [
+        ("上海市人民政府关于废止部分规章的决定", true),
+        ("经研究，市政府决定：", false),
+        ("一、废止《上海市公共信息系统管理办法》。", false),
+    ]
+    .iter()
+    .map(|(text, centred)| {
+        docx::Block::Paragraph(docx::Paragraph {
+            runs: vec![docx::Run {
+                text: (*text).into(),
+                ..Default::default()
+            }],
+            centred: *centred,
+            ..Default::default()
+        })
+    })
+    .collect();
+    let found = recognise::recognise(&blocks, false);
+    assert_eq!(found.addressees, None);
+    assert!(
+        found.body.starts_with("经研究，市政府决定："),
+        "{}",
+        found.body
+    );
+    for addressees in [
+        "金山区人民政府：",
+        "各区人民政府，市政府各委、办、局：",
+        "各有关单位:",
+    ] {
+        let mut blocks = blocks.clone();
+        blocks[1] = docx::Block::Paragraph(docx::Paragraph {
+            runs: vec![docx::Run {
+                text: addressees.into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        let found = recognise::recognise(&blocks, false);
+        assert!(found.addressees.is_some(), "{addressees}");
+    }
+}
