@@ -821,3 +821,15 @@ fn a_title_broken_by_hand_between_words_builds_without_a_warning() {
     assert!(output.status.success(), "{said}");
     assert!(!said.contains("the title's line"), "{said}");
 }
+
+#[test]
+fn a_title_written_as_an_empty_list() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/a.md",
+        r#"title = "上海市人民政府关于做好防汛防台工作的通知""#,
+        "title = []",
+    );
+    let stderr = issue.fails();
+    assert_reports(&stderr, "`title` has no lines", "documents/a.md:2:9");
+}

@@ -220,7 +220,10 @@ impl<'a, 'i> Table<'a, 'i> {
         example: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Option<At<Title>> {
-        if !self.get(key)?.get_ref().is_array() {
+        if !self
+            .get(key)
+            .is_some_and(|value| value.get_ref().is_array())
+        {
             return self
                 .string(key, example, diags)
                 .map(|At { value, span }| At {

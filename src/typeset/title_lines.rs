@@ -260,6 +260,7 @@ impl Title {
     /// Where a line may end (before character `i`), with what it costs.
     fn candidates(&self, measure: Measure, strictness: Strictness) -> Vec<(usize, u64)> {
         let n = self.chars.len();
+        let editor = strictness == Strictness::Editor;
         let mut allowed: Vec<bool> = (0..=n)
             .map(|i| {
                 i > 0
@@ -268,14 +269,10 @@ impl Title {
                         Strictness::Anywhere => true,
                         _ => self.word_boundary[i],
                     }
+                    && (!editor || self.may_break_between(i))
             })
             .collect();
-        if strictness == Strictness::Editor {
-            for i in 1..n {
-                if !self.may_break_between(i) {
-                    allowed[i] = false;
-                }
-            }
+        if editor {
             for (open, close) in self.enclosures() {
                 let inside = close - open - 1;
                 let name_fits = self.chars[open] == '《'
