@@ -61,12 +61,12 @@ pub const COVER: Measure = Measure {
     after_last: 0,
 };
 
-/// A 《…》 name, or a parenthesis or quotation of at most this many
-/// characters inside, is never broken.
+/// A parenthesis or quotation of at most this many characters inside is
+/// never broken (a 《…》 name is kept whole whenever it fits a line).
 const SHORT_ENCLOSURE: usize = 12;
 
 /// One character in tenths of an em.
-pub fn width(c: char) -> usize {
+fn width(c: char) -> usize {
     // Typographic quotes, dashes and the ellipsis are full width in a
     // Chinese face though Unicode calls them ambiguous.
     if crate::diagnostic::is_wide(c) || matches!(c, '‘' | '’' | '“' | '”' | '—' | '…' | '·')
@@ -97,8 +97,8 @@ pub fn lines(title: &str, measure: Measure) -> Vec<String> {
     title.cut(&breaks)
 }
 
-/// A break inside a word of `lines`, which an editor wrote by hand: the
-/// characters before and after it, for a warning.
+/// Each break inside a word of `lines`, which an editor wrote by hand: the
+/// word, and the line the break ends, for a warning.
 pub fn split_words(lines: &[String]) -> Vec<(String, String)> {
     let joined: String = lines.concat();
     let title = Title::new(&joined);
@@ -193,7 +193,7 @@ pub fn warnings(edition: &Edition) -> Vec<String> {
 enum Strictness {
     /// Every rule of the module doc.
     Editor,
-    /// Between words, but inside any enclosure.
+    /// Between words, a number, a parenthesis or a name no longer kept whole.
     Words,
     /// Between any two characters.
     Anywhere,
