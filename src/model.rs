@@ -262,6 +262,10 @@ pub struct Document {
     /// The document's source file, relative to the issue folder, `/`-separated.
     pub source: String,
     pub title: String,
+    /// The editor's own lines for the title, if the front matter gives them;
+    /// typesetting data only, never published.
+    #[serde(skip)]
+    pub title_lines: Option<ManualLines>,
     pub number: Option<String>,
     pub issuer: String,
     pub addressees: Option<String>,
@@ -272,6 +276,15 @@ pub struct Document {
     pub body: Vec<Block>,
     pub attachments: Vec<Attachment>,
     pub interpretation: Option<Interpretation>,
+}
+
+/// A title's lines as its editor broke them in the front matter
+/// (`title = ["…", "…"]`), which typesetting uses instead of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualLines {
+    pub lines: Vec<String>,
+    /// The line of the document's file that gives them, for warnings.
+    pub line: usize,
 }
 
 /// 公开属性: whether and how a document may be disclosed.
@@ -292,6 +305,9 @@ pub struct Attachment {
     /// `附件`, `附件1`…, or `None` for the text a 印发 notice issues.
     pub label: Option<String>,
     pub title: String,
+    /// As [`Document::title_lines`].
+    #[serde(skip)]
+    pub title_lines: Option<ManualLines>,
     pub source: String,
     pub body: Vec<Block>,
 }
@@ -299,6 +315,9 @@ pub struct Attachment {
 #[derive(Debug, Clone, Serialize)]
 pub struct Interpretation {
     pub title: String,
+    /// As [`Document::title_lines`].
+    #[serde(skip)]
+    pub title_lines: Option<ManualLines>,
     pub source: String,
     pub body: Vec<Block>,
 }

@@ -782,3 +782,54 @@ fn a_level_without_a_time_stamp_authority_is_refused_at_its_line() {
         "issue.toml:16:",
     );
 }
+
+#[test]
+fn a_title_broken_by_hand_inside_a_word_builds_with_a_warning() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/a.md",
+        r#"title = "上海市人民政府关于做好防汛防台工作的通知""#,
+        r#"title = ["上海市人民政府关于做好防", "汛防台工作的通知"]"#,
+    );
+    let output = issue.build();
+    let said = stderr(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains("warning: documents/a.md:2: the title's line \"上海市人民政府关于做好防\" breaks the word 防汛"),
+        "{said}"
+    );
+    // The data forms keep the title one string.
+    let data =
+        std::fs::read_to_string(issue.edition_file("documents/test-gazette-2025-08-01.json"))
+            .unwrap();
+    assert!(
+        data.contains("\"title\": \"上海市人民政府关于做好防汛防台工作的通知\""),
+        "{data}"
+    );
+}
+
+#[test]
+fn a_title_broken_by_hand_between_words_builds_without_a_warning() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/a.md",
+        r#"title = "上海市人民政府关于做好防汛防台工作的通知""#,
+        r#"title = ["上海市人民政府关于", "做好防汛防台工作的通知"]"#,
+    );
+    let output = issue.build();
+    let said = stderr(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(!said.contains("the title's line"), "{said}");
+}
+
+#[test]
+fn a_title_written_as_an_empty_list() {
+    let issue = Issue::new();
+    issue.edit(
+        "documents/a.md",
+        r#"title = "上海市人民政府关于做好防汛防台工作的通知""#,
+        "title = []",
+    );
+    let stderr = issue.fails();
+    assert_reports(&stderr, "`title` has no lines", "documents/a.md:2:9");
+}

@@ -345,6 +345,7 @@ impl DocumentData {
             uri: self.uri,
             source: self.source,
             title,
+            title_lines: None,
             number,
             issuer,
             addressees,
@@ -356,6 +357,7 @@ impl DocumentData {
             attachments: self.attachments,
             interpretation: self.interpretation.map(|i| Interpretation {
                 title: i.title,
+                title_lines: None,
                 source: i.source,
                 body: i.body,
             }),

@@ -172,6 +172,9 @@ impl Press<'_> {
             &forms.akn.edition,
         );
         let world = world.with_verification(codes);
+        for warning in typeset::title_lines::warnings(edition) {
+            progress.warn(&warning);
+        }
         if !missing.is_empty() {
             let listed: Vec<String> = missing
                 .iter()

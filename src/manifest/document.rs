@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::fields::{At, Table};
+use super::fields::{At, Table, Title};
 use super::{Folder, markdown};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::{Attachment, Date, Disclosure, Document, Interpretation, Language};
@@ -71,7 +71,8 @@ pub fn load(
             // `manifest::identify`.
             uri: String::new(),
             source: path.to_string(),
-            title: title.value,
+            title: title.value.text,
+            title_lines: title.value.lines,
             number: header.number.map(|n| n.value),
             issuer: issuer.value,
             addressees: header
@@ -93,7 +94,7 @@ pub fn load(
 /// is `None` when it is absent or wrong; the reason is already in the
 /// diagnostics, so the caller only decides whether the document can stand.
 struct Header {
-    title: Option<At<String>>,
+    title: Option<At<Title>>,
     number: Option<At<String>>,
     issuer: Option<At<String>>,
     addressees: Option<At<String>>,
@@ -113,7 +114,7 @@ impl Header {
         language: &Language,
         diags: &mut Diagnostics,
     ) -> Header {
-        let title = table.string("title", Some("\"上海市人民政府关于……的通知\""), diags);
+        let title = table.title("title", Some("\"上海市人民政府关于……的通知\""), diags);
         let number = table.string("number", None, diags);
         let issuer = table.string("issuer", Some("\"上海市人民政府办公厅\""), diags);
         let addressees = table.string("addressees", None, diags);
@@ -182,7 +183,7 @@ impl Enclosures<'_, '_, '_> {
         counter: &mut usize,
         diags: &mut Diagnostics,
     ) -> Option<Attachment> {
-        let title = sub.string("title", Some("\"2025年重点任务分工表\""), diags);
+        let title = sub.title("title", Some("\"2025年重点任务分工表\""), diags);
         let label = match sub.get_label(diags) {
             Some(label) => label,
             None => {
@@ -207,7 +208,8 @@ impl Enclosures<'_, '_, '_> {
         let body = self.issue.markdown(&source, (self.file, span), diags)?;
         Some(Attachment {
             label,
-            title: title.value,
+            title: title.value.text,
+            title_lines: title.value.lines,
             source,
             body,
         })
@@ -219,7 +221,7 @@ impl Enclosures<'_, '_, '_> {
         let sub = self
             .table
             .nested(entry, "[interpretation]", &["title", "file"], diags);
-        let title = sub.string("title", Some("\"《……》政策解读\""), diags);
+        let title = sub.title("title", Some("\"《……》政策解读\""), diags);
         let At {
             value: source,
             span,
@@ -228,8 +230,10 @@ impl Enclosures<'_, '_, '_> {
             .issue
             .relative(self.folder, &source, self.file, span.clone(), diags)?;
         let body = self.issue.markdown(&source, (self.file, span), diags)?;
+        let title = title?.value;
         Some(Interpretation {
-            title: title?.value,
+            title: title.text,
+            title_lines: title.lines,
             source,
             body,
         })

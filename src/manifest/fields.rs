@@ -8,13 +8,21 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostics, SourceFile};
-use crate::model::Date;
+use crate::model::{Date, ManualLines};
 
 /// A value and where it was written.
 #[derive(Debug, Clone)]
 pub struct At<T> {
     pub value: T,
     pub span: Range<usize>,
+}
+
+/// A title as the front matter gives it.
+#[derive(Debug, Clone)]
+pub struct Title {
+    pub text: String,
+    /// The editor's own lines, when the title is written as an array.
+    pub lines: Option<ManualLines>,
 }
 
 /// TOML parsed from part of a file, and where that part starts in it.
@@ -199,6 +207,51 @@ impl<'a, 'i> Table<'a, 'i> {
         }
         Some(At {
             value: text.trim().to_string(),
+            span,
+        })
+    }
+
+    /// A title: a string, or an array of strings that are its lines as the
+    /// editor breaks them (docs/manifest.md, "Titles"); the lines joined are
+    /// its text.
+    pub fn title(
+        &self,
+        key: &str,
+        example: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<At<Title>> {
+        if !self
+            .get(key)
+            .is_some_and(|value| value.get_ref().is_array())
+        {
+            return self
+                .string(key, example, diags)
+                .map(|At { value, span }| At {
+                    value: Title {
+                        text: value,
+                        lines: None,
+                    },
+                    span,
+                });
+        }
+        let At { value: items, span } = self.strings(key, diags)?;
+        if items.is_empty() {
+            diags.push(
+                self.file
+                    .error(span, format!("`{key}` has no lines"))
+                    .help(format!(
+                        "write `{key} = \"…\"`, or its lines as `{key} = [\"…\", \"…\"]`"
+                    )),
+            );
+            return None;
+        }
+        let lines: Vec<String> = items.into_iter().map(|item| item.value).collect();
+        let line = self.file.text[..span.start].matches('\n').count() + 1;
+        Some(At {
+            value: Title {
+                text: lines.concat(),
+                lines: Some(ManualLines { lines, line }),
+            },
             span,
         })
     }

@@ -3,6 +3,7 @@
 
 mod fonts;
 mod identify;
+pub mod title_lines;
 mod world;
 
 pub use fonts::{FontSet, SEAL_FONT};
@@ -101,7 +102,8 @@ fn collect_text<'a>(blocks: &'a [Block], texts: &mut Vec<&'a str>) {
 }
 
 /// The font families of each role that are not available, and the edition's
-/// JSON with only available families, so typst has nothing to warn about.
+/// JSON with only available families, so typst has nothing to warn about,
+/// and with each title's lines (see [`title_lines::annotate`]).
 pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'static str, String)>) {
     let mut edition = edition.clone();
     let mut missing = Vec::new();
@@ -114,8 +116,11 @@ pub fn edition_json(edition: &Edition, fonts: &FontSet) -> (Vec<u8>, Vec<(&'stat
             found
         });
     }
-    let json = serde_json::to_vec(&edition)
+    let mut value = serde_json::to_value(&edition)
         .unwrap_or_else(|e| unreachable!("the model always serialises: {e}"));
+    title_lines::annotate(&edition, &mut value);
+    let json = serde_json::to_vec(&value)
+        .unwrap_or_else(|e| unreachable!("a JSON value always serialises: {e}"));
     (json, missing)
 }
 

@@ -286,6 +286,7 @@ fn large_document(s: usize, d: usize) -> Document {
                 format!("附件{a}")
             }),
             title: format!("第{a}项工作任务分工表"),
+            title_lines: None,
             source: format!("documents/attachments/s{s}-d{d}-{a}.md"),
             body: vec![paragraph(&prose(a)), table(20)],
         })
@@ -299,6 +300,7 @@ fn large_document(s: usize, d: usize) -> Document {
         } else {
             format!("上海市人民政府关于做好第{s}-{d}项重点工作的通知")
         },
+        title_lines: None,
         number: Some(format!("沪府发〔2025〕{}号", s * 10 + d)),
         issuer: "上海市人民政府".into(),
         addressees: Some("各区人民政府，市政府各委、办、局".into()),
@@ -322,6 +324,7 @@ fn large_document(s: usize, d: usize) -> Document {
         attachments,
         interpretation: d.is_multiple_of(4).then(|| Interpretation {
             title: format!("《关于做好第{s}-{d}项重点工作的通知》政策解读"),
+            title_lines: None,
             source: format!("documents/interpretations/s{s}-d{d}.md"),
             body: body(2, false),
         }),
@@ -363,6 +366,7 @@ pub fn tiny_edition(title: &str, body: Vec<Block>) -> Edition {
                 uri: "urn:gazette:test-gazette:2025:1:1".into(),
                 source: "documents/test.md".into(),
                 title: title.into(),
+                title_lines: None,
                 number: None,
                 issuer: "测试办公厅".into(),
                 addressees: None,
