@@ -557,9 +557,9 @@ impl Table {
             if let Some(other) = self.spans[..index].iter().find(|o| overlaps(o)) {
                 return Err(TableError::Overlap(*other, *span));
             }
-            for row in span.row..span.row + span.rows {
+            for (row, cells) in grid.iter().enumerate().skip(span.row).take(span.rows) {
                 for column in span.column..span.column + span.columns {
-                    let text = grid[row].get(column).is_some_and(|cell| !cell.is_empty());
+                    let text = cells.get(column).is_some_and(|cell| !cell.is_empty());
                     if text && (row, column) != (span.row, span.column) {
                         return Err(TableError::CoveredText {
                             span: *span,
@@ -639,4 +639,104 @@ pub enum Part {
     /// The attachment at this index in [`Document::attachments`].
     Attachment(usize),
     Interpretation,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str) -> Vec<Inline> {
+        vec![Inline::Text { text: text.into() }]
+    }
+
+    /// A 3×3 grid, a one-row header over two body rows, every cell written.
+    fn table(spans: Vec<Span>) -> Table {
+        let row = |n: &str| vec![cell(n), cell("任务"), cell("单位")];
+        Table {
+            align: Vec::new(),
+            header: row("序号"),
+            rows: vec![row("1"), row("2")],
+            header_rows: 1,
+            spans,
+        }
+    }
+
+    fn span(row: usize, column: usize, rows: usize, columns: usize) -> Span {
+        Span {
+            row,
+            column,
+            rows,
+            columns,
+        }
+    }
+
+    /// `table` with the cells `spans` cover emptied, as an importer leaves them.
+    fn merged(spans: Vec<Span>) -> Table {
+        let mut table = table(spans.clone());
+        for s in &spans {
+            for r in s.row..s.row + s.rows {
+                for c in s.column..s.column + s.columns {
+                    if (r, c) != (s.row, s.column) {
+                        let row = if r == 0 {
+                            &mut table.header
+                        } else {
+                            &mut table.rows[r - 1]
+                        };
+                        // A region reaching past the grid covers cells none holds.
+                        if let Some(cell) = row.get_mut(c) {
+                            cell.clear();
+                        }
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    #[test]
+    fn a_table_s_regions_must_fit_its_grid() {
+        assert_eq!(
+            merged(vec![span(1, 0, 2, 1), span(1, 1, 1, 2)]).check(),
+            Ok(())
+        );
+        let past = span(1, 1, 1, 3);
+        assert_eq!(merged(vec![past]).check(), Err(TableError::Outside(past)));
+        let one = span(1, 1, 1, 1);
+        assert_eq!(table(vec![one]).check(), Err(TableError::Outside(one)));
+        let crossing = span(0, 0, 2, 1);
+        assert_eq!(
+            merged(vec![crossing]).check(),
+            Err(TableError::CrossesHeader(crossing))
+        );
+        let (a, b) = (span(1, 0, 2, 2), span(2, 1, 1, 2));
+        assert_eq!(merged(vec![a, b]).check(), Err(TableError::Overlap(a, b)));
+        let whole = span(1, 0, 2, 3);
+        assert_eq!(merged(vec![whole]).check(), Err(TableError::CoveredRow(2)));
+    }
+
+    #[test]
+    fn a_covered_cell_holds_no_text_and_header_rows_fit_the_grid() {
+        let down = span(1, 2, 2, 1);
+        assert_eq!(
+            table(vec![down]).check(),
+            Err(TableError::CoveredText {
+                span: down,
+                row: 2,
+                column: 2
+            })
+        );
+        let mut two = merged(vec![span(0, 0, 2, 1)]);
+        two.header_rows = 2;
+        assert_eq!(two.check(), Ok(()));
+        for header_rows in [0, 4] {
+            two.header_rows = header_rows;
+            assert_eq!(
+                two.check(),
+                Err(TableError::HeaderRows {
+                    header_rows,
+                    grid_rows: 3
+                })
+            );
+        }
+    }
 }
