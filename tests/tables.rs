@@ -18,37 +18,15 @@ use crate::support::{Issue, repo, stderr, tool_available};
 const ID: &str = "test-gazette-2025-08";
 
 /// Sixteen tasks of two measures each: the task's number, name, lead unit
-/// and deadline are merged down its two rows, and a task led jointly
-/// merges its two unit columns.
-fn division_of_tasks() -> String {
-    let mut table = String::from(
-        "<!-- gazette: header-rows=2 -->\n\
-         | 序号 | 重点任务 | 具体措施 | 责任单位 | < | 完成时限 |\n\
-         |:---:|---|---|---|---|:---:|\n\
-         | ^ | ^ | ^ | 牵头单位 | 配合单位 | ^ |\n",
-    );
-    for n in 1..=16 {
-        let (lead, partner) = if n % 5 == 0 {
-            ("市防汛指挥部办公室", "<")
-        } else {
-            ("市水务局", "各区人民政府")
-        };
-        table += &format!(
-            "| {n} | 第{n}项汛前隐患排查整治 | 排查：组织对堤防、泵站、下立交等重点部位开展全面排查，建立问题清单 | {lead} | {partner} | 6月底 |\n\
-             | ^ | ^ | 整改：对排查发现的隐患落实整改责任和措施，实行销项管理 | ^ | {} | ^ |\n",
-            if partner == "<" {
-                "<"
-            } else {
-                "市住房城乡建设管理委"
-            }
-        );
-    }
-    table
-}
+/// and deadline are merged down its two rows, and each fifth task, led
+/// jointly, merges its two unit columns. The interop scripts build the
+/// fixture's whole issue.
+const DIVISION_OF_TASKS: &str =
+    include_str!("fixtures/merged-table/documents/attachments/fengong.md");
 
 fn built_issue() -> Issue {
     let issue = Issue::new();
-    issue.write("documents/attachments/table.md", &division_of_tasks());
+    issue.write("documents/attachments/table.md", DIVISION_OF_TASKS);
     let output = issue.build();
     assert!(output.status.success(), "{}", stderr(&output));
     issue
