@@ -13,7 +13,7 @@ use gazette::data;
 use gazette::typeset::FontSet;
 
 use crate::data::{edition_from_files, typeset_again};
-use crate::support::{Issue, repo, stderr, tool_available};
+use crate::support::{Issue, assert_reports, repo, stderr, tool_available};
 
 const ID: &str = "test-gazette-2025-08";
 
@@ -173,4 +173,23 @@ fn the_edition_typeset_again_from_its_data_keeps_its_merged_cells() {
     let fonts = FontSet::load(&[] as &[&str]).unwrap();
     let again = typeset_again(edition_from_files(&edition, &documents), &fonts);
     assert!(again == built, "the PDF typeset from the data differs");
+}
+
+#[test]
+fn a_merge_mark_with_nothing_to_join_stops_the_build_at_its_line() {
+    let issue = Issue::new();
+    // The attachment's one body row merged up into the header.
+    issue.edit(
+        "documents/attachments/table.md",
+        "| 1 | 巡查 |",
+        "| 1 | ^ |",
+    );
+    let stderr = issue.fails();
+    assert_reports(
+        &stderr,
+        "`^` in the first row under the header would merge a body cell into the header",
+        "documents/attachments/table.md:3:",
+    );
+    // The table is still read, unmerged: the attachment is not reported empty.
+    assert!(stderr.contains("(1 error)"), "{stderr}");
 }

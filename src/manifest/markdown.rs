@@ -77,7 +77,7 @@ impl Reader<'_, '_> {
             }
             Event::Start(Tag::Table(align)) => {
                 self.events.next();
-                self.table(align, 1, None)
+                Some(self.table(align, 1, None))
             }
             Event::Start(tag) if let Some((message, help)) = unsupported_block(&tag) => {
                 self.refuse(span, message, help);
@@ -163,7 +163,7 @@ impl Reader<'_, '_> {
         match self.events.peek().cloned() {
             Some((Event::Start(Tag::Table(align)), _)) => {
                 self.events.next();
-                self.table(align, header_rows, Some(span))
+                Some(self.table(align, header_rows, Some(span)))
             }
             _ => {
                 self.error(
@@ -179,13 +179,15 @@ impl Reader<'_, '_> {
     /// A table whose start tag was just read, `header_rows` rows of it the
     /// header (a note before it says how many; `note` is where). Cells
     /// holding only `<` or `^` merge into the cell on their left or above:
-    /// see [`Reader::merge`].
+    /// see [`Reader::merge`]. A mistake in either is reported and the table
+    /// read without merges or extra header rows, so that nothing else is
+    /// reported of it (an attachment of only a table, say, is not empty).
     fn table(
         &mut self,
         align: Vec<Alignment>,
-        header_rows: usize,
+        mut header_rows: usize,
         note: Option<Range<usize>>,
-    ) -> Option<Block> {
+    ) -> Block {
         let mut grid: Vec<Vec<Cell>> = vec![Vec::new()];
         let mut table_span = 0..0;
         while let Some((event, span)) = self.events.next() {
@@ -222,13 +224,14 @@ impl Reader<'_, '_> {
                 ),
                 "count the rows from the top of the table, the GitHub header row included",
             );
-            return None;
+            header_rows = 1;
         }
-        let spans = self.merge(&grid, header_rows)?;
+        let spans = self.merge(&grid, header_rows);
+        let merged = spans.is_some();
         let mut rows = grid.into_iter().map(|row| {
             row.into_iter()
                 .map(|cell| {
-                    if cell.mark.is_some() {
+                    if merged && cell.mark.is_some() {
                         Vec::new()
                     } else {
                         cell.inlines
@@ -246,13 +249,13 @@ impl Reader<'_, '_> {
                 Alignment::Right => Align::Right,
             })
             .collect();
-        Some(Block::Table(Table {
+        Block::Table(Table {
             align,
             header,
             rows: rows.collect(),
             header_rows,
-            spans,
-        }))
+            spans: spans.unwrap_or_default(),
+        })
     }
 
     /// The merged regions the marks of `grid` make (row 0 its header row):
@@ -775,10 +778,16 @@ mod tests {
     /// Each diagnostic's message and line.
     fn refused(text: &str) -> Vec<(String, usize)> {
         let (blocks, diags) = read(text);
-        assert!(
-            blocks.iter().all(|b| !matches!(b, Block::Table(_))),
-            "{blocks:?}"
-        );
+        // The table is still read, with nothing merged: the one mistake
+        // is the one reported.
+        for block in &blocks {
+            if let Block::Table(table) = block {
+                assert!(
+                    table.spans.is_empty() && table.header_rows == 1,
+                    "{table:?}"
+                );
+            }
+        }
         diags
             .iter()
             .map(|d| (d.message.clone(), d.line_column().unwrap().0))
@@ -978,5 +987,55 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].message, "this gazette note is not understood");
         assert_eq!(diags[0].line_column().unwrap().0, 1);
+    }
+
+    #[test]
+    fn the_documented_example_reads_as_described() {
+        let doc = include_str!("../../docs/manifest.md");
+        let section = &doc[doc.find("#### Merged cells").unwrap()..];
+        let example = &section[section.find("```markdown\n").unwrap() + 12..];
+        let table = table(&example[..example.find("```").unwrap()]);
+        assert_eq!(table.header_rows, 2);
+        assert_eq!(
+            table.spans,
+            [
+                Span {
+                    row: 0,
+                    column: 0,
+                    rows: 2,
+                    columns: 1
+                },
+                Span {
+                    row: 0,
+                    column: 1,
+                    rows: 2,
+                    columns: 1
+                },
+                Span {
+                    row: 0,
+                    column: 2,
+                    rows: 1,
+                    columns: 2
+                },
+                Span {
+                    row: 2,
+                    column: 0,
+                    rows: 2,
+                    columns: 1
+                },
+                Span {
+                    row: 2,
+                    column: 2,
+                    rows: 2,
+                    columns: 1
+                },
+                Span {
+                    row: 4,
+                    column: 2,
+                    rows: 1,
+                    columns: 2
+                },
+            ]
+        );
     }
 }
