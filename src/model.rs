@@ -351,11 +351,249 @@ pub enum Block {
         start: u64,
         items: Vec<Vec<Block>>,
     },
-    Table {
-        align: Vec<Align>,
-        header: Vec<Vec<Inline>>,
-        rows: Vec<Vec<Vec<Inline>>>,
+    Table(Table),
+}
+
+/// A table as offices make them: a grid of cells, some merged across rows or
+/// columns, whose first rows are a header that repeats on each page.
+///
+/// The grid is `header` (row 0) followed by `rows` (rows 1, 2, …); it has as
+/// many columns as its longest row, a shorter row being padded with empty
+/// cells. A merged region is a [`Span`]: its text is the top-left cell's,
+/// and the other positions it covers hold no text (empty or absent cells).
+/// A table without merges and with a one-row header has no `spans` and no
+/// `header_rows` in its JSON, exactly as before merges existed, so that a
+/// reader of the data that knows nothing of them sees the same grid, merged
+/// regions as a cell of text beside empty ones.
+///
+/// An importer (from .docx, say) builds one grid row per table row, puts each
+/// merged region's text in its top-left cell, leaves the covered cells empty,
+/// and lists the regions in `spans`; [`Table::check`] says what it got wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "TableFields")]
+pub struct Table {
+    /// Each column's alignment; a column past the end is left-aligned.
+    pub align: Vec<Align>,
+    /// The grid's first row: the header's only row, or its first.
+    pub header: Vec<Vec<Inline>>,
+    /// The grid's other rows: the first `header_rows - 1` still header rows,
+    /// the rest the body.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    /// How many rows, from the top of the grid, are the header: at least 1.
+    #[serde(skip_serializing_if = "is_one")]
+    pub header_rows: usize,
+    /// The merged regions, none overlapping another, each inside the header
+    /// or inside the body.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<Span>,
+}
+
+/// A merged region of a [`Table`]'s grid, named by its top-left cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    /// Grid row of the top-left cell: 0 is [`Table::header`], 1 the first of
+    /// [`Table::rows`].
+    pub row: usize,
+    /// Column of the top-left cell, from 0.
+    pub column: usize,
+    /// How many rows the region covers, at least 1.
+    pub rows: usize,
+    /// How many columns the region covers, at least 1; a region is at least
+    /// two cells.
+    pub columns: usize,
+}
+
+/// What a table's JSON holds before [`Table::check`] has passed it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFields {
+    align: Vec<Align>,
+    header: Vec<Vec<Inline>>,
+    rows: Vec<Vec<Vec<Inline>>>,
+    #[serde(default = "one")]
+    header_rows: usize,
+    #[serde(default)]
+    spans: Vec<Span>,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+impl TryFrom<TableFields> for Table {
+    type Error = TableError;
+
+    fn try_from(fields: TableFields) -> Result<Self, TableError> {
+        let table = Table {
+            align: fields.align,
+            header: fields.header,
+            rows: fields.rows,
+            header_rows: fields.header_rows,
+            spans: fields.spans,
+        };
+        table.check()?;
+        Ok(table)
+    }
+}
+
+/// Why a [`Table`]'s header rows or merged regions do not fit its grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableError {
+    /// `header_rows` is 0 or more than the grid's rows.
+    HeaderRows {
+        header_rows: usize,
+        grid_rows: usize,
     },
+    /// A region of one cell, or one reaching past the grid.
+    Outside(Span),
+    /// A region with rows in the header and rows in the body.
+    CrossesHeader(Span),
+    /// Two regions covering the same cell.
+    Overlap(Span, Span),
+    /// A covered cell (not the region's top-left one) that holds text.
+    CoveredText {
+        span: Span,
+        row: usize,
+        column: usize,
+    },
+    /// A grid row every cell of which is covered by regions from above:
+    /// it would have no cell of its own, which HTML and Akoma Ntoso rows
+    /// need; the regions above should span one row less and the row go.
+    CoveredRow(usize),
+}
+
+impl std::fmt::Display for TableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = |s: &Span| {
+            format!(
+                "the merged region at row {} column {} ({}×{})",
+                s.row, s.column, s.rows, s.columns
+            )
+        };
+        match self {
+            TableError::HeaderRows {
+                header_rows,
+                grid_rows,
+            } => write!(
+                f,
+                "a table of {grid_rows} rows cannot have {header_rows} header rows"
+            ),
+            TableError::Outside(s) => {
+                write!(
+                    f,
+                    "{} is less than two cells or reaches past the table",
+                    at(s)
+                )
+            }
+            TableError::CrossesHeader(s) => {
+                write!(f, "{} crosses from the header into the body", at(s))
+            }
+            TableError::Overlap(a, b) => write!(f, "{} overlaps {}", at(a), at(b)),
+            TableError::CoveredText { span, row, column } => write!(
+                f,
+                "{} covers the cell at row {row} column {column}, which holds text",
+                at(span)
+            ),
+            TableError::CoveredRow(row) => {
+                write!(f, "every cell of row {row} is covered by merged regions")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TableError {}
+
+impl Table {
+    /// The grid's rows: the header's first row, then `rows`.
+    pub fn grid(&self) -> impl Iterator<Item = &Vec<Vec<Inline>>> {
+        std::iter::once(&self.header).chain(&self.rows)
+    }
+
+    /// The grid's width: its longest row's cells.
+    pub fn columns(&self) -> usize {
+        self.grid().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// Whether the cell at grid `row` and `column` is covered by a region
+    /// that starts elsewhere, and so is not drawn.
+    pub fn is_covered(&self, row: usize, column: usize) -> bool {
+        self.spans.iter().any(|s| {
+            (s.row..s.row + s.rows).contains(&row)
+                && (s.column..s.column + s.columns).contains(&column)
+                && (s.row, s.column) != (row, column)
+        })
+    }
+
+    /// The region starting at grid `row` and `column`, if one does.
+    pub fn span_at(&self, row: usize, column: usize) -> Option<&Span> {
+        self.spans
+            .iter()
+            .find(|s| (s.row, s.column) == (row, column))
+    }
+
+    /// Checks that the header rows and merged regions fit the grid: what
+    /// reading the JSON enforces, so no renderer meets a region it cannot
+    /// draw.
+    pub fn check(&self) -> Result<(), TableError> {
+        let grid_rows = 1 + self.rows.len();
+        if self.header_rows == 0 || self.header_rows > grid_rows {
+            return Err(TableError::HeaderRows {
+                header_rows: self.header_rows,
+                grid_rows,
+            });
+        }
+        let columns = self.columns();
+        let grid: Vec<&Vec<Vec<Inline>>> = self.grid().collect();
+        for (index, span) in self.spans.iter().enumerate() {
+            let outside = span.rows == 0
+                || span.columns == 0
+                || span.rows * span.columns < 2
+                || span
+                    .row
+                    .checked_add(span.rows)
+                    .is_none_or(|end| end > grid_rows)
+                || span
+                    .column
+                    .checked_add(span.columns)
+                    .is_none_or(|end| end > columns);
+            if outside {
+                return Err(TableError::Outside(*span));
+            }
+            if span.row < self.header_rows && span.row + span.rows > self.header_rows {
+                return Err(TableError::CrossesHeader(*span));
+            }
+            let overlaps = |other: &Span| {
+                span.row < other.row + other.rows
+                    && other.row < span.row + span.rows
+                    && span.column < other.column + other.columns
+                    && other.column < span.column + span.columns
+            };
+            if let Some(other) = self.spans[..index].iter().find(|o| overlaps(o)) {
+                return Err(TableError::Overlap(*other, *span));
+            }
+            for (row, cells) in grid.iter().enumerate().skip(span.row).take(span.rows) {
+                for column in span.column..span.column + span.columns {
+                    let text = cells.get(column).is_some_and(|cell| !cell.is_empty());
+                    if text && (row, column) != (span.row, span.column) {
+                        return Err(TableError::CoveredText {
+                            span: *span,
+                            row,
+                            column,
+                        });
+                    }
+                }
+            }
+        }
+        match (0..grid_rows).find(|&row| (0..columns).all(|c| self.is_covered(row, c))) {
+            Some(row) if columns > 0 => Err(TableError::CoveredRow(row)),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -420,4 +658,104 @@ pub enum Part {
     /// The attachment at this index in [`Document::attachments`].
     Attachment(usize),
     Interpretation,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str) -> Vec<Inline> {
+        vec![Inline::Text { text: text.into() }]
+    }
+
+    /// A 3×3 grid, a one-row header over two body rows, every cell written.
+    fn table(spans: Vec<Span>) -> Table {
+        let row = |n: &str| vec![cell(n), cell("任务"), cell("单位")];
+        Table {
+            align: Vec::new(),
+            header: row("序号"),
+            rows: vec![row("1"), row("2")],
+            header_rows: 1,
+            spans,
+        }
+    }
+
+    fn span(row: usize, column: usize, rows: usize, columns: usize) -> Span {
+        Span {
+            row,
+            column,
+            rows,
+            columns,
+        }
+    }
+
+    /// `table` with the cells `spans` cover emptied, as an importer leaves them.
+    fn merged(spans: Vec<Span>) -> Table {
+        let mut table = table(spans.clone());
+        for s in &spans {
+            for r in s.row..s.row + s.rows {
+                for c in s.column..s.column + s.columns {
+                    if (r, c) != (s.row, s.column) {
+                        let row = if r == 0 {
+                            &mut table.header
+                        } else {
+                            &mut table.rows[r - 1]
+                        };
+                        // A region reaching past the grid covers cells none holds.
+                        if let Some(cell) = row.get_mut(c) {
+                            cell.clear();
+                        }
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    #[test]
+    fn a_table_s_regions_must_fit_its_grid() {
+        assert_eq!(
+            merged(vec![span(1, 0, 2, 1), span(1, 1, 1, 2)]).check(),
+            Ok(())
+        );
+        let past = span(1, 1, 1, 3);
+        assert_eq!(merged(vec![past]).check(), Err(TableError::Outside(past)));
+        let one = span(1, 1, 1, 1);
+        assert_eq!(table(vec![one]).check(), Err(TableError::Outside(one)));
+        let crossing = span(0, 0, 2, 1);
+        assert_eq!(
+            merged(vec![crossing]).check(),
+            Err(TableError::CrossesHeader(crossing))
+        );
+        let (a, b) = (span(1, 0, 2, 2), span(2, 1, 1, 2));
+        assert_eq!(merged(vec![a, b]).check(), Err(TableError::Overlap(a, b)));
+        let whole = span(1, 0, 2, 3);
+        assert_eq!(merged(vec![whole]).check(), Err(TableError::CoveredRow(2)));
+    }
+
+    #[test]
+    fn a_covered_cell_holds_no_text_and_header_rows_fit_the_grid() {
+        let down = span(1, 2, 2, 1);
+        assert_eq!(
+            table(vec![down]).check(),
+            Err(TableError::CoveredText {
+                span: down,
+                row: 2,
+                column: 2
+            })
+        );
+        let mut two = merged(vec![span(0, 0, 2, 1)]);
+        two.header_rows = 2;
+        assert_eq!(two.check(), Ok(()));
+        for header_rows in [0, 4] {
+            two.header_rows = header_rows;
+            assert_eq!(
+                two.check(),
+                Err(TableError::HeaderRows {
+                    header_rows,
+                    grid_rows: 3
+                })
+            );
+        }
+    }
 }

@@ -28,7 +28,7 @@ fn build(out: &Path, extra: &[&str]) -> std::path::PathBuf {
 
 /// The edition file's gazette, issue and sections, with each document taken
 /// from its own file in documents/, placed by its section and position.
-fn edition_from_files(edition: &[u8], documents: &[Vec<u8>]) -> EditionData {
+pub fn edition_from_files(edition: &[u8], documents: &[Vec<u8>]) -> EditionData {
     let mut whole = data::read_edition(edition).unwrap();
     let mut read: Vec<_> = documents
         .iter()
@@ -49,7 +49,7 @@ fn edition_from_files(edition: &[u8], documents: &[Vec<u8>]) -> EditionData {
 }
 
 /// The unsealed PDF edition of `data`, made as `gazette build` makes it.
-fn typeset_again(data: EditionData, fonts: &FontSet) -> Vec<u8> {
+pub fn typeset_again(data: EditionData, fonts: &FontSet) -> Vec<u8> {
     let edition = data.into_edition();
     let published = data::publish(&edition);
     let akn = Akn::of(&edition);

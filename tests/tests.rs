@@ -13,6 +13,7 @@ mod fuzz_corpus;
 mod new;
 mod site;
 mod spec;
+mod tables;
 mod vectors;
 mod verification;
 mod verify_epub;

@@ -250,20 +250,33 @@ fn flat(xml: &mut Xml, ids: &mut Ids, block: &Block) {
             }
             xml.close("blockList");
         }
-        Block::Table { header, rows, .. } => {
+        Block::Table(table) => {
             let id = ids.next(xml, "table");
             xml.open("table", &[("eId", &id)]);
-            for (cells, cell) in
-                std::iter::once((header, "th")).chain(rows.iter().map(|r| (r, "td")))
-            {
-                if cells.is_empty() {
+            let columns = table.columns();
+            for (r, cells) in table.grid().enumerate() {
+                // A row of no cells (a table without a header row) has
+                // nothing to say, unless a merged cell runs through it.
+                let spanned = table
+                    .spans
+                    .iter()
+                    .any(|s| (s.row..s.row + s.rows).contains(&r));
+                if cells.is_empty() && !spanned {
                     continue;
                 }
+                let kind = if r < table.header_rows { "th" } else { "td" };
                 xml.open("tr", &[]);
-                for inlines in cells {
-                    xml.open(cell, &[]);
-                    paragraph(xml, None, inlines);
-                    xml.close(cell);
+                for c in (0..columns).filter(|&c| !table.is_covered(r, c)) {
+                    let (rows, width) = table.span_at(r, c).map_or((1, 1), |s| (s.rows, s.columns));
+                    let (rows, width) = (rows.to_string(), width.to_string());
+                    let spans: Vec<(&str, &str)> =
+                        [("rowspan", rows.as_str()), ("colspan", width.as_str())]
+                            .into_iter()
+                            .filter(|(_, n)| *n != "1")
+                            .collect();
+                    xml.open(kind, &spans);
+                    paragraph(xml, None, cells.get(c).map_or(&[], Vec::as_slice));
+                    xml.close(kind);
                 }
                 xml.close("tr");
             }

@@ -10,7 +10,7 @@ use super::layout::{self, COVER_PAGE, NAV, PACKAGE, PartFile, ROOT, STYLESHEET};
 use super::pages::Placement;
 use super::templates::{self, Templates};
 use super::{Cover, EpubError, EpubFile};
-use crate::model::{Align, Block, Disclosure, Document, Edition, Inline, Part};
+use crate::model::{Align, Block, Disclosure, Document, Edition, Part};
 
 /// All files of the EPUB, in container order.
 pub(super) fn files(
@@ -408,29 +408,40 @@ pub fn blocks_view(blocks: &[Block]) -> Result<Vec<Value>, EpubError> {
 /// cell's alignment, lists with their items' blocks reshaped too.
 fn block_view(block: &Block) -> Result<Value, EpubError> {
     match block {
-        Block::Table {
-            align,
-            header,
-            rows,
-        } => {
-            let columns = rows.iter().map(Vec::len).fold(header.len(), usize::max);
-            let row_view = |cells: &[Vec<Inline>]| -> Result<Vec<Value>, EpubError> {
-                (0..columns)
-                    .map(|column| {
-                        Ok(json!({
-                            "align": align_class(align.get(column)),
-                            "inlines": to_json(cells.get(column).map(Vec::as_slice).unwrap_or_default())?,
-                        }))
-                    })
-                    .collect()
-            };
-            let body = rows
-                .iter()
-                .map(|row| row_view(row))
+        Block::Table(table) => {
+            let columns = table.columns();
+            // Each row's drawn cells, padded to full rows; a merged cell
+            // carries its spans and the cells it covers are left out.
+            let rows = table
+                .grid()
+                .enumerate()
+                .map(|(r, cells)| {
+                    (0..columns)
+                        .filter(|&c| !table.is_covered(r, c))
+                        .map(|c| {
+                            let (rows, width) =
+                                table.span_at(r, c).map_or((1, 1), |s| (s.rows, s.columns));
+                            Ok(json!({
+                                "align": align_class(table.align.get(c)),
+                                "inlines": to_json(cells.get(c).map(Vec::as_slice).unwrap_or_default())?,
+                                "rowspan": rows,
+                                "colspan": width,
+                            }))
+                        })
+                        .collect::<Result<Vec<_>, EpubError>>()
+                })
                 .collect::<Result<Vec<_>, _>>()?;
+            // A table without a header row (none reads so from Markdown)
+            // has no <thead>.
+            let header_rows = if table.header.is_empty() && table.header_rows == 1 {
+                0
+            } else {
+                table.header_rows
+            };
+            let (header, body) = rows.split_at(header_rows);
             Ok(json!({
                 "kind": "table",
-                "header": if header.is_empty() { Vec::new() } else { row_view(header)? },
+                "header": header,
                 "rows": body,
             }))
         }

@@ -88,14 +88,8 @@ fn collect_text<'a>(blocks: &'a [Block], texts: &mut Vec<&'a str>) {
             }
             Block::Heading { text, .. } => texts.push(text),
             Block::List { items, .. } => items.iter().for_each(|item| collect_text(item, texts)),
-            Block::Table { header, rows, .. } => {
-                texts.extend(
-                    header
-                        .iter()
-                        .chain(rows.iter().flatten())
-                        .flatten()
-                        .filter_map(inline_text),
-                );
+            Block::Table(table) => {
+                texts.extend(table.grid().flatten().flatten().filter_map(inline_text));
             }
         }
     }

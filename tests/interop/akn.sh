@@ -99,4 +99,10 @@ open(path, "wb").write(data)
 PY
 check "a changed byte in a document's Akoma Ntoso is INVALID" gazette_verify "$out/tampered.bag" 1 INVALID
 
+# Merged cells: rowspan/colspan on <th> and <td>, as the schema allows them.
+merged=$(merged_table_build "$out/merged")
+check "a table with merged cells writes rowspan and colspan" grep -q '<td rowspan="2" colspan="2">' "$merged/merged-table-2025-06.akn.xml"
+check "xmllint validates the merged-table issue's files" xmllint_valid "$merged"/*.akn.xml "$merged"/documents/*.akn.xml
+check "xmlschema validates the merged-table issue's files" xmlschema_valid "$merged"/*.akn.xml "$merged"/documents/*.akn.xml
+
 finish

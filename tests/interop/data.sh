@@ -171,4 +171,13 @@ check "gazette verify: a changed data file breaks the bag's fixity, named" \
 python3 -c 'import bagit, sys; bagit.Bag(sys.argv[1]).save(manifests=True)' "$out/t2/$id.bag"
 check "gazette verify: a re-bagged changed data file is MODIFIED, named" \
   gazette_verify "$out/t2/$id.bag" 1 MODIFIED "data/$changed"
+# Merged cells: a table's header_rows and spans are valid data, and a span
+# of the wrong form is not.
+merged=$(merged_table_build "$out/merged")
+check "the merged-table issue's data has spans" grep -q '"spans"' "$merged"/documents/*.json
+check "jsonschema: the merged-table issue's document file is valid" validate document "$merged"/documents/*.json
+check "jsonschema: the merged-table issue's edition file is valid" validate edition "$merged/merged-table-2025-06.json"
+check "jsonschema: a span without its columns is refused" tampered "spans" document "$merged"/documents/merged-table-2025-06-01.json \
+  'del data["attachments"][0]["body"][0]["spans"][0]["columns"]'
+
 finish

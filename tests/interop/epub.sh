@@ -102,4 +102,10 @@ PY
 check "gazette verify: a changed file is MODIFIED" gazette_verify "$tampered" 1 MODIFIED
 check "gazette verify: the unsealed EPUB is NOT SEALED" gazette_verify "$(edition u)" 1 "NOT SEALED"
 
+# Merged cells: <thead> rows and rowspan/colspan, as EPUBCheck's XHTML schema
+# wants them.
+merged=$(merged_table_build "$out/merged")
+check "EPUBCheck: the merged-table issue's EPUB, 0 errors and 0 warnings" \
+  epubcheck_clean "$merged/merged-table-2025-06.epub"
+
 finish

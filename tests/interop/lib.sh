@@ -27,6 +27,13 @@ epubcheck_clean() { # epubcheck_clean EPUB: EPUBCheck finds no error or warning
   ! echo "$report" | grep -Eq '^(FATAL|ERROR|WARNING)'
 }
 
+# The test issue of tests/fixtures/merged-table: a 任务分工表 with a two-row
+# header and merged cells over several pages.
+merged_table_build() { # merged_table_build OUT: builds it unsealed in OUT, prints its edition folder
+  cargo run -q -- build tests/fixtures/merged-table --out "$1" --no-seal >/dev/null 2>&1
+  echo "$1/merged-table-2025-06"
+}
+
 bag_valid() { # bag_valid FOLDER: bagit.py validates it as BagIt 1.0
   python3 - "$1" <<'PY'
 import sys, bagit

@@ -46,4 +46,22 @@ check "pdftotext finds item 29 of the circular" grep -q '深入推進政府公�
 qpdf_clean() { qpdf --check "$pdf" >/dev/null; }
 check "qpdf --check is clean" qpdf_clean
 
+# Merged cells over several pages: still PDF/A-3B and tagged, and the header
+# rows printed on every page the table runs onto.
+merged=$(merged_table_build "$out/merged")
+merged_pdf="$merged/merged-table-2025-06.pdf"
+check "the merged-table issue's PDF: PDF/A-3B identification" grep -q 'pdfaid:part>3<' <(pdfinfo -meta "$merged_pdf")
+check "the merged-table issue's PDF: tagged" grep -q '^Tagged: *yes' <(pdfinfo "$merged_pdf" 2>/dev/null)
+header_on_every_table_page() {
+  local pages status=0
+  pages=$(pdftotext -layout "$merged_pdf" - | python3 -c '
+import sys
+pages = [p for p in sys.stdin.read().split("\f") if "整改：" in p]
+print(len(pages))
+sys.exit(0 if len(pages) >= 2 and all("牵头单位" in p and "具体措施" in p for p in pages) else 1)') || status=$?
+  echo "  pdftotext: the table runs over $pages pages"
+  return "$status"
+}
+check "pdftotext: both header rows on every page of the table" header_on_every_table_page
+
 finish

@@ -12,7 +12,7 @@ use crate::epub::layout;
 use crate::epub::{Cover, EpubFile, EpubOptions, render};
 use crate::model::{
     Align, Attachment, Block, BlockRef, Date, Disclosure, Document, Edition, Face, Fonts, Gazette,
-    Inline, Interpretation, Issue, Language, Lead, PageMap, PageStart, Part, Section,
+    Inline, Interpretation, Issue, Language, Lead, PageMap, PageStart, Part, Section, Table,
 };
 
 pub fn sample() -> Edition {
@@ -193,7 +193,7 @@ fn prose(n: usize) -> String {
 }
 
 fn table(rows: usize) -> Block {
-    Block::Table {
+    Block::Table(Table {
         align: vec![Align::Center, Align::Left, Align::Auto, Align::Right],
         header: vec![
             text("序号"),
@@ -215,7 +215,9 @@ fn table(rows: usize) -> Block {
                 row
             })
             .collect(),
-    }
+        header_rows: 1,
+        spans: Vec::new(),
+    })
 }
 
 fn body(paragraphs: usize, with_table: bool) -> Vec<Block> {
