@@ -59,8 +59,8 @@ fn printed(blocks: &[Block]) -> String {
                     text.push_str(&printed(item));
                 }
             }
-            Block::Table { header, rows, .. } => {
-                for cell in header.iter().chain(rows.iter().flatten()) {
+            Block::Table(table) => {
+                for cell in table.header.iter().chain(table.rows.iter().flatten()) {
                     text.push_str(&inline_text(cell));
                 }
             }

@@ -38,8 +38,9 @@ pub fn paragraph(p: &Paragraph) -> String {
     block_start(&inline(text))
 }
 
-/// The pipe table of `table`. Markdown tables have one header row and no
-/// merged cells: a table that has them is written cell by cell, and said.
+/// The pipe table of `table`, its merged cells marked as the document
+/// format writes them (`<` into the cell on the left, `^` into the cell
+/// above) and its header rows announced when more than one.
 pub fn table(table: &Table, notices: &mut Vec<Notice>, paragraph: usize) -> String {
     let width = table
         .rows
@@ -48,42 +49,48 @@ pub fn table(table: &Table, notices: &mut Vec<Notice>, paragraph: usize) -> Stri
         .max()
         .unwrap_or(0)
         .max(1);
-    let merged = table
-        .rows
-        .iter()
-        .flatten()
-        .any(|cell| cell.columns > 1 || cell.continues);
-    if merged {
-        notices.push(Notice {
-            paragraph,
-            message: "this table has merged cells: each merged cell was written as separate cells, the first holding the text; check the table".into(),
-        });
-    }
-    if table.header_rows > 1 {
-        notices.push(Notice {
-            paragraph,
-            message: format!(
-                "this table repeats {} header rows on each page; its first row is the header, the others are body rows",
-                table.header_rows
-            ),
-        });
-    }
-    let line = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
-    let mut lines = Vec::with_capacity(table.rows.len() + 1);
+    let header_rows = table.header_rows.clamp(1, table.rows.len().max(1));
+    let mut grid: Vec<Vec<String>> = Vec::with_capacity(table.rows.len());
+    let mut split = false;
     for (index, row) in table.rows.iter().enumerate() {
         let mut cells: Vec<String> = Vec::with_capacity(width);
         for cell in row {
-            cells.push(if cell.continues {
-                String::new()
+            let column = cells.len();
+            // A merge down from the header into the body cannot be written:
+            // the body's first row starts the cell again, empty.
+            let continues = cell.continues && index > 0 && index != header_rows;
+            split |= cell.continues && index == header_rows;
+            if continues && grid[index - 1].get(column).is_some() {
+                cells.extend(std::iter::repeat_n("^".to_owned(), cell.columns));
             } else {
-                cell_text(&cell.text)
-            });
-            cells.extend(std::iter::repeat_n(String::new(), cell.columns - 1));
+                cells.push(if cell.continues {
+                    String::new()
+                } else {
+                    cell_text(&cell.text)
+                });
+                cells.extend(std::iter::repeat_n("<".to_owned(), cell.columns - 1));
+            }
         }
-        cells.resize(width, String::new());
+        if cells.len() < width {
+            cells.resize(width, String::new());
+        }
+        grid.push(cells);
+    }
+    if split {
+        notices.push(Notice {
+            paragraph,
+            message: "a cell of this table is merged from its header into its body: the document format keeps the two apart, so the body's part was written as an empty cell".into(),
+        });
+    }
+    let line = |cells: &[String]| format!("| {} |", cells.join(" | "));
+    let mut lines = Vec::with_capacity(grid.len() + 2);
+    if header_rows > 1 {
+        lines.push(format!("<!-- gazette: header-rows={header_rows} -->"));
+    }
+    for (index, cells) in grid.iter().enumerate() {
         lines.push(line(cells));
         if index == 0 {
-            lines.push(line(vec!["---".into(); width]));
+            lines.push(line(&vec!["---".to_owned(); width]));
         }
     }
     lines.join("\n")
@@ -193,7 +200,7 @@ pub fn inline(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#' | '^' => {
                 escaped.push('\\');
                 escaped.push(c);
             }

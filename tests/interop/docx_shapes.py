@@ -4,6 +4,7 @@
     python3 docx_shapes.py shapes OUT        twelve documents of the usual kinds
     python3 docx_shapes.py sample ISSUE OUT  the issue's documents as Word files
     python3 docx_shapes.py check EXPECTED DOCUMENT_MD DATA_JSON PDF_TEXT
+    python3 docx_shapes.py merged DATA_JSON PDF_TEXT   the merged table's spans and header
 
 Each OUT/NAME.docx has OUT/NAME.json beside it: the front matter the import
 must write and the text (whitespace removed) of the body and attachments,
@@ -435,6 +436,31 @@ def check(expected_path, document_md, data_json, pdf_text):
     return not problems
 
 
+def merged(data_json, pdf_text):
+    """The 40-row table of 05-fengongbiao: four merged cells in the data, and
+    on every page the table runs onto, its header row."""
+    data = json.loads(Path(data_json).read_text(encoding="utf-8"))
+    table = next(b for a in data["attachments"] for b in a["body"] if b["kind"] == "table")
+    spans = table.get("spans", [])
+    ok = [(s["rows"], s["columns"]) for s in spans] == [(10, 1)] * 4
+    if not ok:
+        print(f"  spans: expected four of 10 rows, found {spans}")
+    pages = [squeeze(p) for p in Path(pdf_text).read_text(encoding="utf-8").split("\f")]
+    with_rows = [p for p in pages if "项重点任务" in p]
+    if len(with_rows) < 2:
+        print(f"  the table runs onto {len(with_rows)} page(s), not two or more")
+        ok = False
+    # pdftotext reads a page line by line, and a tall merged cell's text
+    # comes where its line falls: the header's cells are looked for apart.
+    for n, page in enumerate(with_rows, 1):
+        if not all(cell in page for cell in ["序号", "具体举措", "责任单位"]):
+            print(f"  page {n} of the table has no header row")
+            ok = False
+    if ok:
+        print(f"  {len(spans)} merged cells; the header row on each of the table's {len(with_rows)} pages")
+    return ok
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "shapes":
@@ -445,5 +471,7 @@ if __name__ == "__main__":
         sample(Path(sys.argv[2]), Path(sys.argv[3]))
     elif command == "check":
         sys.exit(0 if check(*sys.argv[2:6]) else 1)
+    elif command == "merged":
+        sys.exit(0 if merged(*sys.argv[2:4]) else 1)
     else:
         sys.exit(f"unknown command {command}")

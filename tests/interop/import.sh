@@ -45,6 +45,7 @@ imported_from() { # imported_from NAME EXTENSION: import NAME.EXTENSION, build a
   # The imported document is listed last: its files have the highest number.
   data=$(ls "$work/out/$id/documents/"*.json | sort | tail -1)
   pdftotext "${data%.json}.pdf" "$work/$name.txt"
+  cp "$data" "$work/$name.data.json"
   python3 tests/interop/docx_shapes.py check "$work/word/$name.json" "$document" "$data" "$work/$name.txt"
 }
 
@@ -52,6 +53,9 @@ for docx in "$work"/word/*.docx; do
   name=$(basename "$docx" .docx)
   check "import $name: front matter, data text and PDF text as in the Word file" imported "$name"
 done
+
+check "import 05-fengongbiao: merged cells kept, the header row repeated on each page" \
+  python3 tests/interop/docx_shapes.py merged "$work/05-fengongbiao.data.json" "$work/05-fengongbiao.txt"
 
 # The formats before .docx go through LibreOffice: three of the shapes saved
 # by it as Word 97 (.doc), OpenDocument (.odt) and RTF, then imported as
