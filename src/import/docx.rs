@@ -280,6 +280,9 @@ struct Body<'a> {
     notices: Vec<Notice>,
     paragraphs: usize,
     paragraph: Option<Paragraph>,
+    /// The text of the paragraph so far, in bytes: counted as it comes, so
+    /// that a paragraph of many runs costs no more than its length.
+    paragraph_bytes: usize,
     paragraph_style: Style,
     run: Option<Run>,
     run_bold: Option<bool>,
@@ -312,6 +315,7 @@ impl<'a> Body<'a> {
             notices: Vec::new(),
             paragraphs: 0,
             paragraph: None,
+            paragraph_bytes: 0,
             paragraph_style: Style::default(),
             run: None,
             run_bold: None,
@@ -393,6 +397,7 @@ impl<'a> Body<'a> {
         match e.local_name().as_ref() {
             "p" => {
                 self.paragraphs += 1;
+                self.paragraph_bytes = 0;
                 self.paragraph = Some(Paragraph {
                     page_break_before: std::mem::take(&mut self.page_break),
                     ..Paragraph::default()
@@ -535,14 +540,8 @@ impl<'a> Body<'a> {
         }
         if let Some(run) = self.run.as_mut() {
             run.text.push_str(text);
-            let so_far: usize = self
-                .paragraph
-                .iter()
-                .flat_map(|p| &p.runs)
-                .map(|r| r.text.len())
-                .sum::<usize>()
-                + run.text.len();
-            if so_far > MAX_PARAGRAPH {
+            self.paragraph_bytes += text.len();
+            if self.paragraph_bytes > MAX_PARAGRAPH {
                 return Err(format!(
                     "paragraph {} is longer than {MAX_PARAGRAPH} bytes: no document has such a paragraph; the file is broken or hostile",
                     self.paragraphs

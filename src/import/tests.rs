@@ -314,7 +314,12 @@ fn hostile_files_are_refused_and_nothing_is_written() {
         zip.finish().unwrap().into_inner()
     };
     let long = docx(&plain(&"长".repeat(docx::MAX_PARAGRAPH / 3 + 10)), &[]);
-    let cases: [(&str, Vec<u8>, &str); 5] = [
+    // As long again, in runs of ten characters: counted as it comes, not
+    // summed again for every run.
+    let runs: Vec<(&str, bool)> =
+        vec![("长长长长长长长长长长", false); docx::MAX_PARAGRAPH / 30 + 10];
+    let many_runs = docx(&p(&runs, None, 32), &[]);
+    let cases: [(&str, Vec<u8>, &str); 6] = [
         (
             "escape.docx",
             docx(&plain("正文"), &[("../../evil.txt", b"x")]),
@@ -323,6 +328,7 @@ fn hostile_files_are_refused_and_nothing_is_written() {
         ("dtd.docx", dtd, "declares a DTD"),
         ("bomb.docx", bomb, "zip bomb"),
         ("long.docx", long, "longer than"),
+        ("runs.docx", many_runs, "longer than"),
         (
             "notzip.docx",
             b"PK\x03\x04 not really".to_vec(),
