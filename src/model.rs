@@ -612,6 +612,21 @@ pub enum Inline {
     Break,
 }
 
+/// The text of `inlines` without their faces, a line break as a space.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|inline| match inline {
+            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => {
+                text.as_str()
+            }
+            Inline::Break => " ",
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {

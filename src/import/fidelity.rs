@@ -7,7 +7,7 @@ use std::path::Path;
 use super::docx::Notice;
 use super::recognise::{Recognised, layout_free};
 use crate::manifest;
-use crate::model::{Block, Inline};
+use crate::model::{Block, plain_text};
 
 /// The differences between what `recognised` read from the Word file and
 /// what a build will read from the Markdown written for it; none if they
@@ -51,7 +51,7 @@ fn printed(blocks: &[Block]) -> String {
                 if let Some(lead) = lead {
                     text.push_str(&lead.text);
                 }
-                text.push_str(&inline_text(inlines));
+                text.push_str(&plain_text(inlines));
             }
             Block::Heading { text: heading, .. } => text.push_str(heading),
             Block::List { items, .. } => {
@@ -61,24 +61,12 @@ fn printed(blocks: &[Block]) -> String {
             }
             Block::Table(table) => {
                 for cell in table.header.iter().chain(table.rows.iter().flatten()) {
-                    text.push_str(&inline_text(cell));
+                    text.push_str(&plain_text(cell));
                 }
             }
         }
     }
     text
-}
-
-fn inline_text(inlines: &[Inline]) -> String {
-    inlines
-        .iter()
-        .map(|inline| match inline {
-            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => {
-                text.as_str()
-            }
-            Inline::Break => "",
-        })
-        .collect()
 }
 
 /// Where `imported` first departs from `source`, in words, if it does.

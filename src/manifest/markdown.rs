@@ -8,7 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, OffsetIter, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostics, SourceFile};
-use crate::model::{Align, Block, Face, Inline, Lead, Span, Table};
+use crate::model::{Align, Block, Face, Inline, Lead, Span, Table, plain_text};
 
 /// Reads `text`, which starts at byte `offset` of `file`.
 pub fn parse(file: &SourceFile, text: &str, offset: usize, diags: &mut Diagnostics) -> Vec<Block> {
@@ -574,20 +574,6 @@ fn needs_space(before: Option<char>, after: Option<char>) -> bool {
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-}
-
-fn plain_text(inlines: &[Inline]) -> String {
-    inlines
-        .iter()
-        .map(|inline| match inline {
-            Inline::Text { text } | Inline::Strong { text } | Inline::Emph { text } => {
-                text.as_str()
-            }
-            Inline::Break => " ",
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
 }
 
 fn paragraph(mut inlines: Vec<Inline>) -> Block {
