@@ -312,3 +312,78 @@ fn every_page_of_a_document_pdf_prints_the_documents_verification_code() {
         }
     }
 }
+
+/// Each page of `pdf` drawn by hayro (a PDF renderer nobody here wrote) at
+/// 36 dpi, as its pixels.
+fn drawn(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let pdf = hayro::hayro_syntax::Pdf::new(pdf.to_vec()).unwrap();
+    let cache = hayro::RenderCache::new();
+    let settings = hayro::RenderSettings {
+        x_scale: 0.5,
+        y_scale: 0.5,
+        ..Default::default()
+    };
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            let interpreter = hayro::hayro_interpret::InterpreterSettings::default();
+            hayro::render(page, &cache, &interpreter, &settings)
+                .data_as_u8_slice()
+                .to_vec()
+        })
+        .collect()
+}
+
+/// The font programs embedded in `pdf` and the sum of their sizes.
+fn font_bytes(pdf: &lopdf::Document) -> usize {
+    pdf.objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| dict.has_type(b"FontDescriptor"))
+        .flat_map(|descriptor| {
+            [&b"FontFile2"[..], b"FontFile3"]
+                .into_iter()
+                .filter_map(|key| descriptor.get(key).ok()?.as_reference().ok())
+        })
+        .filter_map(|id| pdf.get_object(id).ok()?.as_stream().ok())
+        .map(|program| program.content.len())
+        .sum()
+}
+
+#[test]
+fn each_document_pdf_carries_its_own_glyphs_and_draws_its_pages_as_the_edition() {
+    let editions = unsealed_sample();
+    let manifest: VerificationManifest = serde_json::from_slice(&editions.manifest_json).unwrap();
+    let edition = drawn(&editions.pdf);
+    let edition_fonts = font_bytes(&lopdf::Document::load_mem(&editions.pdf).unwrap());
+    // The cover and contents come before printed page 1.
+    let last = manifest.documents.last().unwrap().pdf_pages.last as usize;
+    let front = edition.len() - last;
+    let mut fonts = 0;
+    for (entry, (path, bytes)) in manifest.documents.iter().zip(&editions.documents) {
+        let first = front + entry.pdf_pages.first as usize - 1;
+        for (number, page) in drawn(bytes).iter().enumerate() {
+            assert!(
+                page == &edition[first + number],
+                "{path} page {}: not drawn as the edition's page {}",
+                number + 1,
+                first + number + 1
+            );
+        }
+        let pdf = lopdf::Document::load_mem(bytes).unwrap();
+        let own = font_bytes(&pdf);
+        fonts += own;
+        // The edition's programs are deflated and the documents' are not:
+        // a document carrying them whole would hold more than the edition.
+        assert!(
+            own < edition_fonts,
+            "{path}: {own} bytes of fonts, the edition has {edition_fonts}"
+        );
+    }
+    // Without the reduction every document holds all of the edition's glyphs.
+    let documents = manifest.documents.len();
+    assert!(
+        fonts < edition_fonts * documents / 3,
+        "{fonts} bytes of fonts in {documents} documents, {edition_fonts} in the edition"
+    );
+}

@@ -14,7 +14,9 @@ use crate::typeset::{EditionWorld, Layout, SEAL_FONT};
 
 use super::{archive, problems};
 
+mod content;
 mod cut;
+mod glyphs;
 
 use cut::{EditionPdf, Piece};
 

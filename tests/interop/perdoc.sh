@@ -4,7 +4,9 @@
 # seal valid and trusted, qpdf finds it clean, its page labels are the printed
 # page numbers, and each page's text (pdftotext) is that of the same printed
 # page of the edition PDF: same page breaks, same running header naming the
-# edition, same printed number in the footer. Unsealed, two builds give the
+# edition, same printed number in the footer; each page drawn by poppler
+# (pdftoppm) has the pixels of the edition's page, although each carries
+# only the glyphs of its own pages. Unsealed, two builds give the
 # same bytes. Then, sealed with the test PKI and its time-stamp authority,
 # each is at B-LTA like the edition.
 #
@@ -14,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-for tool in pdfsig pdftotext pdfinfo certutil qpdf python3 pyhanko; do
+for tool in pdfsig pdftotext pdfinfo pdftoppm pdffonts certutil qpdf python3 pyhanko; do
   if ! command -v "$tool" >/dev/null; then
     echo "$tool not found: install poppler-utils qpdf libnss3-tools, and pip install pyhanko pyhanko-cli" >&2
     exit 1
@@ -73,6 +75,26 @@ same_pages() { # same_pages PDF FIRST LAST: each page's text is the edition's
     fi
   done
 }
+# Every page of the edition drawn once, to compare each document's with.
+mkdir "$work/drawn"
+pdftoppm -r 50 -gray "$edition" "$work/drawn/edition"
+drawn_page() { # drawn_page N: the edition's page N as pdftoppm drew it
+  printf '%s/drawn/edition-%0*d.pgm' "$work" "${#edition_pages}" "$1"
+}
+same_pixels() { # same_pixels PDF FIRST: each page drawn as the edition's
+  local pdf=$1 first=$2 page=0 drawn
+  pdftoppm -r 50 -gray "$pdf" "$work/drawn/piece"
+  for drawn in "$work"/drawn/piece-*.pgm; do
+    page=$((page + 1))
+    if ! cmp -s "$drawn" "$(drawn_page $((front + first + page - 1)))"; then
+      echo "    page $page (printed $((first + page - 1))) is not drawn as the edition's"
+      rm -f "$work"/drawn/piece-*.pgm
+      return 1
+    fi
+  done
+  rm -f "$work"/drawn/piece-*.pgm
+  test "$page" -gt 0
+}
 labels() { # labels PDF: its page labels' start numbers, one a line
   qpdf --json --json-key=pagelabels "$1" |
     python3 -c 'import json, sys; print("\n".join(str(l["label"]["/St"]) for l in json.load(sys.stdin)["pagelabels"]))'
@@ -85,6 +107,9 @@ while read -r path first last; do
   pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
   check "$name: $pages pages, printed $first to $last" test "$pages" -eq $((last - first + 1))
   check "$name: every page's text is the edition's" same_pages "$pdf" "$first" "$last"
+  check "$name: every page drawn as the edition's (pdftoppm)" same_pixels "$pdf" "$first"
+  check "$name: every font embedded (pdffonts)" \
+    test -z "$(pdffonts "$pdf" 2>/dev/null | awk 'NR > 2 && $(NF-4) != "yes"')"
   check "$name: its page labels are the printed numbers" \
     test "$(labels "$pdf" | tr '\n' ' ')" = "$(seq -s ' ' "$first" "$last") "
   text=$(page_text "$pdf" 1 | tr -d ' ')

@@ -19,6 +19,8 @@ use crate::digest;
 use crate::model::Date;
 use crate::seal::ParsedPdf;
 
+use super::glyphs::EditionFonts;
+
 /// The edition's exported PDF, read once for all of its pieces.
 pub struct EditionPdf<'a> {
     pdf: &'a Document,
@@ -28,6 +30,8 @@ pub struct EditionPdf<'a> {
     destinations: HashMap<Vec<u8>, Vec<Object>>,
     /// The edition's size in bytes, more than any piece of it needs.
     size: usize,
+    /// Its fonts, for each piece to carry only the glyphs it shows.
+    fonts: EditionFonts,
 }
 
 /// One document's pages of the edition and what its metadata says.
@@ -88,6 +92,7 @@ impl<'a> EditionPdf<'a> {
             pages,
             destinations,
             size: edition.bytes().len(),
+            fonts: EditionFonts::new(pdf),
         }
     }
 
@@ -111,8 +116,10 @@ impl<'a> EditionPdf<'a> {
             copy.pages.insert(page, id);
         }
         let mut kids = Vec::with_capacity(sources.len());
+        let mut shown_pages = Vec::with_capacity(sources.len());
         for &source in sources {
             let page = self.page(source, &copy.pages)?;
+            shown_pages.push(page.clone());
             let id = copy.pages[&source];
             let mut page = copy.rewrite_dict(page);
             page.set("Parent", Object::Reference(tree));
@@ -138,6 +145,8 @@ impl<'a> EditionPdf<'a> {
         let root = self.catalog(&mut copy, piece, tree, metadata)?;
         copy.out.objects.insert(catalog, Object::Dictionary(root));
         let info = copy.add(Object::Dictionary(info));
+        let shown = self.fonts.shown(self.pdf, &shown_pages);
+        self.fonts.reduce(&mut copy.out, &copy.copied, &shown);
 
         let mut out = copy.out;
         // A table rather than a stream: lopdf numbers a cross-reference
