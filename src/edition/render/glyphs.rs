@@ -24,7 +24,7 @@ use read_fonts::FontRead;
 use read_fonts::ps::cff::dict::{self, Entry};
 use read_fonts::ps::cff::index::Index;
 use read_fonts::tables::cff::Cff;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use subsetter::GlyphRemapper;
 
 use super::content::{self, Operation};
@@ -67,10 +67,63 @@ enum Outlines {
     TrueType,
 }
 
+/// A set of glyphs (CIDs): a bit each. A page shows thousands of glyphs of
+/// a few hundred kinds, and a tree set's insertions were most of the time
+/// spent reading them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Glyphs(Vec<u64>);
+
+impl Default for Glyphs {
+    fn default() -> Self {
+        Glyphs(vec![0; 1 << 10])
+    }
+}
+
+impl std::fmt::Debug for Glyphs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl Glyphs {
+    fn insert(&mut self, glyph: u16) {
+        self.0[usize::from(glyph >> 6)] |= 1 << (glyph & 63);
+    }
+
+    fn contains(&self, glyph: u16) -> bool {
+        self.0[usize::from(glyph >> 6)] & 1 << (glyph & 63) != 0
+    }
+
+    /// The glyphs, in ascending order.
+    fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        (0..=u16::MAX).filter(|&glyph| self.contains(glyph))
+    }
+
+    fn last(&self) -> Option<u16> {
+        let (word, bits) = self
+            .0
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, bits)| **bits != 0)?;
+        u16::try_from(word * 64 + 63 - bits.leading_zeros() as usize).ok()
+    }
+}
+
+impl<const N: usize> From<[u16; N]> for Glyphs {
+    fn from(glyphs: [u16; N]) -> Self {
+        let mut set = Glyphs::default();
+        for glyph in glyphs {
+            set.insert(glyph);
+        }
+        set
+    }
+}
+
 /// The glyphs (CIDs) a piece's pages show, by program.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Shown {
-    glyphs: HashMap<ObjectId, BTreeSet<u16>>,
+    glyphs: HashMap<ObjectId, Glyphs>,
     /// Something on the pages could not be read: every font stays whole.
     unreadable: bool,
 }
@@ -149,7 +202,7 @@ impl EditionFonts {
         if shown.unreadable {
             return;
         }
-        let none = BTreeSet::new();
+        let none = Glyphs::default();
         for (id, program) in &self.programs {
             let Some(&piece_id) = copied.get(id) else {
                 continue;
@@ -282,11 +335,11 @@ fn charstrings(cff: &[u8]) -> Option<(usize, usize)> {
 
 /// The CFF program `cff` with an empty outline for every glyph but .notdef
 /// and `shown`: the same glyph count, the same bytes up to the CharStrings.
-fn hollow_cff(cff: &[u8], offset: usize, count: usize, shown: &BTreeSet<u16>) -> Option<Vec<u8>> {
+fn hollow_cff(cff: &[u8], offset: usize, count: usize, shown: &Glyphs) -> Option<Vec<u8>> {
     let index = Index::new(cff.get(offset..)?, false).ok()?;
     let mut outlines: Vec<&[u8]> = Vec::with_capacity(count);
     for glyph in 0..count {
-        let kept = glyph == 0 || u16::try_from(glyph).is_ok_and(|glyph| shown.contains(&glyph));
+        let kept = glyph == 0 || u16::try_from(glyph).is_ok_and(|glyph| shown.contains(glyph));
         outlines.push(if kept {
             index.get(glyph).ok()?
         } else {
@@ -323,9 +376,9 @@ fn hollow_cff(cff: &[u8], offset: usize, count: usize, shown: &BTreeSet<u16>) ->
 
 /// The TrueType program reduced to `shown` (and what its glyphs are built
 /// from), renumbered, with each shown CID's new glyph.
-fn subset_truetype(program: &[u8], shown: &BTreeSet<u16>) -> Option<(Vec<u8>, GlyphRemapper)> {
+fn subset_truetype(program: &[u8], shown: &Glyphs) -> Option<(Vec<u8>, GlyphRemapper)> {
     let mut remapper = GlyphRemapper::new();
-    for &glyph in shown {
+    for glyph in shown.iter() {
         remapper.remap(glyph);
     }
     let reduced = subsetter::subset(program, 0, &remapper).ok()?;
@@ -334,8 +387,8 @@ fn subset_truetype(program: &[u8], shown: &BTreeSet<u16>) -> Option<(Vec<u8>, Gl
 
 /// A `CIDToGIDMap`: two bytes a CID, from 0 to the highest shown, each the
 /// CID's glyph in the subset (0, .notdef, for those not shown).
-fn cid_to_gid_map(shown: &BTreeSet<u16>, glyph_of: &GlyphRemapper) -> Vec<u8> {
-    let highest = shown.last().copied().unwrap_or(0);
+fn cid_to_gid_map(shown: &Glyphs, glyph_of: &GlyphRemapper) -> Vec<u8> {
+    let highest = shown.last().unwrap_or(0);
     (0..=highest)
         .flat_map(|cid| glyph_of.get(cid).unwrap_or(0).to_be_bytes())
         .collect()
@@ -343,10 +396,10 @@ fn cid_to_gid_map(shown: &BTreeSet<u16>, glyph_of: &GlyphRemapper) -> Vec<u8> {
 
 /// A `CIDSet`: one bit a CID, the first the high bit of the first byte, set
 /// for .notdef and the CIDs `shown`.
-fn cid_set_bits(shown: &BTreeSet<u16>) -> Vec<u8> {
-    let highest = usize::from(shown.last().copied().unwrap_or(0));
+fn cid_set_bits(shown: &Glyphs) -> Vec<u8> {
+    let highest = usize::from(shown.last().unwrap_or(0));
     let mut bits = vec![0u8; highest / 8 + 1];
-    for cid in std::iter::once(0).chain(shown.iter().copied().map(usize::from)) {
+    for cid in std::iter::once(0).chain(shown.iter().map(usize::from)) {
         bits[cid / 8] |= 0x80 >> (cid % 8);
     }
     bits
@@ -429,10 +482,9 @@ impl<'a> Reader<'a> {
                     let glyphs = shown.glyphs.entry(fonts.fonts[&font]).or_default();
                     // Identity: each two bytes are a CID.
                     for text in &texts {
-                        glyphs.extend(
-                            text.chunks_exact(2)
-                                .map(|code| u16::from_be_bytes([code[0], code[1]])),
-                        );
+                        for code in text.chunks_exact(2) {
+                            glyphs.insert(u16::from_be_bytes([code[0], code[1]]));
+                        }
                     }
                 }
                 Selected::Type3(font) => drawn.push(Drawn::Type3(font)),
@@ -634,7 +686,7 @@ mod tests {
         let program = cff_program();
         let (offset, count) = charstrings(&program).unwrap();
         assert_eq!(count, 6);
-        let hollow = hollow_cff(&program, offset, count, &BTreeSet::from([2, 4])).unwrap();
+        let hollow = hollow_cff(&program, offset, count, &Glyphs::from([2, 4])).unwrap();
         assert_eq!(
             hollow[..offset],
             program[..offset],
@@ -654,10 +706,10 @@ mod tests {
     #[test]
     fn a_cid_set_names_notdef_and_the_cids_shown() {
         assert_eq!(
-            cid_set_bits(&BTreeSet::from([1, 9])),
+            cid_set_bits(&Glyphs::from([1, 9])),
             [0b1100_0000, 0b0100_0000]
         );
-        assert_eq!(cid_set_bits(&BTreeSet::new()), [0b1000_0000]);
+        assert_eq!(cid_set_bits(&Glyphs::default()), [0b1000_0000]);
     }
 
     /// A one-page PDF whose page shows `content` with a Type 0 font drawing
@@ -713,7 +765,7 @@ mod tests {
         let fonts = EditionFonts::new(&pdf);
         let shown = fonts.shown(&pdf, std::slice::from_ref(&page));
         assert!(!shown.unreadable);
-        assert_eq!(shown.glyphs[&file], BTreeSet::from([2, 4]));
+        assert_eq!(shown.glyphs[&file], Glyphs::from([2, 4]));
 
         let mut piece = pdf.clone();
         let copied = HashMap::from([(file, file)]);
