@@ -147,6 +147,16 @@ enum Mutation {
         #[serde(default)]
         rebag: Rebag,
     },
+    /// The value at the JSON pointer `pointer` (RFC 6901) of a zip entry
+    /// holding JSON set to `value`, the entry written again as
+    /// serde_json's pretty printer writes it (keys in order).
+    EntryJsonSet {
+        entry: String,
+        pointer: String,
+        value: Value,
+        #[serde(default)]
+        rebag: Rebag,
+    },
     /// A line removed from a zip entry (a text file).
     EntryRemoveLine {
         entry: String,
@@ -662,6 +672,22 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             });
             again = *rebag;
         }
+        Mutation::EntryJsonSet {
+            entry,
+            pointer,
+            value,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let mut json: Value = serde_json::from_slice(&entries[at].content).unwrap();
+            *json
+                .pointer_mut(pointer)
+                .unwrap_or_else(|| panic!("{pointer} not in {entry}")) = value.clone();
+            let mut text = serde_json::to_string_pretty(&json).unwrap();
+            text.push('\n');
+            entries[at].content = text.into_bytes();
+            again = *rebag;
+        }
         Mutation::EntryRemoveLine {
             entry,
             containing,
@@ -808,6 +834,9 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
     let bytes = base(sidecar.base);
     match (&sidecar.mutation, sidecar.base) {
         (None, _) => bytes.to_vec(),
+        (Some(Mutation::Truncate { bytes: cut }), Base::Epub | Base::Package) => {
+            bytes[..bytes.len() - cut].to_vec()
+        }
         (Some(mutation), Base::Pdf | Base::Document) => mutate_pdf(bytes, mutation),
         (Some(mutation), Base::Epub | Base::Package) => mutate_zip(bytes, mutation),
     }

@@ -176,6 +176,8 @@ pub enum FindingCode {
     ExtraPayload,
     /// A tag manifest lists a file that is not there.
     MissingTagFile,
+    /// A tag manifest leaves out a tag file the format asks it to list.
+    UnlistedTagFile,
     /// A file does not match its digest in a manifest.
     Fixity,
 
@@ -307,6 +309,7 @@ impl Cited for FindingCode {
             FindingCode::MissingPayload => &["VER-51", "PKG-5"],
             FindingCode::ExtraPayload => &["VER-51", "PKG-5"],
             FindingCode::MissingTagFile => &["VER-52", "PKG-8"],
+            FindingCode::UnlistedTagFile => &["PKG-8"],
             FindingCode::Fixity => &["VER-51", "VER-52", "PKG-5", "PKG-8"],
             FindingCode::UnsupportedSchema => &["VER-54", "EXT-1"],
             FindingCode::MissingManifestJson => &["VER-53", "PKG-13"],
@@ -353,7 +356,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 78] = [
+    const FINDINGS: [(FindingCode, &str); 79] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -432,6 +435,7 @@ mod tests {
         (FindingCode::MissingPayload, "missing-payload"),
         (FindingCode::ExtraPayload, "extra-payload"),
         (FindingCode::MissingTagFile, "missing-tag-file"),
+        (FindingCode::UnlistedTagFile, "unlisted-tag-file"),
         (FindingCode::Fixity, "fixity"),
         (FindingCode::UnsupportedSchema, "unsupported-schema"),
         (FindingCode::MissingManifestJson, "missing-manifest-json"),

@@ -258,6 +258,7 @@ pub(super) const PACKAGE: &[FindingCode] = &[
     FindingCode::MissingPayload,
     FindingCode::ExtraPayload,
     FindingCode::MissingTagFile,
+    FindingCode::UnlistedTagFile,
     FindingCode::Fixity,
     FindingCode::UnsupportedSchema,
     FindingCode::MissingManifestJson,

@@ -285,10 +285,21 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
     for line in lines(text) {
         manifest.check_line(line, &mut listed, outcome);
     }
-    if kind == ManifestKind::Payload {
-        manifest.check_all_listed(&listed, outcome);
+    match kind {
+        ManifestKind::Payload => manifest.check_all_listed(&listed, outcome),
+        ManifestKind::Tag => manifest.check_tags_listed(&listed, outcome),
     }
 }
+
+/// The tag files a tag manifest must list when the bag has them (PKG-8):
+/// without them, a changed bag-info.txt or payload manifest would go
+/// unnoticed by the tag manifest's fixity.
+const LISTED_TAG_FILES: [&str; 4] = [
+    "bag-info.txt",
+    "bagit.txt",
+    "manifest-sha256.txt",
+    "manifest-sha512.txt",
+];
 
 /// One manifest file of the bag, named `name`, and the files it describes.
 struct Manifest<'a> {
@@ -375,6 +386,20 @@ impl<'a> Manifest<'a> {
                 ),
             ),
             Some(_) => {}
+        }
+    }
+
+    /// Every tag file the format names, and every file under evidence/, is
+    /// `listed`.
+    fn check_tags_listed(&self, listed: &HashSet<String>, outcome: &mut Outcome) {
+        for path in self.files.keys().filter(|p| {
+            (LISTED_TAG_FILES.contains(&p.as_str()) || p.starts_with("evidence/"))
+                && !listed.contains(*p)
+        }) {
+            outcome.invalid(
+                FindingCode::UnlistedTagFile,
+                format!("{} does not list the tag file {path}", self.name),
+            );
         }
     }
 

@@ -40,7 +40,7 @@
 //! repeated), `payload-oxum` (differs from the payload), `missing-bag-manifest`,
 //! `bad-manifest-line` (not a digest and a path, or a path on the wrong side
 //! of `data/`), `duplicate-manifest-entry`, `missing-payload`, `extra-payload`
-//! (in the payload, not in a manifest), `missing-tag-file`, `fixity`.
+//! (in the payload, not in a manifest), `missing-tag-file`, `unlisted-tag-file`, `fixity`.
 //!
 //! The content: CANNOT CHECK `unsupported-schema`; INVALID
 //! `missing-manifest-json`, `bad-manifest-json` (not the schema's form),

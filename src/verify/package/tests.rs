@@ -183,13 +183,6 @@ fn manifest_text(files: &Tree, prefix: &str, hash: fn(&[u8]) -> String) -> Vec<u
         .into_bytes()
 }
 
-const TAG_FILES: [&str; 4] = [
-    "bagit.txt",
-    "bag-info.txt",
-    "manifest-sha256.txt",
-    "manifest-sha512.txt",
-];
-
 /// The bag of `payload` as docs/package.md lays it out; `edit` may
 /// change the bag before its tag manifests are made.
 pub(super) fn bag_with(payload: &Tree, edit: impl FnOnce(&mut Tree)) -> Tree {
@@ -225,9 +218,11 @@ pub(super) fn bag_with(payload: &Tree, edit: impl FnOnce(&mut Tree)) -> Tree {
         bag.insert(format!("data/{path}"), bytes.clone());
     }
     edit(&mut bag);
-    let tags: Tree = TAG_FILES
+    // Every tag file, the evidence among them, as gazette lists them (PKG-8).
+    let tags: Tree = bag
         .iter()
-        .filter_map(|name| Some(((*name).to_owned(), bag.get(*name)?.clone())))
+        .filter(|(path, _)| !path.starts_with("data/") && !path.starts_with("tagmanifest-"))
+        .map(|(path, bytes)| (path.clone(), bytes.clone()))
         .collect();
     bag.insert(
         "tagmanifest-sha256.txt".to_owned(),
