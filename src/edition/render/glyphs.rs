@@ -713,12 +713,12 @@ mod tests {
     }
 
     /// A one-page PDF whose page shows `content` with a Type 0 font drawing
-    /// with `program` (CFF); the page's dictionary and the program's id.
-    fn page_showing(content: &[u8], program: Vec<u8>) -> (Document, Dictionary, ObjectId) {
+    /// with [`cff_program`]; the page's dictionary and the program's id.
+    fn page_showing(content: &[u8]) -> (Document, Dictionary, ObjectId) {
         let mut pdf = Document::with_version("1.7");
         let mut stream = Stream::new(
             Dictionary::from_iter([("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
-            program,
+            cff_program(),
         );
         stream.compress().unwrap();
         let file = pdf.add_object(stream);
@@ -755,21 +755,25 @@ mod tests {
         (pdf, page, file)
     }
 
-    #[test]
-    fn a_piece_keeps_the_outlines_its_page_shows() {
-        let program = cff_program();
-        // A font set inside q … Q is gone after Q: the last string shows
-        // nothing of it.
-        let content = b"q BT /F0 12 Tf <00020004> Tj ET Q BT (\\000\\005) Tj ET";
-        let (pdf, page, file) = page_showing(content, program);
+    /// The page showing `content` cut into a piece: the edition, the
+    /// piece, what its page shows, and the font program's id in both.
+    fn piece_showing(content: &[u8]) -> (Document, Document, Shown, ObjectId) {
+        let (pdf, page, file) = page_showing(content);
         let fonts = EditionFonts::new(&pdf);
         let shown = fonts.shown(&pdf, std::slice::from_ref(&page));
+        let mut piece = pdf.clone();
+        fonts.reduce(&mut piece, &HashMap::from([(file, file)]), &shown);
+        (pdf, piece, shown, file)
+    }
+
+    #[test]
+    fn a_piece_keeps_the_outlines_its_page_shows() {
+        // A font set inside q … Q is gone after Q: the last string shows
+        // nothing of it.
+        let (_, piece, shown, file) =
+            piece_showing(b"q BT /F0 12 Tf <00020004> Tj ET Q BT (\\000\\005) Tj ET");
         assert!(!shown.unreadable);
         assert_eq!(shown.glyphs[&file], Glyphs::from([2, 4]));
-
-        let mut piece = pdf.clone();
-        let copied = HashMap::from([(file, file)]);
-        fonts.reduce(&mut piece, &copied, &shown);
         let reduced = piece.get_object(file).unwrap().as_stream().unwrap();
         assert!(reduced.dict.get(b"Filter").is_err());
         let kept: Vec<usize> = outlines(&reduced.content)
@@ -783,17 +787,12 @@ mod tests {
 
     #[test]
     fn a_page_that_cannot_be_read_keeps_every_font_whole() {
-        let program = cff_program();
-        let content = b"BT /F0 12 Tf <0002> Tj ET BI /W 1 /H 1 /BPC 1 /CS /G ID \x00 EI";
-        let (pdf, page, file) = page_showing(content, program);
-        let fonts = EditionFonts::new(&pdf);
-        let shown = fonts.shown(&pdf, std::slice::from_ref(&page));
+        let (edition, piece, shown, file) =
+            piece_showing(b"BT /F0 12 Tf <0002> Tj ET BI /W 1 /H 1 /BPC 1 /CS /G ID \x00 EI");
         assert!(shown.unreadable);
-        let mut piece = pdf.clone();
-        fonts.reduce(&mut piece, &HashMap::from([(file, file)]), &shown);
         assert_eq!(
             piece.get_object(file).unwrap(),
-            pdf.get_object(file).unwrap()
+            edition.get_object(file).unwrap()
         );
     }
 }
