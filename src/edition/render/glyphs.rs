@@ -18,13 +18,14 @@
 //! Identity, a content stream that does not parse) is left whole: a piece a
 //! little larger than it could be, never one missing a glyph.
 
+use std::collections::{HashMap, HashSet};
+
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use rayon::prelude::*;
 use read_fonts::FontRead;
 use read_fonts::ps::cff::dict::{self, Entry};
 use read_fonts::ps::cff::index::Index;
 use read_fonts::tables::cff::Cff;
-use std::collections::{HashMap, HashSet};
 use subsetter::GlyphRemapper;
 
 use super::content::{self, Operation};
