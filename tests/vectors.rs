@@ -13,9 +13,16 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use gazette::cms;
+use gazette::edition;
+use gazette::model::{Date, SealText};
+use gazette::seal::{ParsedPdf, Seal, Spot};
 use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
 use gazette::verify::{Options, Report, verify_path};
 use lopdf::{Document, Object};
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, date_time_ymd,
+};
 use ring::digest::{SHA256, SHA512, digest};
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,6 +31,7 @@ use zip::write::SimpleFileOptions;
 
 use crate::support::{
     append_update, byte_range, example, find, repo, sealed_sample, signature_object,
+    unsealed_sample,
 };
 
 /// One vector's sidecar, tests/vectors/cases/<id>.json.
@@ -120,6 +128,9 @@ enum Mutation {
     UpdatePageContent { page: u32, content: String },
     /// An incremental update adding `annotation` to page `page`.
     UpdateAddAnnotation { page: u32, annotation: String },
+    /// The unsealed sample's PDF (the edition, or the first document's)
+    /// sealed as gazette seals it, with a certificate issued for the vector.
+    Reseal { certificate: SealCertificate },
     /// A zip entry's content with the first `find` replaced by `with`.
     EntryReplace {
         entry: String,
@@ -829,11 +840,237 @@ fn patch_headers(bytes: &mut [u8], mutation: &Mutation) {
     }
 }
 
+// ---------------------------------------------------------------------------
+// A PDF sealed anew with a certificate issued for the vector.
+// ---------------------------------------------------------------------------
+
+/// A seal certificate issued for one vector, described in data: by the
+/// example CA's intermediate (certs-example/, the CA the vectors trust)
+/// unless `issuer` says otherwise, with the example seal's key usages and
+/// validity unless given.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct SealCertificate {
+    #[serde(default = "seal_key_usage")]
+    key_usage: Vec<String>,
+    #[serde(default)]
+    extended_key_usage: Vec<String>,
+    #[serde(default = "seal_not_before")]
+    not_before: String,
+    #[serde(default = "seal_not_after")]
+    not_after: String,
+    #[serde(default)]
+    issuer: SealIssuer,
+}
+
+fn seal_key_usage() -> Vec<String> {
+    vec!["digital-signature".into(), "content-commitment".into()]
+}
+
+fn seal_not_before() -> String {
+    "2025-01-01".into()
+}
+
+fn seal_not_after() -> String {
+    "2035-12-31".into()
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+enum SealIssuer {
+    /// The example CA's intermediate.
+    #[default]
+    Example,
+    /// A root made for the vector, which nobody trusts.
+    OwnRoot,
+    /// A certificate of the example CA that is no CA itself.
+    EndEntity,
+}
+
+/// `YYYY-MM-DD` as a year, a month and a day.
+fn day(text: &str) -> (i32, u8, u8) {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        panic!("{text} is not YYYY-MM-DD");
+    };
+    (
+        year.parse().unwrap(),
+        month.parse().unwrap(),
+        day.parse().unwrap(),
+    )
+}
+
+fn key_usage(name: &str) -> KeyUsagePurpose {
+    match name {
+        "digital-signature" => KeyUsagePurpose::DigitalSignature,
+        "content-commitment" => KeyUsagePurpose::ContentCommitment,
+        "key-encipherment" => KeyUsagePurpose::KeyEncipherment,
+        "key-cert-sign" => KeyUsagePurpose::KeyCertSign,
+        "crl-sign" => KeyUsagePurpose::CrlSign,
+        other => panic!("no key usage {other}"),
+    }
+}
+
+fn extended_key_usage(name: &str) -> ExtendedKeyUsagePurpose {
+    match name {
+        "server-auth" => ExtendedKeyUsagePurpose::ServerAuth,
+        "client-auth" => ExtendedKeyUsagePurpose::ClientAuth,
+        "code-signing" => ExtendedKeyUsagePurpose::CodeSigning,
+        "email-protection" => ExtendedKeyUsagePurpose::EmailProtection,
+        "time-stamping" => ExtendedKeyUsagePurpose::TimeStamping,
+        "any" => ExtendedKeyUsagePurpose::Any,
+        "document-signing" => ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 5, 5, 7, 3, 36]),
+        other => panic!("no extended key usage {other}"),
+    }
+}
+
+/// The example CA's intermediate as an issuer: its name as
+/// src/example_pki.rs writes it, and its published key.
+fn example_intermediate() -> Issuer<'static, KeyPair> {
+    let mut params = CertificateParams::default();
+    // A new name: the default one holds a common name first.
+    params.distinguished_name = DistinguishedName::new();
+    let name = &mut params.distinguished_name;
+    name.push(
+        DnType::OrganizationName,
+        "上海市人民政府办公厅（示例 TEST ONLY）",
+    );
+    name.push(
+        DnType::OrganizationalUnitName,
+        "Example Issuing Body — TEST ONLY",
+    );
+    name.push(
+        DnType::CommonName,
+        "示例公报签章中级证书 Example Gazette Sealing CA — TEST ONLY",
+    );
+    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let key = std::fs::read_to_string(example("intermediate.key.pem")).unwrap();
+    Issuer::new(params, KeyPair::from_pem(&key).unwrap())
+}
+
+fn example_der(name: &str) -> Vec<u8> {
+    let pem = std::fs::read(example(name)).unwrap();
+    cms::load_pem_certificates(&pem).unwrap().remove(0)
+}
+
+/// A certificate of the example CA's intermediate, or a root of its own,
+/// named `common_name`.
+fn test_params(common_name: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "测试单位 TEST ONLY");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
+    params.use_authority_key_identifier_extension = true;
+    params
+}
+
+/// The seal certificate `wanted` describes, issued, and the chain from it
+/// up to its root; the key is written to `folder`/seal.key.pem.
+fn issue_seal(wanted: &SealCertificate, folder: &Path) -> Vec<Vec<u8>> {
+    let seal_key = KeyPair::generate().unwrap();
+    let mut params = test_params("Vector Seal — TEST ONLY");
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = wanted.key_usage.iter().map(|u| key_usage(u)).collect();
+    params.extended_key_usages = wanted
+        .extended_key_usage
+        .iter()
+        .map(|u| extended_key_usage(u))
+        .collect();
+    let (year, month, first) = day(&wanted.not_before);
+    params.not_before = date_time_ymd(year, month, first);
+    let (year, month, last) = day(&wanted.not_after);
+    params.not_after = date_time_ymd(year, month, last);
+    let chain = match wanted.issuer {
+        SealIssuer::Example => {
+            let seal = params
+                .signed_by(&seal_key, &example_intermediate())
+                .unwrap();
+            vec![
+                seal.der().to_vec(),
+                example_der("intermediate.pem"),
+                example_der("root.pem"),
+            ]
+        }
+        SealIssuer::OwnRoot => {
+            let root_key = KeyPair::generate().unwrap();
+            let mut root_params = test_params("Vector Root — TEST ONLY");
+            root_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            root_params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+            root_params.use_authority_key_identifier_extension = false;
+            let root = root_params.self_signed(&root_key).unwrap();
+            let issuer = Issuer::new(root_params, root_key);
+            let seal = params.signed_by(&seal_key, &issuer).unwrap();
+            vec![seal.der().to_vec(), root.der().to_vec()]
+        }
+        SealIssuer::EndEntity => {
+            let middle_key = KeyPair::generate().unwrap();
+            let mut middle_params = test_params("Vector End Entity — TEST ONLY");
+            middle_params.is_ca = IsCa::ExplicitNoCa;
+            middle_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            let middle = middle_params
+                .signed_by(&middle_key, &example_intermediate())
+                .unwrap();
+            let issuer = Issuer::new(middle_params, middle_key);
+            let seal = params.signed_by(&seal_key, &issuer).unwrap();
+            vec![
+                seal.der().to_vec(),
+                middle.der().to_vec(),
+                example_der("intermediate.pem"),
+                example_der("root.pem"),
+            ]
+        }
+    };
+    let key_file = folder.join("seal.key.pem");
+    std::fs::write(&key_file, seal_key.serialize_pem()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    chain
+}
+
+/// The base's unsealed PDF (the sample built without a seal) sealed as
+/// gazette seals it, with the certificate `wanted` describes: the edition
+/// with its seal face on the cover, a document's PDF invisibly.
+fn reseal_pdf(base: Base, wanted: &SealCertificate) -> Vec<u8> {
+    let sample = unsealed_sample();
+    let (pdf, rect) = match base {
+        Base::Pdf => (&sample.pdf, [400.0, 100.0, 519.0, 219.0]),
+        _ => (&sample.documents[0].1, [0.0; 4]),
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let chain = issue_seal(wanted, folder.path());
+    let identity = signer::open(
+        &KeySource::File(folder.path().join("seal.key.pem")),
+        RsaPadding::Pkcs1,
+        &FixedSecrets::default(),
+    )
+    .unwrap();
+    let text = SealText {
+        organisation: "测试单位".into(),
+        purpose: "公报专用章".into(),
+    };
+    let seal = Seal::new(identity.signer, chain, text);
+    let pdf = ParsedPdf::read(pdf.clone()).unwrap();
+    let date = Date {
+        year: 2025,
+        month: 8,
+        day: 15,
+    };
+    edition::seal_pdf(&seal, &pdf, Spot { page: 0, rect }, &date.seal_time()).unwrap()
+}
+
 /// The vector's file: its base with its mutation applied.
 fn materialise(sidecar: &Sidecar) -> Vec<u8> {
     let bytes = base(sidecar.base);
     match (&sidecar.mutation, sidecar.base) {
         (None, _) => bytes.to_vec(),
+        (Some(Mutation::Reseal { certificate }), base @ (Base::Pdf | Base::Document)) => {
+            reseal_pdf(base, certificate)
+        }
         (Some(Mutation::Truncate { bytes: cut }), Base::Epub | Base::Package) => {
             bytes[..bytes.len() - cut].to_vec()
         }
