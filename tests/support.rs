@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use gazette::edition;
+use gazette::model::{Date, SealText};
+use gazette::seal::{ParsedPdf, Seal, Spot};
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+
 /// The `gazette` binary of this build, ready for its arguments.
 pub fn gazette() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gazette"))
@@ -377,4 +382,30 @@ pub fn signature_object(bytes: &[u8]) -> lopdf::ObjectId {
         .as_dict()
         .unwrap();
     perms.get(b"DocMDP").unwrap().as_reference().unwrap()
+}
+
+/// The sample's issue date, whose midnight the seals claim.
+const ISSUE_DATE: Date = Date {
+    year: 2025,
+    month: 8,
+    day: 15,
+};
+
+/// `pdf` sealed as gazette seals it, at the sample's issue date, by a test
+/// seal ("测试单位", its key the PEM file `key`, its certificates `chain`),
+/// its face at `spot`.
+pub fn seal_pdf_with(pdf: &[u8], chain: &[Vec<u8>], key: &Path, spot: Spot) -> Vec<u8> {
+    let identity = signer::open(
+        &KeySource::File(key.to_path_buf()),
+        RsaPadding::Pkcs1,
+        &FixedSecrets::default(),
+    )
+    .unwrap();
+    let text = SealText {
+        organisation: "测试单位".into(),
+        purpose: "公报专用章".into(),
+    };
+    let seal = Seal::new(identity.signer, chain.to_vec(), text);
+    let pdf = ParsedPdf::read(pdf.to_vec()).expect("the PDF to seal reads");
+    edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }

@@ -13,9 +13,7 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use gazette::cms;
-use gazette::edition;
-use gazette::model::{Date, SealText};
-use gazette::seal::{ParsedPdf, Seal, Spot};
+use gazette::seal::Spot;
 use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
 use gazette::verify::{Options, Report, verify_path};
 use lopdf::{Document, Object};
@@ -30,7 +28,7 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use crate::support::{
-    append_update, byte_range, example, find, repo, sealed_sample, signature_object,
+    append_update, byte_range, example, find, repo, seal_pdf_with, sealed_sample, signature_object,
     unsealed_sample,
 };
 
@@ -1043,24 +1041,8 @@ fn reseal_pdf(base: Base, wanted: &SealCertificate) -> Vec<u8> {
     };
     let folder = tempfile::tempdir().unwrap();
     let chain = issue_seal(wanted, folder.path());
-    let identity = signer::open(
-        &KeySource::File(folder.path().join("seal.key.pem")),
-        RsaPadding::Pkcs1,
-        &FixedSecrets::default(),
-    )
-    .unwrap();
-    let text = SealText {
-        organisation: "测试单位".into(),
-        purpose: "公报专用章".into(),
-    };
-    let seal = Seal::new(identity.signer, chain, text);
-    let pdf = ParsedPdf::read(pdf.clone()).unwrap();
-    let date = Date {
-        year: 2025,
-        month: 8,
-        day: 15,
-    };
-    edition::seal_pdf(&seal, &pdf, Spot { page: 0, rect }, &date.seal_time()).unwrap()
+    let spot = Spot { page: 0, rect };
+    seal_pdf_with(pdf, &chain, &folder.path().join("seal.key.pem"), spot)
 }
 
 /// The vector's file: its base with its mutation applied.

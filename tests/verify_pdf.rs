@@ -7,9 +7,7 @@
 use std::path::Path;
 
 use gazette::cms;
-use gazette::edition;
-use gazette::model::{Date, SealText};
-use gazette::seal::{ParsedPdf, Seal, Spot};
+use gazette::seal::Spot;
 use gazette::signer::{self, FixedSecrets, Identity, KeySource, RsaPadding};
 use gazette::verify::{
     ChangeKind, Options, PdfChangeKind, Report, SignatureKind, Verdict, verify_pdf,
@@ -21,15 +19,8 @@ use rcgen::{
 };
 
 use crate::support::{
-    append_update, byte_range, example, find, gazette, sealed_sample, signature_object, trailer,
-    unsealed_sample,
-};
-
-/// The sample's issue date, whose midnight the seals claim.
-const ISSUE_DATE: Date = Date {
-    year: 2025,
-    month: 8,
-    day: 15,
+    append_update, byte_range, example, find, gazette, seal_pdf_with, sealed_sample,
+    signature_object, trailer, unsealed_sample,
 };
 
 fn sealed() -> &'static [u8] {
@@ -232,18 +223,11 @@ fn sealed_with_own_root(tweak: impl FnOnce(&mut CertificateParams)) -> Report {
 
 /// Seals `pdf` with the identity in `folder` (from `identity_with`).
 fn seal_with(pdf: &[u8], chain: &[Vec<u8>], folder: &Path) -> Vec<u8> {
-    let identity = open_key(&folder.join("seal.key.pem"));
-    let text = SealText {
-        organisation: "测试单位".into(),
-        purpose: "公报专用章".into(),
-    };
-    let seal = Seal::new(identity.signer, chain.to_vec(), text);
     let spot = Spot {
         page: 0,
         rect: [400.0, 100.0, 519.0, 219.0],
     };
-    let pdf = ParsedPdf::read(pdf.to_vec()).expect("the PDF to seal reads");
-    edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
+    seal_pdf_with(pdf, chain, &folder.join("seal.key.pem"), spot)
 }
 
 fn seal_with_example(pdf: &[u8]) -> Vec<u8> {
