@@ -422,7 +422,10 @@ fn issue_root() -> Result<Issued, ExamplePkiError> {
     })
 }
 
-fn intermediate_params() -> CertificateParams {
+/// The example CA's intermediate as rcgen describes it: with its published
+/// key (certs-example/intermediate.key.pem), tests issue further
+/// certificates under the example root.
+pub fn intermediate_params() -> CertificateParams {
     let mut params = ca_params(
         "示例公报签章中级证书 Example Gazette Sealing CA — TEST ONLY",
         2040,

@@ -13,6 +13,7 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use gazette::cms;
+use gazette::example_pki;
 use gazette::seal::Spot;
 use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
 use gazette::verify::{Options, Report, verify_path};
@@ -922,29 +923,13 @@ fn extended_key_usage(name: &str) -> ExtendedKeyUsagePurpose {
     }
 }
 
-/// The example CA's intermediate as an issuer: its name as
-/// src/example_pki.rs writes it, and its published key.
+/// The example CA's intermediate as an issuer, with its published key.
 fn example_intermediate() -> Issuer<'static, KeyPair> {
-    let mut params = CertificateParams::default();
-    // A new name: the default one holds a common name first.
-    params.distinguished_name = DistinguishedName::new();
-    let name = &mut params.distinguished_name;
-    name.push(
-        DnType::OrganizationName,
-        "上海市人民政府办公厅（示例 TEST ONLY）",
-    );
-    name.push(
-        DnType::OrganizationalUnitName,
-        "Example Issuing Body — TEST ONLY",
-    );
-    name.push(
-        DnType::CommonName,
-        "示例公报签章中级证书 Example Gazette Sealing CA — TEST ONLY",
-    );
-    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     let key = std::fs::read_to_string(example("intermediate.key.pem")).unwrap();
-    Issuer::new(params, KeyPair::from_pem(&key).unwrap())
+    Issuer::new(
+        example_pki::intermediate_params(),
+        KeyPair::from_pem(&key).unwrap(),
+    )
 }
 
 fn example_der(name: &str) -> Vec<u8> {

@@ -157,7 +157,7 @@ impl<'a> Lexer<'a> {
             b'(' => Token::Operand(Operand::String(self.literal()?)),
             b'<' if self.bytes.get(self.at + 1) == Some(&b'<') => {
                 self.at += 2;
-                self.until_close(b'>')?;
+                self.skip_dictionary()?;
                 Token::Operand(Operand::Other)
             }
             b'<' => Token::Operand(Operand::String(self.hex()?)),
@@ -212,10 +212,10 @@ impl<'a> Lexer<'a> {
     }
 
     /// Skips the objects of a dictionary up to its `>>`.
-    fn until_close(&mut self, close: u8) -> Result<(), Unreadable> {
+    fn skip_dictionary(&mut self) -> Result<(), Unreadable> {
         loop {
             match self.token()?.ok_or(Unreadable)? {
-                Token::Close(byte) if byte == close => return Ok(()),
+                Token::Close(b'>') => return Ok(()),
                 Token::Close(_) | Token::Operator(_) => {
                     // `true`, `false` and `null` are operands; a dictionary
                     // holds no operator.

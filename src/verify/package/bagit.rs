@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::Outcome;
 use super::container::{BagFile, Files, is_payload};
+use super::evidence::EVIDENCE;
 use crate::verify::archive::{Refusal, cannot_check, invalid};
 use crate::verify::{CheckCode, Finding, FindingCode, Verdict};
 
@@ -87,7 +88,7 @@ pub(super) fn check_bag(files: &Files, outcome: &mut Outcome) -> Option<BagInfo>
     if let Some(info) = &info {
         check_oxum(files, info, outcome);
     }
-    for algorithm in [Algorithm::Sha256, Algorithm::Sha512] {
+    for algorithm in ALGORITHMS {
         check_manifest(files, algorithm, ManifestKind::Payload, outcome);
         check_manifest(files, algorithm, ManifestKind::Tag, outcome);
     }
@@ -227,6 +228,9 @@ enum Algorithm {
     Sha512,
 }
 
+/// Both, each with a payload manifest and a tag manifest.
+const ALGORITHMS: [Algorithm; 2] = [Algorithm::Sha256, Algorithm::Sha512];
+
 impl Algorithm {
     fn name(self) -> &'static str {
         match self {
@@ -268,12 +272,8 @@ enum ManifestKind {
 /// its digest, and for the payload every file listed. Tag manifests are
 /// optional (RFC 8493 §2.2.1); payload manifests are both required here.
 fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outcome: &mut Outcome) {
-    let prefix = match kind {
-        ManifestKind::Payload => "manifest",
-        ManifestKind::Tag => "tagmanifest",
-    };
     let manifest = Manifest {
-        name: format!("{prefix}-{}.txt", algorithm.name()),
+        name: kind.file_name(algorithm),
         files,
         algorithm,
         kind,
@@ -291,15 +291,27 @@ fn check_manifest(files: &Files, algorithm: Algorithm, kind: ManifestKind, outco
     }
 }
 
-/// The tag files a tag manifest must list when the bag has them (PKG-8):
-/// without them, a changed bag-info.txt or payload manifest would go
-/// unnoticed by the tag manifest's fixity.
-const LISTED_TAG_FILES: [&str; 4] = [
-    "bag-info.txt",
-    "bagit.txt",
-    "manifest-sha256.txt",
-    "manifest-sha512.txt",
-];
+impl ManifestKind {
+    fn file_name(self, algorithm: Algorithm) -> String {
+        let prefix = match self {
+            ManifestKind::Payload => "manifest",
+            ManifestKind::Tag => "tagmanifest",
+        };
+        format!("{prefix}-{}.txt", algorithm.name())
+    }
+}
+
+/// Whether a tag manifest must list the tag file `path` when the bag has
+/// it (PKG-8): without it, a changed bag-info.txt, payload manifest or
+/// evidence file would go unnoticed by the tag manifest's fixity.
+fn must_be_listed(path: &str) -> bool {
+    path == BAGIT_TXT
+        || path == BAG_INFO
+        || path.starts_with(EVIDENCE)
+        || ALGORITHMS
+            .iter()
+            .any(|&algorithm| path == ManifestKind::Payload.file_name(algorithm))
+}
 
 /// One manifest file of the bag, named `name`, and the files it describes.
 struct Manifest<'a> {
@@ -392,10 +404,11 @@ impl<'a> Manifest<'a> {
     /// Every tag file the format names, and every file under evidence/, is
     /// `listed`.
     fn check_tags_listed(&self, listed: &HashSet<String>, outcome: &mut Outcome) {
-        for path in self.files.keys().filter(|p| {
-            (LISTED_TAG_FILES.contains(&p.as_str()) || p.starts_with("evidence/"))
-                && !listed.contains(*p)
-        }) {
+        for path in self
+            .files
+            .keys()
+            .filter(|p| must_be_listed(p) && !listed.contains(*p))
+        {
             outcome.invalid(
                 FindingCode::UnlistedTagFile,
                 format!("{} does not list the tag file {path}", self.name),

@@ -29,7 +29,7 @@ use crate::revocation::Evidence;
 use crate::verify::long_term::{self, Path, Policy, Pool, Sealed, Stamp, in_cms};
 use crate::verify::{FindingCode, Options, SignatureReport, Timestamp, TimestampKind};
 
-const EVIDENCE: &str = "evidence/";
+pub(super) const EVIDENCE: &str = "evidence/";
 
 /// What one evidence/ path is.
 enum Item {
