@@ -3,6 +3,8 @@
 //! each document sits in them and its own files, and what they were built
 //! from.
 
+use rayon::prelude::*;
+
 use super::manifest::{
     Artifact, BuildInputs, DocumentEntry, EditionIdentity, PageRange, SCHEMA, SealEntry,
     SourceFile, VerificationManifest,
@@ -25,18 +27,25 @@ pub(super) fn verification_manifest(
     seal: Option<SealEntry>,
 ) -> Result<VerificationManifest, PackageError> {
     let edition = inputs.edition;
-    let editions = [
-        Artifact::of(
-            format!("edition/{}.pdf", edition.id),
-            "application/pdf",
-            inputs.pdf,
-        ),
-        Artifact::of(
-            format!("edition/{}.epub", edition.id),
-            "application/epub+zip",
-            inputs.epub,
-        ),
-    ];
+    // Digesting the editions and the documents' files is most of what
+    // describing costs: the two are digested side by side.
+    let (editions, documents) = rayon::join(
+        || {
+            [
+                Artifact::of(
+                    format!("edition/{}.pdf", edition.id),
+                    "application/pdf",
+                    inputs.pdf,
+                ),
+                Artifact::of(
+                    format!("edition/{}.epub", edition.id),
+                    "application/epub+zip",
+                    inputs.epub,
+                ),
+            ]
+        },
+        || documents(inputs, files, akn),
+    );
     let data = inputs.data.map(|data| &data.edition).map(data_artifact);
     let (verification_code, verify_url) = inputs
         .data
@@ -54,7 +63,7 @@ pub(super) fn verification_manifest(
                 &akn.edition,
             )])
             .collect(),
-        documents: documents(inputs, files, akn)?,
+        documents: documents?,
         build: build_inputs(inputs, files),
         seal,
         verification_code,
@@ -95,7 +104,7 @@ fn documents(
     akn: &Akn,
 ) -> Result<Vec<DocumentEntry>, PackageError> {
     let pages = pages::document_pages(inputs.edition, inputs.page_map)?;
-    let located = inputs
+    let located: Vec<(&Document, String)> = inputs
         .edition
         .sections
         .iter()
@@ -105,17 +114,19 @@ fn documents(
                 .iter()
                 .enumerate()
                 .map(move |(index, document)| (document, epub::document_path(section, index)))
-        });
-    let mut data = inputs.data.map(|data| data.documents.iter());
+        })
+        .collect();
+    let data = inputs.data.map(|data| data.documents.as_slice());
     let id = &inputs.edition.id;
     located
+        .into_par_iter()
         .zip(pages)
         .zip(&akn.documents)
         .enumerate()
         .map(|(index, (((document, epub_file), pdf_pages), akn))| {
             let mut entry = entry(document, pdf_pages, epub_file, files)?;
             entry.files = own_files(inputs, index);
-            if let Some(file) = data.as_mut().and_then(Iterator::next) {
+            if let Some(file) = data.and_then(|data| data.get(index)) {
                 entry.files.push(data_artifact(file));
                 let (code, url) = verification(inputs.edition, &document.uri, file);
                 entry.verification_code = Some(code);
