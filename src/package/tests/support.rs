@@ -85,7 +85,6 @@ impl Fixture {
             sealer: self.sealed_by(self.signer.as_ref()),
             long_term: None,
             tool_version: TOOL_VERSION,
-            deflated: &[],
         }
     }
 
