@@ -12,14 +12,18 @@ use crate::model::Edition;
 use crate::package::{self, Package, PackageError, PackageInputs};
 use crate::seal::Seal;
 use crate::typeset::{self, FontSet};
+use crate::zipped::Deflated;
 
 use super::render::Editions;
 
+/// The package of the `editions` made of `edition`, with the `data` (some
+/// of it `deflated` already for the zip).
 pub fn package(
     issue: &Path,
     edition: &Edition,
     editions: &Editions,
     data: &Published,
+    deflated: &[Deflated],
     fonts: &FontSet,
     seal: Option<&Seal>,
 ) -> Result<Package, Box<Diagnostic>> {
@@ -47,6 +51,7 @@ pub fn package(
         sealer: seal.map(Seal::sealer),
         long_term: seal.and_then(Seal::long_term),
         tool_version: env!("CARGO_PKG_VERSION"),
+        deflated,
     };
     package::build(&inputs).map_err(|error| Box::new(failed(edition, &error)))
 }

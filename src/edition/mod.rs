@@ -30,11 +30,12 @@ use crate::akn::{self, Akn};
 use crate::data::{self, Published};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest;
-use crate::model::Edition;
+use crate::model::{Date, Edition};
 use crate::output::Staging;
 use crate::package::{self, Package};
 use crate::seal::{Keys, Seal, SealOptions};
 use crate::typeset::{self, EditionWorld, FontSet};
+use crate::zipped::Deflated;
 
 use render::Editions;
 
@@ -111,14 +112,33 @@ impl Press<'_> {
         for warning in seal.iter().flat_map(Seal::warnings) {
             progress.warn(warning);
         }
-        let forms = DataForms {
-            published: data::publish(&edition),
-            akn: Akn::of(&edition),
-        };
+        // Reading the issue is ours alone, before typst starts: what does not
+        // depend on each other is made side by side.
+        let (forms, uncovered) = rayon::join(
+            || DataForms::of(&edition),
+            || typeset::uncovered(&edition, self.fonts),
+        );
+        if !uncovered.is_empty() {
+            let root = manifest::root_of(issue);
+            return Err(uncovered
+                .iter()
+                .map(|u| problems::uncovered(&edition, &root, u))
+                .collect());
+        }
         let world = self.world(issue, &edition, &forms, progress)?;
         progress.stage("typesetting");
-        let layout = typeset::lay_out(&world)
-            .map_err(|errors| problems::typesetting(issue, &edition, errors))?;
+        // typst evaluates the templates on one thread before it lays out on
+        // several: meanwhile the data, which the package's zip holds, is
+        // deflated on another.
+        let (layout, data) = std::thread::scope(|scope| {
+            let deflating = scope.spawn(|| forms.deflated(edition.issue.date));
+            let layout = typeset::lay_out(&world);
+            let data = deflating
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (layout, data)
+        });
+        let layout = layout.map_err(|errors| problems::typesetting(issue, &edition, errors))?;
         progress.stage(if seal.is_some() {
             "exporting and sealing the PDF and the EPUB"
         } else {
@@ -132,7 +152,7 @@ impl Press<'_> {
             seal.as_ref(),
             self.document_pdfs,
         )?;
-        let files = self.write(issue, &edition, &editions, &forms, seal.as_ref(), progress)?;
+        let files = self.write(issue, &edition, &editions, &data, seal.as_ref(), progress)?;
         Ok(Built {
             id: edition.id.clone(),
             pages: layout.pages(),
@@ -142,7 +162,7 @@ impl Press<'_> {
         })
     }
 
-    /// The typst world for `edition`, once every character has a font.
+    /// The typst world for `edition`, whose every character has a font.
     fn world<'f>(
         &'f self,
         issue: &Path,
@@ -150,27 +170,24 @@ impl Press<'_> {
         forms: &DataForms,
         progress: &dyn Progress,
     ) -> Result<EditionWorld<'f>, Diagnostics> {
-        let uncovered = typeset::uncovered(edition, self.fonts);
-        if !uncovered.is_empty() {
-            let root = manifest::root_of(issue);
-            return Err(uncovered
-                .iter()
-                .map(|u| problems::uncovered(edition, &root, u))
-                .collect());
-        }
-        let codes = verification::page_codes(edition, &forms.published).map_err(|message| {
+        let (codes, (world, missing)) = rayon::join(
+            || verification::page_codes(edition, &forms.published),
+            || {
+                typeset::world(
+                    edition,
+                    self.fonts,
+                    &forms.published.edition.bytes,
+                    &forms.akn.edition,
+                )
+            },
+        );
+        let codes = codes.map_err(|message| {
             vec![
                 Diagnostic::in_file(&manifest::file_of(issue), message).help(
                     "shorten [gazette] verify-url: a page's QR code holds at most 2331 bytes",
                 ),
             ]
         })?;
-        let (world, missing) = typeset::world(
-            edition,
-            self.fonts,
-            &forms.published.edition.bytes,
-            &forms.akn.edition,
-        );
         let world = world.with_verification(codes);
         for warning in typeset::title_lines::warnings(edition) {
             progress.warn(&warning);
@@ -196,7 +213,7 @@ impl Press<'_> {
         issue: &Path,
         edition: &Edition,
         editions: &Editions,
-        forms: &DataForms,
+        data: &Data,
         seal: Option<&Seal>,
         progress: &dyn Progress,
     ) -> Result<Files, Diagnostics> {
@@ -211,14 +228,24 @@ impl Press<'_> {
         let pdf = format!("{}.pdf", edition.id);
         let epub = format!("{}.epub", edition.id);
         let staging = Staging::new(self.out, &edition.id).map_err(cannot_write)?;
-        let staged = edition_files(edition, editions, forms);
+        let staged = edition_files(edition, editions, data.forms);
         let (written, package) = rayon::join(
             || {
                 staged
                     .iter()
                     .try_for_each(|(name, bytes)| staging.write(name, bytes))
             },
-            || archive::package(issue, edition, editions, &forms.published, self.fonts, seal),
+            || {
+                archive::package(
+                    issue,
+                    edition,
+                    editions,
+                    &data.forms.published,
+                    &data.deflated,
+                    self.fonts,
+                    seal,
+                )
+            },
         );
         written.map_err(cannot_write)?;
         let package = package.map_err(|diag| vec![*diag])?;
@@ -259,6 +286,39 @@ impl Press<'_> {
 struct DataForms {
     published: Published,
     akn: Akn,
+}
+
+impl DataForms {
+    fn of(edition: &Edition) -> Self {
+        let (published, akn) = rayon::join(|| data::publish(edition), || Akn::of(edition));
+        DataForms { published, akn }
+    }
+
+    /// The forms, with every file deflated as the package's zip dated `date`
+    /// holds it. One that cannot be is left out: the zip deflates it itself,
+    /// and reports what fails.
+    fn deflated(&self, date: Date) -> Data<'_> {
+        let published = std::iter::once(&self.published.edition)
+            .chain(&self.published.documents)
+            .map(|file| file.bytes.as_slice());
+        let akn = std::iter::once(&self.akn.edition)
+            .chain(&self.akn.documents)
+            .map(Vec::as_slice);
+        let deflated = published
+            .chain(akn)
+            .filter_map(|bytes| Deflated::new(bytes, date).ok())
+            .collect();
+        Data {
+            forms: self,
+            deflated,
+        }
+    }
+}
+
+/// The edition's data forms, and their files deflated for the package's zip.
+struct Data<'a> {
+    forms: &'a DataForms,
+    deflated: Vec<Deflated<'a>>,
 }
 
 /// The files of the edition folder other than the manifest and the package,

@@ -10,14 +10,20 @@ use super::PackageError;
 use super::bag::BagFile;
 use crate::model::Date;
 use crate::relative_path::{self, DistinctPaths};
-use crate::zipped;
+use crate::zipped::{self, Deflated};
 
 /// Files that are compressed already: deflating them again gains nothing.
 const STORED_EXTENSIONS: [&str; 3] = [".pdf", ".epub", ".p7s"];
 
 /// Zips `files` (paths relative to the bag folder) under `top/`, in the order
-/// given, each stamped `date` 00:00 with permissions `rw-r--r--`.
-pub(super) fn zip(top: &str, files: &[BagFile], date: Date) -> Result<Vec<u8>, PackageError> {
+/// given, each stamped `date` 00:00 with permissions `rw-r--r--`, taking what
+/// is `deflated` already as it is.
+pub(super) fn zip(
+    top: &str,
+    files: &[BagFile],
+    date: Date,
+    deflated: &[Deflated],
+) -> Result<Vec<u8>, PackageError> {
     let names: Vec<String> = files
         .iter()
         .map(|(path, _)| format!("{top}/{path}"))
@@ -30,7 +36,7 @@ pub(super) fn zip(top: &str, files: &[BagFile], date: Date) -> Result<Vec<u8>, P
             bytes,
             stored: STORED_EXTENSIONS.iter().any(|ext| path.ends_with(ext)),
         });
-    zipped::write(entries, date)
+    zipped::write_with(entries, date, deflated)
         .map_err(|why| PackageError::Zip(format!("cannot write the package's zip: {why}")))
 }
 

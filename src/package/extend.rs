@@ -419,7 +419,7 @@ fn write_folder(folder: &Path, files: &[BagFile]) -> Result<(), PackageError> {
 /// keeping the old file's permissions.
 fn write_zip(path: &Path, unzipped: &archive::Unzipped) -> Result<(), PackageError> {
     let cannot = |e: io::Error| io_error(path, "write", e);
-    let bytes = archive::zip(&unzipped.top, &unzipped.files, unzipped.date)?;
+    let bytes = archive::zip(&unzipped.top, &unzipped.files, unzipped.date, &[])?;
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

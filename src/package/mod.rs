@@ -37,6 +37,7 @@ use crate::data::Published;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
 use crate::seal::{Level, LongTerm, Sealer};
+use crate::zipped::Deflated;
 
 use bag::BagFile;
 use certificates::SealCertificates;
@@ -78,6 +79,9 @@ pub struct PackageInputs<'a> {
     pub long_term: Option<LongTerm<'a>>,
     /// This tool's version, `env!("CARGO_PKG_VERSION")`.
     pub tool_version: &'a str,
+    /// Files deflated ahead for the zip, such as the data while the editions
+    /// were made; any file not among them is deflated when the zip is written.
+    pub deflated: &'a [Deflated<'a>],
 }
 
 /// A file of one document's own, such as its PDF.
@@ -208,6 +212,7 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
         &bag_folder_name(&manifest.edition.id),
         &bag_files,
         inputs.edition.issue.date,
+        inputs.deflated,
     )?;
     Ok(Package {
         files: bag_files,

@@ -318,7 +318,7 @@ fn each_level_seals_manifest_json_and_b_lta_adds_the_first_archive_timestamp() {
     }
     assert_eq!(
         b_lta.zip,
-        archive::zip(&zip_top(&pki), &b_lta.files, date(&pki)).unwrap()
+        archive::zip(&zip_top(&pki), &b_lta.files, date(&pki), &[]).unwrap()
     );
     if bagit_available() {
         let dir = tempfile::tempdir().unwrap();
@@ -463,7 +463,13 @@ fn renewing_twice_keeps_every_file_and_a_failing_authority_changes_nothing() {
     assert_eq!(unzipped.date, date(&pki));
     assert_eq!(
         std::fs::read(&zip).unwrap(),
-        archive::zip(&zip_top(&pki), &bag::tagged(renewed.clone()), date(&pki)).unwrap(),
+        archive::zip(
+            &zip_top(&pki),
+            &bag::tagged(renewed.clone()),
+            date(&pki),
+            &[]
+        )
+        .unwrap(),
         "the zip is rewritten by the build's rules"
     );
 
@@ -604,7 +610,7 @@ mod refused {
 
 /// What gazette verify says of the bag `files` zipped as `pki` builds it.
 fn package_report(pki: &Pki, files: &[BagFile], root: &[u8]) -> Report {
-    let zip = archive::zip(&zip_top(pki), files, date(pki)).unwrap();
+    let zip = archive::zip(&zip_top(pki), files, date(pki), &[]).unwrap();
     let options = Options {
         anchors: vec![root.to_vec()],
     };

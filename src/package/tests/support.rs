@@ -85,6 +85,7 @@ impl Fixture {
             sealer: self.sealed_by(self.signer.as_ref()),
             long_term: None,
             tool_version: TOOL_VERSION,
+            deflated: &[],
         }
     }
 
