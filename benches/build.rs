@@ -25,7 +25,7 @@ use gazette::edition;
 use gazette::typeset::{self, EditionWorld, FontSet};
 use timing::{median, ms, ratio};
 
-const RUNS: usize = 9;
+const RUNS: usize = 15;
 
 fn main() {
     common::serve_typst_alone();
