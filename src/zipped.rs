@@ -10,6 +10,7 @@
 //! ahead ([`Deflated`]) while it waits. Either way the zip's bytes are the
 //! ones writing every entry in turn would give.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Write};
 
 use rayon::prelude::*;
@@ -64,19 +65,23 @@ pub fn write_with<'a>(
 ) -> Result<Vec<u8>, String> {
     let options = options(date)?;
     let entries: Vec<Entry> = entries.into_iter().collect();
-    let found = |entry: &Entry| {
-        ahead
-            .iter()
-            .find(|deflated| deflated.date == date && deflated.bytes == entry.bytes)
-            .map(|deflated| deflated.alone.as_slice())
-    };
-    let deflated: Vec<Option<Vec<u8>>> = entries
+    // Each deflated entry as a zip of its own, from `ahead` or made here;
+    // `None` for an entry stored as it is.
+    let alone: Vec<Option<Cow<[u8]>>> = entries
         .par_iter()
-        .map(|entry| match entry.stored || found(entry).is_some() {
-            true => Ok(None),
-            false => deflate_alone(entry.bytes, options)
-                .map(Some)
-                .map_err(|e| format!("cannot write {}: {e}", entry.name)),
+        .map(|entry| {
+            if entry.stored {
+                return Ok(None);
+            }
+            let ready = ahead
+                .iter()
+                .find(|deflated| deflated.date == date && deflated.bytes == entry.bytes);
+            match ready {
+                Some(deflated) => Ok(Some(Cow::Borrowed(deflated.alone.as_slice()))),
+                None => deflate_alone(entry.bytes, options)
+                    .map(|alone| Some(Cow::Owned(alone)))
+                    .map_err(|e| format!("cannot write {}: {e}", entry.name)),
+            }
         })
         .collect::<Result<_, String>>()?;
     // Sized up front: grown by doubling, a package's zip would be copied
@@ -86,10 +91,10 @@ pub fn write_with<'a>(
         .map(|entry| entry.bytes.len() + 2 * entry.name.len() + ENTRY_OVERHEAD)
         .sum();
     let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(room)));
-    for (entry, deflated) in entries.iter().zip(&deflated) {
-        let written = match deflated.as_deref().or_else(|| found(entry)) {
-            Some(alone) if !entry.stored => copy_alone(&mut writer, alone, entry.name),
-            _ => writer
+    for (entry, alone) in entries.iter().zip(&alone) {
+        let written = match alone {
+            Some(alone) => copy_alone(&mut writer, alone, entry.name),
+            None => writer
                 .start_file(
                     entry.name,
                     options.compression_method(CompressionMethod::Stored),
