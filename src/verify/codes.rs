@@ -311,9 +311,9 @@ impl Cited for FindingCode {
             FindingCode::MissingTagFile => &["VER-52", "PKG-8"],
             FindingCode::UnlistedTagFile => &["PKG-8"],
             FindingCode::Fixity => &["VER-51", "VER-52", "PKG-5", "PKG-8"],
-            FindingCode::UnsupportedSchema => &["VER-54", "EXT-1"],
+            FindingCode::UnsupportedSchema => &["VER-54", "EXT-1", "MAN-2"],
             FindingCode::MissingManifestJson => &["VER-53", "PKG-13"],
-            FindingCode::BadManifestJson => &["VER-53", "MAN-1"],
+            FindingCode::BadManifestJson => &["VER-53", "MAN-1", "MAN-3", "MAN-5", "MAN-21"],
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6"],
             FindingCode::InconsistentManifest => {

@@ -137,7 +137,7 @@ TOOLS = [
     # only, both manifests, bagit.txt exactly, two spaces in a line).
     ("bagit", "zip", rules("PKG-1", "PKG-3", "PKG-5", "PKG-11", "VER-51", "VER-52"), bagit),
     ("openssl cms", "zip", rules("PKG-14", "VER-58", areas=("SMAN",)), openssl_cms),
-    ("jsonschema", "zip", rules("MAN-1", "VER-54"), jsonschema),
+    ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "VER-54"), jsonschema),
 ]
 
 

@@ -66,6 +66,7 @@
 mod bagit;
 mod container;
 mod evidence;
+mod form;
 #[cfg(test)]
 mod tests;
 mod verification;
@@ -253,18 +254,23 @@ fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)
             Finding::new(FindingCode::UnsupportedSchema, message),
         )
     };
+    let not_one = |why: &dyn std::fmt::Display| {
+        (
+            Verdict::Invalid,
+            Finding::new(
+                FindingCode::BadManifestJson,
+                format!("{MANIFEST} is not a verification manifest ({SCHEMA}): {why}"),
+            ),
+        )
+    };
     match serde_json::from_slice::<VerificationManifest>(json) {
-        Ok(manifest) if manifest.schema == SCHEMA => Ok(manifest),
+        Ok(manifest) if manifest.schema == SCHEMA => form::check(json, &manifest)
+            .map(|()| manifest)
+            .map_err(|why| not_one(&why)),
         Ok(manifest) => Err(unsupported(&manifest.schema)),
         Err(error) => match serde_json::from_slice::<SchemaOnly>(json) {
             Ok(only) if only.schema != SCHEMA => Err(unsupported(&only.schema)),
-            _ => Err((
-                Verdict::Invalid,
-                Finding::new(
-                    FindingCode::BadManifestJson,
-                    format!("{MANIFEST} is not a verification manifest ({SCHEMA}): {error}"),
-                ),
-            )),
+            _ => Err(not_one(&error)),
         },
     }
 }

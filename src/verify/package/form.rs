@@ -1,0 +1,177 @@
+//! What reading manifest.json into its types leaves unchecked of the form
+//! Appendix B's schema gives it: its last byte (MAN-3), how its digests are
+//! spelt (MAN-5) and the values a document's disclosure may take (MAN-21).
+//! A manifest of another form is no verification manifest, whatever its
+//! seal says.
+
+use crate::package::manifest::{Artifact, SourceFile, VerificationManifest};
+
+/// `documents[].disclosure`, as MAN-21 lists them.
+const DISCLOSURES: [&str; 3] = ["proactive", "on-request", "withheld"];
+
+/// Why `json`, read as `manifest`, is not of the schema's form.
+pub(super) fn check(json: &[u8], manifest: &VerificationManifest) -> Result<(), String> {
+    if !json.ends_with(b"\n") {
+        return Err("it does not end with a line feed".into());
+    }
+    for (what, digest, digits) in digests(manifest) {
+        let lowercase_hex = digest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if digest.len() != digits || !lowercase_hex {
+            return Err(format!(
+                "the digest of {what}, {digest:?}, is not {digits} lowercase hex digits"
+            ));
+        }
+    }
+    match manifest
+        .documents
+        .iter()
+        .find(|document| !DISCLOSURES.contains(&document.disclosure.as_str()))
+    {
+        Some(document) => Err(format!(
+            "the disclosure of \"{}\", {:?}, is none of {}",
+            document.title,
+            document.disclosure,
+            DISCLOSURES.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Every digest of the manifest: what it is of, its hex, and how many digits
+/// it must have.
+fn digests(manifest: &VerificationManifest) -> Vec<(String, &str, usize)> {
+    fn artifact(artifact: &Artifact) -> [(String, &str, usize); 2] {
+        [
+            (artifact.path.clone(), &artifact.sha256, 64),
+            (artifact.path.clone(), &artifact.sha512, 128),
+        ]
+    }
+    fn source(source: &SourceFile) -> (String, &str, usize) {
+        (source.path.clone(), &source.sha256, 64)
+    }
+    let build = &manifest.build;
+    let mut found: Vec<(String, &str, usize)> = manifest
+        .artifacts
+        .iter()
+        .chain(manifest.documents.iter().flat_map(|d| &d.files))
+        .flat_map(artifact)
+        .collect();
+    found.extend(
+        manifest
+            .documents
+            .iter()
+            .flat_map(|d| &d.sources)
+            .chain([&build.manifest])
+            .chain(&build.sources)
+            .chain(&build.templates)
+            .chain(&build.fonts)
+            .map(source),
+    );
+    found.extend(manifest.seal.iter().map(|seal| {
+        (
+            "the seal certificate".to_owned(),
+            seal.certificate_sha256.as_str(),
+            64,
+        )
+    }));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::manifest::{BuildInputs, DocumentEntry, EditionIdentity, PageRange};
+
+    fn source(path: &str) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            sha256: "a".repeat(64),
+        }
+    }
+
+    fn manifest() -> VerificationManifest {
+        VerificationManifest {
+            schema: crate::package::manifest::SCHEMA.into(),
+            edition: EditionIdentity {
+                id: "g-2025-01".into(),
+                uri: "urn:gazette:g:2025:1".into(),
+                gazette: "g".into(),
+                title: "公报".into(),
+                publisher: "办公厅".into(),
+                issn: None,
+                year: 2025,
+                number: 1,
+                running: None,
+                date: "2025-01-15".into(),
+                language: "zh-CN".into(),
+            },
+            artifacts: vec![Artifact {
+                path: "edition/g-2025-01.pdf".into(),
+                media_type: "application/pdf".into(),
+                size: 1,
+                sha256: "0".repeat(64),
+                sha512: "f".repeat(128),
+            }],
+            documents: vec![DocumentEntry {
+                uri: None,
+                title: "通知".into(),
+                number: None,
+                issuer: "市政府".into(),
+                date: "2025-01-10".into(),
+                disclosure: "proactive".into(),
+                language: "zh-CN".into(),
+                pdf_pages: PageRange { first: 1, last: 2 },
+                epub_file: "EPUB/text/s1-d1.xhtml".into(),
+                sources: vec![source("documents/a.md")],
+                files: Vec::new(),
+                verification_code: None,
+                verify_url: None,
+            }],
+            build: BuildInputs {
+                tool: "gazette".into(),
+                tool_version: "1".into(),
+                manifest: source("issue.toml"),
+                sources: vec![source("documents/a.md")],
+                templates: Vec::new(),
+                fonts: Vec::new(),
+            },
+            seal: None,
+            verification_code: None,
+            verify_url: None,
+        }
+    }
+
+    #[test]
+    fn a_manifest_of_the_schemas_form_passes() {
+        assert_eq!(check(b"{}\n", &manifest()), Ok(()));
+    }
+
+    #[test]
+    fn the_last_byte_is_a_line_feed() {
+        let error = check(b"{}", &manifest()).unwrap_err();
+        assert!(error.contains("line feed"), "{error}");
+    }
+
+    #[test]
+    fn digests_are_lowercase_hex_of_their_length() {
+        let mut upper = manifest();
+        upper.build.manifest.sha256 = "A".repeat(64);
+        let error = check(b"{}\n", &upper).unwrap_err();
+        assert!(error.contains("issue.toml"), "{error}");
+
+        let mut short = manifest();
+        short.artifacts[0].sha512 = "f".repeat(64);
+        let error = check(b"{}\n", &short).unwrap_err();
+        assert!(error.contains("128 lowercase hex digits"), "{error}");
+    }
+
+    #[test]
+    fn a_disclosure_is_one_of_three() {
+        let mut public = manifest();
+        public.documents[0].disclosure = "public".into();
+        let error = check(b"{}\n", &public).unwrap_err();
+        assert!(error.contains("\"public\""), "{error}");
+    }
+}
