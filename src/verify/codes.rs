@@ -278,7 +278,9 @@ impl Cited for FindingCode {
             FindingCode::EvidenceLayout => &["VER-66", "LTP-5"],
             FindingCode::Mimetype => &["VER-39", "EPUB-2"],
             FindingCode::Doctype => &["VER-41", "SEPUB-12", "SEC-6"],
-            FindingCode::UnexpectedXml => &["VER-41", "SEPUB-1", "SEPUB-2", "SEPUB-7", "SEC-5"],
+            FindingCode::UnexpectedXml => &[
+                "VER-41", "SEPUB-1", "SEPUB-2", "SEPUB-5", "SEPUB-7", "SEPUB-8", "SEC-5",
+            ],
             FindingCode::NonCanonical => &["VER-41", "SEPUB-2", "SEPUB-3", "SEC-4"],
             FindingCode::UnsupportedAlgorithm => &["VER-42", "SEPUB-4", "SEAL-3"],
             FindingCode::BadCertificate => &["VER-42", "SEPUB-10"],
@@ -321,7 +323,7 @@ impl Cited for FindingCode {
             }
             FindingCode::MissingSignature => &["VER-58", "PKG-14"],
             FindingCode::IdentityMismatch => &["VER-56", "ID-8", "PKG-9", "PKG-10"],
-            FindingCode::ChainMismatch => &["VER-62", "MAN-19"],
+            FindingCode::ChainMismatch => &["VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::FileChanged => &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13"],
             FindingCode::FileAdded => &["VER-44", "VER-60", "VER-61", "PKG-15"],

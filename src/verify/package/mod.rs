@@ -84,6 +84,7 @@ use super::{
     SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub,
 };
 use crate::cms;
+use crate::cms::certs::ParsedCertificate;
 use crate::digest::sha256;
 use crate::model::Date;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
@@ -500,6 +501,7 @@ fn certificate_changes(
             ),
         );
     }
+    let mut chain = Vec::new();
     for (encoded, name) in seal.chain.iter().zip(&seal.chain_files) {
         let path = format!("{PAYLOAD}{name}");
         let Ok(der) = BASE64.decode(encoded) else {
@@ -509,6 +511,7 @@ fn certificate_changes(
             );
             continue;
         };
+        chain.push((name.as_str(), der.clone()));
         match files.get(&path).map(|f| f.bytes.as_deref()) {
             None => found.push(FileChange::new(FileChangeKind::Removed, path.clone())),
             Some(None) => outcome.invalid(
@@ -523,6 +526,32 @@ fn certificate_changes(
         }
         accounted.insert(path);
     }
+    if let Some(name) = out_of_order(&chain) {
+        outcome.invalid(
+            FindingCode::ChainMismatch,
+            format!(
+                "{MANIFEST}'s seal.chain does not follow {name} with the certificate that issued it"
+            ),
+        );
+    }
+}
+
+/// The name of the first certificate of `chain` (file name, DER) that the
+/// next one did not issue, judged by the names they give: the chain runs
+/// from the seal certificate up, each certificate followed by its issuer
+/// (MAN-18). A certificate that cannot be read is another check's to report.
+fn out_of_order<'a>(chain: &[(&'a str, Vec<u8>)]) -> Option<&'a str> {
+    let parsed: Vec<ParsedCertificate> = chain
+        .iter()
+        .map(|(_, der)| ParsedCertificate::from_der(der).ok())
+        .collect::<Option<_>>()?;
+    parsed
+        .windows(2)
+        .zip(chain)
+        .find(|(pair, _)| {
+            pair[0].cert.tbs_certificate().issuer() != pair[1].cert.tbs_certificate().subject()
+        })
+        .map(|(_, (name, _))| *name)
 }
 
 /// The manifest's detached CMS seal, checked at the issue date 00:00 +08:00.
