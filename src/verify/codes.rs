@@ -322,7 +322,10 @@ impl Cited for FindingCode {
                 &["VER-55", "VER-58", "MAN-14", "MAN-16", "MAN-20"]
             }
             FindingCode::MissingSignature => &["VER-58", "PKG-14"],
-            FindingCode::IdentityMismatch => &["VER-56", "ID-8", "PKG-9", "PKG-10"],
+            FindingCode::IdentityMismatch => &[
+                "VER-56", "ID-1", "ID-2", "ID-3", "ID-4", "ID-5", "ID-7", "ID-8", "PKG-9",
+                "PKG-10", "MAN-11",
+            ],
             FindingCode::ChainMismatch => &["VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::FileChanged => &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13"],

@@ -67,6 +67,7 @@ mod bagit;
 mod container;
 mod evidence;
 mod form;
+mod identifiers;
 #[cfg(test)]
 mod tests;
 mod verification;
@@ -344,7 +345,8 @@ fn check_artifact_list(manifest: &VerificationManifest, outcome: &mut Outcome) {
     }
 }
 
-/// bag-info.txt names the edition the signed manifest describes.
+/// bag-info.txt names the edition the signed manifest describes, and the
+/// manifest's identifiers are built as the format builds them.
 fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut Outcome) {
     let edition = &manifest.edition;
     let before = outcome.findings.len();
@@ -363,6 +365,12 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
                 ),
             );
         }
+    }
+    for problem in identifiers::check(manifest) {
+        outcome.invalid(
+            FindingCode::IdentityMismatch,
+            format!("{MANIFEST} breaks the identifier rules: {problem}"),
+        );
     }
     if outcome.findings.len() == before {
         outcome.pass(

@@ -94,7 +94,7 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             artifact(format!("edition/{ID}.epub"), "application/epub+zip", EPUB),
         ],
         documents: vec![DocumentEntry {
-            uri: Some("urn:gazette:test-gazette:2025:1:1".into()),
+            uri: Some(format!("{URI}:1")),
             title: "关于通知".to_owned(),
             number: None,
             issuer: "上海市人民政府".to_owned(),
