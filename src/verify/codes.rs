@@ -315,7 +315,9 @@ impl Cited for FindingCode {
             FindingCode::Fixity => &["VER-51", "VER-52", "PKG-5", "PKG-8"],
             FindingCode::UnsupportedSchema => &["VER-54", "EXT-1", "MAN-2"],
             FindingCode::MissingManifestJson => &["VER-53", "PKG-13"],
-            FindingCode::BadManifestJson => &["VER-53", "MAN-1", "MAN-3", "MAN-5", "MAN-21"],
+            FindingCode::BadManifestJson => {
+                &["VER-53", "VER-55", "MAN-1", "MAN-3", "MAN-5", "MAN-21"]
+            }
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6"],
             FindingCode::InconsistentManifest => {
@@ -323,10 +325,10 @@ impl Cited for FindingCode {
             }
             FindingCode::MissingSignature => &["VER-58", "PKG-14"],
             FindingCode::IdentityMismatch => &[
-                "VER-56", "ID-1", "ID-2", "ID-3", "ID-4", "ID-5", "ID-7", "ID-8", "PKG-9",
-                "PKG-10", "MAN-11",
+                "VER-55", "VER-56", "ID-1", "ID-2", "ID-3", "ID-4", "ID-5", "ID-7", "ID-8",
+                "PKG-9", "PKG-10", "MAN-11",
             ],
-            FindingCode::ChainMismatch => &["VER-62", "MAN-18", "MAN-19"],
+            FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::FileChanged => &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13"],
             FindingCode::FileAdded => &["VER-44", "VER-60", "VER-61", "PKG-15"],
