@@ -124,9 +124,9 @@ impl ProblemCode {
             | DigestMismatch
             | BadSignature
             | SigningCertificateMismatch
-            | SignerCertificateMissing => {
-                &["VER-21", "SPDF-4", "SPDF-5", "SMAN-1", "SMAN-2", "VER-43"]
-            }
+            | SignerCertificateMissing => &[
+                "VER-21", "SPDF-4", "SPDF-5", "SMAN-1", "SMAN-2", "VER-43", "VER-59",
+            ],
             SigningTimePresent => &["SPDF-6", "SMAN-3", "VER-22"],
             UnsupportedAlgorithm => &["SEAL-3"],
             MalformedCertificate

@@ -136,7 +136,7 @@ TOOLS = [
     # RFC 8493's own requirements, not the profile's stricter ones (BagIt 1.0
     # only, both manifests, bagit.txt exactly, two spaces in a line).
     ("bagit", "zip", rules("PKG-1", "PKG-3", "PKG-5", "PKG-11", "VER-51", "VER-52"), bagit),
-    ("openssl cms", "zip", rules("PKG-14", "VER-58", areas=("SMAN",)), openssl_cms),
+    ("openssl cms", "zip", rules("PKG-14", "VER-58", "VER-59", areas=("SMAN",)), openssl_cms),
     ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "VER-54"), jsonschema),
 ]
 
