@@ -486,7 +486,8 @@ fn source_digests<'a>(
     digests
 }
 
-/// The certificate files hold the chain the signed manifest lists, in order.
+/// The certificate files hold the chain the signed manifest lists, in order,
+/// and the chain runs from the seal certificate up.
 fn certificate_changes(
     files: &Files,
     seal: &SealEntry,
