@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::PackageError;
+use crate::manifest;
 use crate::model::{Document, Edition};
 use crate::relative_path::{self, DistinctPaths};
 
@@ -26,10 +27,15 @@ pub(super) struct IssueFiles {
 
 impl IssueFiles {
     /// Reads `manifest_name` and every file `edition` names from `root`. The
-    /// issue's own templates are taken as the edition holds them: the bytes
-    /// that were typeset, whatever an editor has saved since.
+    /// issue manifest is kept as `issue.toml` whatever its file is called, as
+    /// the format names it (MAN-15). The issue's own templates are taken as
+    /// the edition holds them: the bytes that were typeset, whatever an
+    /// editor has saved since.
     pub fn read(root: &Path, manifest_name: &str, edition: &Edition) -> Result<Self, PackageError> {
-        let manifest = read_file(root, manifest_name)?;
+        let manifest = IssueFile {
+            path: manifest::FILE_NAME.to_owned(),
+            ..read_file(root, manifest_name)?
+        };
         let mut seen = HashSet::new();
         let mut sources: Vec<IssueFile> = edition
             .sections

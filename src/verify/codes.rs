@@ -321,7 +321,7 @@ impl Cited for FindingCode {
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6"],
             FindingCode::InconsistentManifest => {
-                &["VER-55", "VER-58", "MAN-14", "MAN-16", "MAN-20"]
+                &["VER-55", "VER-58", "MAN-14", "MAN-15", "MAN-16", "MAN-20"]
             }
             FindingCode::MissingSignature => &["VER-58", "PKG-14"],
             FindingCode::IdentityMismatch => &[

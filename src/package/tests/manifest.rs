@@ -347,3 +347,34 @@ fn a_chain_that_is_not_certificates_is_refused() {
     let error = verification_manifest(&fixture.inputs()).unwrap_err();
     assert!(matches!(error, PackageError::Seal(_)), "{error}");
 }
+
+#[test]
+fn the_issue_manifest_is_kept_as_issue_toml_whatever_its_file_is_called() {
+    let mut fixture = Fixture::sample();
+    let copy = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(&fixture.root) {
+        let entry = entry.unwrap();
+        let to = copy
+            .path()
+            .join(entry.path().strip_prefix(&fixture.root).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let spring = copy.path().join("spring.toml");
+    std::fs::rename(copy.path().join("issue.toml"), &spring).unwrap();
+    fixture.root = copy.path().to_owned();
+    let inputs = PackageInputs {
+        manifest_name: "spring.toml",
+        ..fixture.inputs()
+    };
+    let package = build(&inputs).expect("the package builds");
+    let manifest = read_manifest(file(&package, "data/manifest.json"));
+    assert_eq!(manifest.build.manifest.path, "issue.toml");
+    assert_eq!(
+        file(&package, "data/source/issue.toml"),
+        std::fs::read(&spring).unwrap()
+    );
+}

@@ -87,6 +87,7 @@ use super::{
 use crate::cms;
 use crate::cms::certs::ParsedCertificate;
 use crate::digest::sha256;
+use crate::manifest as issue;
 use crate::model::Date;
 use crate::package::manifest::{SCHEMA, SealEntry, VerificationManifest};
 use crate::verify::pdf::verify_pdf_in_package;
@@ -215,6 +216,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     };
     check_artifact_list(&manifest, &mut outcome);
     check_document_dates(&manifest, &mut outcome);
+    check_build_manifest(&manifest, &mut outcome);
     if let Some(info) = &info {
         check_identity(&manifest, info, &mut outcome);
     }
@@ -274,6 +276,21 @@ fn read_manifest(json: &[u8]) -> Result<VerificationManifest, (Verdict, Finding)
             Ok(only) if only.schema != SCHEMA => Err(unsupported(&only.schema)),
             _ => Err(not_one(&error)),
         },
+    }
+}
+
+/// The issue manifest is recorded as issue.toml (MAN-15), whatever the
+/// producer's file was called: the name its copy has under source/.
+fn check_build_manifest(manifest: &VerificationManifest, outcome: &mut Outcome) {
+    let path = &manifest.build.manifest.path;
+    if path != issue::FILE_NAME {
+        outcome.invalid(
+            FindingCode::InconsistentManifest,
+            format!(
+                "{MANIFEST} names the issue manifest {path:?}, not {:?}",
+                issue::FILE_NAME
+            ),
+        );
     }
 }
 
