@@ -81,66 +81,11 @@ fn digests(manifest: &VerificationManifest) -> Vec<(String, &str, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::unsealed_manifest;
     use super::*;
-    use crate::package::manifest::{BuildInputs, DocumentEntry, EditionIdentity, PageRange};
-
-    fn source(path: &str) -> SourceFile {
-        SourceFile {
-            path: path.into(),
-            sha256: "a".repeat(64),
-        }
-    }
 
     fn manifest() -> VerificationManifest {
-        VerificationManifest {
-            schema: crate::package::manifest::SCHEMA.into(),
-            edition: EditionIdentity {
-                id: "g-2025-01".into(),
-                uri: "urn:gazette:g:2025:1".into(),
-                gazette: "g".into(),
-                title: "公报".into(),
-                publisher: "办公厅".into(),
-                issn: None,
-                year: 2025,
-                number: 1,
-                running: None,
-                date: "2025-01-15".into(),
-                language: "zh-CN".into(),
-            },
-            artifacts: vec![Artifact {
-                path: "edition/g-2025-01.pdf".into(),
-                media_type: "application/pdf".into(),
-                size: 1,
-                sha256: "0".repeat(64),
-                sha512: "f".repeat(128),
-            }],
-            documents: vec![DocumentEntry {
-                uri: None,
-                title: "通知".into(),
-                number: None,
-                issuer: "市政府".into(),
-                date: "2025-01-10".into(),
-                disclosure: "proactive".into(),
-                language: "zh-CN".into(),
-                pdf_pages: PageRange { first: 1, last: 2 },
-                epub_file: "EPUB/text/s1-d1.xhtml".into(),
-                sources: vec![source("documents/a.md")],
-                files: Vec::new(),
-                verification_code: None,
-                verify_url: None,
-            }],
-            build: BuildInputs {
-                tool: "gazette".into(),
-                tool_version: "1".into(),
-                manifest: source("issue.toml"),
-                sources: vec![source("documents/a.md")],
-                templates: Vec::new(),
-                fonts: Vec::new(),
-            },
-            seal: None,
-            verification_code: None,
-            verify_url: None,
-        }
+        unsealed_manifest("urn:gazette:shanghai-gazette:2025:8")
     }
 
     #[test]

@@ -71,52 +71,8 @@ fn base_of(uri: &str, gazette: &str, year: u16, number: u32) -> Option<Base> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::unsealed_manifest as manifest;
     use super::*;
-    use crate::package::manifest::{Artifact, DocumentEntry};
-
-    fn manifest(uri: &str) -> VerificationManifest {
-        let mut manifest: VerificationManifest = serde_json::from_value(serde_json::json!({
-            "schema": crate::package::manifest::SCHEMA,
-            "edition": {
-                "id": "shanghai-gazette-2025-08", "uri": uri, "gazette": "shanghai-gazette",
-                "title": "公报", "publisher": "办公厅", "issn": null, "year": 2025,
-                "number": 8, "running": null, "date": "2025-08-15", "language": "zh-CN"
-            },
-            "artifacts": [],
-            "documents": [],
-            "build": {
-                "tool": "gazette", "tool_version": "1",
-                "manifest": {"path": "issue.toml", "sha256": "0".repeat(64)},
-                "sources": [], "templates": [], "fonts": []
-            },
-            "seal": null
-        }))
-        .unwrap();
-        let document: DocumentEntry = serde_json::from_value(serde_json::json!({
-            "uri": null, "title": "通知", "number": null, "issuer": "市政府",
-            "date": "2025-08-01", "disclosure": "proactive", "language": "zh-CN",
-            "pdf_pages": {"first": 3, "last": 4}, "epub_file": "EPUB/text/s1-d1.xhtml",
-            "sources": []
-        }))
-        .unwrap();
-        manifest.documents = vec![document.clone(), document];
-        for (index, document) in manifest.documents.iter_mut().enumerate() {
-            let position = index + 1;
-            document.uri = Some(if uri.starts_with("urn:") {
-                format!("{uri}:{position}")
-            } else {
-                format!("{uri}/{position}")
-            });
-            document.files = vec![Artifact {
-                path: format!("documents/shanghai-gazette-2025-08-{position:02}.json"),
-                media_type: "application/json".into(),
-                size: 1,
-                sha256: "0".repeat(64),
-                sha512: "0".repeat(128),
-            }];
-        }
-        manifest
-    }
 
     /// A change to a manifest whose identifiers follow the rules.
     type Break = fn(&mut VerificationManifest);

@@ -24,6 +24,78 @@ const DATE: &str = "2025-08-15";
 const PDF: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.pdf");
 const EPUB: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.epub");
 
+/// An unsealed manifest of the sample's identity, with the PDF edition as
+/// its one artifact and two documents identified under the edition URI `uri`
+/// (a URN or a URL), each listing its data file: every identifier and
+/// digest as the format writes them. For checks that read the manifest
+/// alone, without a package around it.
+pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
+    let zeros = |digits: usize| "0".repeat(digits);
+    let separator = if uri.starts_with("urn:") { ":" } else { "/" };
+    let document = |position: usize| DocumentEntry {
+        uri: Some(format!("{uri}{separator}{position}")),
+        title: "通知".to_owned(),
+        number: None,
+        issuer: "上海市人民政府".to_owned(),
+        date: "2025-08-01".to_owned(),
+        disclosure: "proactive".to_owned(),
+        language: "zh-CN".to_owned(),
+        pdf_pages: PageRange { first: 3, last: 4 },
+        epub_file: format!("EPUB/text/s1-d{position}.xhtml"),
+        sources: vec![SourceFile {
+            path: "documents/a.md".to_owned(),
+            sha256: zeros(64),
+        }],
+        files: vec![Artifact {
+            path: format!("documents/{ID}-{position:02}.json"),
+            media_type: "application/json".to_owned(),
+            size: 1,
+            sha256: zeros(64),
+            sha512: zeros(128),
+        }],
+        verification_code: None,
+        verify_url: None,
+    };
+    VerificationManifest {
+        schema: SCHEMA.to_owned(),
+        edition: EditionIdentity {
+            id: ID.to_owned(),
+            uri: uri.to_owned(),
+            gazette: "shanghai-gazette".to_owned(),
+            title: "上海市人民政府公报".to_owned(),
+            publisher: "上海市人民政府办公厅".to_owned(),
+            issn: None,
+            year: 2025,
+            number: 8,
+            running: None,
+            date: DATE.to_owned(),
+            language: "zh-CN".to_owned(),
+        },
+        artifacts: vec![Artifact {
+            path: format!("edition/{ID}.pdf"),
+            media_type: "application/pdf".to_owned(),
+            size: 1,
+            sha256: zeros(64),
+            sha512: zeros(128),
+        }],
+        documents: vec![document(1), document(2)],
+        build: BuildInputs {
+            tool: "gazette".to_owned(),
+            tool_version: "0.1.0".to_owned(),
+            manifest: SourceFile {
+                path: "issue.toml".to_owned(),
+                sha256: zeros(64),
+            },
+            sources: Vec::new(),
+            templates: Vec::new(),
+            fonts: Vec::new(),
+        },
+        seal: None,
+        verification_code: None,
+        verify_url: None,
+    }
+}
+
 /// Files by path: relative to data/ for a payload, to the bag for a bag.
 pub(super) type Tree = BTreeMap<String, Vec<u8>>;
 
