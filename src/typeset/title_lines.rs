@@ -3,11 +3,14 @@
 //! symmetrical, the block a trapezoid or a diamond). typst is handed the
 //! lines as data and never breaks them again; see docs/manifest.md, "Titles".
 //!
-//! Words come from ICU4X's dictionary word segmenter (the same compiled data
-//! typst's own line breaker is built with, so it costs no build time). Of the
-//! boundaries between words, those that would split a number from its unit,
-//! a short parenthesis or quotation, a 《…》 name that fits a line, or put
-//! punctuation where a line may not start or end (避头尾) are no candidates.
+//! Words come from two segmenters, and a line ends only where both see a
+//! word end: ICU4X's dictionary word segmenter (the same compiled data
+//! typst's own line breaker is built with, so it costs no build time) and
+//! jieba's dictionary ([`jieba`]), which reads compounds such as 城市更新 as
+//! one word where ICU4X reads two. Of the boundaries between words, those
+//! that would split a number from its unit, a short parenthesis or
+//! quotation, a 《…》 name that fits a line, or put punctuation where a line
+//! may not start or end (避头尾) are no candidates.
 //! Among the remaining break sets of the fewest lines that fit (and one line
 //! more), the one nearest a trapezoid or diamond wins; a last line of one or
 //! two characters, equal lines (a rectangle) and a short middle line (an
@@ -26,7 +29,9 @@ use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use serde_json::{Value, json};
 
-use crate::model::{Edition, ManualLines};
+use rayon::prelude::*;
+
+use crate::model::{Document, Edition, ManualLines};
 
 /// Where a title is set: how wide a line is, and how much of the last line
 /// something after the title takes (the contents' leader and page number).
@@ -86,15 +91,24 @@ static WORDS: LazyLock<WordSegmenterBorrowed<'static>> =
 
 /// The title as lines for `measure`: one line when it fits.
 pub fn lines(title: &str, measure: Measure) -> Vec<String> {
-    if text_width(title) + measure.after_last <= measure.line {
-        return vec![title.to_string()];
-    }
-    let title = Title::new(title);
-    let breaks = [Strictness::Editor, Strictness::Words, Strictness::Anywhere]
-        .into_iter()
-        .find_map(|strictness| title.best(measure, &title.candidates(measure, strictness)))
-        .unwrap_or_default();
-    title.cut(&breaks)
+    let [lines] = lines_for(title, [measure]);
+    lines
+}
+
+/// The title as lines for each of `measures`, its words found once.
+fn lines_for<const N: usize>(title: &str, measures: [Measure; N]) -> [Vec<String>; N] {
+    let mut words: Option<Title> = None;
+    measures.map(|measure| {
+        if text_width(title) + measure.after_last <= measure.line {
+            return vec![title.to_string()];
+        }
+        let title = words.get_or_insert_with(|| Title::new(title));
+        let breaks = [Strictness::Editor, Strictness::Words, Strictness::Anywhere]
+            .into_iter()
+            .find_map(|strictness| title.best(measure, &title.candidates(measure, strictness)))
+            .unwrap_or_default();
+        title.cut(&breaks)
+    })
 }
 
 /// Each break inside a word of `lines`, which an editor wrote by hand: the
@@ -135,26 +149,77 @@ pub fn too_wide(lines: &[String], measure: Measure) -> Vec<&str> {
 /// lines as a title. An editor's own lines set the title; the contents and
 /// the cover, of other measures, are broken by the rules.
 pub fn annotate(edition: &Edition, json: &mut Value) {
-    let title = |text: &str, manual: &Option<ManualLines>| match manual {
-        Some(manual) => manual.lines.clone(),
-        None => lines(text, TITLE),
-    };
-    for (s, section) in edition.sections.iter().enumerate() {
-        for (d, document) in section.documents.iter().enumerate() {
-            let entry = &mut json["sections"][s]["documents"][d];
-            entry["title_lines"] = json!({
-                "title": title(&document.title, &document.title_lines),
-                "contents": lines(&document.title, CONTENTS),
-                "cover": lines(&document.title, COVER),
-            });
-            for (a, attachment) in document.attachments.iter().enumerate() {
-                entry["attachments"][a]["title_lines"] =
-                    json!(title(&attachment.title, &attachment.title_lines));
+    let documents: Vec<(usize, usize, &Document)> = edition
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(s, section)| {
+            section
+                .documents
+                .iter()
+                .enumerate()
+                .map(move |(d, doc)| (s, d, doc))
+        })
+        .collect();
+    // Finding the words is most of the work, and each title is set alone.
+    let set: Vec<DocumentLines> = documents
+        .par_iter()
+        .map(|(_, _, document)| DocumentLines::of(document))
+        .collect();
+    for ((s, d, _), lines) in documents.iter().zip(set) {
+        let entry = &mut json["sections"][*s]["documents"][*d];
+        entry["title_lines"] = json!({
+            "title": lines.title,
+            "contents": lines.contents,
+            "cover": lines.cover,
+        });
+        for (a, attachment) in lines.attachments.into_iter().enumerate() {
+            entry["attachments"][a]["title_lines"] = json!(attachment);
+        }
+        if let Some(interpretation) = lines.interpretation {
+            entry["interpretation"]["title_lines"] = json!(interpretation);
+        }
+    }
+}
+
+/// One document's titles as lines, wherever they are set.
+struct DocumentLines {
+    title: Vec<String>,
+    contents: Vec<String>,
+    cover: Vec<String>,
+    attachments: Vec<Vec<String>>,
+    interpretation: Option<Vec<String>>,
+}
+
+impl DocumentLines {
+    fn of(document: &Document) -> Self {
+        let (title, [contents, cover]) = match &document.title_lines {
+            Some(manual) => (
+                manual.lines.clone(),
+                lines_for(&document.title, [CONTENTS, COVER]),
+            ),
+            None => {
+                let [title, contents, cover] = lines_for(&document.title, [TITLE, CONTENTS, COVER]);
+                (title, [contents, cover])
             }
-            if let Some(interpretation) = &document.interpretation {
-                entry["interpretation"]["title_lines"] =
-                    json!(title(&interpretation.title, &interpretation.title_lines));
-            }
+        };
+        let as_title = |text: &str, manual: &Option<ManualLines>| match manual {
+            Some(manual) => manual.lines.clone(),
+            None => lines(text, TITLE),
+        };
+        DocumentLines {
+            title,
+            contents,
+            cover,
+            attachments: document
+                .attachments
+                .iter()
+                .map(|a| as_title(&a.title, &a.title_lines))
+                .collect(),
+            interpretation: document
+                .interpretation
+                .as_ref()
+                .map(|i| as_title(&i.title, &i.title_lines)),
         }
     }
 }
@@ -223,13 +288,16 @@ impl Title {
             char_at[byte] = i;
         }
         char_at[text.len()] = chars.len();
-        let boundaries: Vec<usize> = WORDS.segment_str(text).map(|b| char_at[b]).collect();
+        for b in WORDS.segment_str(text) {
+            word_boundary[char_at[b]] = true;
+        }
+        for (ours, jiebas) in word_boundary.iter_mut().zip(jieba::boundaries(&chars)) {
+            *ours &= jiebas;
+        }
+        let boundaries: Vec<usize> = (0..=chars.len()).filter(|&i| word_boundary[i]).collect();
         let mut word_len = vec![0; chars.len()];
         for pair in boundaries.windows(2) {
             word_len[pair[0]..pair[1]].fill(pair[1] - pair[0]);
-        }
-        for b in boundaries {
-            word_boundary[b] = true;
         }
         Title {
             chars,
@@ -333,8 +401,8 @@ impl Title {
     /// Breaks an editor makes without thinking cost nothing: around a
     /// bracketed name, around 的, before 关于 or a number, after 关于 or the
     /// verb that introduces a name (印发, 转发, 同意, 公布). Any other break
-    /// between two words may be inside a compound another segmenter reads as
-    /// one word (城市 | 更新); beside a one-character word (委员 | 会) or
+    /// between two words may be inside a compound a third segmenter reads as
+    /// one word; beside a one-character word (委员 | 会) or
     /// inside the issuing body's name, before its 关于, it costs most.
     fn break_cost(&self, i: usize) -> u64 {
         let text = |range: std::ops::Range<usize>| -> String { self.chars[range].iter().collect() };
@@ -523,5 +591,6 @@ fn is_numeral(c: char) -> bool {
         || "〇零一二三四五六七八九十百千万两".contains(c)
 }
 
+mod jieba;
 #[cfg(test)]
 mod tests;
