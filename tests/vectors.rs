@@ -596,16 +596,26 @@ fn rebag(entries: &mut [Entry], rebag: Rebag, original: &[Entry]) {
             payload.iter().map(|e| e.content.len()).sum::<usize>(),
             payload.len()
         );
+        // A resealed manifest may name the edition otherwise: bag-info.txt
+        // repeats its URI (when the manifest still has one).
+        let identifier = (rebag == Rebag::Reseal)
+            .then(|| position(entries, "data/manifest.json"))
+            .flatten()
+            .and_then(|at| serde_json::from_slice::<serde_json::Value>(&entries[at].content).ok())
+            .and_then(|json| {
+                let uri = json["edition"]["uri"].as_str()?;
+                Some(format!("External-Identifier: {uri}"))
+            });
         if let Some(info) = position(entries, "bag-info.txt") {
             let text = String::from_utf8(entries[info].content.clone()).unwrap();
             let text: String = text
                 .lines()
-                .map(|line| {
-                    if line.starts_with("Payload-Oxum:") {
-                        format!("{oxum}\n")
-                    } else {
-                        format!("{line}\n")
+                .map(|line| match &identifier {
+                    _ if line.starts_with("Payload-Oxum:") => format!("{oxum}\n"),
+                    Some(identifier) if line.starts_with("External-Identifier:") => {
+                        format!("{identifier}\n")
                     }
+                    _ => format!("{line}\n"),
                 })
                 .collect();
             entries[info].content = text.into_bytes();
