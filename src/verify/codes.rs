@@ -319,7 +319,7 @@ impl Cited for FindingCode {
                 &["VER-53", "VER-55", "MAN-1", "MAN-3", "MAN-5", "MAN-21"]
             }
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
-            FindingCode::ArtifactList => &["VER-55", "MAN-6"],
+            FindingCode::ArtifactList => &["VER-55", "MAN-6", "MAN-7", "MAN-12"],
             FindingCode::InconsistentManifest => {
                 &["VER-55", "VER-58", "MAN-14", "MAN-15", "MAN-16", "MAN-20"]
             }

@@ -99,7 +99,7 @@ mod tests {
             }),
             ("ID-5", |m| m.documents[1].uri = Some(format!("{URN}:3"))),
             ("ID-7", |m| {
-                m.documents[0].files[0].path = "documents/shanghai-gazette-2025-08-1.json".into()
+                m.documents[0].files[1].path = "documents/shanghai-gazette-2025-08-1.json".into()
             }),
         ];
         for (rule, break_it) in cases {

@@ -44,7 +44,8 @@
 //!
 //! The content: CANNOT CHECK `unsupported-schema`; INVALID
 //! `missing-manifest-json`, `bad-manifest-json` (not the schema's form),
-//! `duplicate-artifact`, `artifact-list` (the two editions not both listed),
+//! `duplicate-artifact`, `artifact-list` (the two editions not both listed,
+//! or a data form left out or listed as another type),
 //! `inconsistent-manifest` (a source with two digests, a bad date, a seal
 //! file without a seal entry), `missing-signature`, `identity-mismatch`
 //! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
@@ -68,6 +69,7 @@ mod container;
 mod evidence;
 mod form;
 mod identifiers;
+mod listing;
 #[cfg(test)]
 mod tests;
 mod verification;
@@ -345,10 +347,22 @@ fn check_artifact_list(manifest: &VerificationManifest, outcome: &mut Outcome) {
     let all_there = expected
         .iter()
         .all(|(path, media_type)| listed.contains(&(path.as_str(), *media_type)));
-    if all_there {
+    let data_forms = listing::check(manifest);
+    if all_there && data_forms.is_empty() {
         outcome.pass(
             CheckCode::Manifest,
-            format!("{MANIFEST} follows {SCHEMA} and lists the edition's PDF and EPUB"),
+            format!(
+                "{MANIFEST} follows {SCHEMA} and lists the edition's PDF and EPUB and the data \
+                 forms"
+            ),
+        );
+    } else if all_there {
+        outcome.invalid(
+            FindingCode::ArtifactList,
+            format!(
+                "{MANIFEST} lists the data forms wrongly: {}",
+                data_forms.join("; ")
+            ),
         );
     } else {
         outcome.invalid(

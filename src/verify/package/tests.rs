@@ -24,13 +24,20 @@ const DATE: &str = "2025-08-15";
 const PDF: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.pdf");
 const EPUB: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.epub");
 
-/// An unsealed manifest of the sample's identity, with the PDF edition as
-/// its one artifact and two documents identified under the edition URI `uri`
-/// (a URN or a URL), each listing its data file: every identifier and
-/// digest as the format writes them. For checks that read the manifest
+/// An unsealed manifest of the sample's identity, listing both editions and
+/// the edition's data forms, and two documents identified under the edition
+/// URI `uri` (a URN or a URL), each listing its PDF and data forms: every
+/// identifier, listing and digest as the format writes them. For checks that read the manifest
 /// alone, without a package around it.
 pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
     let zeros = |digits: usize| "0".repeat(digits);
+    let artifact = |path: String, media_type: &str| Artifact {
+        path,
+        media_type: media_type.to_owned(),
+        size: 1,
+        sha256: zeros(64),
+        sha512: zeros(128),
+    };
     let separator = if uri.starts_with("urn:") { ":" } else { "/" };
     let document = |position: usize| DocumentEntry {
         uri: Some(format!("{uri}{separator}{position}")),
@@ -46,15 +53,22 @@ pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
             path: "documents/a.md".to_owned(),
             sha256: zeros(64),
         }],
-        files: vec![Artifact {
-            path: format!("documents/{ID}-{position:02}.json"),
-            media_type: "application/json".to_owned(),
-            size: 1,
-            sha256: zeros(64),
-            sha512: zeros(128),
-        }],
-        verification_code: None,
-        verify_url: None,
+        files: vec![
+            artifact(
+                format!("documents/{ID}-{position:02}.pdf"),
+                "application/pdf",
+            ),
+            artifact(
+                format!("documents/{ID}-{position:02}.json"),
+                "application/json",
+            ),
+            artifact(
+                format!("documents/{ID}-{position:02}.akn.xml"),
+                "application/akn+xml",
+            ),
+        ],
+        verification_code: Some("3TKP-ZWSM-34ZX".to_owned()),
+        verify_url: Some(format!("https://verify.example.gov.cn/{position}")),
     };
     VerificationManifest {
         schema: SCHEMA.to_owned(),
@@ -71,13 +85,12 @@ pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
             date: DATE.to_owned(),
             language: "zh-CN".to_owned(),
         },
-        artifacts: vec![Artifact {
-            path: format!("edition/{ID}.pdf"),
-            media_type: "application/pdf".to_owned(),
-            size: 1,
-            sha256: zeros(64),
-            sha512: zeros(128),
-        }],
+        artifacts: vec![
+            artifact(format!("edition/{ID}.pdf"), "application/pdf"),
+            artifact(format!("edition/{ID}.epub"), "application/epub+zip"),
+            artifact(format!("edition/{ID}.json"), "application/json"),
+            artifact(format!("edition/{ID}.akn.xml"), "application/akn+xml"),
+        ],
         documents: vec![document(1), document(2)],
         build: BuildInputs {
             tool: "gazette".to_owned(),
@@ -91,8 +104,8 @@ pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
             fonts: Vec::new(),
         },
         seal: None,
-        verification_code: None,
-        verify_url: None,
+        verification_code: Some("3TKP-ZWSM-34ZX".to_owned()),
+        verify_url: Some("https://verify.example.gov.cn/0".to_owned()),
     }
 }
 
