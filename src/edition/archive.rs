@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use crate::data::Published;
 use crate::diagnostic::Diagnostic;
 use crate::epub;
 use crate::manifest;
@@ -14,15 +13,16 @@ use crate::seal::Seal;
 use crate::typeset::{self, FontSet};
 use crate::zipped::Deflated;
 
+use super::DataForms;
 use super::render::Editions;
 
-/// The package of the `editions` made of `edition`, with the `data` (some
-/// of it `deflated` already for the zip).
+/// The package of the `editions` made of `edition`, with the data `forms`
+/// the PDF carries (some of them `deflated` already for the zip).
 pub fn package(
     issue: &Path,
     edition: &Edition,
     editions: &Editions,
-    data: &Published,
+    forms: &DataForms,
     deflated: &[Deflated],
     fonts: &FontSet,
     seal: Option<&Seal>,
@@ -44,7 +44,8 @@ pub fn package(
         page_map: &editions.page_map,
         pdf: &editions.pdf,
         epub: &editions.epub,
-        data: Some(data),
+        data: Some(&forms.published),
+        akn: &forms.akn,
         document_files: &editions.documents,
         templates: &templates,
         fonts: fonts.digests(),

@@ -240,7 +240,7 @@ impl Press<'_> {
                     issue,
                     edition,
                     editions,
-                    &data.forms.published,
+                    data.forms,
                     &data.deflated,
                     self.fonts,
                     seal,

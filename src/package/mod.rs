@@ -62,6 +62,9 @@ pub struct PackageInputs<'a> {
     /// The edition's published data (`crate::data`), the bytes the PDF
     /// carries; `None` for a package of the editions alone.
     pub data: Option<&'a Published>,
+    /// The edition's and each document's Akoma Ntoso (`crate::akn`), the
+    /// bytes the PDF carries.
+    pub akn: &'a Akn,
     /// Each document's own files (its sealed PDF), listed under the document
     /// in manifest.json and packaged beside the editions.
     pub document_files: &'a [DocumentFile],
@@ -137,7 +140,6 @@ pub fn verification_manifest(inputs: &PackageInputs) -> Result<VerificationManif
 /// The manifest, and the issue's files and seal certificates it describes.
 struct Described {
     manifest: VerificationManifest,
-    akn: Akn,
     files: IssueFiles,
     certificates: Option<SealCertificates>,
 }
@@ -149,13 +151,9 @@ fn described(inputs: &PackageInputs) -> Result<Described, PackageError> {
         .map(|sealer| SealCertificates::new(sealer.chain))
         .transpose()?;
     let seal_entry = certificates.as_ref().map(|c| c.entry.clone());
-    // Made again from the model rather than passed in: the same model gives
-    // the same bytes as the edition folder's and the PDF's, in milliseconds.
-    let akn = Akn::of(inputs.edition);
-    let manifest = describe::verification_manifest(inputs, &files, &akn, seal_entry)?;
+    let manifest = describe::verification_manifest(inputs, &files, inputs.akn, seal_entry)?;
     Ok(Described {
         manifest,
-        akn,
         files,
         certificates,
     })
@@ -175,7 +173,6 @@ pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
 pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let Described {
         manifest,
-        akn,
         files,
         certificates,
     } = described(inputs)?;
@@ -189,7 +186,6 @@ pub fn build(inputs: &PackageInputs) -> Result<Package, PackageError> {
     let payload = payload(
         &manifest,
         inputs,
-        akn,
         files,
         &manifest_json,
         signature.as_deref(),
@@ -255,7 +251,6 @@ fn first_archive_timestamp(
 fn payload(
     manifest: &VerificationManifest,
     inputs: &PackageInputs,
-    akn: Akn,
     files: IssueFiles,
     manifest_json: &[u8],
     signature: Option<&[u8]>,
@@ -281,12 +276,14 @@ fn payload(
             .flat_map(|data| std::iter::once(&data.edition).chain(&data.documents))
             .map(|file| (file.path.clone(), file.bytes.clone())),
     );
-    payload.push((akn::edition_path(id), akn.edition));
+    payload.push((akn::edition_path(id), inputs.akn.edition.clone()));
     payload.extend(
-        akn.documents
-            .into_iter()
+        inputs
+            .akn
+            .documents
+            .iter()
             .enumerate()
-            .map(|(index, bytes)| (akn::document_path(id, index + 1), bytes)),
+            .map(|(index, bytes)| (akn::document_path(id, index + 1), bytes.clone())),
     );
     payload.push(("manifest.json".to_owned(), manifest_json.to_vec()));
     payload.extend(signature.map(|signature| ("manifest.json.p7s".to_owned(), signature.to_vec())));

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::akn::Akn;
 use crate::model::{BlockRef, Edition, PageMap, PageStart, Part};
 use crate::package::manifest::PageRange;
 use crate::package::{Package, PackageInputs, build};
@@ -22,6 +23,8 @@ pub struct Fixture {
     pub expected_pages: Vec<PageRange>,
     pub pdf: Vec<u8>,
     pub epub: Vec<u8>,
+    /// The edition's Akoma Ntoso, made once from `edition` as it loads.
+    pub akn: Akn,
     pub templates: Vec<(&'static str, &'static [u8])>,
     pub fonts: Vec<(String, String)>,
     pub chain: Option<Vec<Vec<u8>>>,
@@ -35,6 +38,7 @@ impl Fixture {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/shanghai-gazette-2025-08");
         let edition = crate::manifest::load(&root).expect("the sample issue loads");
         let (page_map, expected_pages) = page_map(&edition);
+        let akn = Akn::of(&edition);
         Self {
             edition,
             root,
@@ -42,6 +46,7 @@ impl Fixture {
             expected_pages,
             pdf: b"%PDF-1.7\n% a stand-in for the sealed PDF edition\n%%EOF\n".to_vec(),
             epub: b"PK\x03\x04 a stand-in for the EPUB edition".to_vec(),
+            akn,
             // Out of name order on purpose: the manifest sorts them.
             templates: vec![
                 ("edition.typ", b"#let edition = none\n"),
@@ -79,6 +84,7 @@ impl Fixture {
             pdf: &self.pdf,
             epub: &self.epub,
             data: None,
+            akn: &self.akn,
             document_files: &[],
             templates: &self.templates,
             fonts: &self.fonts,
