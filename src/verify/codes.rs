@@ -320,9 +320,9 @@ impl Cited for FindingCode {
             }
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6", "MAN-7", "MAN-12"],
-            FindingCode::InconsistentManifest => {
-                &["VER-55", "VER-58", "MAN-14", "MAN-15", "MAN-16", "MAN-20"]
-            }
+            FindingCode::InconsistentManifest => &[
+                "VER-55", "VER-58", "VER-63", "MAN-14", "MAN-15", "MAN-16", "MAN-20", "VIS-9",
+            ],
             FindingCode::MissingSignature => &["VER-58", "PKG-14"],
             FindingCode::IdentityMismatch => &[
                 "VER-55", "VER-56", "ID-1", "ID-2", "ID-3", "ID-4", "ID-5", "ID-7", "ID-8",

@@ -47,7 +47,7 @@
 //! `duplicate-artifact`, `artifact-list` (the two editions not both listed,
 //! or a data form left out or listed as another type),
 //! `inconsistent-manifest` (a source with two digests, a bad date, a seal
-//! file without a seal entry), `missing-signature`, `identity-mismatch`
+//! file without a seal entry, a verification URL without its code), `missing-signature`, `identity-mismatch`
 //! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
 //! manifest, the PDF, the EPUB, a document's PDF and the manifest's seal
 //! entry name different certificates); INVALID "NOT SEALED" `not-sealed`

@@ -3,6 +3,10 @@
 //! (`crate::verification_code`); the package's published data, and its
 //! issue sources read and published again as a build would, must give the
 //! same. A code that differs names the document whose text changed.
+//!
+//! The verification URL beside each code must hold it (VIS-9): a manifest
+//! whose seal vouches for a URL that checks another code sends readers
+//! elsewhere.
 
 use std::path::{Component, Path};
 
@@ -22,6 +26,8 @@ struct Expected<'a> {
     /// "the edition" or "document 3 (《title》)".
     what: String,
     code: &'a str,
+    /// The URL the pages' QR codes hold, when the manifest gives one.
+    url: Option<&'a str>,
     /// The data file it is the code of, relative to the payload.
     path: String,
 }
@@ -46,7 +52,10 @@ pub(super) fn check_codes(
     };
     let before = outcome.findings.len();
     let mut compared = 0;
-    for code in &expected {
+    // Whether each code is the one its data and sources give: only beside
+    // such a code is its URL judged, as a changed code is already told.
+    let mut holds = vec![true; expected.len()];
+    for (code, holds) in expected.iter().zip(&mut holds) {
         let Some(bytes) = files
             .get(&format!("{PAYLOAD}{}", code.path))
             .and_then(|file| file.bytes.as_deref())
@@ -56,6 +65,7 @@ pub(super) fn check_codes(
         compared += 1;
         let found = verification_code::of(bytes);
         if found != code.code {
+            *holds = false;
             let message = format!(
                 "{} changed: {MANIFEST} gives it the verification code {}, but its data {} \
                  gives {found}",
@@ -67,9 +77,10 @@ pub(super) fn check_codes(
     let from_sources = republished(files, &manifest.edition.id);
     if let Some(published) = &from_sources {
         let files = std::iter::once(&published.edition).chain(&published.documents);
-        for (code, file) in expected.iter().zip(files) {
+        for ((code, file), holds) in expected.iter().zip(files).zip(&mut holds) {
             let found = verification_code::of(&file.bytes);
             if found != code.code {
+                *holds = false;
                 let message = format!(
                     "{} changed: {MANIFEST} gives it the verification code {}, but the \
                      package's issue sources give {found}",
@@ -79,6 +90,12 @@ pub(super) fn check_codes(
             }
         }
     }
+    let held: Vec<&Expected> = expected
+        .iter()
+        .zip(&holds)
+        .filter_map(|(code, holds)| holds.then_some(code))
+        .collect();
+    check_urls(&held, outcome);
     if outcome.findings.len() == before && compared > 0 {
         let sources = if from_sources.is_some() {
             " and from the issue sources"
@@ -91,6 +108,25 @@ pub(super) fn check_codes(
                 "the {} verification codes the pages print, recomputed from the published \
                  data{sources}, are those of the signed manifest",
                 expected.len()
+            ),
+        );
+    }
+}
+
+/// Each URL the manifest gives beside a code must hold that code (VIS-9:
+/// whichever of its three forms the producer chose, the code is in it). A
+/// manifest that breaks it is no sound one, sealed or not.
+fn check_urls(expected: &[&Expected], outcome: &mut Outcome) {
+    for code in expected {
+        let Some(url) = code.url.filter(|url| !url.contains(code.code)) else {
+            continue;
+        };
+        outcome.invalid(
+            FindingCode::InconsistentManifest,
+            format!(
+                "{MANIFEST} gives {} the verification URL {url}, which does not hold its code {} \
+                 (VIS-9)",
+                code.what, code.code
             ),
         );
     }
@@ -114,6 +150,7 @@ fn expected(manifest: &VerificationManifest) -> Vec<Expected<'_>> {
     let mut expected = vec![Expected {
         what: "the edition".to_owned(),
         code: edition,
+        url: manifest.verify_url.as_deref(),
         path: data::edition_path(id),
     }];
     for (index, document) in manifest.documents.iter().enumerate() {
@@ -123,6 +160,7 @@ fn expected(manifest: &VerificationManifest) -> Vec<Expected<'_>> {
         expected.push(Expected {
             what: format!("document {} (《{}》)", index + 1, document.title),
             code,
+            url: document.verify_url.as_deref(),
             path: data::document_path(id, index + 1),
         });
     }
