@@ -24,6 +24,23 @@ const DATE: &str = "2025-08-15";
 const PDF: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.pdf");
 const EPUB: &[u8] = include_bytes!("../testdata/shanghai-gazette-2025-08.epub");
 
+/// The sample edition's identity, under the edition URI `uri`.
+fn identity(uri: &str) -> EditionIdentity {
+    EditionIdentity {
+        id: ID.to_owned(),
+        uri: uri.to_owned(),
+        gazette: "shanghai-gazette".to_owned(),
+        title: "上海市人民政府公报".to_owned(),
+        publisher: "上海市人民政府办公厅".to_owned(),
+        issn: None,
+        year: 2025,
+        number: 8,
+        running: None,
+        date: DATE.to_owned(),
+        language: "zh-CN".to_owned(),
+    }
+}
+
 /// An unsealed manifest of the sample's identity, listing both editions and
 /// the edition's data forms, and two documents identified under the edition
 /// URI `uri` (a URN or a URL), each listing its PDF and data forms: every
@@ -72,19 +89,7 @@ pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
     };
     VerificationManifest {
         schema: SCHEMA.to_owned(),
-        edition: EditionIdentity {
-            id: ID.to_owned(),
-            uri: uri.to_owned(),
-            gazette: "shanghai-gazette".to_owned(),
-            title: "上海市人民政府公报".to_owned(),
-            publisher: "上海市人民政府办公厅".to_owned(),
-            issn: None,
-            year: 2025,
-            number: 8,
-            running: None,
-            date: DATE.to_owned(),
-            language: "zh-CN".to_owned(),
-        },
+        edition: identity(uri),
         artifacts: vec![
             artifact(format!("edition/{ID}.pdf"), "application/pdf"),
             artifact(format!("edition/{ID}.epub"), "application/epub+zip"),
@@ -161,19 +166,7 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
     let sources = sources();
     VerificationManifest {
         schema: SCHEMA.to_owned(),
-        edition: EditionIdentity {
-            id: ID.to_owned(),
-            uri: URI.to_owned(),
-            gazette: "shanghai-gazette".to_owned(),
-            title: "上海市人民政府公报".to_owned(),
-            publisher: "上海市人民政府办公厅".to_owned(),
-            issn: None,
-            year: 2025,
-            number: 8,
-            running: None,
-            date: DATE.to_owned(),
-            language: "zh-CN".to_owned(),
-        },
+        edition: identity(URI),
         artifacts: vec![
             artifact(format!("edition/{ID}.pdf"), "application/pdf", PDF),
             artifact(format!("edition/{ID}.epub"), "application/epub+zip", EPUB),
