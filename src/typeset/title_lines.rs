@@ -23,13 +23,14 @@
 //! measuring with the face's advances would be exact but tie the breaks to
 //! whichever font an office installs.
 
+mod jieba;
+
 use std::sync::LazyLock;
 
 use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
-use serde_json::{Value, json};
-
 use rayon::prelude::*;
+use serde_json::{Value, json};
 
 use crate::model::{Document, Edition, ManualLines};
 
@@ -591,6 +592,5 @@ fn is_numeral(c: char) -> bool {
         || "〇零一二三四五六七八九十百千万两".contains(c)
 }
 
-mod jieba;
 #[cfg(test)]
 mod tests;
