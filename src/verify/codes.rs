@@ -330,7 +330,9 @@ impl Cited for FindingCode {
             ],
             FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
-            FindingCode::FileChanged => &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13"],
+            FindingCode::FileChanged => {
+                &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13", "EXT-7"]
+            }
             FindingCode::FileAdded => &["VER-44", "VER-60", "VER-61", "PKG-15"],
             FindingCode::FileRemoved => &["VER-44", "VER-60", "VER-61", "PKG-13"],
             FindingCode::VerificationCodeMismatch => &["VER-63", "VIS-4", "VIS-5", "VIS-10"],
