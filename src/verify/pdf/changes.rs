@@ -45,6 +45,11 @@ impl PdfChangeKind {
     fn rules(self) -> &'static [&'static str] {
         match self {
             PdfChangeKind::Annotation => &["VER-27", "VER-28"],
+            // What a viewer draws changed, not what was sealed.
+            PdfChangeKind::PageContent => &["VER-27", "SEC-1"],
+            // The catalog holds the PDF/A claim (/Metadata) and the
+            // associated files (/AF).
+            PdfChangeKind::Catalog => &["VER-27", "SEC-2"],
             _ => &["VER-27"],
         }
     }
