@@ -57,6 +57,8 @@ enum Base {
     Document,
     /// The sealed package, `<id>.bag.zip`.
     Package,
+    /// The package of the sample built with `--no-seal`.
+    UnsealedPackage,
 }
 
 impl Base {
@@ -64,7 +66,7 @@ impl Base {
         match self {
             Base::Pdf | Base::Document => "pdf",
             Base::Epub => "epub",
-            Base::Package => "zip",
+            Base::Package | Base::UnsealedPackage => "zip",
         }
     }
 }
@@ -274,6 +276,7 @@ fn base(base: Base) -> &'static [u8] {
         Base::Epub => &sample.epub,
         Base::Document => &sample.documents[0].1,
         Base::Package => &sample.package_zip,
+        Base::UnsealedPackage => &unsealed_sample().package_zip,
     }
 }
 
@@ -1048,11 +1051,14 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
         (Some(Mutation::Reseal { certificate }), base @ (Base::Pdf | Base::Document)) => {
             reseal_pdf(base, certificate)
         }
-        (Some(Mutation::Truncate { bytes: cut }), Base::Epub | Base::Package) => {
-            bytes[..bytes.len() - cut].to_vec()
-        }
+        (
+            Some(Mutation::Truncate { bytes: cut }),
+            Base::Epub | Base::Package | Base::UnsealedPackage,
+        ) => bytes[..bytes.len() - cut].to_vec(),
         (Some(mutation), Base::Pdf | Base::Document) => mutate_pdf(bytes, mutation),
-        (Some(mutation), Base::Epub | Base::Package) => mutate_zip(bytes, mutation),
+        (Some(mutation), Base::Epub | Base::Package | Base::UnsealedPackage) => {
+            mutate_zip(bytes, mutation)
+        }
     }
 }
 
@@ -1158,10 +1164,13 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
             sidecar.id
         );
         // A valid vector is the sample as built, or changed as the format
-        // allows (an EXT rule says a verifier must accept the change).
+        // allows (an EXT rule says a verifier must accept the change). The
+        // unsealed package as built is NOT SEALED.
         assert!(
-            sidecar.verdict == "valid" || sidecar.mutation.is_some(),
-            "{}: only a valid vector has no mutation",
+            sidecar.verdict == "valid"
+                || sidecar.mutation.is_some()
+                || sidecar.base == Base::UnsealedPackage,
+            "{}: only a valid vector, or the unsealed package, has no mutation",
             sidecar.id
         );
         assert!(
