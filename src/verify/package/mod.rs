@@ -391,7 +391,7 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
             outcome.invalid(
                 FindingCode::IdentityMismatch,
                 format!(
-                    "bag-info.txt's {label} is {value:?}, but the signed manifest describes \
+                    "bag-info.txt's {label} is {value:?}, but {MANIFEST} describes \
                      {expected:?}"
                 ),
             );
@@ -407,7 +407,7 @@ fn check_identity(manifest: &VerificationManifest, info: &BagInfo, outcome: &mut
         outcome.pass(
             CheckCode::Identity,
             format!(
-                "bag-info.txt and the signed manifest name the same edition, {} ({})",
+                "bag-info.txt and {MANIFEST} name the same edition, {} ({})",
                 edition.uri, edition.id
             ),
         );
@@ -473,8 +473,8 @@ fn changes(
         outcome.pass(
             CheckCode::Files,
             format!(
-                "the PDF and EPUB{} match the size, SHA-256 and SHA-512 in the signed \
-                 manifest, the {} source files and {certificates} certificates match it too, \
+                "the PDF and EPUB{} match the size, SHA-256 and SHA-512 in {MANIFEST}, the \
+                 {} source files and {certificates} certificates match it too, \
                  and the payload holds nothing else",
                 match own_files {
                     0 => String::new(),

@@ -106,7 +106,7 @@ pub(super) fn check_codes(
             CheckCode::VerificationCodes,
             format!(
                 "the {} verification codes the pages print, recomputed from the published \
-                 data{sources}, are those of the signed manifest",
+                 data{sources}, are those {MANIFEST} gives",
                 expected.len()
             ),
         );
