@@ -99,15 +99,12 @@ fn route(block: &[char]) -> Vec<usize> {
 /// as the rarest word, when none does.
 fn words_from(text: &str, offsets: &[usize], start: usize) -> Vec<(usize, u64)> {
     let mut ends = Vec::new();
-    let mut from = None;
+    // A longer fragment sorts after a shorter one: each search goes on from
+    // where the last one ended.
+    let mut at = 0;
     for end in start + 1..offsets.len() {
         let fragment = &text[offsets[start]..offsets[end]];
-        // A longer fragment sorts after a shorter one: search on from there.
-        let at = match from {
-            None => lower_bound(fragment.as_bytes()),
-            Some(from) => gallop(fragment.as_bytes(), from),
-        };
-        from = Some(at);
+        at = gallop(fragment.as_bytes(), at);
         let Some((word, frequency)) = line_at(at) else {
             break;
         };
@@ -124,14 +121,9 @@ fn words_from(text: &str, offsets: &[usize], start: usize) -> Vec<(usize, u64)> 
     ends
 }
 
-/// The start of the first line of the dictionary whose word is not less
-/// than `key`.
-fn lower_bound(key: &[u8]) -> usize {
-    lower_bound_within(key, 0, WORDS.len())
-}
-
-/// [`lower_bound`] for a `key` whose line is likely near `from`: probes
-/// ever farther on, then searches the last stretch.
+/// The start of the first line of the dictionary, at or after `from` (a
+/// line's start), whose word is not less than `key`: probes ever farther
+/// on, as that line is likely near `from`, then searches the last stretch.
 fn gallop(key: &[u8], from: usize) -> usize {
     let mut step = 256;
     let mut low = from;
@@ -149,7 +141,7 @@ fn gallop(key: &[u8], from: usize) -> usize {
     }
 }
 
-/// [`lower_bound`] between two lines' starts.
+/// [`gallop`]'s answer between two lines' starts, by bisection.
 fn lower_bound_within(key: &[u8], from: usize, to: usize) -> usize {
     let words = WORDS.as_bytes();
     let (mut low, mut high) = (from, to);
@@ -189,7 +181,7 @@ mod tests {
 
     /// The dictionary's frequency of `word`, if it lists it.
     fn frequency(word: &str) -> Option<u64> {
-        line_at(lower_bound(word.as_bytes()))
+        line_at(gallop(word.as_bytes(), 0))
             .filter(|(listed, _)| *listed == word)
             .map(|(_, frequency)| frequency)
     }
