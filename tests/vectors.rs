@@ -156,6 +156,10 @@ enum Mutation {
     EntryAdd {
         entry: String,
         text: String,
+        /// How many times `text` is written in a row: a sidecar can then
+        /// describe an entry of megabytes, such as one a ZIP bomb holds.
+        #[serde(default = "once")]
+        repeat: usize,
         #[serde(default)]
         rebag: Rebag,
     },
@@ -223,6 +227,10 @@ enum Mutation {
 
 /// A text file's lines, the one holding `containing` written `times` times
 /// (0 removes it), each ended by LF.
+fn once() -> usize {
+    1
+}
+
 fn relined(content: &[u8], containing: &str, times: usize) -> Vec<u8> {
     let text = std::str::from_utf8(content).unwrap();
     let held = text.lines().filter(|l| l.contains(containing)).count();
@@ -685,13 +693,18 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             entries.remove(at);
             again = *rebag;
         }
-        Mutation::EntryAdd { entry, text, rebag } => {
+        Mutation::EntryAdd {
+            entry,
+            text,
+            repeat,
+            rebag,
+        } => {
             let modified = entries[0].modified;
             entries.push(Entry {
                 name: entry.clone(),
                 method: CompressionMethod::Deflated,
                 modified,
-                content: text.clone().into_bytes(),
+                content: text.repeat(*repeat).into_bytes(),
             });
             again = *rebag;
         }
