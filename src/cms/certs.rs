@@ -74,6 +74,12 @@ impl ParsedCertificate {
         })
     }
 
+    /// Whether it names itself as its issuer, as a root does.
+    pub(crate) fn is_self_issued(&self) -> bool {
+        let tbs = self.cert.tbs_certificate();
+        tbs.subject() == tbs.issuer()
+    }
+
     pub(crate) fn sha256(&self) -> Vec<u8> {
         sha256_bytes(&self.der)
     }

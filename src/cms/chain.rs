@@ -172,7 +172,7 @@ fn build_path<'a>(
             path.end = PathEnd::Anchor;
             return path;
         }
-        if is_self_issued(current) {
+        if current.is_self_issued() {
             path.end = PathEnd::SelfSignedNotAnchor;
             return path;
         }
@@ -221,11 +221,6 @@ fn same_certificate(anchor: &ParsedCertificate, certificate: &ParsedCertificate)
     anchor.der == certificate.der
         || (a.subject() == c.subject()
             && a.subject_public_key_info() == c.subject_public_key_info())
-}
-
-fn is_self_issued(certificate: &ParsedCertificate) -> bool {
-    let tbs = certificate.cert.tbs_certificate();
-    tbs.subject() == tbs.issuer()
 }
 
 fn check_link(subject: &ParsedCertificate, issuer: &ParsedCertificate) -> Link {

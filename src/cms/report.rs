@@ -20,6 +20,12 @@ pub struct SignatureCheck {
     pub signature_valid: bool,
     /// The certificate path, signer first; ends with the trust anchor when one was reached.
     pub chain: Vec<CertificateSummary>,
+    /// The SHA-256 (lowercase hex) of each certificate the signature itself
+    /// carries: its CMS `certificates`, or the EPUB seal's X509Data. A
+    /// package holds these to its seal.chain (SEAL-10), which a path built
+    /// with the trust anchors' help cannot show.
+    #[serde(skip)]
+    pub carried: Vec<String>,
     pub trust: Trust,
     pub problems: Vec<Problem>,
     /// What the signature does differently from gazette's own seals without

@@ -27,6 +27,7 @@ use super::report::{Problem, ProblemCode, SignatureCheck, Trust};
 use super::timestamp::{attested_time, signature_timestamps};
 use super::{CmsError, UnixTime};
 use crate::asn1::tsp::ID_CT_TST_INFO;
+use crate::digest::hex;
 
 /// Which requirements beyond CMS itself (RFC 5652) a signature is held to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,6 +198,7 @@ pub(super) fn check_signer(
     }
     check_encapsulated_content(signed_data, expected, &mut found);
     let mut pool = certificates(signed_data, &mut found);
+    let carried = pool.iter().map(|c| hex(&c.sha256())).collect();
     pool.extend(extra);
     let signer = find_signer(&signer_info.sid, &pool);
     if signer.is_none() {
@@ -242,6 +244,7 @@ pub(super) fn check_signer(
         digest_matches,
         signature_valid: signature.valid,
         chain,
+        carried,
         trust,
         problems: found.problems,
         remarks: found.remarks,

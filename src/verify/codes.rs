@@ -69,6 +69,12 @@ pub enum FindingCode {
     /// A seal held to the format (in a package, or in a file gazette made) is
     /// not a certification signature with DocMDP permission 1.
     NotCertification,
+    /// A seal held to the format whose interactive form is not /SigFlags 3,
+    /// or asks readers to redraw appearances.
+    SealForm,
+    /// A seal held to the format whose widget is not printed and locked with
+    /// one appearance, or, in the PDF edition, not shown on the cover.
+    SealWidget,
 
     // Over time, a PDF's or a package's seal (the long-term rule).
     /// A certificate of the seal's chain was revoked before the time the
@@ -204,6 +210,9 @@ pub enum FindingCode {
     /// The manifest, the PDF, the EPUB and the seal entry name different
     /// certificates.
     SignerMismatch,
+    /// A seal of the package does not carry the certificates of seal.chain,
+    /// the root aside.
+    IncompleteChain,
     /// A payload file differs from the signed manifest. These three are
     /// findings only when the manifest's seal is not there to check: with a
     /// seal, they are its `changes_after`.
@@ -267,6 +276,8 @@ impl Cited for FindingCode {
             FindingCode::TimestampImprintMismatch => &["VER-31", "SPDF-14"],
             FindingCode::NotPades => &["SPDF-2", "VER-22"],
             FindingCode::NotCertification => &["SPDF-9", "VER-22"],
+            FindingCode::SealForm => &["SPDF-10", "VER-22"],
+            FindingCode::SealWidget => &["VIS-1", "VIS-2", "VER-22"],
             FindingCode::Revoked => &["VER-71"],
             FindingCode::RevokedLater => &["VER-72"],
             FindingCode::RevocationNotChecked => &["VER-73"],
@@ -330,6 +341,7 @@ impl Cited for FindingCode {
             ],
             FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
+            FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
             FindingCode::FileChanged => {
                 &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13", "EXT-7"]
             }
@@ -365,7 +377,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 79] = [
+    const FINDINGS: [(FindingCode, &str); 82] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -396,6 +408,8 @@ mod tests {
         ),
         (FindingCode::NotPades, "not-pades"),
         (FindingCode::NotCertification, "not-certification"),
+        (FindingCode::SealForm, "seal-form"),
+        (FindingCode::SealWidget, "seal-widget"),
         (FindingCode::Revoked, "revoked"),
         (FindingCode::RevokedLater, "revoked-later"),
         (FindingCode::RevocationNotChecked, "revocation-not-checked"),
@@ -456,6 +470,7 @@ mod tests {
         (FindingCode::IdentityMismatch, "identity-mismatch"),
         (FindingCode::ChainMismatch, "chain-mismatch"),
         (FindingCode::SignerMismatch, "signer-mismatch"),
+        (FindingCode::IncompleteChain, "incomplete-chain"),
         (FindingCode::FileChanged, "file-changed"),
         (FindingCode::FileAdded, "file-added"),
         (FindingCode::FileRemoved, "file-removed"),

@@ -201,6 +201,8 @@ pub(super) const PDF: &[FindingCode] = &[
     FindingCode::TimestampImprintMismatch,
     FindingCode::NotPades,
     FindingCode::NotCertification,
+    FindingCode::SealForm,
+    FindingCode::SealWidget,
 ];
 
 pub(super) const OVER_TIME: &[FindingCode] = &[
@@ -270,6 +272,7 @@ pub(super) const PACKAGE: &[FindingCode] = &[
     FindingCode::IdentityMismatch,
     FindingCode::ChainMismatch,
     FindingCode::SignerMismatch,
+    FindingCode::IncompleteChain,
     FindingCode::FileChanged,
     FindingCode::FileAdded,
     FindingCode::FileRemoved,

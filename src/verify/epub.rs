@@ -50,7 +50,7 @@ use super::{
 };
 use crate::cms::algorithm::{from_xmldsig_uri, profile};
 use crate::cms::{self, Problem, ProblemCode, SignatureCheck};
-use crate::digest::sha256_bytes;
+use crate::digest::{sha256, sha256_bytes};
 use crate::epub::{MIMETYPE, MIMETYPE_PATH};
 use crate::seal::epub::SIGNATURES_PATH;
 use crate::signer::SignatureAlgorithm;
@@ -438,6 +438,7 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
         digest_matches,
         signature_valid,
         chain: path.chain,
+        carried: seal.certificates.iter().map(|c| sha256(c)).collect(),
         trust: path.trust,
         problems,
         remarks: Vec::new(),

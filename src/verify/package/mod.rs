@@ -50,7 +50,8 @@
 //! file without a seal entry, a verification URL without its code), `missing-signature`, `identity-mismatch`
 //! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
 //! manifest, the PDF, the EPUB, a document's PDF and the manifest's seal
-//! entry name different certificates); INVALID "NOT SEALED" `not-sealed`
+//! entry name different certificates), `incomplete-chain` (a seal that does
+//! not itself carry seal.chain, the root aside); INVALID "NOT SEALED" `not-sealed`
 //! (no manifest.json.p7s).
 //! The manifest's seal is the report's one signature: INVALID when broken,
 //! UNTRUSTED when intact without a trusted root, as for a PDF. A payload file
@@ -238,6 +239,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     verification::check_codes(files, &manifest, signature.is_some(), &mut outcome);
     let parts = check_editions(files, &manifest, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
+    check_carried_chain(&manifest, signature.as_ref(), &parts, &mut outcome);
     let id = Some(manifest.edition.id.as_str());
     let mut report = conclude(file, files, id, outcome, signature, parts);
     report.validation_time = Some(long_term::validation_time(policy).to_string());
@@ -762,6 +764,76 @@ fn check_signer(
                  {expected}"
             ),
         );
+    }
+}
+
+/// Every seal carries seal.chain up to, and not necessarily including, a
+/// self-issued root (SEAL-10): a verifier that trusts only the root must
+/// find the intermediate certificates in the seal itself, today and after
+/// the package's certificate files are long separated from the file.
+fn check_carried_chain(
+    manifest: &VerificationManifest,
+    signature: Option<&SignatureReport>,
+    parts: &[Report],
+    outcome: &mut Outcome,
+) {
+    let Some(seal) = &manifest.seal else {
+        return;
+    };
+    let Some(mut chain) = seal
+        .chain
+        .iter()
+        .map(|c| {
+            BASE64
+                .decode(c)
+                .ok()
+                .and_then(|der| ParsedCertificate::from_der(&der).ok())
+        })
+        .collect::<Option<Vec<_>>>()
+    else {
+        return;
+    };
+    if chain.len() > 1 && chain.last().is_some_and(ParsedCertificate::is_self_issued) {
+        chain.pop();
+    }
+    let mut seals: Vec<(String, &SignatureReport)> = Vec::new();
+    if let Some(signature) = signature {
+        seals.push(("data/manifest.json.p7s".to_owned(), signature));
+    }
+    for part in parts {
+        if let Some(seal) = part.signatures.iter().find(|s| s.is_seal()) {
+            let name = part.file.strip_prefix(PAYLOAD).unwrap_or(&part.file);
+            seals.push((format!("data/{name}"), seal));
+        }
+    }
+    let seal_certificate = chain.first().map(|c| sha256(&c.der));
+    for (file, report) in seals {
+        // A seal by another certificate is check_signer's finding; its
+        // chain is not seal.chain to begin with.
+        let Some(cms) = report.cms.as_ref().filter(|cms| {
+            let signer = cms.signer.as_ref();
+            signer.map(|s| s.sha256_fingerprint.to_ascii_lowercase()) == seal_certificate
+        }) else {
+            continue;
+        };
+        let missing: Vec<String> = chain
+            .iter()
+            .enumerate()
+            .filter(|(_, certificate)| !cms.carried.contains(&sha256(&certificate.der)))
+            .map(|(index, certificate)| {
+                format!("seal.chain[{index}] ({})", certificate.subject_text())
+            })
+            .collect();
+        if !missing.is_empty() {
+            outcome.invalid(
+                FindingCode::IncompleteChain,
+                format!(
+                    "the seal of {file} does not carry {}: a verifier that trusts only the root \
+                     cannot reach it from the seal",
+                    missing.join(" or ")
+                ),
+            );
+        }
     }
 }
 

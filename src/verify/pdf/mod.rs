@@ -44,6 +44,7 @@
 
 mod changes;
 mod dss;
+mod face;
 mod revisions;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -255,6 +256,9 @@ struct Field {
     name: String,
     id: Option<ObjectId>,
     value: Dictionary,
+    /// The field's own dictionary, merged with its widget as gazette and
+    /// most signers write it, and its reference when it has one.
+    widget: (Option<ObjectId>, Dictionary),
 }
 
 /// The signature fields of the form, in order, with inherited field types.
@@ -278,6 +282,7 @@ fn signature_fields(document: &Document) -> Vec<Field> {
         let Ok((_, Object::Dictionary(dict))) = document.dereference(&object) else {
             continue;
         };
+        let reference = object.as_reference().ok();
         let partial = dict
             .get(b"T")
             .and_then(Object::as_str)
@@ -307,6 +312,7 @@ fn signature_fields(document: &Document) -> Vec<Field> {
                 name,
                 id: value.as_reference().ok(),
                 value: signature.clone(),
+                widget: (reference, dict.clone()),
             });
         }
     }
@@ -396,10 +402,11 @@ fn held_to_format(context: &Context<'_>, report: &SignatureReport) -> bool {
 const SUB_FILTER: &str = "ETSI.CAdES.detached";
 
 /// What makes a seal held to the format fail before its CMS is read: another
-/// form than PAdES (SPDF-2), or other than a certification that allows no
+/// form than PAdES (SPDF-2), other than a certification that allows no
 /// change (SPDF-9), which would let annotations and fields change what a
-/// reader sees after sealing.
-fn format_findings(context: &Context<'_>, report: &SignatureReport) -> Vec<Finding> {
+/// reader sees after sealing, or a form and widget that do not show it as
+/// the format asks (see [`face`]).
+fn format_findings(context: &Context<'_>, field: &Field, report: &SignatureReport) -> Vec<Finding> {
     if !held_to_format(context, report) {
         return Vec::new();
     }
@@ -426,6 +433,7 @@ fn format_findings(context: &Context<'_>, report: &SignatureReport) -> Vec<Findi
             "the seal is an approval signature, not the certification of the file the format asks for",
         )),
     }
+    findings.extend(face::findings(context.document, field));
     findings
 }
 
@@ -451,7 +459,9 @@ fn check_signature(context: &Context<'_>, field: &Field) -> SignatureReport {
         check_document_timestamp(dict, &content, end, context, &mut report);
         return report;
     }
-    report.findings.extend(format_findings(context, &report));
+    report
+        .findings
+        .extend(format_findings(context, field, &report));
     let rules = rules_for(context, &report);
     check_cms(dict, &content, claimed, rules, context.options, &mut report);
     if end < bytes.len() {

@@ -287,18 +287,26 @@ fn without_its_root_a_foreign_signature_is_untrusted() {
 
 /// In a package every seal is held to the format's profile, whoever made the
 /// PDF: the same foreign signatures that hold alone fail there, each naming
-/// the rule (VER-22 with SPDF-2 or SPDF-9).
+/// the rule (VER-22 with SPDF-2, SPDF-9 or VIS-2: pyHanko's widgets are
+/// neither printed nor locked).
 #[test]
 fn in_a_package_a_seal_must_be_a_pades_certification_that_allows_no_change() {
     let cases = [
-        ("pyhanko-pades", &[FindingCode::NotCertification][..]),
+        (
+            "pyhanko-pades",
+            &[FindingCode::NotCertification, FindingCode::SealWidget][..],
+        ),
         (
             "pyhanko-pkcs7",
-            &[FindingCode::NotPades, FindingCode::NotCertification][..],
+            &[
+                FindingCode::NotPades,
+                FindingCode::NotCertification,
+                FindingCode::SealWidget,
+            ][..],
         ),
         (
             "certified-filled-signed",
-            &[FindingCode::NotCertification][..],
+            &[FindingCode::NotCertification, FindingCode::SealWidget][..],
         ),
     ];
     for (name, codes) in cases {
