@@ -28,10 +28,14 @@ use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+use resign::{Resign, resign, resign_pdf};
+
 use crate::support::{
     append_update, byte_range, example, find, repo, seal_pdf_with, sealed_sample, signature_object,
     unsealed_sample,
 };
+
+mod resign;
 
 /// One vector's sidecar, tests/vectors/cases/<id>.json.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -95,6 +99,8 @@ enum Rebag {
 enum Mutation {
     /// The first occurrence of `find` replaced by `with` (same length).
     Replace { find: String, with: String },
+    /// The seal made anew in its place after `changes` (see [`Resign`]).
+    Resign { changes: Resign },
     /// The last `bytes` bytes cut off.
     Truncate { bytes: usize },
     /// The last bytes of the signature's unsigned gap, just before its `>`,
@@ -223,14 +229,30 @@ enum Mutation {
     /// A zip entry's name in the central directory only replaced by `name`,
     /// of the same length; the local header keeps the old one.
     EntryCentralName { entry: String, name: String },
+    /// A sealed entry's seal made anew after `changes`: a PDF's in its
+    /// place, a `.p7s` file's over the entry it is named for.
+    EntryResign {
+        entry: String,
+        changes: Resign,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A PDF entry replaced by the sample's unsealed PDF of the same name
+    /// sealed with the certificate `certificate` describes, as `reseal` does.
+    EntryReseal {
+        entry: String,
+        certificate: SealCertificate,
+        #[serde(default)]
+        rebag: Rebag,
+    },
 }
 
-/// A text file's lines, the one holding `containing` written `times` times
-/// (0 removes it), each ended by LF.
 fn once() -> usize {
     1
 }
 
+/// A text file's lines, the one holding `containing` written `times` times
+/// (0 removes it), each ended by LF.
 fn relined(content: &[u8], containing: &str, times: usize) -> Vec<u8> {
     let text = std::str::from_utf8(content).unwrap();
     let held = text.lines().filter(|l| l.contains(containing)).count();
@@ -301,6 +323,7 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             out[at..at + with.len()].copy_from_slice(with.as_bytes());
             out
         }
+        Mutation::Resign { changes } => resign_pdf(bytes, changes),
         Mutation::Truncate { bytes: cut } => bytes[..bytes.len() - cut].to_vec(),
         Mutation::GapStuff { with } => {
             let [a, b, c, _] = byte_range(bytes);
@@ -683,6 +706,34 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             entries[at].content = text.replacen(from.as_str(), with, 1).into_bytes();
             again = *rebag;
         }
+        Mutation::EntryResign {
+            entry,
+            changes,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            entries[at].content = match entry.strip_suffix(".p7s") {
+                Some(signed) => resign(&[&entries[index(&entries, signed)].content], changes),
+                None => resign_pdf(&entries[at].content, changes),
+            };
+            again = *rebag;
+        }
+        Mutation::EntryReseal {
+            entry,
+            certificate,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let (_, path) = entry.split_once(".bag/data/").expect("a payload file");
+            let sample = unsealed_sample();
+            entries[at].content = if path == "edition/shanghai-gazette-2025-08.pdf" {
+                seal_with_certificate(&sample.pdf, VISIBLE_SEAL, certificate)
+            } else {
+                let (_, pdf) = sample.documents.iter().find(|(p, _)| p == path).unwrap();
+                seal_with_certificate(pdf, [0.0; 4], certificate)
+            };
+            again = *rebag;
+        }
         Mutation::EntrySet { entry, text, rebag } => {
             let at = index(&entries, entry);
             entries[at].content = text.clone().into_bytes();
@@ -1041,15 +1092,24 @@ fn issue_seal(wanted: &SealCertificate, folder: &Path) -> Vec<Vec<u8>> {
     chain
 }
 
+/// Where gazette draws the edition's seal on its cover; a document's seal
+/// is invisible.
+const VISIBLE_SEAL: [f32; 4] = [400.0, 100.0, 519.0, 219.0];
+
 /// The base's unsealed PDF (the sample built without a seal) sealed as
 /// gazette seals it, with the certificate `wanted` describes: the edition
 /// with its seal face on the cover, a document's PDF invisibly.
 fn reseal_pdf(base: Base, wanted: &SealCertificate) -> Vec<u8> {
     let sample = unsealed_sample();
-    let (pdf, rect) = match base {
-        Base::Pdf => (&sample.pdf, [400.0, 100.0, 519.0, 219.0]),
-        _ => (&sample.documents[0].1, [0.0; 4]),
-    };
+    match base {
+        Base::Pdf => seal_with_certificate(&sample.pdf, VISIBLE_SEAL, wanted),
+        _ => seal_with_certificate(&sample.documents[0].1, [0.0; 4], wanted),
+    }
+}
+
+/// `pdf` sealed on its first page at `rect` with the certificate `wanted`
+/// describes.
+fn seal_with_certificate(pdf: &[u8], rect: [f32; 4], wanted: &SealCertificate) -> Vec<u8> {
     let folder = tempfile::tempdir().unwrap();
     let chain = issue_seal(wanted, folder.path());
     let spot = Spot { page: 0, rect };

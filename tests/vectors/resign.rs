@@ -1,0 +1,124 @@
+//! A seal made anew over a sealed file after a change the new seal then
+//! covers: how a vector breaks a rule of a seal's profile (its signed
+//! attributes, its certificates, the signature dictionary, the form and the
+//! widget the seal's revision writes) with a seal whose signature still
+//! holds, so that the rule, and not the signature, is what fails.
+//!
+//! The CMS is gazette's own (`cms::sign_detached` with the example seal key)
+//! with its signed attributes then changed as asked and signed again: the
+//! key of certs-example/ is published, so anyone can remake these files.
+
+use cms::content_info::ContentInfo;
+use cms::signed_data::{SignedData, SignerInfos};
+use der::asn1::{OctetString, SetOfVec};
+use der::{Any, Decode, Encode, Tag};
+use gazette::cms as gazette_cms;
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use serde::Deserialize;
+use x509_cert::attr::Attribute;
+
+use crate::support::{byte_range, example, find};
+
+/// signing-time (RFC 5652, 11.3), which the format forbids (SPDF-6, SMAN-3).
+const SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
+/// signing-certificate-v2 (RFC 5035), which the format requires (SPDF-5, SMAN-2).
+const SIGNING_CERTIFICATE_V2: &str = "1.2.840.113549.1.9.16.2.47";
+
+/// What changes before the seal is made again; every field may be left out.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Resign {
+    /// Each `find` replaced by its `with`, of the same length, in the bytes
+    /// the seal covers (a PDF's signed revision), before they are signed.
+    #[serde(default)]
+    pub replace: Vec<Replacement>,
+    /// A signing-time attribute (at the issue date, 00:00 UTC) added to the
+    /// signed attributes.
+    #[serde(default)]
+    pub signing_time: bool,
+    /// The signing-certificate-v2 attribute left out of the signed attributes.
+    #[serde(default)]
+    pub without_signing_certificate: bool,
+    /// Only the seal certificate in the CMS `certificates`, none of its issuers.
+    #[serde(default)]
+    pub seal_certificate_only: bool,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    pub find: String,
+    pub with: String,
+}
+
+/// `pdf`'s seal made anew as `how` says, in the same gap: the /ByteRange and
+/// the /Contents keep their places, only the signed bytes and the CMS change.
+pub fn resign_pdf(pdf: &[u8], how: &Resign) -> Vec<u8> {
+    let [a, b, c, d] = byte_range(pdf);
+    let mut out = pdf.to_vec();
+    for Replacement { find: from, with } in &how.replace {
+        assert_eq!(from.len(), with.len(), "a replacement keeps the length");
+        let at = find(&out, from.as_bytes()).unwrap_or_else(|| panic!("{from} not found"));
+        assert!(
+            at + from.len() <= a + b || at >= c,
+            "{from} lies in the seal's gap, which the seal does not cover"
+        );
+        out[at..at + with.len()].copy_from_slice(with.as_bytes());
+    }
+    let cms = resign(&[&out[a..a + b], &out[c..c + d]], how);
+    let hex: String = cms.iter().map(|byte| format!("{byte:02x}")).collect();
+    let room = c - (a + b) - 2;
+    assert!(hex.len() <= room, "the new CMS does not fit the seal's gap");
+    let gap = &mut out[a + b + 1..c - 1];
+    gap.fill(b'0');
+    gap[..hex.len()].copy_from_slice(hex.as_bytes());
+    out
+}
+
+/// A detached CMS over `content` (its parts in order) made with the example
+/// seal key and chain, as `how` says.
+pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
+    let identity = signer::open(
+        &KeySource::File(example("seal.key.pem")),
+        RsaPadding::Pkcs1,
+        &FixedSecrets::default(),
+    )
+    .unwrap();
+    let signer = identity.signer.as_ref();
+    let mut chain =
+        gazette_cms::load_pem_certificates(&std::fs::read(example("seal-chain.pem")).unwrap())
+            .unwrap();
+    if how.seal_certificate_only {
+        chain.truncate(1);
+    }
+    let made = gazette_cms::sign_detached(content, &chain, signer).unwrap();
+    if !how.signing_time && !how.without_signing_certificate {
+        return made;
+    }
+
+    let info = ContentInfo::from_der(&made).unwrap();
+    let mut signed_data: SignedData = info.content.decode_as().unwrap();
+    let mut signer_info = signed_data.signer_infos.0.into_vec().remove(0);
+    let mut attributes = signer_info.signed_attrs.take().unwrap().into_vec();
+    if how.without_signing_certificate {
+        attributes.retain(|attribute| attribute.oid.to_string() != SIGNING_CERTIFICATE_V2);
+    }
+    if how.signing_time {
+        let time = Any::new(Tag::UtcTime, b"250815000000Z".as_slice()).unwrap();
+        attributes.push(Attribute {
+            oid: SIGNING_TIME.parse().unwrap(),
+            values: SetOfVec::try_from(vec![time]).unwrap(),
+        });
+    }
+    let attributes = SetOfVec::try_from(attributes).unwrap();
+    let signature = signer.sign(&attributes.to_der().unwrap()).unwrap();
+    signer_info.signed_attrs = Some(attributes);
+    signer_info.signature = OctetString::new(signature).unwrap();
+    signed_data.signer_infos = SignerInfos(SetOfVec::try_from(vec![signer_info]).unwrap());
+    ContentInfo {
+        content_type: info.content_type,
+        content: Any::encode_from(&signed_data).unwrap(),
+    }
+    .to_der()
+    .unwrap()
+}
