@@ -213,6 +213,9 @@ pub enum FindingCode {
     /// A seal of the package does not carry the certificates of seal.chain,
     /// the root aside.
     IncompleteChain,
+    /// A PDF's XMP or the EPUB's package document names another edition or
+    /// document, or another date, than manifest.json.
+    MetadataMismatch,
     /// A payload file differs from the signed manifest. These three are
     /// findings only when the manifest's seal is not there to check: with a
     /// seal, they are its `changes_after`.
@@ -342,6 +345,7 @@ impl Cited for FindingCode {
             FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
+            FindingCode::MetadataMismatch => &["VER-76", "PDF-5", "DOC-6", "EPUB-3", "EPUB-4"],
             FindingCode::FileChanged => {
                 &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13", "EXT-7"]
             }
@@ -377,7 +381,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 82] = [
+    const FINDINGS: [(FindingCode, &str); 83] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -471,6 +475,7 @@ mod tests {
         (FindingCode::ChainMismatch, "chain-mismatch"),
         (FindingCode::SignerMismatch, "signer-mismatch"),
         (FindingCode::IncompleteChain, "incomplete-chain"),
+        (FindingCode::MetadataMismatch, "metadata-mismatch"),
         (FindingCode::FileChanged, "file-changed"),
         (FindingCode::FileAdded, "file-added"),
         (FindingCode::FileRemoved, "file-removed"),

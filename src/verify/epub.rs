@@ -44,6 +44,7 @@ use quick_xml::events::{BytesStart, Event};
 use ring::digest;
 
 use super::archive::{self, Entry, MIB, Refusal, Rules, cannot_check, invalid};
+use super::described::{self, Described};
 use super::{
     FileChange, FileChangeKind, Finding, FindingCode, Options, Report, SignatureKind,
     SignatureReport,
@@ -66,6 +67,10 @@ const MAX_SIGNATURES_SIZE: u64 = 16 * MIB;
 /// Where the `mimetype` entry's name and content start when it is the first
 /// local header, stored, without extra field (OCF's "magic number").
 const MIMETYPE_MAGIC_OFFSET: usize = 30;
+/// OCF's container file, which names the package document.
+const CONTAINER_PATH: &str = "META-INF/container.xml";
+/// A package document is a few kilobytes; one larger is not read for its metadata.
+const MAX_DESCRIPTION_SIZE: u64 = 4 * MIB;
 
 /// Verifies the EPUB `bytes`, named `file` in the report.
 pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
@@ -89,7 +94,31 @@ pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
         return report;
     };
     let signature = check_signature(&xml, &container.files, options);
-    Report::conclude(file.to_owned(), FORMAT, vec![signature])
+    let mut report = Report::conclude(file.to_owned(), FORMAT, vec![signature]);
+    report.described = described_in(&container.descriptions);
+    report
+}
+
+/// The Dublin Core of the package document that container.xml names first.
+fn described_in(descriptions: &[(String, Vec<u8>)]) -> Option<Described> {
+    let find = |path: &str| descriptions.iter().find(|(p, _)| p == path).map(|(_, b)| b);
+    let path = rootfile(find(CONTAINER_PATH)?)?;
+    described::read(find(&path)?)
+}
+
+/// The `full-path` of container.xml's first `rootfile`.
+fn rootfile(container: &[u8]) -> Option<String> {
+    let mut reader = Reader::from_reader(container);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "rootfile" => {
+                let path = e.try_get_attribute("full-path").ok()??;
+                return Some(path.value.into_owned());
+            }
+            Event::Eof | Event::DocType(_) => return None,
+            _ => {}
+        }
+    }
 }
 
 /// What the container holds: the digest of every file but signatures.xml, in
@@ -97,6 +126,8 @@ pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
 struct Container {
     files: Vec<FileDigest>,
     signatures: Option<Vec<u8>>,
+    /// META-INF/container.xml and the package documents it may name, by path.
+    descriptions: Vec<(String, Vec<u8>)>,
 }
 
 fn read_container(bytes: &[u8]) -> Result<Container, Refusal> {
@@ -140,7 +171,8 @@ fn check_mimetype_entry(bytes: &[u8], entries: &[Entry]) -> Result<(), Refusal> 
     ))
 }
 
-/// Streams every file through SHA-256, keeping only `mimetype` and signatures.xml.
+/// Streams every file through SHA-256, keeping only `mimetype`,
+/// signatures.xml, container.xml and package documents (`.opf`) of sane size.
 fn read_contents(
     reader: &mut archive::Reader<'_>,
     entries: &[Entry],
@@ -148,9 +180,12 @@ fn read_contents(
     let mut container = Container {
         files: Vec::with_capacity(entries.len()),
         signatures: None,
+        descriptions: Vec::new(),
     };
     for entry in entries.iter().filter(|e| !e.is_dir) {
-        let keep = entry.path == SIGNATURES_PATH || entry.path == MIMETYPE_PATH;
+        let describes = (entry.path == CONTAINER_PATH || entry.path.ends_with(".opf"))
+            && entry.size <= MAX_DESCRIPTION_SIZE;
+        let keep = entry.path == SIGNATURES_PATH || entry.path == MIMETYPE_PATH || describes;
         let mut context = digest::Context::new(&digest::SHA256);
         let mut kept = Vec::new();
         reader.read(entry, |chunk| {
@@ -168,6 +203,9 @@ fn read_contents(
         if entry.path == SIGNATURES_PATH {
             container.signatures = Some(kept);
         } else {
+            if describes {
+                container.descriptions.push((entry.path.clone(), kept));
+            }
             container.files.push(FileDigest {
                 path: entry.path.clone(),
                 sha256: context.finish().as_ref().to_vec(),

@@ -12,6 +12,7 @@ mod archive;
 mod codes;
 mod conformance;
 pub(crate) mod date;
+mod described;
 mod epub;
 mod input;
 mod level;
@@ -92,6 +93,10 @@ pub struct Report {
     /// without levels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_time: Option<String>,
+    /// What the file says of itself (its XMP or package document), for a
+    /// package to hold to its manifest.
+    #[serde(skip)]
+    pub(crate) described: Option<described::Described>,
 }
 
 /// One signature in the file.
@@ -505,6 +510,7 @@ impl Report {
             parts: Vec::new(),
             level,
             validation_time: None,
+            described: None,
         }
     }
 
@@ -590,6 +596,7 @@ impl Report {
             parts: Vec::new(),
             level: None,
             validation_time: None,
+            described: None,
         }
     }
 }

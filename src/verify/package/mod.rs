@@ -51,7 +51,9 @@
 //! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
 //! manifest, the PDF, the EPUB, a document's PDF and the manifest's seal
 //! entry name different certificates), `incomplete-chain` (a seal that does
-//! not itself carry seal.chain, the root aside); INVALID "NOT SEALED" `not-sealed`
+//! not itself carry seal.chain, the root aside), `metadata-mismatch` (a PDF's
+//! XMP or the EPUB's package document names another edition, document or
+//! date); INVALID "NOT SEALED" `not-sealed`
 //! (no manifest.json.p7s).
 //! The manifest's seal is the report's one signature: INVALID when broken,
 //! UNTRUSTED when intact without a trusted root, as for a PDF. A payload file
@@ -71,6 +73,7 @@ mod evidence;
 mod form;
 mod identifiers;
 mod listing;
+mod metadata;
 #[cfg(test)]
 mod tests;
 mod verification;
@@ -224,6 +227,11 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
         check_identity(&manifest, info, &mut outcome);
     }
     let changes = changes(files, &manifest, &mut outcome);
+    let changed: HashSet<String> = changes
+        .iter()
+        .filter(|change| change.kind == FileChangeKind::Changed)
+        .map(|change| change.path.clone())
+        .collect();
     let mut signature = check_seal(files, &manifest, json, options, &mut outcome);
     if let Some(signature) = &mut signature {
         evidence::judge_over_time(files, signature, options, policy, &mut outcome);
@@ -240,6 +248,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     let parts = check_editions(files, &manifest, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
     check_carried_chain(&manifest, signature.as_ref(), &parts, &mut outcome);
+    metadata::check(&manifest, &parts, &changed, &mut outcome);
     let id = Some(manifest.edition.id.as_str());
     let mut report = conclude(file, files, id, outcome, signature, parts);
     report.validation_time = Some(long_term::validation_time(policy).to_string());
@@ -920,6 +929,7 @@ fn conclude(
         parts,
         level,
         validation_time: None,
+        described: None,
     }
 }
 

@@ -57,7 +57,7 @@ use revisions::Revisions;
 
 use super::{
     Change, Finding, FindingCode, Level, Options, Policy, Report, SignatureKind, SignatureReport,
-    Timestamp, TimestampKind, Verdict, date, long_term,
+    Timestamp, TimestampKind, Verdict, date, described, long_term,
 };
 use crate::cms::{self, ProblemCode, Rules, UnixTime};
 
@@ -159,6 +159,7 @@ fn verify_held_to(
     dss::judge_over_time(&revisions, &document, &mut signatures, options, policy);
     let mut report = Report::conclude(file, FORMAT, signatures);
     report.validation_time = Some(long_term::validation_time(policy).to_string());
+    report.described = metadata(&document).and_then(|xmp| described::read(&xmp));
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
         let finding = Finding::new(
             FindingCode::DamagedCrossReference,
@@ -364,6 +365,17 @@ struct Context<'a> {
     made_by_gazette: bool,
     format: Format,
     options: &'a Options,
+}
+
+/// The catalog's XMP metadata packet, decoded.
+fn metadata(document: &Document) -> Option<Vec<u8>> {
+    let catalog = document.catalog().ok()?;
+    let stream = catalog
+        .get_deref(b"Metadata", document)
+        .ok()?
+        .as_stream()
+        .ok()?;
+    stream.get_plain_content().ok()
 }
 
 /// Whether the document names gazette as the program that made it (the

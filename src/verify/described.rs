@@ -1,0 +1,124 @@
+//! What a file says of itself in Dublin Core: a PDF's XMP packet and an
+//! EPUB's package document give `dc:identifier`, a document's PDF also
+//! `dc:relation` (the edition), the EPUB `dc:date`. Alone, a file has
+//! nothing to hold these to; a package holds them to its manifest (PDF-5,
+//! DOC-6, EPUB-3, EPUB-4), so that a citation read from the file names what
+//! the sealed manifest says the file is.
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::{NsReader, XmlVersion};
+
+/// The Dublin Core elements 1.1 namespace, which XMP and OPF both use.
+const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
+
+/// The Dublin Core values a file gives, each as written, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Described {
+    pub identifiers: Vec<String>,
+    pub relations: Vec<String>,
+    pub dates: Vec<String>,
+}
+
+/// The `dc:identifier`, `dc:relation` and `dc:date` values of `xml`, a
+/// value's text being its own or, in XMP, that of each `rdf:li` it holds.
+/// None when `xml` is not well-formed: nothing it says can be relied on.
+/// A DTD makes it None too: none is read, no entity expanded (SEC-6).
+pub fn read(xml: &[u8]) -> Option<Described> {
+    let mut reader = NsReader::from_reader(xml);
+    let mut described = Described::default();
+    // The Dublin Core element being read, how deep inside it the reader is,
+    // and the text of the value being read.
+    let mut inside: Option<(Element, usize)> = None;
+    let mut text = String::new();
+    loop {
+        let (namespace, event) = reader.read_resolved_event().ok()?;
+        match (event, &mut inside) {
+            (Event::Start(_), Some((element, depth))) => {
+                described.take(*element, &mut text);
+                *depth += 1;
+            }
+            (Event::Start(start), None) => {
+                inside = element(&namespace, start.local_name().as_ref()).map(|e| (e, 0));
+            }
+            (Event::End(_), Some((element, depth))) => {
+                described.take(*element, &mut text);
+                match depth {
+                    0 => inside = None,
+                    _ => *depth -= 1,
+                }
+            }
+            (Event::Text(part), Some(_)) => text += &part.xml_content(XmlVersion::Implicit1_0),
+            (Event::GeneralRef(reference), Some(_)) => match reference.resolve_char_ref() {
+                Ok(Some(c)) => text.push(c),
+                _ => text += resolve_predefined_entity(&reference.into_inner())?,
+            },
+            (Event::DocType(_), _) => return None,
+            (Event::Eof, _) => return Some(described),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Element {
+    Identifier,
+    Relation,
+    Date,
+}
+
+fn element(namespace: &ResolveResult<'_>, local: &str) -> Option<Element> {
+    if !matches!(namespace, ResolveResult::Bound(ns) if ns.as_ref() == DUBLIN_CORE) {
+        return None;
+    }
+    match local {
+        "identifier" => Some(Element::Identifier),
+        "relation" => Some(Element::Relation),
+        "date" => Some(Element::Date),
+        _ => None,
+    }
+}
+
+impl Described {
+    /// The value read so far, if any, as one of `element`'s.
+    fn take(&mut self, element: Element, text: &mut String) {
+        let value = text.trim();
+        if !value.is_empty() {
+            let values = match element {
+                Element::Identifier => &mut self.identifiers,
+                Element::Relation => &mut self.relations,
+                Element::Date => &mut self.dates,
+            };
+            values.push(value.to_owned());
+        }
+        text.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_xmp_and_opf_values_by_namespace_not_prefix() {
+        let xmp = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:d="http://purl.org/dc/elements/1.1/" xmlns:dc="urn:not-dublin-core"><d:identifier>urn:gazette:g:2025:8:1</d:identifier><d:relation><rdf:Bag><rdf:li>urn:gazette:g:2025:8</rdf:li></rdf:Bag></d:relation><dc:identifier>decoy</dc:identifier></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let described = read(xmp).unwrap();
+        assert_eq!(described.identifiers, ["urn:gazette:g:2025:8:1"]);
+        assert_eq!(described.relations, ["urn:gazette:g:2025:8"]);
+        assert!(described.dates.is_empty());
+
+        let opf = br#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="uid">urn:a&amp;b</dc:identifier><dc:date>2025-08-15</dc:date></metadata></package>"#;
+        let described = read(opf).unwrap();
+        assert_eq!(described.identifiers, ["urn:a&b"]);
+        assert_eq!(described.dates, ["2025-08-15"]);
+    }
+
+    #[test]
+    fn xml_that_is_not_well_formed_says_nothing() {
+        assert_eq!(
+            read(b"<a xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:identifier>x</a>"),
+            None
+        );
+    }
+}

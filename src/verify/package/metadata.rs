@@ -1,0 +1,121 @@
+//! The editions' own metadata against the signed manifest: the PDF
+//! edition's XMP `dc:identifier` (PDF-5), each document's PDF's
+//! `dc:identifier` and `dc:relation` (DOC-6), the EPUB's `dc:identifier` and
+//! `dc:date` (EPUB-3, EPUB-4). Readers' tools cite a file by what it says of
+//! itself, so a file that names another edition or document than the sealed
+//! manifest does makes the package's citations mislead: INVALID (VER-76).
+//! A file that changed after sealing is told as a change, not judged here.
+
+use std::collections::HashSet;
+
+use super::{Outcome, PAYLOAD};
+use crate::package::manifest::VerificationManifest;
+use crate::verify::described::Described;
+use crate::verify::{FindingCode, Report};
+
+/// What one part must say of itself.
+struct Expected<'a> {
+    identifier: &'a str,
+    relation: Option<&'a str>,
+    date: Option<&'a str>,
+}
+
+/// Holds each part of the package that did not change to what the manifest
+/// says it is.
+pub(super) fn check(
+    manifest: &VerificationManifest,
+    parts: &[Report],
+    changed: &HashSet<String>,
+    outcome: &mut Outcome,
+) {
+    for part in parts.iter().filter(|part| !changed.contains(&part.file)) {
+        let Some(expected) = expected(manifest, &part.file) else {
+            continue;
+        };
+        let file = &part.file;
+        let Some(described) = &part.described else {
+            outcome.invalid(
+                FindingCode::MetadataMismatch,
+                format!(
+                    "{file} has no metadata that can be read (XMP for a PDF, the package \
+                     document for an EPUB), so it does not say it is {}",
+                    expected.identifier
+                ),
+            );
+            continue;
+        };
+        for why in breaks(described, &expected) {
+            outcome.invalid(FindingCode::MetadataMismatch, format!("{file} {why}"));
+        }
+    }
+}
+
+/// What the manifest says the part at `file` is: the PDF or EPUB edition, or
+/// a document's PDF. None for a part it does not describe (a document
+/// without a URI in its entry, from a producer before 1.0).
+fn expected<'a>(manifest: &'a VerificationManifest, file: &str) -> Option<Expected<'a>> {
+    let edition = &manifest.edition;
+    let path = file.strip_prefix(PAYLOAD)?;
+    if path == format!("edition/{}.pdf", edition.id) {
+        return Some(Expected {
+            identifier: &edition.uri,
+            relation: None,
+            date: None,
+        });
+    }
+    if path == format!("edition/{}.epub", edition.id) {
+        return Some(Expected {
+            identifier: &edition.uri,
+            relation: None,
+            date: Some(&edition.date),
+        });
+    }
+    let document = manifest
+        .documents
+        .iter()
+        .find(|document| document.files.iter().any(|f| f.path == path))?;
+    Some(Expected {
+        identifier: document.uri.as_deref()?,
+        relation: Some(&edition.uri),
+        date: None,
+    })
+}
+
+fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
+    let mut found = Vec::new();
+    if !described
+        .identifiers
+        .iter()
+        .any(|i| i == expected.identifier)
+    {
+        found.push(format!(
+            "gives its dc:identifier as {}, not {}, the URI manifest.json gives it",
+            listed(&described.identifiers),
+            expected.identifier
+        ));
+    }
+    if let Some(relation) = expected.relation
+        && !described.relations.iter().any(|r| r == relation)
+    {
+        found.push(format!(
+            "gives its dc:relation as {}, not the edition's URI {relation}",
+            listed(&described.relations)
+        ));
+    }
+    if let Some(date) = expected.date
+        && !described.dates.iter().any(|d| d == date)
+    {
+        found.push(format!(
+            "gives its dc:date as {}, not the issue date {date}",
+            listed(&described.dates)
+        ));
+    }
+    found
+}
+
+fn listed(values: &[String]) -> String {
+    match values {
+        [] => "nothing".to_owned(),
+        _ => values.join(", "),
+    }
+}
