@@ -28,7 +28,7 @@ use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
-use resign::{Resign, resign, resign_pdf};
+use resign::{Resign, resign, resign_epub, resign_pdf};
 
 use crate::support::{
     append_update, byte_range, example, find, repo, seal_pdf_with, sealed_sample, signature_object,
@@ -230,7 +230,8 @@ enum Mutation {
     /// of the same length; the local header keeps the old one.
     EntryCentralName { entry: String, name: String },
     /// A sealed entry's seal made anew after `changes`: a PDF's in its
-    /// place, a `.p7s` file's over the entry it is named for.
+    /// place, an EPUB's signatures.xml over its files, a `.p7s` file's over
+    /// the entry it is named for.
     EntryResign {
         entry: String,
         changes: Resign,
@@ -714,6 +715,7 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             let at = index(&entries, entry);
             entries[at].content = match entry.strip_suffix(".p7s") {
                 Some(signed) => resign(&[&entries[index(&entries, signed)].content], changes),
+                None if entry.ends_with(".epub") => resign_epub(&entries[at].content, changes),
                 None => resign_pdf(&entries[at].content, changes),
             };
             again = *rebag;
@@ -1124,6 +1126,7 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
         (Some(Mutation::Reseal { certificate }), base @ (Base::Pdf | Base::Document)) => {
             reseal_pdf(base, certificate)
         }
+        (Some(Mutation::Resign { changes }), Base::Epub) => resign_epub(bytes, changes),
         (
             Some(Mutation::Truncate { bytes: cut }),
             Base::Epub | Base::Package | Base::UnsealedPackage,

@@ -13,11 +13,17 @@ use cms::signed_data::{SignedData, SignerInfos};
 use der::asn1::{OctetString, SetOfVec};
 use der::{Any, Decode, Encode, Tag};
 use gazette::cms as gazette_cms;
-use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use gazette::seal::epub::{self, SIGNATURES_PATH};
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
 use serde::Deserialize;
 use x509_cert::attr::Attribute;
 
+use super::{unzip, zip_entries};
 use crate::support::{byte_range, example, find};
+
+/// The time gazette claims for the sample's seals: its issue date, 00:00 in
+/// Shanghai.
+const CLAIMED_TIME: &str = "2025-08-15T00:00:00+08:00";
 
 /// signing-time (RFC 5652, 11.3), which the format forbids (SPDF-6, SMAN-3).
 const SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
@@ -47,6 +53,11 @@ pub struct Resign {
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Replacement {
+    /// For an EPUB, the file of the container the replacement is made in;
+    /// in a PDF, none: the replacement is made in its bytes, at the same
+    /// length.
+    #[serde(default)]
+    pub entry: Option<String>,
     pub find: String,
     pub with: String,
 }
@@ -56,7 +67,13 @@ pub struct Replacement {
 pub fn resign_pdf(pdf: &[u8], how: &Resign) -> Vec<u8> {
     let [a, b, c, d] = byte_range(pdf);
     let mut out = pdf.to_vec();
-    for Replacement { find: from, with } in &how.replace {
+    for Replacement {
+        entry,
+        find: from,
+        with,
+    } in &how.replace
+    {
+        assert!(entry.is_none(), "a PDF has no entries");
         assert_eq!(from.len(), with.len(), "a replacement keeps the length");
         let at = find(&out, from.as_bytes()).unwrap_or_else(|| panic!("{from} not found"));
         assert!(
@@ -75,22 +92,61 @@ pub fn resign_pdf(pdf: &[u8], how: &Resign) -> Vec<u8> {
     out
 }
 
-/// A detached CMS over `content` (its parts in order) made with the example
-/// seal key and chain, as `how` says.
-pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
+/// `epub` sealed anew as `how` says: its files changed as `replace` asks,
+/// then META-INF/signatures.xml made again over them, in its place.
+pub fn resign_epub(epub: &[u8], how: &Resign) -> Vec<u8> {
+    assert!(
+        !how.signing_time && !how.without_signing_certificate,
+        "an EPUB's seal is XML-DSig, without CMS attributes"
+    );
+    let mut entries = unzip(epub);
+    for Replacement { entry, find, with } in &how.replace {
+        let name = entry
+            .as_deref()
+            .expect("the EPUB file a replacement is made in");
+        let entry = entries.iter_mut().find(|e| e.name == name).unwrap();
+        let text = String::from_utf8(entry.content.clone()).unwrap();
+        assert!(text.contains(find.as_str()), "{find} not in {name}");
+        entry.content = text.replacen(find.as_str(), with, 1).into_bytes();
+    }
+    let at = entries
+        .iter()
+        .position(|e| e.name == SIGNATURES_PATH)
+        .unwrap();
+    let files: Vec<(&str, &[u8])> = entries
+        .iter()
+        .filter(|e| e.name != SIGNATURES_PATH)
+        .map(|e| (e.name.as_str(), e.content.as_slice()))
+        .collect();
+    let (signer, chain) = example_seal(how);
+    let signatures = epub::sign(&files, &chain, signer.as_ref(), CLAIMED_TIME).unwrap();
+    entries[at].content = signatures;
+    zip_entries(&entries)
+}
+
+/// The example seal's key and chain (the seal certificate alone when
+/// `how` asks for it).
+fn example_seal(how: &Resign) -> (Box<dyn Signer>, Vec<Vec<u8>>) {
     let identity = signer::open(
         &KeySource::File(example("seal.key.pem")),
         RsaPadding::Pkcs1,
         &FixedSecrets::default(),
     )
     .unwrap();
-    let signer = identity.signer.as_ref();
     let mut chain =
         gazette_cms::load_pem_certificates(&std::fs::read(example("seal-chain.pem")).unwrap())
             .unwrap();
     if how.seal_certificate_only {
         chain.truncate(1);
     }
+    (identity.signer, chain)
+}
+
+/// A detached CMS over `content` (its parts in order) made with the example
+/// seal key and chain, as `how` says.
+pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
+    let (signer, chain) = example_seal(how);
+    let signer = signer.as_ref();
     let made = gazette_cms::sign_detached(content, &chain, signer).unwrap();
     if !how.signing_time && !how.without_signing_certificate {
         return made;
