@@ -216,6 +216,9 @@ pub enum FindingCode {
     /// A PDF's XMP or the EPUB's package document names another edition or
     /// document, or another date, than manifest.json.
     MetadataMismatch,
+    /// A data file that is not in its schema's form or the format's JSON, or
+    /// that names another document, edition or interpretation.
+    DataFile,
     /// A payload file differs from the signed manifest. These three are
     /// findings only when the manifest's seal is not there to check: with a
     /// seal, they are its `changes_after`.
@@ -346,6 +349,10 @@ impl Cited for FindingCode {
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
             FindingCode::MetadataMismatch => &["VER-76", "PDF-5", "DOC-6", "EPUB-3", "EPUB-4"],
+            FindingCode::DataFile => &[
+                "VER-77", "DATA-1", "DATA-2", "DATA-3", "DATA-4", "DATA-6", "DATA-7", "DATA-8",
+                "ID-6",
+            ],
             FindingCode::FileChanged => {
                 &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13", "EXT-7"]
             }
@@ -381,7 +388,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 83] = [
+    const FINDINGS: [(FindingCode, &str); 84] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -476,6 +483,7 @@ mod tests {
         (FindingCode::SignerMismatch, "signer-mismatch"),
         (FindingCode::IncompleteChain, "incomplete-chain"),
         (FindingCode::MetadataMismatch, "metadata-mismatch"),
+        (FindingCode::DataFile, "data-file"),
         (FindingCode::FileChanged, "file-changed"),
         (FindingCode::FileAdded, "file-added"),
         (FindingCode::FileRemoved, "file-removed"),

@@ -274,6 +274,7 @@ pub(super) const PACKAGE: &[FindingCode] = &[
     FindingCode::SignerMismatch,
     FindingCode::IncompleteChain,
     FindingCode::MetadataMismatch,
+    FindingCode::DataFile,
     FindingCode::FileChanged,
     FindingCode::FileAdded,
     FindingCode::FileRemoved,
