@@ -565,12 +565,17 @@ fn reseal(entries: &mut [Entry], original: &[Entry]) {
         let Some(digest_at) = json.find(&old) else {
             continue;
         };
+        // An artifact's object gives its size before its digests; a source's
+        // gives none.
+        let object = json[..digest_at].rfind('{').unwrap();
         let size = format!("\"size\": {},", before.content.len());
-        let size_at = json[..digest_at].rfind(&size).unwrap();
-        json.replace_range(
-            size_at..size_at + size.len(),
-            &format!("\"size\": {},", entry.content.len()),
-        );
+        if let Some(at) = json[object..digest_at].rfind(&size) {
+            let at = object + at;
+            json.replace_range(
+                at..at + size.len(),
+                &format!("\"size\": {},", entry.content.len()),
+            );
+        }
         json = json
             .replace(&old, &sha256(&entry.content))
             .replace(&sha512(&before.content), &sha512(&entry.content));
