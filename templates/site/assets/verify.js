@@ -445,12 +445,22 @@
       }
     }
 
+    // Nothing in the payload beside what manifest.json accounts for: an added
+    // file would pass for a part of the sealed edition.
+    const accounted = new Set(["manifest.json", "manifest.json.p7s", ...wanted.keys(),
+      ...((manifest.seal && manifest.seal.chain_files) || [])]);
+    const payload = Object.keys(entries).filter((n) => n.startsWith(top + "data/") && !n.endsWith("/")).sort();
+    const added = payload.find((name) => !accounted.has(name.slice(top.length + "data/".length)));
+    if (added) {
+      const path = added.slice(top.length);
+      throw new Failure(`${path} 不在签章清单中`, `${path} is not in the sealed manifest`);
+    }
+
     // And every payload file must be in the bag's manifest-sha256.txt with its
     // digest, so nothing was added or changed beside what manifest.json covers.
     const bagManifestBytes = entries[top + "manifest-sha256.txt"];
     if (!bagManifestBytes) throw new Failure("档案包中没有 manifest-sha256.txt", "the package has no manifest-sha256.txt");
     const bagManifest = parseBagManifest(new TextDecoder().decode(bagManifestBytes));
-    const payload = Object.keys(entries).filter((n) => n.startsWith(top + "data/") && !n.endsWith("/")).sort();
     for (const name of payload) {
       const path = name.slice(top.length);
       const listed = bagManifest.get(path);
