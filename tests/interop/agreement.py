@@ -12,9 +12,13 @@ a vector only when the broken rule is one it checks (TOOLS below: a bag
 validator cannot see a signature, qpdf cannot see a seal), otherwise its cell
 is "–" and does not count as agreement. A valid vector is judged by every
 tool that reads its kind. OUT.md gets the table and every disagreement.
+
+GAZETTE_VERIFY_PAGE names the JSON of the site's verify page's verdicts on
+the same vectors, as tests/site/vectors.mjs writes it.
 """
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -118,16 +122,31 @@ def jsonschema(path, work):
     return True
 
 
+def verify_page(path, _work):
+    verdicts = json.loads(Path(os.environ["GAZETTE_VERIFY_PAGE"]).read_text())
+    return verdicts[path.stem] == "authentic"
+
+
 def rules(*ids, areas=()):
     return lambda rule: rule in ids or rule.split("-")[0] in areas
 
 
+def except_rules(*ids, areas=()):
+    judged = rules(*ids, areas=areas)
+    return lambda rule: not judged(rule)
+
+
 # name, the kind of file it reads, the rules it can judge, the judge.
 TOOLS = [
+    # A PDF signature's own checks: its form, byte range and CMS. The
+    # profile's requirements on a seal (SPDF-5 to SPDF-10: which attributes,
+    # /M, DocMDP, the form) are not PAdES's, which allows all they forbid.
     ("pdfsig", "pdf", rules("VER-12", "VER-13", "VER-14", "VER-15", "VER-16", "VER-17", "VER-18",
-                            "VER-19", "VER-20", "VER-21", "VER-27", areas=("SPDF",)), pdfsig),
+                            "VER-19", "VER-20", "VER-21", "VER-27", "SPDF-2", "SPDF-3", "SPDF-4"),
+     pdfsig),
     ("pyHanko", "pdf", rules("VER-12", "VER-13", "VER-14", "VER-15", "VER-16", "VER-17", "VER-18",
-                             "VER-19", "VER-20", "VER-21", "VER-27", areas=("SPDF",)), pyhanko),
+                             "VER-19", "VER-20", "VER-21", "VER-27", "SPDF-2", "SPDF-3", "SPDF-4"),
+     pyhanko),
     ("qpdf --check", "pdf", rules("VER-12", "VER-17"), qpdf),
     ("EPUBCheck", "epub", rules("EPUB-2", "VER-39", areas=("EPUB",)), epubcheck),
     # XML-DSig's own checks: present, readable, references and value. The
@@ -136,8 +155,20 @@ TOOLS = [
     # RFC 8493's own requirements, not the profile's stricter ones (BagIt 1.0
     # only, both manifests, bagit.txt exactly, two spaces in a line).
     ("bagit", "zip", rules("PKG-1", "PKG-3", "PKG-5", "PKG-11", "VER-51", "VER-52"), bagit),
-    ("openssl cms", "zip", rules("PKG-14", "VER-58", "VER-59", areas=("SMAN",)), openssl_cms),
+    # CMS itself, not the profile's choice of attributes and certificates
+    # (SMAN-2 to SMAN-7).
+    ("openssl cms", "zip", rules("PKG-14", "VER-58", "VER-59", "SMAN-1"), openssl_cms),
     ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "VER-54"), jsonschema),
+    # The site's verify page (templates/site/assets/verify.js) says whether a
+    # file is one the gazette published, unchanged: its bytes listed in a
+    # sealed manifest the site publishes, or, for a package, that manifest
+    # with every payload file it lists and nothing else. It does not read a
+    # package's tag files, its evidence, the ZIP's structure beyond reading
+    # it, nor the CMS profile of its manifest.json.p7s.
+    ("verify page", "*", except_rules(
+        "VER-32", "VER-33", "VER-34", "VER-35", "VER-36", "VER-37", "VER-38", "VER-45", "VER-46",
+        "VER-47", "VER-48", "VER-49", "VER-50", "VER-51", "VER-52", "VER-56", "VER-66", "VER-67",
+        areas=("PKG", "LTP", "SMAN")), verify_page),
 ]
 
 
@@ -158,7 +189,7 @@ def main():
         valid = sidecar["verdict"] == "valid"
         cells = []
         for name, reads, judges, judge in TOOLS:
-            if reads != kind or not (valid or judges(sidecar["rule"])):
+            if reads not in (kind, "*") or not (valid or judges(sidecar["rule"])):
                 cells.append("–")
                 continue
             with tempfile.TemporaryDirectory() as work:

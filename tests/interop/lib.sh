@@ -43,3 +43,32 @@ print(f"  bagit: {sys.argv[1].rsplit('/', 1)[-1]} is valid, BagIt-Version {bag.v
 assert bag.version == "1.0", bag.version
 PY
 }
+
+apt_install() { # apt_install PACKAGE...: quietly, when apt-get is there
+  command -v apt-get >/dev/null || return 1
+  local sudo=
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Debian's chromium (never a downloaded browser) and tests/site's pinned node
+# packages (playwright-core, axe-core), installed when missing. Sets and
+# exports CHROMIUM; fails when they cannot be had.
+browser_ready() {
+  local chromium=${CHROMIUM:-$(command -v chromium || true)}
+  if [ -z "$chromium" ]; then
+    apt_install chromium || true
+    chromium=$(command -v chromium || true)
+  fi
+  if ! command -v npm >/dev/null; then
+    apt_install nodejs npm || true
+  fi
+  if [ -z "$chromium" ] || ! command -v npm >/dev/null; then
+    return 1
+  fi
+  if [ ! -d tests/site/node_modules/playwright-core ] || [ ! -d tests/site/node_modules/axe-core ]; then
+    (cd tests/site && npm ci --no-audit --no-fund >/dev/null) || return 1
+  fi
+  export CHROMIUM=$chromium
+}

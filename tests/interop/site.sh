@@ -17,23 +17,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-sudo=
-if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
-apt_install() { # apt_install PACKAGE...: quietly, when apt-get is there
-  command -v apt-get >/dev/null || return 1
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq >/dev/null &&
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+# shellcheck source=tests/interop/lib.sh
+source tests/interop/lib.sh
 
-chromium=${CHROMIUM:-$(command -v chromium || true)}
-if [ -z "$chromium" ]; then
-  apt_install chromium || true
-  chromium=$(command -v chromium || true)
-fi
-if ! command -v npm >/dev/null; then
-  apt_install nodejs npm || true
-fi
-if [ -z "$chromium" ] || ! command -v npm >/dev/null; then
+if ! browser_ready; then
   # CI sets GAZETTE_REQUIRE_TOOLS=1: there a missing browser is a failure, not a skip.
   if [ "${GAZETTE_REQUIRE_TOOLS:-}" = 1 ]; then
     echo "FAIL: tests/interop/site.sh needs chromium and npm, and they could not be installed"
@@ -46,16 +33,10 @@ fi
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   apt_install fonts-noto-cjk || echo "note: no CJK font; the screenshots will not show Chinese text"
 fi
-if [ ! -d tests/site/node_modules/playwright-core ] || [ ! -d tests/site/node_modules/axe-core ]; then
-  (cd tests/site && npm ci --no-audit --no-fund >/dev/null)
-fi
 
 issue=samples/shanghai-gazette-2025-08
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-# shellcheck source=tests/interop/lib.sh
-source tests/interop/lib.sh
 
 cargo build -q --features search
 cargo run -q --features search -- build "$issue" --out "$work/editions" >/dev/null 2>&1
@@ -69,7 +50,7 @@ cargo run -q --features search -- site "$work/editions" --out "$work/site" --tru
 
 check "the site holds both editions and the search index" \
   test -f "$work/site/2025/08/01.html" -a -f "$work/site/2026/01/01.html" -a -f "$work/site/pagefind/pagefind.js"
-export SITE=$work/site CHROMIUM=$chromium SCREENSHOTS=${SCREENSHOTS:-/tmp/site-shots}
+export SITE=$work/site SCREENSHOTS=${SCREENSHOTS:-/tmp/site-shots}
 browser_tests() { # browser_tests FILE: node's test runner on one file of tests/site
   local status=0
   (cd tests/site && node --test --test-reporter=spec "$1") >"$work/$1.log" 2>&1 || status=$?

@@ -52,3 +52,27 @@ export async function axeViolations(page) {
   return result.violations.map((v) =>
     `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
+
+// The verify page's verdict once it has one: data-verdict ("authentic",
+// "not-authentic" or "error"), the text shown and the links in it.
+export async function verdict(page) {
+  await page.waitForFunction(() => document.getElementById("verify-result").dataset.verdict, null, { timeout: 60000 });
+  return page.$eval("#verify-result", (el) => ({ verdict: el.dataset.verdict, text: el.innerText,
+    links: Array.from(el.querySelectorAll("a"), (a) => a.getAttribute("href")) }));
+}
+
+// Drops bytes on #verify-drop as a browser drag and drop would.
+export async function drop(page, name, bytes) {
+  await page.$eval("#verify-result", (el) => { delete el.dataset.verdict; });
+  const dataTransfer = await page.evaluateHandle(({ name, b64 }) => {
+    const bin = atob(b64);
+    const data = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], name));
+    return dt;
+  }, { name, b64: Buffer.from(bytes).toString("base64") });
+  await page.dispatchEvent("#verify-drop", "dragover", { dataTransfer });
+  await page.dispatchEvent("#verify-drop", "drop", { dataTransfer });
+  return verdict(page);
+}

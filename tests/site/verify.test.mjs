@@ -11,7 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { SITE, serve, launch, axeViolations } from "./harness.mjs";
+import { SITE, serve, launch, axeViolations, verdict, drop } from "./harness.mjs";
 
 const FILES = path.join(SITE, "2025/08/files");
 const manifest = JSON.parse(fs.readFileSync(path.join(FILES, "manifest.json"), "utf8"));
@@ -44,28 +44,6 @@ async function openVerify(query = "") {
 
 function assertLocal(requests) {
   for (const url of requests) assert.ok(url.startsWith(origin + "/"), `request left the site: ${url}`);
-}
-
-async function verdict(page) {
-  await page.waitForFunction(() => document.getElementById("verify-result").dataset.verdict, null, { timeout: 60000 });
-  return page.$eval("#verify-result", (el) => ({ verdict: el.dataset.verdict, text: el.innerText,
-    links: Array.from(el.querySelectorAll("a"), (a) => a.getAttribute("href")) }));
-}
-
-// Drops bytes on #verify-drop as a browser drag and drop would.
-async function drop(page, name, bytes) {
-  await page.$eval("#verify-result", (el) => { delete el.dataset.verdict; });
-  const dataTransfer = await page.evaluateHandle(({ name, b64 }) => {
-    const bin = atob(b64);
-    const data = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
-    const dt = new DataTransfer();
-    dt.items.add(new File([data], name));
-    return dt;
-  }, { name, b64: Buffer.from(bytes).toString("base64") });
-  await page.dispatchEvent("#verify-drop", "dragover", { dataTransfer });
-  await page.dispatchEvent("#verify-drop", "drop", { dataTransfer });
-  return verdict(page);
 }
 
 // The same bytes with one changed, well inside the file (or at `at`).
