@@ -337,7 +337,7 @@ fn paragraph_of(xml: &mut Xml, element: &str, attributes: &[(&str, &str)], text:
 
 /// The `name` of a document's `<statement>`: its genre (文种), which a
 /// Chinese official document's title ends with.
-fn genre(title: &str) -> &'static str {
+pub fn genre(title: &str) -> &'static str {
     const GENRES: [(&str, &str); 16] = [
         ("实施细则", "implementingRules"),
         ("细则", "rules"),

@@ -219,6 +219,9 @@ pub enum FindingCode {
     /// A data file that is not in its schema's form or the format's JSON, or
     /// that names another document, edition or interpretation.
     DataFile,
+    /// An Akoma Ntoso file of another structure or identity than the format
+    /// and manifest.json give.
+    AkomaNtoso,
     /// A payload file differs from the signed manifest. These three are
     /// findings only when the manifest's seal is not there to check: with a
     /// seal, they are its `changes_after`.
@@ -353,6 +356,9 @@ impl Cited for FindingCode {
                 "VER-77", "DATA-1", "DATA-2", "DATA-3", "DATA-4", "DATA-6", "DATA-7", "DATA-8",
                 "ID-6",
             ],
+            FindingCode::AkomaNtoso => &[
+                "VER-78", "AKN-2", "AKN-3", "AKN-4", "AKN-5", "AKN-6", "AKN-7",
+            ],
             FindingCode::FileChanged => {
                 &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13", "EXT-7"]
             }
@@ -388,7 +394,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 84] = [
+    const FINDINGS: [(FindingCode, &str); 85] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -484,6 +490,7 @@ mod tests {
         (FindingCode::IncompleteChain, "incomplete-chain"),
         (FindingCode::MetadataMismatch, "metadata-mismatch"),
         (FindingCode::DataFile, "data-file"),
+        (FindingCode::AkomaNtoso, "akoma-ntoso"),
         (FindingCode::FileChanged, "file-changed"),
         (FindingCode::FileAdded, "file-added"),
         (FindingCode::FileRemoved, "file-removed"),

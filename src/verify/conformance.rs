@@ -275,6 +275,7 @@ pub(super) const PACKAGE: &[FindingCode] = &[
     FindingCode::IncompleteChain,
     FindingCode::MetadataMismatch,
     FindingCode::DataFile,
+    FindingCode::AkomaNtoso,
     FindingCode::FileChanged,
     FindingCode::FileAdded,
     FindingCode::FileRemoved,

@@ -54,7 +54,9 @@
 //! not itself carry seal.chain, the root aside), `metadata-mismatch` (a PDF's
 //! XMP or the EPUB's package document names another edition, document or
 //! date), `data-file` (a data file not in its schema's form or encoding, or
-//! naming another document or edition); INVALID "NOT SEALED" `not-sealed`
+//! naming another document or edition), `akoma-ntoso` (an Akoma Ntoso file
+//! of another structure or identity than clause 4.5 and the manifest give);
+//! INVALID "NOT SEALED" `not-sealed`
 //! (no manifest.json.p7s).
 //! The manifest's seal is the report's one signature: INVALID when broken,
 //! UNTRUSTED when intact without a trusted root, as for a PDF. A payload file
@@ -68,6 +70,7 @@
 //! One verdict for all: the worst found, INVALID before MODIFIED before
 //! CANNOT CHECK before UNTRUSTED, and VALID only when everything holds.
 
+mod akoma_ntoso;
 mod bagit;
 mod container;
 mod data_files;
@@ -252,6 +255,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     check_carried_chain(&manifest, signature.as_ref(), &parts, &mut outcome);
     metadata::check(&manifest, &parts, &changed, &mut outcome);
     data_files::check(files, &manifest, &changed, &mut outcome);
+    akoma_ntoso::check(files, &manifest, &changed, &mut outcome);
     let id = Some(manifest.edition.id.as_str());
     let mut report = conclude(file, files, id, outcome, signature, parts);
     report.validation_time = Some(long_term::validation_time(policy).to_string());
