@@ -222,6 +222,8 @@ pub enum FindingCode {
     /// An Akoma Ntoso file of another structure or identity than the format
     /// and manifest.json give.
     AkomaNtoso,
+    /// A file of the package holds a private key.
+    KeyMaterial,
     /// A payload file differs from the signed manifest. These three are
     /// findings only when the manifest's seal is not there to check: with a
     /// seal, they are its `changes_after`.
@@ -359,6 +361,7 @@ impl Cited for FindingCode {
             FindingCode::AkomaNtoso => &[
                 "VER-78", "AKN-2", "AKN-3", "AKN-4", "AKN-5", "AKN-6", "AKN-7",
             ],
+            FindingCode::KeyMaterial => &["VER-79", "SEC-8"],
             FindingCode::FileChanged => {
                 &["VER-44", "VER-60", "VER-61", "MAN-10", "MAN-13", "EXT-7"]
             }
@@ -394,7 +397,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 85] = [
+    const FINDINGS: [(FindingCode, &str); 86] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -491,6 +494,7 @@ mod tests {
         (FindingCode::MetadataMismatch, "metadata-mismatch"),
         (FindingCode::DataFile, "data-file"),
         (FindingCode::AkomaNtoso, "akoma-ntoso"),
+        (FindingCode::KeyMaterial, "key-material"),
         (FindingCode::FileChanged, "file-changed"),
         (FindingCode::FileAdded, "file-added"),
         (FindingCode::FileRemoved, "file-removed"),

@@ -276,6 +276,7 @@ pub(super) const PACKAGE: &[FindingCode] = &[
     FindingCode::MetadataMismatch,
     FindingCode::DataFile,
     FindingCode::AkomaNtoso,
+    FindingCode::KeyMaterial,
     FindingCode::FileChanged,
     FindingCode::FileAdded,
     FindingCode::FileRemoved,

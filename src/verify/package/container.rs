@@ -9,6 +9,7 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
 
+use memchr::memmem;
 use ring::digest;
 use walkdir::WalkDir;
 
@@ -30,7 +31,14 @@ pub(super) struct BagFile {
     pub(super) sha512: String,
     /// The content, for the files read further (see [`keeps`]).
     pub(super) bytes: Option<Vec<u8>>,
+    /// Whether it holds a PEM private key, which no file of an edition or
+    /// package may (SEC-8): the one secret a producer's mistake could ship.
+    pub(super) holds_private_key: bool,
 }
+
+/// What every PEM private key's armour holds, whatever its kind (PKCS#8,
+/// encrypted, RSA, EC): `-----BEGIN … PRIVATE KEY-----`.
+const PRIVATE_KEY_ARMOUR: &[u8] = b"PRIVATE KEY-----";
 
 pub(super) type Files = BTreeMap<String, BagFile>;
 
@@ -62,6 +70,10 @@ struct Digester {
     sha512: digest::Context,
     size: u64,
     kept: Option<Vec<u8>>,
+    /// The last bytes of the content so far, so that armour split across
+    /// two chunks is found.
+    tail: Vec<u8>,
+    holds_private_key: bool,
 }
 
 impl Digester {
@@ -71,6 +83,8 @@ impl Digester {
             sha512: digest::Context::new(&digest::SHA512),
             size: 0,
             kept: keep.then(Vec::new),
+            tail: Vec::new(),
+            holds_private_key: false,
         }
     }
 
@@ -81,6 +95,20 @@ impl Digester {
         if let Some(kept) = &mut self.kept {
             kept.extend_from_slice(chunk);
         }
+        if !self.holds_private_key {
+            let reach = PRIVATE_KEY_ARMOUR.len() - 1;
+            // The previous chunk's last bytes and this one's first: armour
+            // across the seam.
+            let mut seam = std::mem::take(&mut self.tail);
+            seam.extend_from_slice(&chunk[..chunk.len().min(reach)]);
+            self.holds_private_key = memmem::find(&seam, PRIVATE_KEY_ARMOUR).is_some()
+                || memmem::find(chunk, PRIVATE_KEY_ARMOUR).is_some();
+            self.tail = if chunk.len() >= reach {
+                chunk[chunk.len() - reach..].to_vec()
+            } else {
+                seam.split_off(seam.len().saturating_sub(reach))
+            };
+        }
     }
 
     fn finish(self) -> BagFile {
@@ -89,6 +117,7 @@ impl Digester {
             sha256: hex(self.sha256.finish().as_ref()),
             sha512: hex(self.sha512.finish().as_ref()),
             bytes: self.kept,
+            holds_private_key: self.holds_private_key,
         }
     }
 }
@@ -273,4 +302,24 @@ fn same_file(walked: &Metadata, opened: &Metadata) -> bool {
 #[cfg(not(unix))]
 fn same_file(walked: &Metadata, opened: &Metadata) -> bool {
     walked.is_file() && opened.is_file() && walked.len() == opened.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_key_armour_is_found_across_chunks_of_any_size() {
+        let content = b"certificate text -----BEGIN EC PRIVATE KEY-----\nMHcC";
+        for size in 1..=content.len() {
+            let mut digester = Digester::new(false);
+            content
+                .chunks(size)
+                .for_each(|chunk| digester.update(chunk));
+            assert!(digester.finish().holds_private_key, "chunks of {size}");
+        }
+        let mut digester = Digester::new(false);
+        digester.update(b"-----BEGIN CERTIFICATE-----\nMIIB PRIVATE KEY----");
+        assert!(!digester.finish().holds_private_key);
+    }
 }

@@ -56,7 +56,8 @@
 //! date), `data-file` (a data file not in its schema's form or encoding, or
 //! naming another document or edition), `akoma-ntoso` (an Akoma Ntoso file
 //! of another structure or identity than clause 4.5 and the manifest give);
-//! INVALID "NOT SEALED" `not-sealed`
+//! `key-material` (a file holding a private key); INVALID "NOT SEALED"
+//! `not-sealed`
 //! (no manifest.json.p7s).
 //! The manifest's seal is the report's one signature: INVALID when broken,
 //! UNTRUSTED when intact without a trusted root, as for a PDF. A payload file
@@ -231,6 +232,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     if let Some(info) = &info {
         check_identity(&manifest, info, &mut outcome);
     }
+    check_secrets(files, &mut outcome);
     let changes = changes(files, &manifest, &mut outcome);
     let changed: HashSet<String> = changes
         .iter()
@@ -778,6 +780,24 @@ fn check_signer(
             format!(
                 "{sealed} are sealed with the one certificate the manifest names, SHA-256 \
                  {expected}"
+            ),
+        );
+    }
+}
+
+/// No file of the package may hold a private key (SEC-8): a seal key shipped
+/// with the edition lets anyone seal in the publisher's name.
+fn check_secrets(files: &Files, outcome: &mut Outcome) {
+    for path in files
+        .iter()
+        .filter(|(_, file)| file.holds_private_key)
+        .map(|(path, _)| path)
+    {
+        outcome.invalid(
+            FindingCode::KeyMaterial,
+            format!(
+                "{path} holds a private key (PEM armour \"PRIVATE KEY\"): whoever has the \
+                 package can seal in the publisher's name; revoke that key's certificate"
             ),
         );
     }
