@@ -343,7 +343,8 @@ impl Cited for FindingCode {
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6", "MAN-7", "MAN-12"],
             FindingCode::InconsistentManifest => &[
-                "VER-55", "VER-58", "VER-63", "MAN-14", "MAN-15", "MAN-16", "MAN-20", "VIS-9",
+                "VER-55", "VER-58", "VER-63", "MAN-14", "MAN-15", "MAN-16", "MAN-20", "MAN-22",
+                "VIS-9",
             ],
             FindingCode::MissingSignature => &["VER-58", "PKG-14"],
             FindingCode::IdentityMismatch => &[
@@ -353,7 +354,9 @@ impl Cited for FindingCode {
             FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
-            FindingCode::MetadataMismatch => &["VER-76", "PDF-5", "DOC-6", "EPUB-3", "EPUB-4"],
+            FindingCode::MetadataMismatch => &[
+                "VER-76", "PDF-5", "DOC-4", "DOC-6", "EPUB-3", "EPUB-4", "EPUB-6",
+            ],
             FindingCode::DataFile => &[
                 "VER-77", "DATA-1", "DATA-2", "DATA-3", "DATA-4", "DATA-6", "DATA-7", "DATA-8",
                 "ID-6",

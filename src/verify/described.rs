@@ -13,12 +13,16 @@ use quick_xml::{NsReader, XmlVersion};
 /// The Dublin Core elements 1.1 namespace, which XMP and OPF both use.
 const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
 
-/// The Dublin Core values a file gives, each as written, in order.
+/// The Dublin Core values a file gives, each as written, in order, and
+/// what a package also holds to its manifest: a PDF's page count (DOC-4),
+/// an EPUB's files (EPUB-6).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Described {
     pub identifiers: Vec<String>,
     pub relations: Vec<String>,
     pub dates: Vec<String>,
+    pub pages: Option<usize>,
+    pub files: Vec<String>,
 }
 
 /// The `dc:identifier`, `dc:relation` and `dc:date` values of `xml`, a

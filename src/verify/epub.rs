@@ -95,7 +95,10 @@ pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
     };
     let signature = check_signature(&xml, &container.files, options);
     let mut report = Report::conclude(file.to_owned(), FORMAT, vec![signature]);
-    report.described = described_in(&container.descriptions);
+    report.described = Some(Described {
+        files: container.files.iter().map(|f| f.path.clone()).collect(),
+        ..described_in(&container.descriptions).unwrap_or_default()
+    });
     report
 }
 

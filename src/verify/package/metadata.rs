@@ -1,7 +1,8 @@
 //! The editions' own metadata against the signed manifest: the PDF
 //! edition's XMP `dc:identifier` (PDF-5), each document's PDF's
-//! `dc:identifier` and `dc:relation` (DOC-6), the EPUB's `dc:identifier` and
-//! `dc:date` (EPUB-3, EPUB-4). Readers' tools cite a file by what it says of
+//! `dc:identifier` and `dc:relation` (DOC-6) and its pages (DOC-4), the
+//! EPUB's `dc:identifier` and `dc:date` (EPUB-3, EPUB-4) and each
+//! document's content document (EPUB-6). Readers' tools cite a file by what it says of
 //! itself, so a file that names another edition or document than the sealed
 //! manifest does makes the package's citations mislead: INVALID (VER-76).
 //! A file that changed after sealing is told as a change, not judged here.
@@ -18,6 +19,10 @@ struct Expected<'a> {
     identifier: &'a str,
     relation: Option<&'a str>,
     date: Option<&'a str>,
+    /// A document's PDF: its page count, `last − first + 1`.
+    pages: Option<usize>,
+    /// The EPUB: each document's content document, in order.
+    content_documents: Vec<&'a str>,
 }
 
 /// Holds each part of the package that did not change to what the manifest
@@ -61,6 +66,8 @@ fn expected<'a>(manifest: &'a VerificationManifest, file: &str) -> Option<Expect
             identifier: &edition.uri,
             relation: None,
             date: None,
+            pages: None,
+            content_documents: Vec::new(),
         });
     }
     if path == format!("edition/{}.epub", edition.id) {
@@ -68,16 +75,26 @@ fn expected<'a>(manifest: &'a VerificationManifest, file: &str) -> Option<Expect
             identifier: &edition.uri,
             relation: None,
             date: Some(&edition.date),
+            pages: None,
+            content_documents: manifest
+                .documents
+                .iter()
+                .map(|d| d.epub_file.as_str())
+                .collect(),
         });
     }
     let document = manifest
         .documents
         .iter()
         .find(|document| document.files.iter().any(|f| f.path == path))?;
+    let pages = &document.pdf_pages;
     Some(Expected {
         identifier: document.uri.as_deref()?,
         relation: Some(&edition.uri),
         date: None,
+        // A range that runs backwards is the manifest's fault (MAN-22), told there.
+        pages: (pages.first <= pages.last).then(|| (pages.last - pages.first + 1) as usize),
+        content_documents: Vec::new(),
     })
 }
 
@@ -109,6 +126,50 @@ fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
             "gives its dc:date as {}, not the issue date {date}",
             listed(&described.dates)
         ));
+    }
+    if let Some(pages) = expected.pages
+        && described.pages != Some(pages)
+    {
+        found.push(format!(
+            "has {} pages, not the {pages} of its pdf_pages in manifest.json (DOC-4)",
+            described.pages.unwrap_or(0)
+        ));
+    }
+    found.extend(content_document_breaks(
+        described,
+        &expected.content_documents,
+    ));
+    found
+}
+
+/// Each document's body is the content document its entry names, in the
+/// container, at `EPUB/text/s<S>-d<D>.xhtml` numbered as the sections and
+/// documents run (EPUB-6).
+fn content_document_breaks(described: &Described, files: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut at = (1, 0);
+    for (index, file) in files.iter().enumerate() {
+        let numbers = file
+            .strip_prefix("EPUB/text/s")
+            .and_then(|rest| rest.strip_suffix(".xhtml"))
+            .and_then(|rest| rest.split_once("-d"))
+            .and_then(|(s, d)| Some((s.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
+        let next = [(at.0, at.1 + 1), (at.0 + 1, 1)];
+        match numbers {
+            Some(pair) if next.contains(&pair) => at = pair,
+            _ => found.push(format!(
+                "is said to hold document {} as {file}, not EPUB/text/s<S>-d<D>.xhtml numbered \
+                 after the one before ({}) (EPUB-6)",
+                index + 1,
+                next.map(|(s, d)| format!("s{s}-d{d}")).join(" or ")
+            )),
+        }
+        if !described.files.iter().any(|f| f == file) {
+            found.push(format!(
+                "does not hold {file}, which manifest.json gives as document {}'s (EPUB-6)",
+                index + 1
+            ));
+        }
     }
     found
 }

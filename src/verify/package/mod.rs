@@ -228,6 +228,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     };
     check_artifact_list(&manifest, &mut outcome);
     check_document_dates(&manifest, &mut outcome);
+    check_page_ranges(&manifest, &mut outcome);
     check_build_manifest(&manifest, &mut outcome);
     if let Some(info) = &info {
         check_identity(&manifest, info, &mut outcome);
@@ -326,6 +327,24 @@ fn check_document_dates(manifest: &VerificationManifest, outcome: &mut Outcome) 
                 format!(
                     "{MANIFEST} dates the document \"{}\" {:?}, which is no day of the calendar",
                     document.title, document.date
+                ),
+            );
+        }
+    }
+}
+
+/// Each document's pages run forwards (MAN-22): a range that runs
+/// backwards names no pages of the edition.
+fn check_page_ranges(manifest: &VerificationManifest, outcome: &mut Outcome) {
+    for document in &manifest.documents {
+        let pages = &document.pdf_pages;
+        if pages.first > pages.last {
+            outcome.invalid(
+                FindingCode::InconsistentManifest,
+                format!(
+                    "{MANIFEST} gives the document \"{}\" the pages {} to {}, a range that runs \
+                     backwards",
+                    document.title, pages.first, pages.last
                 ),
             );
         }

@@ -180,7 +180,7 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             disclosure: "proactive".to_owned(),
             language: "zh-CN".to_owned(),
             pdf_pages: PageRange { first: 1, last: 2 },
-            epub_file: "OEBPS/doc-1.xhtml".to_owned(),
+            epub_file: "EPUB/text/s1-d1.xhtml".to_owned(),
             files: Vec::new(),
             sources: sources[1..].to_vec(),
             verification_code: None,

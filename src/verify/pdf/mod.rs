@@ -60,6 +60,7 @@ use super::{
     Timestamp, TimestampKind, Verdict, date, described, long_term,
 };
 use crate::cms::{self, ProblemCode, Rules, UnixTime};
+use described::Described;
 
 const FORMAT: &str = "pdf";
 
@@ -159,7 +160,12 @@ fn verify_held_to(
     dss::judge_over_time(&revisions, &document, &mut signatures, options, policy);
     let mut report = Report::conclude(file, FORMAT, signatures);
     report.validation_time = Some(long_term::validation_time(policy).to_string());
-    report.described = metadata(&document).and_then(|xmp| described::read(&xmp));
+    report.described = Some(Described {
+        pages: Some(document.get_pages().len()),
+        ..metadata(&document)
+            .and_then(|xmp| described::read(&xmp))
+            .unwrap_or_default()
+    });
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
         let finding = Finding::new(
             FindingCode::DamagedCrossReference,
