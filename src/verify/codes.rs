@@ -266,7 +266,7 @@ pub trait Cited: Copy {
 impl Cited for FindingCode {
     fn rules(self) -> &'static [&'static str] {
         match self {
-            FindingCode::NotSealed => &["VER-6", "VER-40", "VER-57", "SEPUB-1", "PKG-14"],
+            FindingCode::NotSealed => &["VER-4", "VER-6", "VER-40", "VER-57", "SEPUB-1", "PKG-14"],
             FindingCode::UnreadableSignature => &["VER-21", "VER-41", "SPDF-4", "SMAN-1"],
             FindingCode::Unreadable => &["VER-11", "VER-46"],
             FindingCode::NotAPdf => &["VER-12"],

@@ -41,16 +41,18 @@ pub enum PdfChangeKind {
 }
 
 impl PdfChangeKind {
-    /// The rules a change of this kind breaks where DocMDP does not allow it.
+    /// The rules a change of this kind breaks where DocMDP does not allow it:
+    /// each is also more than the `/DSS` updates and document timestamps a
+    /// producer may append after its seal (SPDF-16).
     fn rules(self) -> &'static [&'static str] {
         match self {
-            PdfChangeKind::Annotation => &["VER-27", "VER-28"],
+            PdfChangeKind::Annotation => &["VER-27", "VER-28", "SPDF-16"],
             // What a viewer draws changed, not what was sealed.
-            PdfChangeKind::PageContent => &["VER-27", "SEC-1"],
+            PdfChangeKind::PageContent => &["VER-27", "SEC-1", "SPDF-16"],
             // The catalog holds the PDF/A claim (/Metadata) and the
             // associated files (/AF).
-            PdfChangeKind::Catalog => &["VER-27", "SEC-2"],
-            _ => &["VER-27"],
+            PdfChangeKind::Catalog => &["VER-27", "SEC-2", "SPDF-16"],
+            _ => &["VER-27", "SPDF-16"],
         }
     }
 

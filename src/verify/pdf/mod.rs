@@ -159,6 +159,13 @@ fn verify_held_to(
     attest(&mut signatures);
     dss::judge_over_time(&revisions, &document, &mut signatures, options, policy);
     let mut report = Report::conclude(file, FORMAT, signatures);
+    if !report.signatures.iter().any(SignatureReport::is_seal) {
+        // Whatever its fields, names or metadata say: only a signature seals (VER-4).
+        report.findings.push(Finding::new(
+            FindingCode::NotSealed,
+            "the file holds no signature, so it carries no seal",
+        ));
+    }
     report.validation_time = Some(long_term::validation_time(policy).to_string());
     report.described = Some(Described {
         pages: Some(document.get_pages().len()),
