@@ -63,12 +63,14 @@ enum Base {
     Package,
     /// The package of the sample built with `--no-seal`.
     UnsealedPackage,
+    /// The PDF edition of the sample built with `--no-seal`.
+    UnsealedPdf,
 }
 
 impl Base {
     fn extension(self) -> &'static str {
         match self {
-            Base::Pdf | Base::Document => "pdf",
+            Base::Pdf | Base::Document | Base::UnsealedPdf => "pdf",
             Base::Epub => "epub",
             Base::Package | Base::UnsealedPackage => "zip",
         }
@@ -308,6 +310,7 @@ fn base(base: Base) -> &'static [u8] {
         Base::Document => &sample.documents[0].1,
         Base::Package => &sample.package_zip,
         Base::UnsealedPackage => &unsealed_sample().package_zip,
+        Base::UnsealedPdf => &unsealed_sample().pdf,
     }
 }
 
@@ -368,10 +371,15 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
             let mut catalog = doc.get_dictionary(root).unwrap().clone();
             let new = doc.max_id + 1;
-            let form_id = catalog.get(b"AcroForm").unwrap().as_reference().ok();
-            let mut form = match form_id {
-                Some(id) => doc.get_dictionary(id).unwrap().clone(),
-                None => catalog.get(b"AcroForm").unwrap().as_dict().unwrap().clone(),
+            // A PDF without a form gets one, holding only the new field.
+            let form_id = catalog
+                .get(b"AcroForm")
+                .ok()
+                .and_then(|form| form.as_reference().ok());
+            let mut form = match (form_id, catalog.get(b"AcroForm")) {
+                (Some(id), _) => doc.get_dictionary(id).unwrap().clone(),
+                (None, Ok(form)) => form.as_dict().unwrap().clone(),
+                (None, Err(_)) => lopdf::dictionary! { "Fields" => Vec::<Object>::new() },
             };
             let mut fields = form.get(b"Fields").unwrap().as_array().unwrap().clone();
             fields.push((new, 0).into());
@@ -1136,7 +1144,9 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
             Some(Mutation::Truncate { bytes: cut }),
             Base::Epub | Base::Package | Base::UnsealedPackage,
         ) => bytes[..bytes.len() - cut].to_vec(),
-        (Some(mutation), Base::Pdf | Base::Document) => mutate_pdf(bytes, mutation),
+        (Some(mutation), Base::Pdf | Base::Document | Base::UnsealedPdf) => {
+            mutate_pdf(bytes, mutation)
+        }
         (Some(mutation), Base::Epub | Base::Package | Base::UnsealedPackage) => {
             mutate_zip(bytes, mutation)
         }
