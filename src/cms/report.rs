@@ -146,7 +146,7 @@ impl ProblemCode {
             | UnknownCriticalExtension => {
                 &["VER-23", "SEAL-5", "SEAL-6", "SEAL-8", "SEAL-12", "VER-70"]
             }
-            Untrusted => &["VER-24"],
+            Untrusted => &["VER-1", "VER-24"],
             WeakAlgorithm => &["VER-25", "SEAL-4"],
             ImprintMismatch | TimestampInvalid => &["VER-69", "SPDF-11", "SMAN-5"],
         }

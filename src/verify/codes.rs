@@ -301,7 +301,8 @@ impl Cited for FindingCode {
             FindingCode::Mimetype => &["VER-39", "EPUB-2"],
             FindingCode::Doctype => &["VER-41", "SEPUB-12", "SEC-6"],
             FindingCode::UnexpectedXml => &[
-                "VER-41", "SEPUB-1", "SEPUB-2", "SEPUB-5", "SEPUB-7", "SEPUB-8", "SEC-5",
+                "VER-41", "SEPUB-1", "SEPUB-2", "SEPUB-5", "SEPUB-6", "SEPUB-7", "SEPUB-8",
+                "SEPUB-9", "SEC-5",
             ],
             FindingCode::NonCanonical => &["VER-41", "SEPUB-2", "SEPUB-3", "SEC-4"],
             FindingCode::UnsupportedAlgorithm => &["VER-42", "SEPUB-4", "SEAL-3"],

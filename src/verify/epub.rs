@@ -237,7 +237,14 @@ fn check_signature(xml: &[u8], files: &[FileDigest], options: &Options) -> Signa
         Ok(check) => report.cms = Some(check),
         Err(finding) => report.findings.push(finding),
     }
-    report.set_file_changes(changes(&seal.files, files));
+    let changes = changes(&seal.files, files);
+    if changes.is_empty() && !same_order(&seal.files, files) {
+        report.findings.push(unexpected(
+            "its References do not follow the container's entries in order (SEPUB-6), so the \
+             form of Appendix C is not the one sealed",
+        ));
+    }
+    report.set_file_changes(changes);
     report
 }
 
@@ -361,6 +368,12 @@ fn parse(xml: &[u8]) -> Result<Parsed, Finding> {
     })
 }
 
+/// The claimed time's one form: a day at 00:00 in Shanghai (SEPUB-9), the
+/// date of the issue, which is all the seal may claim without a time-stamp.
+fn is_issue_midnight(time: &str) -> bool {
+    time.len() == 25 && time.ends_with("T00:00:00+08:00")
+}
+
 /// Turns the parsed text into a seal: known algorithm, the properties
 /// reference first, then container paths with SHA-256 digests.
 fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
@@ -375,6 +388,13 @@ fn interpret(parsed: &Parsed) -> Result<Seal, Finding> {
         ));
     };
     let time = ClaimedTime::parse(&parsed.time).map_err(|why| unexpected(&why.to_string()))?;
+    if !is_issue_midnight(&parsed.time) {
+        return Err(unexpected(&format!(
+            "its signed time {} is not a date at 00:00 in Shanghai, YYYY-MM-DDT00:00:00+08:00 \
+             (SEPUB-9)",
+            parsed.time
+        )));
+    }
     let Some(((properties_uri, properties_digest), file_references)) =
         parsed.references.split_first()
     else {
@@ -489,6 +509,14 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
 }
 
 /// Every sealed file must be there with its bytes, and every file sealed.
+/// Whether the sealed files are the container's, path for path, in order.
+fn same_order(sealed: &[FileDigest], container: &[FileDigest]) -> bool {
+    sealed
+        .iter()
+        .map(|f| &f.path)
+        .eq(container.iter().map(|f| &f.path))
+}
+
 fn changes(sealed: &[FileDigest], container: &[FileDigest]) -> Vec<FileChange> {
     let present: HashMap<&str, &[u8]> = container
         .iter()
