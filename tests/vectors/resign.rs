@@ -48,6 +48,14 @@ pub struct Resign {
     /// Only the seal certificate in the CMS `certificates`, none of its issuers.
     #[serde(default)]
     pub seal_certificate_only: bool,
+    /// An EPUB's seal claiming this time (RFC 3339) in its properties'
+    /// `dc:date`, not the issue date at 00:00 in Shanghai.
+    #[serde(default)]
+    pub claimed_time: Option<String>,
+    /// An EPUB's References in another order than the container's files:
+    /// the second and third swapped.
+    #[serde(default)]
+    pub references_reordered: bool,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -65,6 +73,10 @@ pub struct Replacement {
 /// `pdf`'s seal made anew as `how` says, in the same gap: the /ByteRange and
 /// the /Contents keep their places, only the signed bytes and the CMS change.
 pub fn resign_pdf(pdf: &[u8], how: &Resign) -> Vec<u8> {
+    assert!(
+        how.claimed_time.is_none() && !how.references_reordered,
+        "a PDF seal claims its time in /M (a replacement) and has no References"
+    );
     let [a, b, c, d] = byte_range(pdf);
     let mut out = pdf.to_vec();
     for Replacement {
@@ -113,13 +125,17 @@ pub fn resign_epub(epub: &[u8], how: &Resign) -> Vec<u8> {
         .iter()
         .position(|e| e.name == SIGNATURES_PATH)
         .unwrap();
-    let files: Vec<(&str, &[u8])> = entries
+    let mut files: Vec<(&str, &[u8])> = entries
         .iter()
         .filter(|e| e.name != SIGNATURES_PATH)
         .map(|e| (e.name.as_str(), e.content.as_slice()))
         .collect();
+    if how.references_reordered {
+        files.swap(1, 2);
+    }
+    let time = how.claimed_time.as_deref().unwrap_or(CLAIMED_TIME);
     let (signer, chain) = example_seal(how);
-    let signatures = epub::sign(&files, &chain, signer.as_ref(), CLAIMED_TIME).unwrap();
+    let signatures = epub::sign(&files, &chain, signer.as_ref(), time).unwrap();
     entries[at].content = signatures;
     zip_entries(&entries)
 }
@@ -145,6 +161,10 @@ fn example_seal(how: &Resign) -> (Box<dyn Signer>, Vec<Vec<u8>>) {
 /// A detached CMS over `content` (its parts in order) made with the example
 /// seal key and chain, as `how` says.
 pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
+    assert!(
+        how.claimed_time.is_none() && !how.references_reordered,
+        "a CMS seal claims no time of its own and has no References"
+    );
     let (signer, chain) = example_seal(how);
     let signer = signer.as_ref();
     let made = gazette_cms::sign_detached(content, &chain, signer).unwrap();
