@@ -168,7 +168,7 @@ TOOLS = [
     ("verify page", "*", except_rules(
         "VER-32", "VER-33", "VER-34", "VER-35", "VER-36", "VER-37", "VER-38", "VER-45", "VER-46",
         "VER-47", "VER-48", "VER-49", "VER-50", "VER-51", "VER-52", "VER-56", "VER-66", "VER-67",
-        areas=("PKG", "LTP", "SMAN")), verify_page),
+        "VER-79", areas=("PKG", "LTP", "SMAN")), verify_page),
 ]
 
 
