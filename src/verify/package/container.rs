@@ -308,6 +308,26 @@ fn same_file(walked: &Metadata, opened: &Metadata) -> bool {
 mod tests {
     use super::*;
 
+    /// A file replaced between the walk and its reading is another file than
+    /// the one walked: the package cannot be checked as it was (VER-47).
+    #[test]
+    fn a_file_replaced_after_the_walk_is_changed_while_reading() {
+        let folder = tempfile::tempdir().unwrap();
+        let location = folder.path().join("issue.toml");
+        std::fs::write(&location, "year = 2025\n").unwrap();
+        let walked = std::fs::symlink_metadata(&location).unwrap();
+        let replacement = folder.path().join("replacement");
+        std::fs::write(&replacement, "year = 2026\n").unwrap();
+        std::fs::rename(&replacement, &location).unwrap();
+        let read = read_file(&location, "data/source/issue.toml", &walked, &mut 0);
+        let refusal = read.err().expect("a replaced file is refused");
+        assert_eq!(refusal.finding.code, FindingCode::ChangedWhileReading);
+        assert_eq!(refusal.verdict, crate::verify::Verdict::CannotCheck);
+
+        let walked = std::fs::symlink_metadata(&location).unwrap();
+        assert!(read_file(&location, "data/source/issue.toml", &walked, &mut 0).is_ok());
+    }
+
     #[test]
     fn private_key_armour_is_found_across_chunks_of_any_size() {
         let content = b"certificate text -----BEGIN EC PRIVATE KEY-----\nMHcC";
