@@ -14,8 +14,8 @@ use quick_xml::{NsReader, XmlVersion};
 const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
 
 /// The Dublin Core values a file gives, each as written, in order, and
-/// what a package also holds to its manifest: a PDF's page count (DOC-4),
-/// an EPUB's files (EPUB-6).
+/// what a package also holds to its manifest: a PDF's page count (DOC-4)
+/// and associated files (PDF-3, PDF-4), an EPUB's files (EPUB-6).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Described {
     pub identifiers: Vec<String>,
@@ -23,6 +23,21 @@ pub struct Described {
     pub dates: Vec<String>,
     pub pages: Option<usize>,
     pub files: Vec<String>,
+    /// A PDF's associated files (its catalog's `/AF`), PDF-3 and PDF-4.
+    pub attachments: Vec<Attachment>,
+}
+
+/// One associated file of a PDF, as its file specification gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attachment {
+    /// `/UF`, or else `/F`.
+    pub name: String,
+    /// `/AFRelationship`, without its slash.
+    pub relationship: String,
+    /// The embedded file's `/Subtype`, a MIME type.
+    pub media_type: String,
+    /// The SHA-256 of the embedded file's content, lowercase hex.
+    pub sha256: String,
 }
 
 /// The `dc:identifier`, `dc:relation` and `dc:date` values of `xml`, a

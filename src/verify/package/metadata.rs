@@ -2,13 +2,15 @@
 //! edition's XMP `dc:identifier` (PDF-5), each document's PDF's
 //! `dc:identifier` and `dc:relation` (DOC-6) and its pages (DOC-4), the
 //! EPUB's `dc:identifier` and `dc:date` (EPUB-3, EPUB-4) and each
-//! document's content document (EPUB-6). Readers' tools cite a file by what it says of
+//! document's content document (EPUB-6), and the data and Akoma Ntoso the
+//! PDF edition carries, the package's own (PDF-3, PDF-4). Readers' tools cite a file by what it says of
 //! itself, so a file that names another edition or document than the sealed
 //! manifest does makes the package's citations mislead: INVALID (VER-76).
 //! A file that changed after sealing is told as a change, not judged here.
 
 use std::collections::HashSet;
 
+use super::container::Files;
 use super::{Outcome, PAYLOAD};
 use crate::package::manifest::VerificationManifest;
 use crate::verify::described::Described;
@@ -23,18 +25,31 @@ struct Expected<'a> {
     pages: Option<usize>,
     /// The EPUB: each document's content document, in order.
     content_documents: Vec<&'a str>,
+    /// The PDF edition: its associated files, each with the SHA-256 of the
+    /// package's copy.
+    attachments: Vec<Carried<'a>>,
+}
+
+/// An associated file the PDF edition must carry.
+struct Carried<'a> {
+    name: String,
+    relationship: &'static str,
+    media_type: &'static str,
+    sha256: Option<&'a str>,
+    rule: &'static str,
 }
 
 /// Holds each part of the package that did not change to what the manifest
 /// says it is.
 pub(super) fn check(
+    files: &Files,
     manifest: &VerificationManifest,
     parts: &[Report],
     changed: &HashSet<String>,
     outcome: &mut Outcome,
 ) {
     for part in parts.iter().filter(|part| !changed.contains(&part.file)) {
-        let Some(expected) = expected(manifest, &part.file) else {
+        let Some(expected) = expected(files, manifest, &part.file) else {
             continue;
         };
         let file = &part.file;
@@ -58,19 +73,46 @@ pub(super) fn check(
 /// What the manifest says the part at `file` is: the PDF or EPUB edition, or
 /// a document's PDF. None for a part it does not describe (a document
 /// without a URI in its entry, from a producer before 1.0).
-fn expected<'a>(manifest: &'a VerificationManifest, file: &str) -> Option<Expected<'a>> {
+fn expected<'a>(
+    files: &'a Files,
+    manifest: &'a VerificationManifest,
+    file: &str,
+) -> Option<Expected<'a>> {
     let edition = &manifest.edition;
+    let id = &edition.id;
     let path = file.strip_prefix(PAYLOAD)?;
-    if path == format!("edition/{}.pdf", edition.id) {
+    let digest = |name: &str| {
+        let path = format!("{PAYLOAD}edition/{name}");
+        files.get(&path).map(|file| file.sha256.as_str())
+    };
+    if path == format!("edition/{id}.pdf") {
+        let data = format!("{id}.json");
+        let akn = format!("{id}.akn.xml");
         return Some(Expected {
             identifier: &edition.uri,
             relation: None,
             date: None,
             pages: None,
             content_documents: Vec::new(),
+            attachments: vec![
+                Carried {
+                    sha256: digest(&data),
+                    name: data,
+                    relationship: "Data",
+                    media_type: "application/json",
+                    rule: "PDF-3",
+                },
+                Carried {
+                    sha256: digest(&akn),
+                    name: akn,
+                    relationship: "Alternative",
+                    media_type: "application/akn+xml",
+                    rule: "PDF-4",
+                },
+            ],
         });
     }
-    if path == format!("edition/{}.epub", edition.id) {
+    if path == format!("edition/{id}.epub") {
         return Some(Expected {
             identifier: &edition.uri,
             relation: None,
@@ -81,6 +123,7 @@ fn expected<'a>(manifest: &'a VerificationManifest, file: &str) -> Option<Expect
                 .iter()
                 .map(|d| d.epub_file.as_str())
                 .collect(),
+            attachments: Vec::new(),
         });
     }
     let document = manifest
@@ -95,6 +138,7 @@ fn expected<'a>(manifest: &'a VerificationManifest, file: &str) -> Option<Expect
         // A range that runs backwards is the manifest's fault (MAN-22), told there.
         pages: (pages.first <= pages.last).then(|| (pages.last - pages.first + 1) as usize),
         content_documents: Vec::new(),
+        attachments: Vec::new(),
     })
 }
 
@@ -139,7 +183,40 @@ fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
         described,
         &expected.content_documents,
     ));
+    found.extend(
+        expected
+            .attachments
+            .iter()
+            .filter_map(|carried| attachment_break(described, carried)),
+    );
     found
+}
+
+/// The associated file the PDF edition must carry, as the format names it
+/// and byte for byte the package's copy (PDF-3, PDF-4).
+fn attachment_break(described: &Described, carried: &Carried<'_>) -> Option<String> {
+    let (name, rule) = (&carried.name, carried.rule);
+    let Some(attachment) = described.attachments.iter().find(|a| a.name == *name) else {
+        return Some(format!(
+            "does not carry {name} as an associated file (/AF) ({rule})"
+        ));
+    };
+    if attachment.relationship != carried.relationship
+        || attachment.media_type != carried.media_type
+    {
+        return Some(format!(
+            "carries {name} as /AFRelationship /{} of type {}, not /{} of type {} ({rule})",
+            attachment.relationship,
+            attachment.media_type,
+            carried.relationship,
+            carried.media_type
+        ));
+    }
+    let differs = carried
+        .sha256
+        .is_some_and(|sha256| attachment.sha256 != sha256);
+    differs
+        .then(|| format!("carries another {name} than the package's data/edition/{name} ({rule})"))
 }
 
 /// Each document's body is the content document its entry names, in the

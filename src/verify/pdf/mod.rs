@@ -60,7 +60,8 @@ use super::{
     Timestamp, TimestampKind, Verdict, date, described, long_term,
 };
 use crate::cms::{self, ProblemCode, Rules, UnixTime};
-use described::Described;
+use crate::digest::sha256;
+use described::{Attachment, Described};
 
 const FORMAT: &str = "pdf";
 
@@ -169,6 +170,7 @@ fn verify_held_to(
     report.validation_time = Some(long_term::validation_time(policy).to_string());
     report.described = Some(Described {
         pages: Some(document.get_pages().len()),
+        attachments: associated_files(&document),
         ..metadata(&document)
             .and_then(|xmp| described::read(&xmp))
             .unwrap_or_default()
@@ -378,6 +380,45 @@ struct Context<'a> {
     made_by_gazette: bool,
     format: Format,
     options: &'a Options,
+}
+
+/// The catalog's associated files (`/AF`), each with the digest of its
+/// embedded content; a file specification that cannot be read is left out.
+fn associated_files(document: &Document) -> Vec<Attachment> {
+    let Some(specs) = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get_deref(b"AF", document).ok())
+        .and_then(|af| af.as_array().ok())
+    else {
+        return Vec::new();
+    };
+    specs
+        .iter()
+        .filter_map(|spec| {
+            let spec = document.dereference(spec).ok()?.1.as_dict().ok()?;
+            let name = spec.get(b"UF").or_else(|_| spec.get(b"F")).ok()?;
+            let stream = spec
+                .get_deref(b"EF", document)
+                .and_then(Object::as_dict)
+                .and_then(|ef| ef.get_deref(b"F", document))
+                .and_then(Object::as_stream)
+                .ok()?;
+            let content = stream.get_plain_content().ok()?;
+            let name_of = |object: Result<&Object, lopdf::Error>| {
+                object
+                    .and_then(Object::as_name)
+                    .map(|n| String::from_utf8_lossy(n).into_owned())
+                    .unwrap_or_default()
+            };
+            Some(Attachment {
+                name: lopdf::decode_text_string(name).ok()?,
+                relationship: name_of(spec.get(b"AFRelationship")),
+                media_type: name_of(stream.dict.get(b"Subtype")),
+                sha256: sha256(&content),
+            })
+        })
+        .collect()
 }
 
 /// The catalog's XMP metadata packet, decoded.
