@@ -14,8 +14,9 @@ use quick_xml::{NsReader, XmlVersion};
 const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
 
 /// The Dublin Core values a file gives, each as written, in order, and
-/// what a package also holds to its manifest: a PDF's page count (DOC-4)
-/// and associated files (PDF-3, PDF-4), an EPUB's files (EPUB-6).
+/// what a package also holds to its manifest: a PDF's page count (DOC-4),
+/// page labels (DOC-5) and associated files (PDF-3, PDF-4), an EPUB's files
+/// (EPUB-6).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Described {
     pub identifiers: Vec<String>,
@@ -25,6 +26,9 @@ pub struct Described {
     pub files: Vec<String>,
     /// A PDF's associated files (its catalog's `/AF`), PDF-3 and PDF-4.
     pub attachments: Vec<Attachment>,
+    /// Each page's label as a decimal number, when its `/PageLabels` range
+    /// numbers pages in decimal without a prefix (DOC-5).
+    pub page_numbers: Vec<Option<u32>>,
 }
 
 /// One associated file of a PDF, as its file specification gives it.

@@ -3,7 +3,9 @@
 //! `dc:identifier` and `dc:relation` (DOC-6) and its pages (DOC-4), the
 //! EPUB's `dc:identifier` and `dc:date` (EPUB-3, EPUB-4) and each
 //! document's content document (EPUB-6), and the data and Akoma Ntoso the
-//! PDF edition carries, the package's own (PDF-3, PDF-4). Readers' tools cite a file by what it says of
+//! PDF edition carries, the package's own (PDF-3, PDF-4); each document's
+//! PDF labels its pages with their printed numbers (DOC-5) and is sealed at
+//! the time the PDF edition is (DOC-7). Readers' tools cite a file by what it says of
 //! itself, so a file that names another edition or document than the sealed
 //! manifest does makes the package's citations mislead: INVALID (VER-76).
 //! A file that changed after sealing is told as a change, not judged here.
@@ -23,6 +25,8 @@ struct Expected<'a> {
     date: Option<&'a str>,
     /// A document's PDF: its page count, `last − first + 1`.
     pages: Option<usize>,
+    /// A document's PDF: the printed number of its first page, `first`.
+    first_page: Option<u32>,
     /// The EPUB: each document's content document, in order.
     content_documents: Vec<&'a str>,
     /// The PDF edition: its associated files, each with the SHA-256 of the
@@ -48,7 +52,28 @@ pub(super) fn check(
     changed: &HashSet<String>,
     outcome: &mut Outcome,
 ) {
+    let edition_pdf = format!("{PAYLOAD}edition/{}.pdf", manifest.edition.id);
+    let claimed = |part: &Report| {
+        let seal = part.signatures.iter().find(|s| s.is_seal())?;
+        seal.claimed_time.clone()
+    };
+    let edition_time = parts
+        .iter()
+        .find(|p| p.file == edition_pdf)
+        .and_then(claimed);
     for part in parts.iter().filter(|part| !changed.contains(&part.file)) {
+        let is_document_pdf = part.file.starts_with(&format!("{PAYLOAD}documents/"));
+        if let (true, Some(edition), Some(own)) = (is_document_pdf, &edition_time, claimed(part))
+            && own != *edition
+        {
+            outcome.invalid(
+                FindingCode::MetadataMismatch,
+                format!(
+                    "{}'s seal claims the time {own}, not the PDF edition's {edition} (DOC-7)",
+                    part.file
+                ),
+            );
+        }
         let Some(expected) = expected(files, manifest, &part.file) else {
             continue;
         };
@@ -93,6 +118,7 @@ fn expected<'a>(
             relation: None,
             date: None,
             pages: None,
+            first_page: None,
             content_documents: Vec::new(),
             attachments: vec![
                 Carried {
@@ -118,6 +144,7 @@ fn expected<'a>(
             relation: None,
             date: Some(&edition.date),
             pages: None,
+            first_page: None,
             content_documents: manifest
                 .documents
                 .iter()
@@ -137,6 +164,7 @@ fn expected<'a>(
         date: None,
         // A range that runs backwards is the manifest's fault (MAN-22), told there.
         pages: (pages.first <= pages.last).then(|| (pages.last - pages.first + 1) as usize),
+        first_page: Some(pages.first),
         content_documents: Vec::new(),
         attachments: Vec::new(),
     })
@@ -178,6 +206,21 @@ fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
             "has {} pages, not the {pages} of its pdf_pages in manifest.json (DOC-4)",
             described.pages.unwrap_or(0)
         ));
+    }
+    if let Some(first) = expected.first_page {
+        let wrong = described
+            .page_numbers
+            .iter()
+            .zip(first..)
+            .position(|(label, printed)| *label != Some(printed));
+        if let Some(index) = wrong {
+            found.push(format!(
+                "labels its page {} {}, not {}, the number it has in the edition (DOC-5)",
+                index + 1,
+                described.page_numbers[index].map_or("otherwise".to_owned(), |n| n.to_string()),
+                first + index as u32
+            ));
+        }
     }
     found.extend(content_document_breaks(
         described,

@@ -168,8 +168,10 @@ fn verify_held_to(
         ));
     }
     report.validation_time = Some(long_term::validation_time(policy).to_string());
+    let pages = document.get_pages().len();
     report.described = Some(Described {
-        pages: Some(document.get_pages().len()),
+        pages: Some(pages),
+        page_numbers: page_numbers(&document, pages),
         attachments: associated_files(&document),
         ..metadata(&document)
             .and_then(|xmp| described::read(&xmp))
@@ -380,6 +382,58 @@ struct Context<'a> {
     made_by_gazette: bool,
     format: Format,
     options: &'a Options,
+}
+
+/// Each of the `pages` pages' label as a number, from the catalog's
+/// `/PageLabels` number tree (ISO 32000-2, 12.4.2): the range a page falls in
+/// gives its style, prefix and first number.
+fn page_numbers(document: &Document, pages: usize) -> Vec<Option<u32>> {
+    let mut ranges: Vec<(i64, &Dictionary)> = Vec::new();
+    if let Some(tree) = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get_deref(b"PageLabels", document).ok())
+        .and_then(|tree| tree.as_dict().ok())
+    {
+        label_ranges(document, tree, 0, &mut ranges);
+    }
+    ranges.sort_by_key(|(start, _)| *start);
+    (0..pages as i64)
+        .map(|page| {
+            let (start, range) = ranges.iter().rev().find(|(start, _)| *start <= page)?;
+            let decimal = range.get(b"S").and_then(Object::as_name).ok() == Some(b"D");
+            if !decimal || range.has(b"P") {
+                return None;
+            }
+            let first = range.get(b"St").and_then(Object::as_i64).unwrap_or(1);
+            u32::try_from(first + page - start).ok()
+        })
+        .collect()
+}
+
+/// The ranges of a number tree node and its kids, to a bounded depth.
+fn label_ranges<'a>(
+    document: &'a Document,
+    node: &'a Dictionary,
+    depth: usize,
+    ranges: &mut Vec<(i64, &'a Dictionary)>,
+) {
+    if let Ok(nums) = node.get_deref(b"Nums", document).and_then(Object::as_array) {
+        for pair in nums.chunks(2) {
+            if let [key, value] = pair
+                && let (Ok(key), Ok((_, Object::Dictionary(range)))) =
+                    (key.as_i64(), document.dereference(value))
+            {
+                ranges.push((key, range));
+            }
+        }
+    }
+    let kids = node.get_deref(b"Kids", document).and_then(Object::as_array);
+    for kid in kids.into_iter().flatten().filter(|_| depth < 8) {
+        if let Ok((_, Object::Dictionary(kid))) = document.dereference(kid) {
+            label_ranges(document, kid, depth + 1, ranges);
+        }
+    }
 }
 
 /// The catalog's associated files (`/AF`), each with the digest of its
