@@ -19,7 +19,7 @@ use serde::Deserialize;
 use x509_cert::attr::Attribute;
 
 use super::{unzip, zip_entries};
-use crate::support::{byte_range, example, find};
+use crate::support::{byte_range, example, find, rfind};
 
 /// The time gazette claims for the sample's seals: its issue date, 00:00 in
 /// Shanghai.
@@ -68,6 +68,10 @@ pub struct Replacement {
     pub entry: Option<String>,
     pub find: String,
     pub with: String,
+    /// The last occurrence of `find` rather than the first: in a PDF, the
+    /// one in the seal's revision, which writes the catalog again.
+    #[serde(default)]
+    pub last: bool,
 }
 
 /// `pdf`'s seal made anew as `how` says, in the same gap: the /ByteRange and
@@ -83,11 +87,13 @@ pub fn resign_pdf(pdf: &[u8], how: &Resign) -> Vec<u8> {
         entry,
         find: from,
         with,
+        last,
     } in &how.replace
     {
         assert!(entry.is_none(), "a PDF has no entries");
         assert_eq!(from.len(), with.len(), "a replacement keeps the length");
-        let at = find(&out, from.as_bytes()).unwrap_or_else(|| panic!("{from} not found"));
+        let found = if *last { rfind } else { find };
+        let at = found(&out, from.as_bytes()).unwrap_or_else(|| panic!("{from} not found"));
         assert!(
             at + from.len() <= a + b || at >= c,
             "{from} lies in the seal's gap, which the seal does not cover"
@@ -112,7 +118,14 @@ pub fn resign_epub(epub: &[u8], how: &Resign) -> Vec<u8> {
         "an EPUB's seal is XML-DSig, without CMS attributes"
     );
     let mut entries = unzip(epub);
-    for Replacement { entry, find, with } in &how.replace {
+    for Replacement {
+        entry,
+        find,
+        with,
+        last,
+    } in &how.replace
+    {
+        assert!(!last, "an EPUB's file is changed at the first occurrence");
         let name = entry
             .as_deref()
             .expect("the EPUB file a replacement is made in");
