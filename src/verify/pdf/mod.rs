@@ -43,6 +43,7 @@
 //! when it existed; otherwise its time is only claimed (B-B).
 
 mod changes;
+mod describe;
 mod dss;
 mod face;
 mod revisions;
@@ -57,11 +58,9 @@ use revisions::Revisions;
 
 use super::{
     Change, Finding, FindingCode, Level, Options, Policy, Report, SignatureKind, SignatureReport,
-    Timestamp, TimestampKind, Verdict, date, described, long_term,
+    Timestamp, TimestampKind, Verdict, date, long_term,
 };
 use crate::cms::{self, ProblemCode, Rules, UnixTime};
-use crate::digest::sha256;
-use described::{Attachment, Described};
 
 const FORMAT: &str = "pdf";
 
@@ -168,15 +167,7 @@ fn verify_held_to(
         ));
     }
     report.validation_time = Some(long_term::validation_time(policy).to_string());
-    let pages = document.get_pages().len();
-    report.described = Some(Described {
-        pages: Some(pages),
-        page_numbers: page_numbers(&document, pages),
-        attachments: associated_files(&document),
-        ..metadata(&document)
-            .and_then(|xmp| described::read(&xmp))
-            .unwrap_or_default()
-    });
+    report.described = Some(describe::describe(&document));
     if document.xref_recovery.is_some() && report.verdict == Verdict::Valid {
         let finding = Finding::new(
             FindingCode::DamagedCrossReference,
@@ -382,108 +373,6 @@ struct Context<'a> {
     made_by_gazette: bool,
     format: Format,
     options: &'a Options,
-}
-
-/// Each of the `pages` pages' label as a number, from the catalog's
-/// `/PageLabels` number tree (ISO 32000-2, 12.4.2): the range a page falls in
-/// gives its style, prefix and first number.
-fn page_numbers(document: &Document, pages: usize) -> Vec<Option<u32>> {
-    let mut ranges: Vec<(i64, &Dictionary)> = Vec::new();
-    if let Some(tree) = document
-        .catalog()
-        .ok()
-        .and_then(|catalog| catalog.get_deref(b"PageLabels", document).ok())
-        .and_then(|tree| tree.as_dict().ok())
-    {
-        label_ranges(document, tree, 0, &mut ranges);
-    }
-    ranges.sort_by_key(|(start, _)| *start);
-    (0..pages as i64)
-        .map(|page| {
-            let (start, range) = ranges.iter().rev().find(|(start, _)| *start <= page)?;
-            let decimal = range.get(b"S").and_then(Object::as_name).ok() == Some(b"D");
-            if !decimal || range.has(b"P") {
-                return None;
-            }
-            let first = range.get(b"St").and_then(Object::as_i64).unwrap_or(1);
-            u32::try_from(first + page - start).ok()
-        })
-        .collect()
-}
-
-/// The ranges of a number tree node and its kids, to a bounded depth.
-fn label_ranges<'a>(
-    document: &'a Document,
-    node: &'a Dictionary,
-    depth: usize,
-    ranges: &mut Vec<(i64, &'a Dictionary)>,
-) {
-    if let Ok(nums) = node.get_deref(b"Nums", document).and_then(Object::as_array) {
-        for pair in nums.chunks(2) {
-            if let [key, value] = pair
-                && let (Ok(key), Ok((_, Object::Dictionary(range)))) =
-                    (key.as_i64(), document.dereference(value))
-            {
-                ranges.push((key, range));
-            }
-        }
-    }
-    let kids = node.get_deref(b"Kids", document).and_then(Object::as_array);
-    for kid in kids.into_iter().flatten().filter(|_| depth < 8) {
-        if let Ok((_, Object::Dictionary(kid))) = document.dereference(kid) {
-            label_ranges(document, kid, depth + 1, ranges);
-        }
-    }
-}
-
-/// The catalog's associated files (`/AF`), each with the digest of its
-/// embedded content; a file specification that cannot be read is left out.
-fn associated_files(document: &Document) -> Vec<Attachment> {
-    let Some(specs) = document
-        .catalog()
-        .ok()
-        .and_then(|catalog| catalog.get_deref(b"AF", document).ok())
-        .and_then(|af| af.as_array().ok())
-    else {
-        return Vec::new();
-    };
-    specs
-        .iter()
-        .filter_map(|spec| {
-            let spec = document.dereference(spec).ok()?.1.as_dict().ok()?;
-            let name = spec.get(b"UF").or_else(|_| spec.get(b"F")).ok()?;
-            let stream = spec
-                .get_deref(b"EF", document)
-                .and_then(Object::as_dict)
-                .and_then(|ef| ef.get_deref(b"F", document))
-                .and_then(Object::as_stream)
-                .ok()?;
-            let content = stream.get_plain_content().ok()?;
-            let name_of = |object: Result<&Object, lopdf::Error>| {
-                object
-                    .and_then(Object::as_name)
-                    .map(|n| String::from_utf8_lossy(n).into_owned())
-                    .unwrap_or_default()
-            };
-            Some(Attachment {
-                name: lopdf::decode_text_string(name).ok()?,
-                relationship: name_of(spec.get(b"AFRelationship")),
-                media_type: name_of(stream.dict.get(b"Subtype")),
-                sha256: sha256(&content),
-            })
-        })
-        .collect()
-}
-
-/// The catalog's XMP metadata packet, decoded.
-fn metadata(document: &Document) -> Option<Vec<u8>> {
-    let catalog = document.catalog().ok()?;
-    let stream = catalog
-        .get_deref(b"Metadata", document)
-        .ok()?
-        .as_stream()
-        .ok()?;
-    stream.get_plain_content().ok()
 }
 
 /// Whether the document names gazette as the program that made it (the
