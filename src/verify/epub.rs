@@ -69,7 +69,8 @@ const MAX_SIGNATURES_SIZE: u64 = 16 * MIB;
 const MIMETYPE_MAGIC_OFFSET: usize = 30;
 /// OCF's container file, which names the package document.
 const CONTAINER_PATH: &str = "META-INF/container.xml";
-/// A package document is a few kilobytes; one larger is not read for its metadata.
+/// Package documents are a few kilobytes; beyond this, in all, they are not
+/// read for their metadata, however many a hostile container holds.
 const MAX_DESCRIPTION_SIZE: u64 = 4 * MIB;
 
 /// Verifies the EPUB `bytes`, named `file` in the report.
@@ -185,9 +186,13 @@ fn read_contents(
         signatures: None,
         descriptions: Vec::new(),
     };
+    let mut description_room = MAX_DESCRIPTION_SIZE;
     for entry in entries.iter().filter(|e| !e.is_dir) {
         let describes = (entry.path == CONTAINER_PATH || entry.path.ends_with(".opf"))
-            && entry.size <= MAX_DESCRIPTION_SIZE;
+            && entry.size <= description_room;
+        if describes {
+            description_room -= entry.size;
+        }
         let keep = entry.path == SIGNATURES_PATH || entry.path == MIMETYPE_PATH || describes;
         let mut context = digest::Context::new(&digest::SHA256);
         let mut kept = Vec::new();
