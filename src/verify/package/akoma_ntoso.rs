@@ -15,7 +15,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::container::Files;
-use super::{Outcome, PAYLOAD};
+use super::{Outcome, PAYLOAD, unchanged};
 use crate::akn;
 use crate::package::manifest::VerificationManifest;
 use crate::verify::FindingCode;
@@ -47,13 +47,7 @@ pub(super) fn check(
     outcome: &mut Outcome,
 ) {
     let id = &manifest.edition.id;
-    let read = |path: &str| {
-        let path = format!("{PAYLOAD}{path}");
-        if changed.contains(&path) {
-            return None;
-        }
-        files.get(&path)?.bytes.as_deref()
-    };
+    let read = |path: &str| unchanged(files, changed, path);
     let mut invalid = |path: &str, why: String| {
         outcome.invalid(FindingCode::AkomaNtoso, format!("data/{path} {why}"));
     };

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::container::Files;
-use super::{Outcome, PAYLOAD};
+use super::{Outcome, unchanged};
 use crate::data::{
     self, DOCUMENT_SCHEMA, DocumentData, EDITION_SCHEMA, EditionData, interpretation_uri,
 };
@@ -35,13 +35,7 @@ pub(super) fn check(
     outcome: &mut Outcome,
 ) {
     let id = &manifest.edition.id;
-    let read = |path: &str| {
-        let path = format!("{PAYLOAD}{path}");
-        if changed.contains(&path) {
-            return None;
-        }
-        files.get(&path)?.bytes.as_deref()
-    };
+    let read = |path: &str| unchanged(files, changed, path);
     let edition_path = data::edition_path(id);
     let edition = read(&edition_path).and_then(|bytes| {
         let value = judge(&edition_path, bytes, EDITION_SCHEMA, outcome)?;

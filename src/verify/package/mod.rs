@@ -333,6 +333,17 @@ fn check_document_dates(manifest: &VerificationManifest, outcome: &mut Outcome) 
     }
 }
 
+/// The content of the payload file at `path` (under data/), unless it no
+/// longer matches the signed manifest: a changed file is told as a change,
+/// and what it holds is not judged.
+fn unchanged<'a>(files: &'a Files, changed: &HashSet<String>, path: &str) -> Option<&'a [u8]> {
+    let path = format!("{PAYLOAD}{path}");
+    if changed.contains(&path) {
+        return None;
+    }
+    files.get(&path)?.bytes.as_deref()
+}
+
 /// Each document's pages run forwards (MAN-22): a range that runs
 /// backwards names no pages of the edition.
 fn check_page_ranges(manifest: &VerificationManifest, outcome: &mut Outcome) {
