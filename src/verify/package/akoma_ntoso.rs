@@ -13,6 +13,8 @@ use std::collections::HashSet;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use super::container::Files;
 use super::{Outcome, PAYLOAD, unchanged};
@@ -180,14 +182,19 @@ fn duplicate_eid(outline: &Outline) -> Option<String> {
     ))
 }
 
-/// Whether the document's data gives it an interpretation.
+/// Whether the document's data gives it an interpretation: only that member
+/// is read, the rest of the file skipped over.
 fn interpreted(files: &Files, id: &str, position: usize) -> bool {
+    #[derive(Deserialize)]
+    struct Interpreted {
+        interpretation: Option<IgnoredAny>,
+    }
     let path = format!("{PAYLOAD}{}", crate::data::document_path(id, position));
     files
         .get(&path)
         .and_then(|file| file.bytes.as_deref())
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok())
-        .is_some_and(|data| data["interpretation"].is_object())
+        .and_then(|bytes| serde_json::from_slice::<Interpreted>(bytes).ok())
+        .is_some_and(|data| data.interpretation.is_some())
 }
 
 /// The outline of `xml`; None when it is not well-formed or declares a DTD.
