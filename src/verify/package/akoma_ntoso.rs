@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::container::Files;
-use super::{Outcome, PAYLOAD, unchanged};
+use super::{Outcome, unchanged};
 use crate::akn;
 use crate::package::manifest::VerificationManifest;
 use crate::verify::FindingCode;
@@ -76,7 +76,7 @@ pub(super) fn check(
             invalid(&path, "is not well-formed XML (AKN-1)".to_owned());
             continue;
         };
-        let interpreted = interpreted(files, id, index + 1);
+        let interpreted = interpreted(files, changed, id, index + 1);
         let expected = Document {
             uri,
             genre: akn::genre(&entry.title),
@@ -184,15 +184,12 @@ fn duplicate_eid(outline: &Outline) -> Option<String> {
 
 /// Whether the document's data gives it an interpretation: only that member
 /// is read, the rest of the file skipped over.
-fn interpreted(files: &Files, id: &str, position: usize) -> bool {
+fn interpreted(files: &Files, changed: &HashSet<String>, id: &str, position: usize) -> bool {
     #[derive(Deserialize)]
     struct Interpreted {
         interpretation: Option<IgnoredAny>,
     }
-    let path = format!("{PAYLOAD}{}", crate::data::document_path(id, position));
-    files
-        .get(&path)
-        .and_then(|file| file.bytes.as_deref())
+    unchanged(files, changed, &crate::data::document_path(id, position))
         .and_then(|bytes| serde_json::from_slice::<Interpreted>(bytes).ok())
         .is_some_and(|data| data.interpretation.is_some())
 }

@@ -862,24 +862,23 @@ fn check_carried_chain(
     if chain.len() > 1 && chain.last().is_some_and(ParsedCertificate::is_self_issued) {
         chain.pop();
     }
-    let mut seals: Vec<(String, &SignatureReport)> = Vec::new();
+    let mut seals: Vec<(&str, &SignatureReport)> = Vec::new();
     if let Some(signature) = signature {
-        seals.push(("data/manifest.json.p7s".to_owned(), signature));
+        seals.push((MANIFEST_SEAL, signature));
     }
     for part in parts {
         if let Some(seal) = part.signatures.iter().find(|s| s.is_seal()) {
-            let name = part.file.strip_prefix(PAYLOAD).unwrap_or(&part.file);
-            seals.push((format!("data/{name}"), seal));
+            seals.push((&part.file, seal));
         }
     }
     let seal_certificate = chain.first().map(|c| sha256(&c.der));
     for (file, report) in seals {
         // A seal by another certificate is check_signer's finding; its
         // chain is not seal.chain to begin with.
-        let Some(cms) = report.cms.as_ref().filter(|cms| {
-            let signer = cms.signer.as_ref();
-            signer.map(|s| s.sha256_fingerprint.to_ascii_lowercase()) == seal_certificate
-        }) else {
+        if signer_fingerprint(report) != seal_certificate {
+            continue;
+        }
+        let Some(cms) = &report.cms else {
             continue;
         };
         let missing: Vec<String> = chain
