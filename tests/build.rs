@@ -1,9 +1,9 @@
 //! `gazette build` as an editor meets it: the small issue of `support`, then
 //! each mistake an editor can make, with the message it must produce.
 
-use std::path::PathBuf;
-
-use crate::support::{DOC_A, DOC_B, ISSUE, Issue, assert_reports, gazette, repo, stderr, stdout};
+use crate::support::{
+    DOC_A, DOC_B, ISSUE, Issue, TestPki, assert_reports, gazette, repo, stderr, stdout,
+};
 
 #[test]
 fn a_valid_issue_builds_a_pdf() {
@@ -597,86 +597,6 @@ fn the_issue_folder_itself_is_not_a_templates_folder() {
         "the templates folder is the issue folder itself",
         &format!("issue.toml:{line}:"),
     );
-}
-
-/// The test PKI's responders (tests/pki), stopped when dropped; `None` when
-/// certomancer is missing, which fails the test under GAZETTE_REQUIRE_TOOLS=1.
-struct TestPki {
-    dir: tempfile::TempDir,
-    env: String,
-}
-
-impl TestPki {
-    fn start() -> Option<TestPki> {
-        let dir = tempfile::tempdir().unwrap();
-        let output = std::process::Command::new("bash")
-            .arg(repo().join("tests/pki/responders.sh"))
-            .arg("start")
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        if output.status.code() == Some(3) {
-            assert_ne!(
-                std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref(),
-                Ok("1"),
-                "certomancer is missing and GAZETTE_REQUIRE_TOOLS=1"
-            );
-            eprintln!("skipped: certomancer is missing");
-            return None;
-        }
-        assert!(output.status.success(), "{}", stderr(&output));
-        let env = std::fs::read_to_string(dir.path().join("env")).unwrap();
-        Some(TestPki { dir, env })
-    }
-
-    fn url(&self, name: &str) -> String {
-        self.env
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{name}=")))
-            .unwrap()
-            .to_owned()
-    }
-
-    /// The seal's chain (seal, intermediate, root) as one PEM file.
-    fn chain(&self) -> PathBuf {
-        let certs = self.dir.path().join("certs");
-        let chain: String = ["seal", "interm", "root"]
-            .iter()
-            .map(|name| std::fs::read_to_string(certs.join(format!("{name}.cert.pem"))).unwrap())
-            .collect();
-        let path = self.dir.path().join("chain.pem");
-        std::fs::write(&path, chain).unwrap();
-        path
-    }
-
-    /// An issue of a year the test PKI's seal certificate covers, sealed with
-    /// it and time-stamped at `tsa`.
-    fn issue(&self, tsa: &str) -> Issue {
-        let issue = Issue::new();
-        issue.edit("issue.toml", "year = 2025", "year = 2026");
-        issue.edit("issue.toml", "date = 2025-08-15", "date = 2026-08-15");
-        let seal = format!(
-            "[seal]\ncertificates = {:?}\nkey = {:?}\ntimestamp = {tsa:?}\n\n[[sections]]",
-            self.chain().display().to_string(),
-            self.dir
-                .path()
-                .join("keys/seal.key.pem")
-                .display()
-                .to_string()
-        );
-        issue.edit("issue.toml", "[[sections]]", &seal);
-        issue
-    }
-}
-
-impl Drop for TestPki {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("bash")
-            .arg(repo().join("tests/pki/responders.sh"))
-            .arg("stop")
-            .arg(self.dir.path())
-            .status();
-    }
 }
 
 /// The edition's PDF of an issue of 2026.

@@ -409,3 +409,88 @@ pub fn seal_pdf_with(pdf: &[u8], chain: &[Vec<u8>], key: &Path, spot: Spot) -> V
     let pdf = ParsedPdf::read(pdf.to_vec()).expect("the PDF to seal reads");
     edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }
+
+/// The test PKI's responders (tests/pki), stopped when dropped; `None` when
+/// certomancer is missing, which fails the test under GAZETTE_REQUIRE_TOOLS=1.
+pub struct TestPki {
+    dir: tempfile::TempDir,
+    env: String,
+}
+
+impl TestPki {
+    pub fn start() -> Option<TestPki> {
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new("bash")
+            .arg(repo().join("tests/pki/responders.sh"))
+            .arg("start")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        if output.status.code() == Some(3) {
+            assert_ne!(
+                std::env::var("GAZETTE_REQUIRE_TOOLS").as_deref(),
+                Ok("1"),
+                "certomancer is missing and GAZETTE_REQUIRE_TOOLS=1"
+            );
+            eprintln!("skipped: certomancer is missing");
+            return None;
+        }
+        assert!(output.status.success(), "{}", stderr(&output));
+        let env = std::fs::read_to_string(dir.path().join("env")).unwrap();
+        Some(TestPki { dir, env })
+    }
+
+    /// A file of the running PKI: `certs/NAME.cert.pem`, `keys/NAME.key.pem`.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn url(&self, name: &str) -> String {
+        self.env
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The seal's chain (seal, intermediate, root) as one PEM file.
+    pub fn chain(&self) -> PathBuf {
+        let certs = self.dir.path().join("certs");
+        let chain: String = ["seal", "interm", "root"]
+            .iter()
+            .map(|name| std::fs::read_to_string(certs.join(format!("{name}.cert.pem"))).unwrap())
+            .collect();
+        let path = self.dir.path().join("chain.pem");
+        std::fs::write(&path, chain).unwrap();
+        path
+    }
+
+    /// An issue of a year the test PKI's seal certificate covers, sealed with
+    /// it and time-stamped at `tsa`.
+    pub fn issue(&self, tsa: &str) -> Issue {
+        let issue = Issue::new();
+        issue.edit("issue.toml", "year = 2025", "year = 2026");
+        issue.edit("issue.toml", "date = 2025-08-15", "date = 2026-08-15");
+        let seal = format!(
+            "[seal]\ncertificates = {:?}\nkey = {:?}\ntimestamp = {tsa:?}\n\n[[sections]]",
+            self.chain().display().to_string(),
+            self.dir
+                .path()
+                .join("keys/seal.key.pem")
+                .display()
+                .to_string()
+        );
+        issue.edit("issue.toml", "[[sections]]", &seal);
+        issue
+    }
+}
+
+impl Drop for TestPki {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(repo().join("tests/pki/responders.sh"))
+            .arg("stop")
+            .arg(self.dir.path())
+            .status();
+    }
+}

@@ -148,7 +148,8 @@ impl ProblemCode {
             }
             Untrusted => &["VER-1", "VER-24"],
             WeakAlgorithm => &["VER-25", "SEAL-4"],
-            ImprintMismatch | TimestampInvalid => &["VER-69", "SPDF-11", "SMAN-5"],
+            ImprintMismatch => &["VER-69", "SPDF-11", "SMAN-5"],
+            TimestampInvalid => &["VER-69", "SPDF-11", "SMAN-5", "SEAL-13"],
         }
     }
 }

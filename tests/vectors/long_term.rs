@@ -1,0 +1,288 @@
+//! The long-term vectors' files: the sample dated 2026 (when the test PKI's
+//! seal certificate is valid), built as an office with a time-stamp authority
+//! builds it, by `gazette build --tsa` with the test PKI of tests/pki, its
+//! time-stamp authority, OCSP responder and CRLs running on localhost. The
+//! PDF edition at B-T and B-LT is the B-LTA file cut after the revision that
+//! level ends with: a producer stopping there writes exactly those bytes.
+//!
+//! A seal that gazette refuses to make (its time-stamp authority may not
+//! stamp, its certificate is revoked, its token stamps other bytes) is made
+//! here with the same sealing code, handed authorities that misbehave as
+//! asked: the rule is then all that fails.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use const_oid::db::rfc5912::ID_SHA_256;
+use der::asn1::OctetString;
+use der::{Decode, Encode};
+use gazette::asn1::tsp::{MessageImprint, TimeStampReq, TimeStampResp};
+use gazette::edition;
+use gazette::http::{self, Service};
+use gazette::model::{Date, SealText};
+use gazette::revocation::{self, Collected};
+use gazette::seal::{Authorities, Level, Network, ParsedPdf, Seal, Spot};
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use gazette::timestamp::{Token, read_token};
+use ring::digest::{SHA256, digest};
+use serde::Deserialize;
+use spki::AlgorithmIdentifierOwned;
+
+use super::VISIBLE_SEAL;
+use crate::support::{TestPki, byte_range, find, gazette, rfind, sample, stderr};
+
+/// The issue date of the long-term sample, whose midnight its seals claim.
+const ISSUE_DATE: Date = Date {
+    year: 2026,
+    month: 8,
+    day: 15,
+};
+
+const EDITION: &str = "shanghai-gazette-2026-08";
+
+/// The long-term sample's files, and where its PKI answers.
+pub struct LongTermSample {
+    /// The PDF edition at B-LTA.
+    pub pdf: Vec<u8>,
+    /// The first document's own PDF at B-LTA.
+    pub document: Vec<u8>,
+    /// The package at B-LTA, `<id>.bag.zip`.
+    pub package_zip: Vec<u8>,
+    /// The PKI's folder (certs/, keys/) and its time-stamp authorities.
+    certs: PathBuf,
+    keys: PathBuf,
+    tsa_url: String,
+    tsa_noeku_url: String,
+    /// The test PKI's root, the anchor these vectors are checked against.
+    pub root_pem: Vec<u8>,
+}
+
+static SAMPLE: OnceLock<LongTermSample> = OnceLock::new();
+
+/// Builds the long-term sample with `pki`, which must outlive every use of
+/// [`sample_of_2026`] that asks its authorities.
+pub fn build_with(pki: &TestPki) {
+    let work = tempfile::tempdir().unwrap();
+    let issue = work.path().join("issue");
+    copy_folder(&sample(), &issue);
+    let manifest = std::fs::read_to_string(issue.join("issue.toml")).unwrap();
+    let dated = manifest
+        .replacen("year    = 2025 ", "year    = 2026 ", 1)
+        .replacen("date    = 2025-08-15 ", "date    = 2026-08-15 ", 1);
+    assert_ne!(manifest, dated, "the sample's year and date lines moved");
+    std::fs::write(issue.join("issue.toml"), dated).unwrap();
+    let out = work.path().join("out");
+    let run = gazette()
+        .arg("build")
+        .arg(&issue)
+        .arg("--out")
+        .arg(&out)
+        .arg("--seal-cert")
+        .arg(pki.chain())
+        .arg("--seal-key")
+        .arg(pki.path("keys/seal.key.pem"))
+        .arg("--tsa")
+        .arg(pki.url("TSA_URL"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let edition = out.join(EDITION);
+    let read = |name: &str| std::fs::read(edition.join(name)).unwrap();
+    let mut documents: Vec<String> = std::fs::read_dir(edition.join("documents"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".pdf"))
+        .collect();
+    documents.sort();
+    let sample = LongTermSample {
+        pdf: read(&format!("{EDITION}.pdf")),
+        document: read(&format!("documents/{}", documents[0])),
+        package_zip: read(&format!("{EDITION}.bag.zip")),
+        certs: pki.path("certs"),
+        keys: pki.path("keys"),
+        tsa_url: pki.url("TSA_URL"),
+        tsa_noeku_url: pki.url("TSA_NOEKU_URL"),
+        root_pem: std::fs::read(pki.path("certs/root.cert.pem")).unwrap(),
+    };
+    assert!(
+        SAMPLE.set(sample).is_ok(),
+        "the long-term sample is built once"
+    );
+}
+
+/// The long-term sample; [`build_with`] must have run.
+pub fn sample_of_2026() -> &'static LongTermSample {
+    SAMPLE
+        .get()
+        .expect("the long-term sample is built by the test that starts the test PKI")
+}
+
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Where the revision ending just before `at` ends: after its `%%EOF` and
+/// line end.
+fn revision_end_before(pdf: &[u8], at: usize) -> usize {
+    let eof = rfind(&pdf[..at], b"%%EOF").expect("an earlier revision") + b"%%EOF".len();
+    eof + pdf[eof..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count()
+}
+
+/// The B-LTA PDF cut after its seal's revision: B-T.
+pub fn at_b_t(lta: &[u8]) -> Vec<u8> {
+    let [_, _, start, length] = byte_range(lta);
+    lta[..start + length].to_vec()
+}
+
+/// The B-LTA PDF cut before its first document timestamp: B-LT.
+pub fn at_b_lt(lta: &[u8]) -> Vec<u8> {
+    let stamp = find(lta, b"/DocTimeStamp").expect("a document timestamp");
+    lta[..revision_end_before(lta, stamp)].to_vec()
+}
+
+/// The B-LTA PDF cut before its seal: the typeset edition, as `gazette
+/// build --no-seal` writes it.
+fn unsealed(lta: &[u8]) -> Vec<u8> {
+    let [_, contents, _, _] = byte_range(lta);
+    lta[..revision_end_before(lta, contents)].to_vec()
+}
+
+/// Whose key seals a resealed vector.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PkiSeal {
+    /// The test PKI's seal certificate, in force.
+    Seal,
+    /// Its certificate revoked on 2026-06-01 (keyCompromise).
+    SealRevoked,
+}
+
+/// Who time-stamps a resealed vector's signature.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stamping {
+    /// The test PKI's time-stamp authority, over the signature value.
+    Tsa,
+    /// Its authority whose certificate lacks id-kp-timeStamping.
+    TsaWithoutTimeStampingUsage,
+    /// The right authority, stamping other bytes than the signature value.
+    OtherBytes,
+}
+
+/// A seal made anew with the test PKI over the base's typeset PDF.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LongTermSeal {
+    pub key: PkiSeal,
+    pub stamping: Stamping,
+    /// B-T or B-LT.
+    pub level: String,
+}
+
+/// The authorities a resealed vector is made with: the test PKI's, with
+/// the time-stamp that `stamping` asks for, and revocation evidence gathered
+/// as a renewal gathers it (a revoked certificate's answer kept, not refused).
+struct Bent<'a> {
+    sample: &'a LongTermSample,
+    stamping: Stamping,
+    network: Network,
+}
+
+impl Authorities for Bent<'_> {
+    fn stamp(&self, data: &[u8]) -> Result<Token, String> {
+        match self.stamping {
+            Stamping::Tsa => self.network.stamp(data),
+            Stamping::OtherBytes => self.network.stamp(b"bytes other than the signature value"),
+            Stamping::TsaWithoutTimeStampingUsage => {
+                Ok(unchecked_token(&self.sample.tsa_noeku_url, data))
+            }
+        }
+    }
+
+    fn collect_for_renewal(
+        &self,
+        required: &[&[Vec<u8>]],
+        best_effort: &[&[Vec<u8>]],
+    ) -> Result<Collected, String> {
+        let all: Vec<&[Vec<u8>]> = required.iter().chain(best_effort).copied().collect();
+        revocation::collect_for_renewal(&[], &all).map_err(|e| e.to_string())
+    }
+}
+
+/// A token over SHA-256(`data`) from the authority at `url`, taken as it
+/// comes: none of the checks gazette makes before it uses a token.
+fn unchecked_token(url: &str, data: &[u8]) -> Token {
+    let request = TimeStampReq {
+        version: 1,
+        message_imprint: MessageImprint {
+            hash_algorithm: AlgorithmIdentifierOwned {
+                oid: ID_SHA_256,
+                parameters: None,
+            },
+            hashed_message: OctetString::new(digest(&SHA256, data).as_ref()).unwrap(),
+        },
+        req_policy: None,
+        nonce: None,
+        cert_req: true,
+        extensions: None,
+    };
+    let answer = http::post(Service::TimeStamping, url, &request.to_der().unwrap()).unwrap();
+    let response = TimeStampResp::from_der(&answer).unwrap();
+    let token = response.time_stamp_token.expect("the authority grants");
+    read_token(&token.to_der().unwrap()).unwrap().token
+}
+
+/// The base's typeset PDF sealed anew as `wanted` says, on the cover where
+/// gazette draws the edition's seal.
+pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
+    let sample = sample_of_2026();
+    let name = match wanted.key {
+        PkiSeal::Seal => "seal",
+        PkiSeal::SealRevoked => "seal-revoked",
+    };
+    let chain: Vec<Vec<u8>> = [name, "interm", "root"]
+        .iter()
+        .map(|n| {
+            let pem = std::fs::read(sample.certs.join(format!("{n}.cert.pem"))).unwrap();
+            gazette::cms::load_pem_certificates(&pem).unwrap().remove(0)
+        })
+        .collect();
+    let identity = signer::open(
+        &KeySource::File(sample.keys.join(format!("{name}.key.pem"))),
+        RsaPadding::Pkcs1,
+        &FixedSecrets::default(),
+    )
+    .unwrap();
+    let level: Level = wanted.level.parse().unwrap();
+    assert!(
+        matches!(level, Level::T | Level::Lt),
+        "a resealed vector is B-T or B-LT"
+    );
+    let authorities = Bent {
+        sample,
+        stamping: wanted.stamping,
+        network: Network::new(&sample.tsa_url).unwrap(),
+    };
+    let text = SealText {
+        organisation: "上海市人民政府办公厅".into(),
+        purpose: "公报专用章".into(),
+    };
+    let seal = Seal::new(identity.signer, chain, text).with_long_term(Arc::new(authorities), level);
+    let pdf = ParsedPdf::read(unsealed(base)).unwrap();
+    let spot = Spot {
+        page: 0,
+        rect: VISIBLE_SEAL,
+    };
+    edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
+}
