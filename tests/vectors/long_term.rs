@@ -11,7 +11,8 @@
 //! asked: the rule is then all that fails.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use const_oid::db::rfc5912::ID_SHA_256;
 use der::asn1::OctetString;
@@ -29,7 +30,7 @@ use serde::Deserialize;
 use spki::AlgorithmIdentifierOwned;
 
 use super::VISIBLE_SEAL;
-use crate::support::{TestPki, byte_range, find, gazette, rfind, sample, stderr};
+use crate::support::{TestPki, byte_range, find, gazette, repo, rfind, sample, stderr};
 
 /// The issue date of the long-term sample, whose midnight its seals claim.
 const ISSUE_DATE: Date = Date {
@@ -48,9 +49,9 @@ pub struct LongTermSample {
     pub document: Vec<u8>,
     /// The package at B-LTA, `<id>.bag.zip`.
     pub package_zip: Vec<u8>,
-    /// The PKI's folder (certs/, keys/) and its time-stamp authorities.
-    certs: PathBuf,
-    keys: PathBuf,
+    /// The PKI's folder (certs/, keys/, its clock) and its time-stamp
+    /// authorities.
+    pki: PathBuf,
     tsa_url: String,
     tsa_noeku_url: String,
     /// The test PKI's root, the anchor these vectors are checked against.
@@ -98,8 +99,7 @@ pub fn build_with(pki: &TestPki) {
         pdf: read(&format!("{EDITION}.pdf")),
         document: read(&format!("documents/{}", documents[0])),
         package_zip: read(&format!("{EDITION}.bag.zip")),
-        certs: pki.path("certs"),
-        keys: pki.path("keys"),
+        pki: pki.path(""),
         tsa_url: pki.url("TSA_URL"),
         tsa_noeku_url: pki.url("TSA_NOEKU_URL"),
         root_pem: std::fs::read(pki.path("certs/root.cert.pem")).unwrap(),
@@ -178,6 +178,9 @@ pub enum Stamping {
     TsaWithoutTimeStampingUsage,
     /// The right authority, stamping other bytes than the signature value.
     OtherBytes,
+    /// The right authority, answering as of 2026-03-01, before the seal
+    /// certificate "seal-revoked" was revoked.
+    TsaBeforeRevocation,
 }
 
 /// A seal made anew with the test PKI over the base's typeset PDF.
@@ -207,6 +210,12 @@ impl Authorities for Bent<'_> {
             Stamping::TsaWithoutTimeStampingUsage => {
                 Ok(unchecked_token(&self.sample.tsa_noeku_url, data))
             }
+            Stamping::TsaBeforeRevocation => {
+                self.sample.set_clock(Some("2026-03-01T00:00:00+00:00"));
+                let token = self.network.stamp(data);
+                self.sample.set_clock(None);
+                token
+            }
         }
     }
 
@@ -217,6 +226,24 @@ impl Authorities for Bent<'_> {
     ) -> Result<Collected, String> {
         let all: Vec<&[Vec<u8>]> = required.iter().chain(best_effort).copied().collect();
         revocation::collect_for_renewal(&[], &all).map_err(|e| e.to_string())
+    }
+}
+
+/// Held while a seal is made anew: one vector's clock must not be
+/// another's.
+static CLOCK: Mutex<()> = Mutex::new(());
+
+impl LongTermSample {
+    /// The responders answer as of `time` from now on, or of the present.
+    fn set_clock(&self, time: Option<&str>) {
+        let status = Command::new("bash")
+            .arg(repo().join("tests/pki/responders.sh"))
+            .arg("clock")
+            .arg(&self.pki)
+            .args(time)
+            .status()
+            .unwrap();
+        assert!(status.success(), "responders.sh clock");
     }
 }
 
@@ -254,12 +281,12 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
     let chain: Vec<Vec<u8>> = [name, "interm", "root"]
         .iter()
         .map(|n| {
-            let pem = std::fs::read(sample.certs.join(format!("{n}.cert.pem"))).unwrap();
+            let pem = std::fs::read(sample.pki.join(format!("certs/{n}.cert.pem"))).unwrap();
             gazette::cms::load_pem_certificates(&pem).unwrap().remove(0)
         })
         .collect();
     let identity = signer::open(
-        &KeySource::File(sample.keys.join(format!("{name}.key.pem"))),
+        &KeySource::File(sample.pki.join(format!("keys/{name}.key.pem"))),
         RsaPadding::Pkcs1,
         &FixedSecrets::default(),
     )
@@ -284,5 +311,6 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
         page: 0,
         rect: VISIBLE_SEAL,
     };
+    let _clock = CLOCK.lock().unwrap();
     edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }
