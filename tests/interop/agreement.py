@@ -15,8 +15,13 @@ tool that reads its kind. OUT.md gets the table and every disagreement.
 
 GAZETTE_VERIFY_PAGE names the JSON of the site's verify page's verdicts on
 the same vectors, as tests/site/vectors.mjs writes it.
+
+VECTORS_DIR/long-term, when there, holds the long-term vectors and root.pem,
+the test PKI's root they are checked against: a second table, judged by the
+tools that read time-stamps and revocation evidence (LONG_TERM_TOOLS).
 """
 
+import datetime
 import json
 import os
 import subprocess
@@ -37,7 +42,7 @@ def run(command, cwd=None):
         return subprocess.CompletedProcess(command, 127, "", str(error))
 
 
-def pdfsig(path, _work):
+def pdfsig(path, _work, _root):
     out = run(["pdfsig", str(path)])
     text = out.stdout + out.stderr
     blocks = text.split("Signature #")[1:]
@@ -47,20 +52,32 @@ def pdfsig(path, _work):
     return every_valid and "Total document signed" in blocks[-1]
 
 
-def pyhanko(path, _work):
-    out = run(["pyhanko", "sign", "validate", "--no-revocation-check", "--trust", str(ROOT),
+def pyhanko(path, _work, root):
+    out = run(["pyhanko", "sign", "validate", "--no-revocation-check", "--trust", str(root),
                "--trust-replace", str(path)])
     if out.returncode != 0:
         return False
+    # A signature time-stamp token is judged too: TIMESTAMP_TOKEN<INVALID>,
+    # or <INTACT:UNTRUSTED> for an authority that may not stamp.
     return "INTACT:TRUSTED" in out.stdout and not any(
-        word in out.stdout for word in ("NONCOMPLIANT", "MODIFIED", "INVALID"))
+        word in out.stdout for word in ("NONCOMPLIANT", "MODIFIED", "INVALID", "UNTRUSTED"))
 
 
-def qpdf(path, _work):
+def adesverify(path, _work, root):
+    """pyHanko's ETSI EN 319 102-1 process at the present time, from the
+    evidence the file carries alone (the responders are gone by now)."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    out = run(["pyhanko", "sign", "adesverify", "--trust", str(root), "--trust-replace",
+               "--validation-time", now, "--executive-summary", str(path)])
+    verdicts = [line.rsplit(":", 1)[-1] for line in out.stdout.splitlines() if ":" in line]
+    return out.returncode == 0 and bool(verdicts) and all(v == "VALID" for v in verdicts)
+
+
+def qpdf(path, _work, _root):
     return run(["qpdf", "--check", str(path)]).returncode == 0
 
 
-def epubcheck(path, _work):
+def epubcheck(path, _work, _root):
     return run(["epubcheck", str(path)]).returncode == 0
 
 
@@ -76,11 +93,11 @@ def unzip(path, work):
     return work
 
 
-def xmlsec1(path, work):
+def xmlsec1(path, work, root):
     unpacked = unzip(path, work)
     if unpacked is None or not (unpacked / "META-INF" / "signatures.xml").is_file():
         return False
-    out = run(["xmlsec1", "--verify", "--trusted-pem", str(ROOT), "META-INF/signatures.xml"],
+    out = run(["xmlsec1", "--verify", "--trusted-pem", str(root), "META-INF/signatures.xml"],
               cwd=unpacked)
     return out.returncode == 0 and "OK" in (out.stdout + out.stderr)
 
@@ -93,22 +110,33 @@ def bag_folder(path, work):
     return bags[0] if len(bags) == 1 else None
 
 
-def bagit(path, work):
+def bagit(path, work, _root):
     bag = bag_folder(path, work)
     return bag is not None and run([sys.executable, "-m", "bagit", "--validate", str(bag)]).returncode == 0
 
 
-def openssl_cms(path, work):
+def openssl_cms(path, work, root):
     bag = bag_folder(path, work)
     if bag is None or not (bag / "data" / "manifest.json.p7s").is_file():
         return False
     out = run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-content", "manifest.json",
-               "-in", "manifest.json.p7s", "-CAfile", str(ROOT), "-purpose", "any", "-out", "/dev/null"],
+               "-in", "manifest.json.p7s", "-CAfile", str(root), "-purpose", "any", "-out", "/dev/null"],
               cwd=bag / "data")
     return out.returncode == 0
 
 
-def jsonschema(path, work):
+def openssl_ts(path, work, root):
+    """Every archive timestamp of the bag verifies over its list."""
+    bag = bag_folder(path, work)
+    if bag is None:
+        return False
+    tokens = sorted((bag / "evidence").glob("archive-*.tsr"))
+    return bool(tokens) and all(
+        run(["openssl", "ts", "-verify", "-data", str(token.with_suffix(".txt")), "-in", str(token),
+             "-token_in", "-CAfile", str(root)]).returncode == 0 for token in tokens)
+
+
+def jsonschema(path, work, _root):
     import jsonschema as validator
     bag = bag_folder(path, work)
     if bag is None or not (bag / "data" / "manifest.json").is_file():
@@ -122,7 +150,7 @@ def jsonschema(path, work):
     return True
 
 
-def verify_page(path, _work):
+def verify_page(path, _work, _root):
     verdicts = json.loads(Path(os.environ["GAZETTE_VERIFY_PAGE"]).read_text())
     return verdicts[path.stem] == "authentic"
 
@@ -171,14 +199,24 @@ TOOLS = [
         "VER-79", areas=("PKG", "LTP", "SMAN")), verify_page),
 ]
 
+# The tools that judge time-stamps and revocation evidence, for the
+# long-term vectors. pdfsig is not one: it neither checks a signature's
+# time-stamp token nor verifies a document timestamp ("not yet verified").
+LONG_TERM_TOOLS = [
+    # The seal and its signature time-stamp token, no revocation checking.
+    ("pyHanko", "pdf", rules("SPDF-11", "SEAL-13"), pyhanko),
+    # ETSI EN 319 102-1: proof of existence, revocation evidence, levels.
+    ("pyHanko adesverify", "pdf", rules("SPDF-11", "SEAL-13", "VER-31", "VER-71", "VER-72",
+                                        "VER-73"), adesverify),
+    ("bagit", "zip", rules(), bagit),
+    ("openssl ts", "zip", rules("VER-67", "LTP-7", "LTP-8"), openssl_ts),
+]
 
-def main():
-    vectors, out = Path(sys.argv[1]), Path(sys.argv[2])
-    if not ROOT.is_file():
-        print(f"no {ROOT}", file=sys.stderr)
-        return 2
+
+def judge_all(vectors, root, tools):
+    """The table's lines and the disagreements of `tools` over `vectors`."""
     rows, disagreements = [], []
-    counts = {name: [0, 0] for name, *_ in TOOLS}
+    counts = {name: [0, 0] for name, *_ in tools}
     for sidecar_path in sorted(vectors.glob("*.json")):
         sidecar = json.loads(sidecar_path.read_text())
         files = [p for p in vectors.glob(sidecar["id"] + ".*") if p.suffix != ".json"]
@@ -188,12 +226,12 @@ def main():
         kind = path.suffix.lstrip(".")
         valid = sidecar["verdict"] == "valid"
         cells = []
-        for name, reads, judges, judge in TOOLS:
+        for name, reads, judges, judge in tools:
             if reads not in (kind, "*") or not (valid or judges(sidecar["rule"])):
                 cells.append("–")
                 continue
             with tempfile.TemporaryDirectory() as work:
-                accepted = judge(path, Path(work))
+                accepted = judge(path, Path(work), root)
             agrees = accepted == valid
             counts[name][0 if agrees else 1] += 1
             cells.append("agrees" if agrees else "**disagrees**")
@@ -201,7 +239,7 @@ def main():
                 disagreements.append((sidecar["id"], sidecar["rule"], name,
                                       "accepts" if accepted else "rejects"))
         rows.append((sidecar["id"], sidecar["rule"], sidecar["verdict"], cells))
-    names = [name for name, *_ in TOOLS]
+    names = [name for name, *_ in tools]
     lines = [
         "| vector | rule | expected | " + " | ".join(names) + " |",
         "| --- | --- | --- | " + " | ".join("---" for _ in names) + " |",
@@ -210,6 +248,20 @@ def main():
         lines.append(f"| `{vector}` | {rule} | {verdict} | " + " | ".join(cells) + " |")
     lines.append("| **agree / disagree** | | | " + " | ".join(
         f"{counts[name][0]} / {counts[name][1]}" for name in names) + " |")
+    return lines, disagreements
+
+
+def main():
+    vectors, out = Path(sys.argv[1]), Path(sys.argv[2])
+    if not ROOT.is_file():
+        print(f"no {ROOT}", file=sys.stderr)
+        return 2
+    lines, disagreements = judge_all(vectors, ROOT, TOOLS)
+    long_term = vectors / "long-term"
+    if (long_term / "root.pem").is_file():
+        more, late = judge_all(long_term, long_term / "root.pem", LONG_TERM_TOOLS)
+        lines += ["", "Long-term vectors:", ""] + more
+        disagreements += late
     text = "\n".join(lines) + "\n\nDisagreements:\n\n" + ("\n".join(
         f"- `{vector}` ({rule}): {tool} {said} it." for vector, rule, tool, said in disagreements)
         or "- none") + "\n"

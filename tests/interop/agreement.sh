@@ -4,7 +4,9 @@
 # jsonschema and the site's verify page in Debian's chromium (a site written
 # from the vectors' valid package, each vector dropped on the page by
 # tests/site/vectors.mjs), each only on the rules it can judge
-# (tests/interop/agreement.py).
+# (tests/interop/agreement.py). The long-term vectors (tests/vectors/long-term,
+# made while the test PKI's responders run, then judged with them stopped)
+# by pyHanko's validate and adesverify, bagit and openssl ts.
 # The table must be the one published in docs/spec/agreement.md, whose every
 # disagreement is explained there: a new disagreement, or one that went
 # away, fails until the spec's notes say why.
@@ -22,6 +24,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/vectors" "$work/editions"
 GAZETTE_VECTORS_OUT="$work/vectors" cargo test -q --test integration vectors >/dev/null
+if [ ! -f "$work/vectors/long-term/root.pem" ]; then
+  echo "FAIL: the long-term vectors were not made: install certomancer (pip install 'certomancer[web-api]')"
+  exit 1
+fi
 # The site publishes the valid package's files: a vector is authentic to
 # the page only when it is that package or one of its files, unchanged.
 cp "$work/vectors/package-valid.zip" "$work/editions/shanghai-gazette-2025-08.bag.zip"
