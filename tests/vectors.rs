@@ -80,6 +80,10 @@ enum Base {
     DocumentBLta,
     /// The long-term sample's package at B-LTA.
     PackageBLta,
+    /// The long-term sample's issue built into a package at B-T.
+    PackageBT,
+    /// The long-term sample's issue built into a package at B-LT.
+    PackageBLt,
 }
 
 impl Base {
@@ -93,7 +97,11 @@ impl Base {
             | Base::PdfBLta
             | Base::DocumentBLta => "pdf",
             Base::Epub => "epub",
-            Base::Package | Base::UnsealedPackage | Base::PackageBLta => "zip",
+            Base::Package
+            | Base::UnsealedPackage
+            | Base::PackageBT
+            | Base::PackageBLt
+            | Base::PackageBLta => "zip",
         }
     }
 
@@ -101,7 +109,13 @@ impl Base {
     fn is_long_term(self) -> bool {
         matches!(
             self,
-            Base::PdfBT | Base::PdfBLt | Base::PdfBLta | Base::DocumentBLta | Base::PackageBLta
+            Base::PdfBT
+                | Base::PdfBLt
+                | Base::PdfBLta
+                | Base::DocumentBLta
+                | Base::PackageBT
+                | Base::PackageBLt
+                | Base::PackageBLta
         )
     }
 }
@@ -362,6 +376,8 @@ fn base(base: Base) -> std::borrow::Cow<'static, [u8]> {
         Base::PdfBLta => Borrowed(&sample_of_2026().pdf),
         Base::DocumentBLta => Borrowed(&sample_of_2026().document),
         Base::PackageBLta => Borrowed(&sample_of_2026().package_zip),
+        Base::PackageBT => Borrowed(&sample_of_2026().package_b_t),
+        Base::PackageBLt => Borrowed(&sample_of_2026().package_b_lt),
     }
 }
 
@@ -1204,7 +1220,12 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
         (Some(Mutation::Resign { changes }), Base::Epub) => resign_epub(bytes, changes),
         (
             Some(Mutation::Truncate { bytes: cut }),
-            Base::Epub | Base::Package | Base::UnsealedPackage | Base::PackageBLta,
+            Base::Epub
+            | Base::Package
+            | Base::UnsealedPackage
+            | Base::PackageBT
+            | Base::PackageBLt
+            | Base::PackageBLta,
         ) => bytes[..bytes.len() - cut].to_vec(),
         (
             Some(mutation),
@@ -1218,7 +1239,12 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
         ) => mutate_pdf(bytes, mutation),
         (
             Some(mutation),
-            Base::Epub | Base::Package | Base::UnsealedPackage | Base::PackageBLta,
+            Base::Epub
+            | Base::Package
+            | Base::UnsealedPackage
+            | Base::PackageBT
+            | Base::PackageBLt
+            | Base::PackageBLta,
         ) => mutate_zip(bytes, mutation),
     }
 }

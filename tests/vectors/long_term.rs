@@ -10,7 +10,7 @@
 //! here with the same sealing code, handed authorities that misbehave as
 //! asked: the rule is then all that fails.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -49,6 +49,9 @@ pub struct LongTermSample {
     pub document: Vec<u8>,
     /// The package at B-LTA, `<id>.bag.zip`.
     pub package_zip: Vec<u8>,
+    /// The package of the same issue built at B-T and at B-LT.
+    pub package_b_t: Vec<u8>,
+    pub package_b_lt: Vec<u8>,
     /// The PKI's folder (certs/, keys/, its clock) and its time-stamp
     /// authorities.
     pki: PathBuf,
@@ -72,22 +75,7 @@ pub fn build_with(pki: &TestPki) {
         .replacen("date    = 2025-08-15 ", "date    = 2026-08-15 ", 1);
     assert_ne!(manifest, dated, "the sample's year and date lines moved");
     std::fs::write(issue.join("issue.toml"), dated).unwrap();
-    let out = work.path().join("out");
-    let run = gazette()
-        .arg("build")
-        .arg(&issue)
-        .arg("--out")
-        .arg(&out)
-        .arg("--seal-cert")
-        .arg(pki.chain())
-        .arg("--seal-key")
-        .arg(pki.path("keys/seal.key.pem"))
-        .arg("--tsa")
-        .arg(pki.url("TSA_URL"))
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr(&run));
-    let edition = out.join(EDITION);
+    let edition = build_at(pki, &issue, &work.path().join("b-lta"), "B-LTA");
     let read = |name: &str| std::fs::read(edition.join(name)).unwrap();
     let mut documents: Vec<String> = std::fs::read_dir(edition.join("documents"))
         .unwrap()
@@ -95,10 +83,17 @@ pub fn build_with(pki: &TestPki) {
         .filter(|name| name.ends_with(".pdf"))
         .collect();
     documents.sort();
+    let package_at = |level: &str| {
+        let out = work.path().join(level);
+        std::fs::read(build_at(pki, &issue, &out, level).join(format!("{EDITION}.bag.zip")))
+            .unwrap()
+    };
     let sample = LongTermSample {
         pdf: read(&format!("{EDITION}.pdf")),
         document: read(&format!("documents/{}", documents[0])),
         package_zip: read(&format!("{EDITION}.bag.zip")),
+        package_b_t: package_at("B-T"),
+        package_b_lt: package_at("B-LT"),
         pki: pki.path(""),
         tsa_url: pki.url("TSA_URL"),
         tsa_noeku_url: pki.url("TSA_NOEKU_URL"),
@@ -110,6 +105,27 @@ pub fn build_with(pki: &TestPki) {
     );
 }
 
+/// `issue` built into `out` by `gazette build --tsa`, sealed with the test
+/// PKI's seal key and carried to `level`; the edition's folder.
+fn build_at(pki: &TestPki, issue: &Path, out: &Path, level: &str) -> PathBuf {
+    let run = gazette()
+        .arg("build")
+        .arg(issue)
+        .arg("--out")
+        .arg(out)
+        .arg("--seal-cert")
+        .arg(pki.chain())
+        .arg("--seal-key")
+        .arg(pki.path("keys/seal.key.pem"))
+        .arg("--tsa")
+        .arg(pki.url("TSA_URL"))
+        .args(["--seal-level", level])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    out.join(EDITION)
+}
+
 /// The long-term sample; [`build_with`] must have run.
 pub fn sample_of_2026() -> &'static LongTermSample {
     SAMPLE
@@ -117,7 +133,7 @@ pub fn sample_of_2026() -> &'static LongTermSample {
         .expect("the long-term sample is built by the test that starts the test PKI")
 }
 
-fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+fn copy_folder(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());

@@ -94,7 +94,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use super::archive::Refusal;
 use super::{
     Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
-    SignatureKind, SignatureReport, Verdict, date, long_term, verify_epub,
+    SignatureKind, SignatureReport, Timestamp, TimestampKind, Verdict, date, long_term,
+    verify_epub,
 };
 use crate::cms;
 use crate::cms::certs::ParsedCertificate;
@@ -695,7 +696,20 @@ fn check_seal(
     );
     report.claimed_time = Some(claimed);
     match cms::verify_detached(p7s, &[json], at, &options.anchors) {
-        Ok(check) => report.cms = Some(check),
+        Ok(check) => {
+            // Its own signature time-stamps, which the judgement over time
+            // (evidence.rs) pairs with the tokens checked.
+            report.timestamps = check
+                .timestamps
+                .iter()
+                .map(|t| {
+                    let mut stamp = Timestamp::from_check(TimestampKind::Signature, t);
+                    stamp.covers = format!("the signature value of {MANIFEST_SEAL}");
+                    stamp
+                })
+                .collect();
+            report.cms = Some(check);
+        }
         Err(error) => report.findings.push(Finding::new(
             FindingCode::UnreadableSignature,
             format!("{MANIFEST_SEAL} cannot be read: {error}"),
