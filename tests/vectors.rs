@@ -271,6 +271,13 @@ enum Mutation {
         #[serde(default)]
         rebag: Rebag,
     },
+    /// A `.p7s` entry's SignedData without its `crls` (the revocation
+    /// values, unsigned: the signature holds).
+    EntryDropRevocationValues {
+        entry: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
     /// The compression method in a zip entry's local and central headers
     /// set to `method` (the content stays as it was).
     EntryMethod { entry: String, method: u16 },
@@ -907,6 +914,11 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
         } => {
             let index = index(&entries, entry);
             entries[index].content[*at] = *byte;
+            again = *rebag;
+        }
+        Mutation::EntryDropRevocationValues { entry, rebag } => {
+            let index = index(&entries, entry);
+            entries[index].content = long_term::without_revocation_values(&entries[index].content);
             again = *rebag;
         }
         Mutation::EntryMethod { entry, .. }

@@ -213,6 +213,8 @@ pub enum FindingCode {
     /// A seal of the package does not carry the certificates of seal.chain,
     /// the root aside.
     IncompleteChain,
+    /// The manifest's seal and the PDFs' seals reach different levels.
+    LevelMismatch,
     /// A PDF's XMP or the EPUB's package document names another edition or
     /// document, or another date, than manifest.json.
     MetadataMismatch,
@@ -355,6 +357,7 @@ impl Cited for FindingCode {
             FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
+            FindingCode::LevelMismatch => &["VER-80", "SEAL-1"],
             FindingCode::MetadataMismatch => &[
                 "VER-76", "PDF-3", "PDF-4", "PDF-5", "DOC-4", "DOC-5", "DOC-6", "DOC-7", "EPUB-3",
                 "EPUB-4", "EPUB-6",
@@ -402,7 +405,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 86] = [
+    const FINDINGS: [(FindingCode, &str); 87] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -496,6 +499,7 @@ mod tests {
         (FindingCode::ChainMismatch, "chain-mismatch"),
         (FindingCode::SignerMismatch, "signer-mismatch"),
         (FindingCode::IncompleteChain, "incomplete-chain"),
+        (FindingCode::LevelMismatch, "level-mismatch"),
         (FindingCode::MetadataMismatch, "metadata-mismatch"),
         (FindingCode::DataFile, "data-file"),
         (FindingCode::AkomaNtoso, "akoma-ntoso"),

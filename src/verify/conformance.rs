@@ -273,6 +273,7 @@ pub(super) const PACKAGE: &[FindingCode] = &[
     FindingCode::ChainMismatch,
     FindingCode::SignerMismatch,
     FindingCode::IncompleteChain,
+    FindingCode::LevelMismatch,
     FindingCode::MetadataMismatch,
     FindingCode::DataFile,
     FindingCode::AkomaNtoso,

@@ -7,8 +7,9 @@ VECTORS_DIR holds the vectors as `GAZETTE_VECTORS_OUT=DIR cargo test --test
 integration vectors` writes them: <id>.pdf, <id>.epub or <id>.zip beside
 <id>.json, the sidecar naming the rule the vector breaks and the verdict a
 verifier must give (tests/vectors/README.md). Each tool that reads the
-vector's kind of file is run on it and says accept or reject; a tool judges
-a vector only when the broken rule is one it checks (TOOLS below: a bag
+vector's kind of file is run on it and says accept or reject, or nothing
+for a file it has nothing to read in; a tool judges a vector only when the
+broken rule is one it checks (TOOLS below: a bag
 validator cannot see a signature, qpdf cannot see a seal), otherwise its cell
 is "–" and does not count as agreement. A valid vector is judged by every
 tool that reads its kind. OUT.md gets the table and every disagreement.
@@ -126,11 +127,14 @@ def openssl_cms(path, work, root):
 
 
 def openssl_ts(path, work, root):
-    """Every archive timestamp of the bag verifies over its list."""
+    """Every archive timestamp of the bag verifies over its list; None, no
+    judgement, for a bag without one."""
     bag = bag_folder(path, work)
     if bag is None:
         return False
     tokens = sorted((bag / "evidence").glob("archive-*.tsr"))
+    if not tokens and not (bag / "evidence").exists():
+        return None
     return bool(tokens) and all(
         run(["openssl", "ts", "-verify", "-data", str(token.with_suffix(".txt")), "-in", str(token),
              "-token_in", "-CAfile", str(root)]).returncode == 0 for token in tokens)
@@ -232,6 +236,9 @@ def judge_all(vectors, root, tools):
                 continue
             with tempfile.TemporaryDirectory() as work:
                 accepted = judge(path, Path(work), root)
+            if accepted is None:
+                cells.append("–")
+                continue
             agrees = accepted == valid
             counts[name][0 if agrees else 1] += 1
             cells.append("agrees" if agrees else "**disagrees**")

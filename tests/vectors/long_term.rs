@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use cms::content_info::ContentInfo;
 use const_oid::db::rfc5912::ID_SHA_256;
 use der::asn1::OctetString;
-use der::{Decode, Encode};
+use der::{Decode, Encode, Tagged};
 use gazette::asn1::tsp::{MessageImprint, TimeStampReq, TimeStampResp};
 use gazette::edition;
 use gazette::http::{self, Service};
@@ -329,4 +330,24 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
     };
     let _clock = CLOCK.lock().unwrap();
     edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
+}
+
+/// A detached CMS signature (DER ContentInfo) without the revocation values
+/// of its SignedData's `crls`, which no signature covers. The SignedData is
+/// read as the sequence of its fields, since the `cms` crate does not read
+/// RFC 5940's other revocation info; `crls` is its field tagged [1].
+pub fn without_revocation_values(p7s: &[u8]) -> Vec<u8> {
+    let info = ContentInfo::from_der(p7s).unwrap();
+    let fields: Vec<der::Any> = info.content.decode_as().unwrap();
+    let crls = der::Tag::ContextSpecific {
+        constructed: true,
+        number: der::TagNumber(1),
+    };
+    let kept: Vec<der::Any> = fields.into_iter().filter(|f| f.tag() != crls).collect();
+    ContentInfo {
+        content_type: info.content_type,
+        content: der::Any::encode_from(&kept).unwrap(),
+    }
+    .to_der()
+    .unwrap()
 }

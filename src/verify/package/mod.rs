@@ -51,7 +51,8 @@
 //! (bag-info names another edition), `chain-mismatch`, `signer-mismatch` (the
 //! manifest, the PDF, the EPUB, a document's PDF and the manifest's seal
 //! entry name different certificates), `incomplete-chain` (a seal that does
-//! not itself carry seal.chain, the root aside), `metadata-mismatch` (a PDF's
+//! not itself carry seal.chain, the root aside), `level-mismatch` (the
+//! manifest's seal and a PDF's reach different levels), `metadata-mismatch` (a PDF's
 //! XMP or the EPUB's package document names another edition, document or
 //! date), `data-file` (a data file not in its schema's form or encoding, or
 //! naming another document or edition), `akoma-ntoso` (an Akoma Ntoso file
@@ -257,6 +258,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     let parts = check_editions(files, &manifest, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
     check_carried_chain(&manifest, signature.as_ref(), &parts, &mut outcome);
+    check_levels(&files, signature.as_ref(), &parts, &mut outcome);
     metadata::check(files, &manifest, &parts, &changed, &mut outcome);
     data_files::check(files, &manifest, &changed, &mut outcome);
     akoma_ntoso::check(files, &manifest, &changed, &mut outcome);
@@ -910,6 +912,40 @@ fn check_carried_chain(
                     "the seal of {file} does not carry {}: a verifier that trusts only the root \
                      cannot reach it from the seal",
                     missing.join(" or ")
+                ),
+            );
+        }
+    }
+}
+
+/// The manifest's seal, the PDF edition's and every document PDF's reach one
+/// level (SEAL-1): a package whose parts were carried to different levels,
+/// or whose manifest seal lost its evidence, would outlive some of its
+/// parts. The EPUB's seal has no level of its own (it is attested through
+/// the package). A part that could not be judged has no level to compare,
+/// and its own finding says why. Once an archive timestamp covers the
+/// package, the manifest's level is the archive's, and the parts keep the
+/// level they were made at (LTP-9): there is nothing to compare.
+fn check_levels(
+    files: &Files,
+    signature: Option<&SignatureReport>,
+    parts: &[Report],
+    outcome: &mut Outcome,
+) {
+    let archived = files
+        .keys()
+        .any(|path| path.starts_with("evidence/archive-") && path.ends_with(".tsr"));
+    let Some(level) = signature.and_then(|s| s.level).filter(|_| !archived) else {
+        return;
+    };
+    for part in parts.iter().filter(|p| p.format == "pdf") {
+        if let Some(other) = part.level.filter(|other| *other != level) {
+            outcome.invalid(
+                FindingCode::LevelMismatch,
+                format!(
+                    "{MANIFEST_SEAL} reaches {level} but {} reaches {other}: every seal of an \
+                     edition is carried to the same level",
+                    part.file
                 ),
             );
         }
