@@ -258,7 +258,7 @@ fn check_package(file: String, files: &Files, options: &Options, policy: Policy)
     let parts = check_editions(files, &manifest, options, policy);
     check_signer(&manifest, signature.as_ref(), &parts, &mut outcome);
     check_carried_chain(&manifest, signature.as_ref(), &parts, &mut outcome);
-    check_levels(&files, signature.as_ref(), &parts, &mut outcome);
+    check_levels(files, signature.as_ref(), &parts, &mut outcome);
     metadata::check(files, &manifest, &parts, &changed, &mut outcome);
     data_files::check(files, &manifest, &changed, &mut outcome);
     akoma_ntoso::check(files, &manifest, &changed, &mut outcome);
