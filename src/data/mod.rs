@@ -10,7 +10,7 @@
 //! every document's data in full, so that the one file the PDF edition
 //! carries is the whole machine edition. [`read_edition`] and
 //! [`read_document`] read them back, and [`EditionData::into_edition`] turns
-//! them into the model again. Schemas: docs/schema/, rules: docs/data.md.
+//! them into the model again. Schemas: docs/spec/ (Appendix D), rules: docs/data.md.
 
 use serde::{Deserialize, Serialize};
 

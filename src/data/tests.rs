@@ -1,5 +1,5 @@
 //! The sample's data: read back to the same model and the same bytes, linked
-//! both ways, and in the form docs/schema/ publishes.
+//! both ways, and in the form the schemas of docs/spec/ (Appendix D) publish.
 
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ fn sample() -> Edition {
 
 fn schema(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("docs/schema")
+        .join("docs/spec")
         .join(format!("{name}.schema.json"));
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }

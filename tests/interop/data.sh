@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sample's published data as a third party's tools see it: Python's
 # jsonschema validates every JSON data file of the edition folder and of the
-# package against docs/schema/ (draft 2020-12), and refuses tampered copies;
+# package against the schemas of docs/spec/ (draft 2020-12), and refuses tampered copies;
 # manifest.json lists each file with its digests; the PDF edition carries the
 # edition's data byte for byte as a PDF/A-3 associated file (qpdf --check,
 # pdfdetach, qpdf --json); gazette verify keeps the package VALID and names a
@@ -27,13 +27,13 @@ python3 -c 'import jsonschema, referencing' 2>/dev/null || {
 # shellcheck source=tests/interop/lib.sh
 source tests/interop/lib.sh
 
-# validate KIND FILE...: each FILE is valid against docs/schema/KIND.schema.json
+# validate KIND FILE...: each FILE is valid against docs/spec/KIND.schema.json
 validate() {
   python3 - "$@" <<'PY'
 import json, sys
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-schemas = {name: json.load(open(f"docs/schema/{name}.schema.json")) for name in ("document", "edition")}
+schemas = {name: json.load(open(f"docs/spec/{name}.schema.json")) for name in ("document", "edition")}
 for schema in schemas.values():
     Draft202012Validator.check_schema(schema)
 registry = Registry().with_resources(
