@@ -213,6 +213,9 @@ LONG_TERM_TOOLS = [
     ("pyHanko adesverify", "pdf", rules("SPDF-11", "SEAL-13", "VER-31", "VER-71", "VER-72",
                                         "VER-73"), adesverify),
     ("bagit", "zip", rules(), bagit),
+    # The manifest's signature as CMS, with its time-stamp and revocation
+    # values (RFC 5940) in the unsigned parts, not the levels of SEAL-1.
+    ("openssl cms", "zip", rules(), openssl_cms),
     ("openssl ts", "zip", rules("VER-67", "LTP-7", "LTP-8"), openssl_ts),
 ]
 
