@@ -70,6 +70,9 @@ pub(crate) struct ReadSignedData {
     pub(crate) signed_data: SignedData,
     pub(crate) econtent: Option<Vec<u8>>,
     pub(crate) revocation: Evidence,
+    /// Whether `crls` held other revocation information (RFC 5652's
+    /// OtherRevocationInfoFormat), which asks for SignedData version 5.
+    pub(crate) other_revocation: bool,
 }
 
 /// Reads the ContentInfo at the start of `cms`, in DER or BER. Zero bytes
@@ -83,6 +86,11 @@ pub(crate) fn read_signed_data(cms: &[u8]) -> Result<ReadSignedData, CmsError> {
         .econtent
         .as_ref()
         .map(|octets| octets.as_bytes().to_vec());
+    let other_revocation = mirror
+        .crls
+        .iter()
+        .flat_map(|values| values.iter())
+        .any(|value| matches!(value, RevocationValue::Other(_)));
     let revocation = revocation_evidence(mirror.crls.take())
         .map_err(|e| malformed(format!("a revocation value cannot be encoded: {e}")))?;
     let der = der::Encode::to_der(&mirror)
@@ -93,6 +101,7 @@ pub(crate) fn read_signed_data(cms: &[u8]) -> Result<ReadSignedData, CmsError> {
         signed_data,
         econtent,
         revocation,
+        other_revocation,
     })
 }
 

@@ -150,6 +150,7 @@ impl ProblemCode {
             WeakAlgorithm => &["VER-25", "SEAL-4"],
             ImprintMismatch => &["VER-69", "SPDF-11", "SMAN-5"],
             TimestampInvalid => &["VER-69", "SPDF-11", "SMAN-5", "SEAL-13"],
+            SignedDataVersion => &["SMAN-7", "VER-59"],
         }
     }
 }
@@ -174,6 +175,9 @@ pub enum ProblemCode {
     BadSignature,
     /// A signing-time attribute is present, which PAdES B-B forbids.
     SigningTimePresent,
+    /// The SignedData's `crls` hold other revocation information, and its
+    /// version is not 5 (RFC 5652 section 5.1).
+    SignedDataVersion,
     /// signing-certificate-v2 does not identify the signer's certificate.
     SigningCertificateMismatch,
     /// A digest or signature algorithm (or its parameters) is not supported.

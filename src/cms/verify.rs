@@ -8,6 +8,7 @@
 //! [`SignatureCheck`], so one run reports all that is wrong.
 
 use cms::cert::CertificateChoices;
+use cms::content_info::CmsVersion;
 use cms::signed_data::{SignedAttributes, SignedData, SignerIdentifier, SignerInfo};
 use const_oid::db::rfc5911::{
     ID_AA_SIGNING_CERTIFICATE, ID_AA_SIGNING_CERTIFICATE_V_2, ID_CONTENT_TYPE, ID_DATA,
@@ -74,14 +75,31 @@ pub fn verify_detached_under(
         detached: true,
     };
     let anchors = parse_anchors(anchors)?;
-    check_signer(
+    let mut check = check_signer(
         &read.signed_data,
         &expected,
         rules,
         at,
         &anchors,
         Vec::new(),
-    )
+    )?;
+    // RFC 5652 section 5.1: other revocation information in `crls` makes the
+    // SignedData version 5, so that an older reader knows it cannot read it.
+    if read.other_revocation && read.signed_data.version != CmsVersion::V5 {
+        let problem = Problem::new(
+            ProblemCode::SignedDataVersion,
+            format!(
+                "the SignedData's crls hold other revocation information (an OCSP response), \
+                 so its version must be 5, not {}",
+                read.signed_data.version as u8
+            ),
+        );
+        match rules {
+            Rules::Gazette => check.problems.push(problem),
+            Rules::Standard => check.remarks.push(problem),
+        }
+    }
+    Ok(check)
 }
 
 pub(super) fn parse_anchors(anchors: &[Vec<u8>]) -> Result<Vec<ParsedCertificate>, CmsError> {

@@ -310,4 +310,5 @@ const CMS: &[ProblemCode] = &[
     ProblemCode::WeakAlgorithm,
     ProblemCode::ImprintMismatch,
     ProblemCode::TimestampInvalid,
+    ProblemCode::SignedDataVersion,
 ];

@@ -643,6 +643,7 @@ fn problem_codes_are_stable_kebab_case() {
             "unknown-critical-extension",
         ),
         (ProblemCode::WeakAlgorithm, "weak-algorithm"),
+        (ProblemCode::SignedDataVersion, "signed-data-version"),
     ];
     for (code, name) in expected {
         assert_eq!(serde_json::to_value(code).expect("json"), name);
