@@ -263,3 +263,32 @@ fn genres_name_the_statement() {
     assert_eq!(genre("关于某事的实施细则"), "implementingRules");
     assert_eq!(genre("无文种的标题"), "document");
 }
+
+/// The written format's genre table (clause 4.5, AKN-3) is the one gazette
+/// writes by: each 文种 there is read as its `name`, also before a bracketed
+/// remark, and the table's order settles a title that ends with two of them.
+#[test]
+fn the_genres_are_the_written_formats() {
+    for text in [
+        include_str!("../../docs/spec/gazette-format-1.0.en.md"),
+        include_str!("../../docs/spec/gazette-format-1.0.zh.md"),
+    ] {
+        let rows: Vec<(&str, &str)> = text
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                match cells.as_slice() {
+                    ["", order, genre, name, ""] if order.parse::<u8>().is_ok() => {
+                        Some((*genre, name.trim_matches('`')))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        assert_eq!(rows.len(), 16, "the genre table's rows");
+        for (kind, name) in rows {
+            assert_eq!(genre(&format!("关于某事的{kind}")), name, "{kind}");
+            assert_eq!(genre(&format!("关于某事的{kind}（试行）")), name, "{kind}");
+        }
+    }
+}
