@@ -440,13 +440,18 @@ fn classify_added_field(doc: &Document, field: &Object) -> (PdfChangeKind, Strin
         .and_then(|v| v.get(b"Type"))
         .and_then(Object::as_name)
         .ok();
-    if is_sig && value_type == Some(b"DocTimeStamp".as_slice()) {
+    let is_document_timestamp = is_sig && value_type == Some(b"DocTimeStamp".as_slice());
+    // A document timestamp whose widget shows on a page would draw whatever
+    // its appearance holds over the sealed page: an annotation, as any other.
+    if is_document_timestamp && !is_visible(doc, dict, 0) {
         return (
             PdfChangeKind::DocumentTimestamp,
             "document timestamp added".into(),
         );
     }
-    let what = if is_sig {
+    let what = if is_document_timestamp {
+        "a document timestamp field"
+    } else if is_sig {
         "a signature field"
     } else {
         "a form field"
@@ -555,5 +560,80 @@ fn push_references(object: &Object, role: Role, queue: &mut VecDeque<(ObjectId, 
             .filter(|(k, _)| !BACK_LINKS.contains(&k.as_slice()))
             .for_each(|(_, v)| push_references(v, role, queue)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{Document, Object, dictionary};
+
+    use super::{PdfChangeKind, changes};
+    use crate::verify::ChangeKind;
+
+    /// A one-page document with an empty form, as a seal's revision leaves it.
+    fn signed() -> Document {
+        let mut doc = Document::with_version("1.7");
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Annots" => Vec::<Object>::new(),
+        });
+        doc.objects.insert(
+            pages,
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }.into(),
+        );
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog", "Pages" => pages,
+            "AcroForm" => dictionary! { "Fields" => Vec::<Object>::new(), "SigFlags" => 3 },
+        });
+        doc.trailer.set("Root", catalog);
+        doc
+    }
+
+    /// `signed` with a document timestamp field whose widget is at `rect`.
+    fn with_document_timestamp(signed: &Document, rect: [i64; 4]) -> Document {
+        let mut doc = signed.clone();
+        let value = doc.add_object(dictionary! {
+            "Type" => "DocTimeStamp", "Filter" => "Adobe.PPKLite", "SubFilter" => "ETSI.RFC3161",
+        });
+        let page = doc.page_iter().next().unwrap();
+        let widget = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Sig", "V" => value, "P" => page,
+            "Rect" => rect.iter().map(|&n| Object::Integer(n)).collect::<Vec<_>>(), "F" => 132,
+        });
+        let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+        let catalog = doc.get_object_mut(root).unwrap().as_dict_mut().unwrap();
+        let form = catalog.get_mut(b"AcroForm").unwrap().as_dict_mut().unwrap();
+        form.set("Fields", vec![widget.into()]);
+        let page = doc.get_object_mut(page).unwrap().as_dict_mut().unwrap();
+        page.set("Annots", vec![widget.into()]);
+        doc
+    }
+
+    fn kinds(signed: &Document, current: &Document) -> Vec<(ChangeKind, bool)> {
+        changes(signed, current, 1)
+            .into_iter()
+            .map(|change| (change.kind, change.allowed))
+            .collect()
+    }
+
+    #[test]
+    fn a_document_timestamp_that_shows_on_a_page_is_an_annotation() {
+        let signed = signed();
+        let hidden = with_document_timestamp(&signed, [0, 0, 0, 0]);
+        assert!(
+            kinds(&signed, &hidden)
+                .iter()
+                .all(|(kind, allowed)| *allowed
+                    && *kind == ChangeKind::Pdf(PdfChangeKind::DocumentTimestamp)),
+            "{:?}",
+            kinds(&signed, &hidden)
+        );
+        let shown = with_document_timestamp(&signed, [100, 100, 400, 300]);
+        assert!(
+            kinds(&signed, &shown).contains(&(ChangeKind::Pdf(PdfChangeKind::Annotation), false)),
+            "{:?}",
+            kinds(&signed, &shown)
+        );
     }
 }
