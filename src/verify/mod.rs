@@ -205,6 +205,19 @@ impl Timestamp {
             valid: check.valid,
         }
     }
+
+    /// The signature time-stamps of `check`, each said to cover the
+    /// signature value of `signature` (a field's name, a file's path).
+    fn of_signature(check: &crate::cms::SignatureCheck, signature: &str) -> Vec<Self> {
+        check
+            .timestamps
+            .iter()
+            .map(|t| Timestamp {
+                covers: format!("the signature value of {signature}"),
+                ..Timestamp::from_check(TimestampKind::Signature, t)
+            })
+            .collect()
+    }
 }
 
 /// What a signature is, in JSON as kebab-case.

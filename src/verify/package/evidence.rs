@@ -132,6 +132,14 @@ fn layout(files: &Files, outcome: &mut Outcome) -> BTreeMap<String, Item> {
     items
 }
 
+/// Whether an archive timestamp (`evidence/archive-N.tsr`) covers the package.
+pub(super) fn is_archived(files: &Files) -> bool {
+    files
+        .keys()
+        .filter_map(|path| path.strip_prefix(EVIDENCE))
+        .any(|name| matches!(item(name), Some(Item::Token(_))))
+}
+
 /// What `name` (a path under evidence/) is in the layout.
 fn item(name: &str) -> Option<Item> {
     if let Some((folder, file)) = name.split_once('/') {

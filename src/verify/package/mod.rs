@@ -95,8 +95,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use super::archive::Refusal;
 use super::{
     Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
-    SignatureKind, SignatureReport, Timestamp, TimestampKind, Verdict, date, long_term,
-    verify_epub,
+    SignatureKind, SignatureReport, Timestamp, Verdict, date, long_term, verify_epub,
 };
 use crate::cms;
 use crate::cms::certs::ParsedCertificate;
@@ -701,15 +700,7 @@ fn check_seal(
         Ok(check) => {
             // Its own signature time-stamps, which the judgement over time
             // (evidence.rs) pairs with the tokens checked.
-            report.timestamps = check
-                .timestamps
-                .iter()
-                .map(|t| {
-                    let mut stamp = Timestamp::from_check(TimestampKind::Signature, t);
-                    stamp.covers = format!("the signature value of {MANIFEST_SEAL}");
-                    stamp
-                })
-                .collect();
+            report.timestamps = Timestamp::of_signature(&check, MANIFEST_SEAL);
             report.cms = Some(check);
         }
         Err(error) => report.findings.push(Finding::new(
@@ -932,9 +923,7 @@ fn check_levels(
     parts: &[Report],
     outcome: &mut Outcome,
 ) {
-    let archived = files
-        .keys()
-        .any(|path| path.starts_with("evidence/archive-") && path.ends_with(".tsr"));
+    let archived = evidence::is_archived(files);
     let Some(level) = signature.and_then(|s| s.level).filter(|_| !archived) else {
         return;
     };

@@ -645,16 +645,7 @@ fn check_cms(
     };
     match cms::verify_detached_under(trim_padding(value), content, at, &options.anchors, rules) {
         Ok(check) => {
-            let field = &report.field;
-            report.timestamps = check
-                .timestamps
-                .iter()
-                .map(|t| {
-                    let mut stamp = Timestamp::from_check(TimestampKind::Signature, t);
-                    stamp.covers = format!("the signature value of \"{field}\"");
-                    stamp
-                })
-                .collect();
+            report.timestamps = Timestamp::of_signature(&check, &format!("\"{}\"", report.field));
             report.cms = Some(check);
         }
         Err(error) => report.findings.push(Finding::new(
