@@ -16,7 +16,7 @@ use gazette::cms;
 use gazette::example_pki;
 use gazette::seal::Spot;
 use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
-use gazette::verify::{Options, Report, verify_path};
+use gazette::verify::{Options, Policy, Report, parse_time, verify_path_under};
 use lopdf::{Document, Object};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -52,6 +52,9 @@ struct Sidecar {
     /// The level the report must give (B-B … B-LTA), where the vector says.
     #[serde(default)]
     level: Option<String>,
+    /// The validation time, as `gazette verify --at` takes it; now without.
+    #[serde(default)]
+    at: Option<String>,
     description: String,
 }
 
@@ -1270,7 +1273,11 @@ fn verify(sidecar: &Sidecar, bytes: &[u8]) -> Value {
         .path()
         .join(format!("{}.{}", sidecar.id, sidecar.base.extension()));
     std::fs::write(&file, bytes).unwrap();
-    let report: Report = verify_path(&file, &options(sidecar.base))
+    let policy = Policy {
+        at: sidecar.at.as_deref().map(|at| parse_time(at).unwrap()),
+        online: false,
+    };
+    let report: Report = verify_path_under(&file, &options(sidecar.base), policy)
         .unwrap_or_else(|e| panic!("{}: cannot check: {e}", sidecar.id));
     serde_json::to_value(&report).unwrap()
 }
@@ -1377,8 +1384,9 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
         assert!(
             sidecar.verdict == "valid"
                 || sidecar.mutation.is_some()
+                || sidecar.at.is_some()
                 || sidecar.base == Base::UnsealedPackage,
-            "{}: only a valid vector, or the unsealed package, has no mutation",
+            "{}: only a valid vector, one judged at another time, or the unsealed package, has no mutation",
             sidecar.id
         );
         assert!(
@@ -1484,13 +1492,16 @@ fn check_folder(name: &str, at_least: usize, out: Option<&Path>) {
     let mut failures = Vec::new();
     for (sidecar, text, bytes, report) in &results {
         assert!(
-            recipes.insert(format!("{:?} {:?}", sidecar.base, sidecar.mutation)),
+            recipes.insert(format!(
+                "{:?} {:?} {:?}",
+                sidecar.base, sidecar.mutation, sidecar.at
+            )),
             "{}: another vector has this recipe",
             sidecar.id
         );
         assert!(
-            files.insert(sha256(bytes)),
-            "{}: another vector makes the same file",
+            files.insert((sha256(bytes), &sidecar.at)),
+            "{}: another vector makes the same file, judged at the same time",
             sidecar.id
         );
         if let Some(why) = disagreement(sidecar, report) {

@@ -64,12 +64,14 @@ def pyhanko(path, _work, root):
         word in out.stdout for word in ("NONCOMPLIANT", "MODIFIED", "INVALID", "UNTRUSTED"))
 
 
-def adesverify(path, _work, root):
-    """pyHanko's ETSI EN 319 102-1 process at the present time, from the
-    evidence the file carries alone (the responders are gone by now)."""
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+def adesverify(path, _work, root, at=None):
+    """pyHanko's ETSI EN 319 102-1 process at the vector's validation time
+    (the present unless it gives one), from the evidence the file carries
+    alone (the responders are gone by now)."""
+    when = (at.replace("Z", "+00:00") if at else
+            datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00"))
     out = run(["pyhanko", "sign", "adesverify", "--trust", str(root), "--trust-replace",
-               "--validation-time", now, "--executive-summary", str(path)])
+               "--validation-time", when, "--executive-summary", str(path)])
     verdicts = [line.rsplit(":", 1)[-1] for line in out.stdout.splitlines() if ":" in line]
     return out.returncode == 0 and bool(verdicts) and all(v == "VALID" for v in verdicts)
 
@@ -210,14 +212,19 @@ LONG_TERM_TOOLS = [
     # The seal and its signature time-stamp token, no revocation checking.
     ("pyHanko", "pdf", rules("SPDF-11", "SEAL-13"), pyhanko),
     # ETSI EN 319 102-1: proof of existence, revocation evidence, levels.
-    ("pyHanko adesverify", "pdf", rules("SPDF-11", "SEAL-13", "VER-31", "VER-71", "VER-72",
-                                        "VER-73"), adesverify),
+    ("pyHanko adesverify", "pdf", rules("SPDF-11", "SEAL-13", "VER-31", "VER-68", "VER-71",
+                                        "VER-72", "VER-73"), adesverify),
     ("bagit", "zip", rules(), bagit),
     # The manifest's signature as CMS, with its time-stamp and revocation
     # values (RFC 5940) in the unsigned parts, not the levels of SEAL-1.
     ("openssl cms", "zip", rules(), openssl_cms),
     ("openssl ts", "zip", rules("VER-67", "LTP-7", "LTP-8"), openssl_ts),
 ]
+
+
+# The tools told a validation time; the others judge as of now, so a vector
+# judged at another time (its sidecar's `at`) is not theirs to judge.
+TIME_AWARE = {adesverify}
 
 
 def judge_all(vectors, root, tools):
@@ -234,11 +241,14 @@ def judge_all(vectors, root, tools):
         valid = sidecar["verdict"] == "valid"
         cells = []
         for name, reads, judges, judge in tools:
-            if reads not in (kind, "*") or not (valid or judges(sidecar["rule"])):
+            at = sidecar.get("at")
+            if (reads not in (kind, "*") or not (valid or judges(sidecar["rule"]))
+                    or (at and judge not in TIME_AWARE)):
                 cells.append("–")
                 continue
             with tempfile.TemporaryDirectory() as work:
-                accepted = judge(path, Path(work), root)
+                accepted = (judge(path, Path(work), root, at) if judge in TIME_AWARE
+                            else judge(path, Path(work), root))
             if accepted is None:
                 cells.append("–")
                 continue
