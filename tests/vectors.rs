@@ -1224,6 +1224,7 @@ fn seal_with_certificate(pdf: &[u8], rect: [f32; 4], wanted: &SealCertificate) -
 /// The vector's file: its base with its mutation applied.
 fn materialise(sidecar: &Sidecar) -> Vec<u8> {
     let bytes = &*base(sidecar.base);
+    let is_pdf = sidecar.base.extension() == "pdf";
     match (&sidecar.mutation, sidecar.base) {
         (None, _) => bytes.to_vec(),
         (Some(Mutation::Reseal { certificate }), base @ (Base::Pdf | Base::Document)) => {
@@ -1233,34 +1234,11 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
             long_term::reseal(bytes, seal)
         }
         (Some(Mutation::Resign { changes }), Base::Epub) => resign_epub(bytes, changes),
-        (
-            Some(Mutation::Truncate { bytes: cut }),
-            Base::Epub
-            | Base::Package
-            | Base::UnsealedPackage
-            | Base::PackageBT
-            | Base::PackageBLt
-            | Base::PackageBLta,
-        ) => bytes[..bytes.len() - cut].to_vec(),
-        (
-            Some(mutation),
-            Base::Pdf
-            | Base::Document
-            | Base::UnsealedPdf
-            | Base::PdfBT
-            | Base::PdfBLt
-            | Base::PdfBLta
-            | Base::DocumentBLta,
-        ) => mutate_pdf(bytes, mutation),
-        (
-            Some(mutation),
-            Base::Epub
-            | Base::Package
-            | Base::UnsealedPackage
-            | Base::PackageBT
-            | Base::PackageBLt
-            | Base::PackageBLta,
-        ) => mutate_zip(bytes, mutation),
+        (Some(Mutation::Truncate { bytes: cut }), _) if !is_pdf => {
+            bytes[..bytes.len() - cut].to_vec()
+        }
+        (Some(mutation), _) if is_pdf => mutate_pdf(bytes, mutation),
+        (Some(mutation), _) => mutate_zip(bytes, mutation),
     }
 }
 

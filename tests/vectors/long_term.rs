@@ -31,7 +31,7 @@ use serde::Deserialize;
 use spki::AlgorithmIdentifierOwned;
 
 use super::VISIBLE_SEAL;
-use crate::support::{TestPki, byte_range, find, gazette, repo, rfind, sample, stderr};
+use crate::support::{TestPki, byte_range, copy_dir, find, gazette, repo, rfind, sample, stderr};
 
 /// The issue date of the long-term sample, whose midnight its seals claim.
 const ISSUE_DATE: Date = Date {
@@ -69,7 +69,7 @@ static SAMPLE: OnceLock<LongTermSample> = OnceLock::new();
 pub fn build_with(pki: &TestPki) {
     let work = tempfile::tempdir().unwrap();
     let issue = work.path().join("issue");
-    copy_folder(&sample(), &issue);
+    copy_dir(&sample(), &issue);
     let manifest = std::fs::read_to_string(issue.join("issue.toml")).unwrap();
     let dated = manifest
         .replacen("year    = 2025 ", "year    = 2026 ", 1)
@@ -132,18 +132,6 @@ pub fn sample_of_2026() -> &'static LongTermSample {
     SAMPLE
         .get()
         .expect("the long-term sample is built by the test that starts the test PKI")
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Where the revision ending just before `at` ends: after its `%%EOF` and
