@@ -201,13 +201,13 @@ pub struct LongTermSeal {
 /// The authorities a resealed vector is made with: the test PKI's, with
 /// the time-stamp that `stamping` asks for, and revocation evidence gathered
 /// as a renewal gathers it (a revoked certificate's answer kept, not refused).
-struct Bent<'a> {
+struct ResealAuthorities<'a> {
     sample: &'a LongTermSample,
     stamping: Stamping,
     network: Network,
 }
 
-impl Authorities for Bent<'_> {
+impl Authorities for ResealAuthorities<'_> {
     fn stamp(&self, data: &[u8]) -> Result<Token, String> {
         match self.stamping {
             Stamping::Tsa => self.network.stamp(data),
@@ -301,7 +301,7 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
         matches!(level, Level::T | Level::Lt),
         "a resealed vector is B-T or B-LT"
     );
-    let authorities = Bent {
+    let authorities = ResealAuthorities {
         sample,
         stamping: wanted.stamping,
         network: Network::new(&sample.tsa_url).unwrap(),
