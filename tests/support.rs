@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use gazette::edition;
 use gazette::model::{Date, SealText};
 use gazette::seal::{ParsedPdf, Seal, Spot};
-use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
 
 /// The `gazette` binary of this build, ready for its arguments.
 pub fn gazette() -> Command {
@@ -401,11 +401,16 @@ pub fn seal_pdf_with(pdf: &[u8], chain: &[Vec<u8>], key: &Path, spot: Spot) -> V
         &FixedSecrets::default(),
     )
     .unwrap();
+    seal_pdf_by(pdf, chain, identity.signer, spot)
+}
+
+/// `pdf` sealed as [`seal_pdf_with`] seals it, by `signer`.
+pub fn seal_pdf_by(pdf: &[u8], chain: &[Vec<u8>], signer: Box<dyn Signer>, spot: Spot) -> Vec<u8> {
     let text = SealText {
         organisation: "测试单位".into(),
         purpose: "公报专用章".into(),
     };
-    let seal = Seal::new(identity.signer, chain.to_vec(), text);
+    let seal = Seal::new(signer, chain.to_vec(), text);
     let pdf = ParsedPdf::read(pdf.to_vec()).expect("the PDF to seal reads");
     edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }

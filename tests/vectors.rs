@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use gazette::cms;
 use gazette::example_pki;
 use gazette::seal::Spot;
-use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
 use gazette::verify::{Options, Policy, Report, parse_time, verify_path_under};
 use lopdf::{Document, Object};
 use rcgen::{
@@ -30,14 +30,16 @@ use zip::write::SimpleFileOptions;
 
 use long_term::{LongTermSeal, at_b_lt, at_b_t, sample_of_2026};
 use resign::{Resign, resign, resign_epub, resign_pdf};
+use short_rsa::ShortRsa;
 
 use crate::support::{
-    TestPki, append_update, byte_range, example, find, repo, seal_pdf_with, sealed_sample,
+    TestPki, append_update, byte_range, example, find, repo, seal_pdf_by, sealed_sample,
     signature_object, unsealed_sample,
 };
 
 mod long_term;
 mod resign;
+mod short_rsa;
 
 /// One vector's sidecar, tests/vectors/cases/<id>.json.
 #[derive(Debug, Deserialize, PartialEq)]
@@ -278,6 +280,21 @@ enum Mutation {
     /// values, unsigned: the signature holds).
     EntryDropRevocationValues {
         entry: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A `.p7s` entry's SignerInfo without its unsigned attributes, among
+    /// them its signature time-stamp (the signature holds).
+    EntryDropSignatureTimestamp {
+        entry: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
+    /// A zip entry's content replaced by the entry of the same name in the
+    /// package `from` (another base).
+    EntryCopyFrom {
+        entry: String,
+        from: Base,
         #[serde(default)]
         rebag: Rebag,
     },
@@ -640,8 +657,10 @@ fn sha512(bytes: &[u8]) -> String {
 
 /// data/manifest.json made to record each payload file that differs from
 /// the `original` package's (its size, SHA-256 and SHA-512), and
-/// data/manifest.json.p7s made anew over it.
-fn reseal(entries: &mut [Entry], original: &[Entry]) {
+/// data/manifest.json.p7s made anew over it: with the example seal key, or
+/// for a long-term `base` as `gazette build` seals it at the base's level
+/// with the test PKI.
+fn reseal(entries: &mut [Entry], original: &[Entry], base: Base) {
     let at = entries
         .iter()
         .position(|e| e.name.ends_with(".bag/data/manifest.json"))
@@ -682,6 +701,22 @@ fn reseal(entries: &mut [Entry], original: &[Entry]) {
             .unwrap()
     };
     let (json, p7s) = (path("manifest.json"), path("manifest.json.p7s"));
+    let content = entries[json].content.clone();
+    entries[p7s].content = match base {
+        Base::PackageBT => long_term::reseal_manifest(&content, "B-T"),
+        Base::PackageBLt => long_term::reseal_manifest(&content, "B-LT"),
+        other => {
+            assert!(
+                !other.is_long_term(),
+                "a B-LTA package's archive timestamp covers its manifest: reseal it at B-T or B-LT"
+            );
+            example_manifest_seal(&content)
+        }
+    };
+}
+
+/// `json` sealed with the example seal key, as the sample's manifest.json.
+fn example_manifest_seal(json: &[u8]) -> Vec<u8> {
     let identity = signer::open(
         &KeySource::File(example("seal.key.pem")),
         RsaPadding::Pkcs1,
@@ -690,18 +725,16 @@ fn reseal(entries: &mut [Entry], original: &[Entry]) {
     .unwrap();
     let chain =
         cms::load_pem_certificates(&std::fs::read(example("seal-chain.pem")).unwrap()).unwrap();
-    let content = entries[json].content.clone();
-    entries[p7s].content =
-        cms::sign_detached(&[&content], &chain, identity.signer.as_ref()).unwrap();
+    cms::sign_detached(&[json], &chain, identity.signer.as_ref()).unwrap()
 }
 
 /// Brings the package's bag up to date with its files, as `rebag` says.
-fn rebag(entries: &mut [Entry], rebag: Rebag, original: &[Entry]) {
+fn rebag(entries: &mut [Entry], rebag: Rebag, original: &[Entry], base: Base) {
     if rebag == Rebag::None {
         return;
     }
     if rebag == Rebag::Reseal {
-        reseal(entries, original);
+        reseal(entries, original, base);
     }
     let all = matches!(rebag, Rebag::All | Rebag::Reseal);
     let top = entries[0].name.split('/').next().unwrap().to_owned() + "/";
@@ -782,7 +815,8 @@ fn rebag(entries: &mut [Entry], rebag: Rebag, original: &[Entry]) {
     }
 }
 
-fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
+/// `bytes`, the zip of `base`, changed as `mutation` says.
+fn mutate_zip(bytes: &[u8], base: Base, mutation: &Mutation) -> Vec<u8> {
     let original = unzip(bytes);
     let mut entries = unzip(bytes);
     let index = |entries: &[Entry], name: &str| {
@@ -924,6 +958,19 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             entries[index].content = long_term::without_revocation_values(&entries[index].content);
             again = *rebag;
         }
+        Mutation::EntryDropSignatureTimestamp { entry, rebag } => {
+            let index = index(&entries, entry);
+            entries[index].content =
+                long_term::without_unsigned_attributes(&entries[index].content);
+            again = *rebag;
+        }
+        Mutation::EntryCopyFrom { entry, from, rebag } => {
+            let other = unzip(&self::base(*from));
+            let at = index(&other, entry);
+            let index = index(&entries, entry);
+            entries[index].content = other[at].content.clone();
+            again = *rebag;
+        }
         Mutation::EntryMethod { entry, .. }
         | Mutation::EntryEncrypt { entry }
         | Mutation::EntryMode { entry, .. }
@@ -953,7 +1000,7 @@ fn mutate_zip(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
         }
         other => panic!("{other:?} is not a zip mutation"),
     }
-    rebag(&mut entries, again, &original);
+    rebag(&mut entries, again, &original, base);
     let mut bytes = zip_entries(&entries);
     patch_headers(&mut bytes, mutation);
     bytes
@@ -1042,6 +1089,8 @@ struct SealCertificate {
     not_after: String,
     #[serde(default)]
     issuer: SealIssuer,
+    #[serde(default)]
+    key: SealKey,
 }
 
 fn seal_key_usage() -> Vec<String> {
@@ -1066,6 +1115,69 @@ enum SealIssuer {
     OwnRoot,
     /// A certificate of the example CA that is no CA itself.
     EndEntity,
+}
+
+/// The seal's key.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+enum SealKey {
+    /// ECDSA on P-256, as the example seal's.
+    #[default]
+    P256,
+    /// RSA of 1024 bits, which SEAL-4 forbids.
+    #[serde(rename = "rsa-1024")]
+    Rsa1024,
+}
+
+/// A seal key made for a vector: its public half for the certificate, then
+/// the signer that seals with it.
+enum VectorKey {
+    P256(KeyPair),
+    Rsa1024(ShortRsa),
+}
+
+impl VectorKey {
+    fn generate(key: SealKey) -> Self {
+        match key {
+            SealKey::P256 => VectorKey::P256(KeyPair::generate().unwrap()),
+            SealKey::Rsa1024 => VectorKey::Rsa1024(ShortRsa::generate()),
+        }
+    }
+
+    /// The signer; a P-256 key is written to `folder` and opened as gazette
+    /// opens a key file.
+    fn into_signer(self, folder: &Path) -> Box<dyn Signer> {
+        match self {
+            VectorKey::P256(key) => {
+                let key_file = folder.join("seal.key.pem");
+                std::fs::write(&key_file, key.serialize_pem()).unwrap();
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))
+                    .unwrap();
+                let source = KeySource::File(key_file);
+                signer::open(&source, RsaPadding::Pkcs1, &FixedSecrets::default())
+                    .unwrap()
+                    .signer
+            }
+            VectorKey::Rsa1024(key) => Box::new(key),
+        }
+    }
+}
+
+impl rcgen::PublicKeyData for VectorKey {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            VectorKey::P256(key) => key.der_bytes(),
+            VectorKey::Rsa1024(key) => key.der_bytes(),
+        }
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        match self {
+            VectorKey::P256(key) => rcgen::PublicKeyData::algorithm(key),
+            VectorKey::Rsa1024(key) => rcgen::PublicKeyData::algorithm(key),
+        }
+    }
 }
 
 /// `YYYY-MM-DD` as a year, a month and a day.
@@ -1134,10 +1246,10 @@ fn test_params(common_name: &str) -> CertificateParams {
     params
 }
 
-/// The seal certificate `wanted` describes, issued, and the chain from it
-/// up to its root; the key is written to `folder`/seal.key.pem.
-fn issue_seal(wanted: &SealCertificate, folder: &Path) -> Vec<Vec<u8>> {
-    let seal_key = KeyPair::generate().unwrap();
+/// The seal certificate `wanted` describes, issued, the chain from it up to
+/// its root, and the signer of its key (a key file, if any, in `folder`).
+fn issue_seal(wanted: &SealCertificate, folder: &Path) -> (Vec<Vec<u8>>, Box<dyn Signer>) {
+    let seal_key = VectorKey::generate(wanted.key);
     let mut params = test_params("Vector Seal — TEST ONLY");
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = wanted.key_usage.iter().map(|u| key_usage(u)).collect();
@@ -1190,11 +1302,7 @@ fn issue_seal(wanted: &SealCertificate, folder: &Path) -> Vec<Vec<u8>> {
             ]
         }
     };
-    let key_file = folder.join("seal.key.pem");
-    std::fs::write(&key_file, seal_key.serialize_pem()).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    chain
+    (chain, seal_key.into_signer(folder))
 }
 
 /// Where gazette draws the edition's seal on its cover; a document's seal
@@ -1216,9 +1324,8 @@ fn reseal_pdf(base: Base, wanted: &SealCertificate) -> Vec<u8> {
 /// describes.
 fn seal_with_certificate(pdf: &[u8], rect: [f32; 4], wanted: &SealCertificate) -> Vec<u8> {
     let folder = tempfile::tempdir().unwrap();
-    let chain = issue_seal(wanted, folder.path());
-    let spot = Spot { page: 0, rect };
-    seal_pdf_with(pdf, &chain, &folder.path().join("seal.key.pem"), spot)
+    let (chain, signer) = issue_seal(wanted, folder.path());
+    seal_pdf_by(pdf, &chain, signer, Spot { page: 0, rect })
 }
 
 /// The vector's file: its base with its mutation applied.
@@ -1238,7 +1345,7 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
             bytes[..bytes.len() - cut].to_vec()
         }
         (Some(mutation), _) if is_pdf => mutate_pdf(bytes, mutation),
-        (Some(mutation), _) => mutate_zip(bytes, mutation),
+        (Some(mutation), base) => mutate_zip(bytes, base, mutation),
     }
 }
 

@@ -740,7 +740,7 @@ fn check_signature(
         found.problem(
             ProblemCode::WeakAlgorithm,
             format!(
-                "the signature verifies, but it was made with {}, which no longer protects it: {weakness}",
+                "the signature verifies with {}, which no longer protects it: {weakness}",
                 verifier.name
             ),
         );

@@ -36,7 +36,7 @@ use crate::cms::CmsError;
 use crate::data::Published;
 use crate::diagnostic::BUG;
 use crate::model::{Edition, PageMap};
-use crate::seal::{Level, LongTerm, Sealer};
+use crate::seal::{Level, LongTerm, Seal, Sealer};
 use crate::zipped::Deflated;
 
 use bag::BagFile;
@@ -166,6 +166,18 @@ pub fn manifest_json(manifest: &VerificationManifest) -> Vec<u8> {
         .expect("the manifest holds only structs, strings and numbers, which always serialise");
     json.push(b'\n');
     json
+}
+
+/// `manifest.json.p7s` for the manifest `json`, sealed by `seal` and carried
+/// to its level as [`build`] carries it, B-LT at most: what B-LTA adds is the
+/// package's archive timestamp, not the signature's. For a producer that
+/// seals a manifest it wrote itself.
+pub fn seal_manifest(json: &[u8], seal: &Seal) -> Result<Vec<u8>, PackageError> {
+    let long_term = seal.long_term().map(|l| LongTerm {
+        level: l.level.min(Level::Lt),
+        ..l
+    });
+    cades::seal_manifest(json, &seal.sealer(), long_term).map(|sealed| sealed.signature)
 }
 
 /// Builds the package: manifest.json, its signature when sealing, and the

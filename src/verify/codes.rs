@@ -357,7 +357,9 @@ impl Cited for FindingCode {
             FindingCode::ChainMismatch => &["VER-55", "VER-62", "MAN-18", "MAN-19"],
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
-            FindingCode::LevelMismatch => &["VER-80", "SEAL-1"],
+            FindingCode::LevelMismatch => &[
+                "VER-80", "SEAL-1", "SMAN-5", "SMAN-6", "SPDF-11", "SPDF-12", "SPDF-14",
+            ],
             FindingCode::MetadataMismatch => &[
                 "VER-76", "PDF-3", "PDF-4", "PDF-5", "DOC-4", "DOC-5", "DOC-6", "DOC-7", "EPUB-3",
                 "EPUB-4", "EPUB-6",

@@ -15,8 +15,10 @@ use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cms::content_info::ContentInfo;
+use cms::signed_data::{SignedData, SignerInfo, SignerInfos};
 use const_oid::db::rfc5912::ID_SHA_256;
 use der::asn1::OctetString;
+use der::asn1::SetOfVec;
 use der::{Decode, Encode, Tagged};
 use gazette::asn1::tsp::{MessageImprint, TimeStampReq, TimeStampResp};
 use gazette::edition;
@@ -24,7 +26,7 @@ use gazette::http::{self, Service};
 use gazette::model::{Date, SealText};
 use gazette::revocation::{self, Collected};
 use gazette::seal::{Authorities, Level, Network, ParsedPdf, Seal, Spot};
-use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding};
+use gazette::signer::{self, FixedSecrets, KeySource, RsaPadding, Signer};
 use gazette::timestamp::{Token, read_token};
 use ring::digest::{SHA256, digest};
 use serde::Deserialize;
@@ -239,6 +241,28 @@ impl Authorities for ResealAuthorities<'_> {
 static CLOCK: Mutex<()> = Mutex::new(());
 
 impl LongTermSample {
+    /// The test PKI's key `which` as a signer, and its chain up to the root.
+    fn key(&self, which: PkiSeal) -> (Box<dyn Signer>, Vec<Vec<u8>>) {
+        let name = match which {
+            PkiSeal::Seal => "seal",
+            PkiSeal::SealRevoked => "seal-revoked",
+        };
+        let chain = [name, "interm", "root"]
+            .iter()
+            .map(|n| {
+                let pem = std::fs::read(self.pki.join(format!("certs/{n}.cert.pem"))).unwrap();
+                gazette::cms::load_pem_certificates(&pem).unwrap().remove(0)
+            })
+            .collect();
+        let identity = signer::open(
+            &KeySource::File(self.pki.join(format!("keys/{name}.key.pem"))),
+            RsaPadding::Pkcs1,
+            &FixedSecrets::default(),
+        )
+        .unwrap();
+        (identity.signer, chain)
+    }
+
     /// The responders answer as of `time` from now on, or of the present.
     fn set_clock(&self, time: Option<&str>) {
         let status = Command::new("bash")
@@ -279,23 +303,7 @@ fn unchecked_token(url: &str, data: &[u8]) -> Token {
 /// gazette draws the edition's seal.
 pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
     let sample = sample_of_2026();
-    let name = match wanted.key {
-        PkiSeal::Seal => "seal",
-        PkiSeal::SealRevoked => "seal-revoked",
-    };
-    let chain: Vec<Vec<u8>> = [name, "interm", "root"]
-        .iter()
-        .map(|n| {
-            let pem = std::fs::read(sample.pki.join(format!("certs/{n}.cert.pem"))).unwrap();
-            gazette::cms::load_pem_certificates(&pem).unwrap().remove(0)
-        })
-        .collect();
-    let identity = signer::open(
-        &KeySource::File(sample.pki.join(format!("keys/{name}.key.pem"))),
-        RsaPadding::Pkcs1,
-        &FixedSecrets::default(),
-    )
-    .unwrap();
+    let (signer, chain) = sample.key(wanted.key);
     let level: Level = wanted.level.parse().unwrap();
     assert!(
         matches!(level, Level::T | Level::Lt),
@@ -310,7 +318,7 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
         organisation: "上海市人民政府办公厅".into(),
         purpose: "公报专用章".into(),
     };
-    let seal = Seal::new(identity.signer, chain, text).with_long_term(Arc::new(authorities), level);
+    let seal = Seal::new(signer, chain, text).with_long_term(Arc::new(authorities), level);
     let pdf = ParsedPdf::read(unsealed(base)).unwrap();
     let spot = Spot {
         page: 0,
@@ -318,6 +326,42 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
     };
     let _clock = CLOCK.lock().unwrap();
     edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
+}
+
+/// manifest.json `json` sealed as `gazette build --tsa` seals it at `level`
+/// (B-T or B-LT), with the test PKI's seal key and authorities.
+pub fn reseal_manifest(json: &[u8], level: &str) -> Vec<u8> {
+    let sample = sample_of_2026();
+    let (signer, chain) = sample.key(PkiSeal::Seal);
+    let text = SealText {
+        organisation: "上海市人民政府办公厅".into(),
+        purpose: "公报专用章".into(),
+    };
+    let network = Network::new(&sample.tsa_url).unwrap();
+    let seal =
+        Seal::new(signer, chain, text).with_long_term(Arc::new(network), level.parse().unwrap());
+    gazette::package::seal_manifest(json, &seal).unwrap()
+}
+
+/// A detached CMS signature (DER ContentInfo) without the unsigned
+/// attributes of its one SignerInfo: its signature time-stamp gone, its
+/// signature untouched.
+pub fn without_unsigned_attributes(p7s: &[u8]) -> Vec<u8> {
+    let info = ContentInfo::from_der(p7s).unwrap();
+    let mut signed: SignedData = info.content.decode_as().unwrap();
+    let mut signers: Vec<SignerInfo> = signed.signer_infos.0.into_vec();
+    assert_eq!(signers.len(), 1, "one SignerInfo");
+    assert!(
+        signers[0].unsigned_attrs.take().is_some(),
+        "a time-stamped seal"
+    );
+    signed.signer_infos = SignerInfos(SetOfVec::try_from(signers).unwrap());
+    ContentInfo {
+        content_type: info.content_type,
+        content: der::Any::encode_from(&signed).unwrap(),
+    }
+    .to_der()
+    .unwrap()
 }
 
 /// A detached CMS signature (DER ContentInfo) without the revocation values

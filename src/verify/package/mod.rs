@@ -94,8 +94,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::archive::Refusal;
 use super::{
-    Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Options, Policy, Report,
-    SignatureKind, SignatureReport, Timestamp, Verdict, date, long_term, verify_epub,
+    Check, CheckCode, FileChange, FileChangeKind, Finding, FindingCode, Level, Options, Policy,
+    Report, SignatureKind, SignatureReport, Timestamp, Verdict, date, long_term, verify_epub,
 };
 use crate::cms;
 use crate::cms::certs::ParsedCertificate;
@@ -929,15 +929,43 @@ fn check_levels(
     };
     for part in parts.iter().filter(|p| p.format == "pdf") {
         if let Some(other) = part.level.filter(|other| *other != level) {
-            outcome.invalid(
-                FindingCode::LevelMismatch,
-                format!(
-                    "{MANIFEST_SEAL} reaches {level} but {} reaches {other}: every seal of an \
-                     edition is carried to the same level",
-                    part.file
-                ),
+            let (short, reached, rules) = if level < other {
+                (MANIFEST_SEAL, level, rules_short_of(level, true))
+            } else {
+                (part.file.as_str(), other, rules_short_of(other, false))
+            };
+            let message = format!(
+                "{MANIFEST_SEAL} reaches {level} but {} reaches {other}: every seal of an \
+                 edition is carried to the same level, and {short} stops at {reached} ({})",
+                part.file,
+                rules[rules.len() - 1],
             );
+            let code = FindingCode::LevelMismatch;
+            outcome.findings.push((
+                Verdict::Invalid,
+                Finding {
+                    code,
+                    message,
+                    rules,
+                },
+            ));
         }
+    }
+}
+
+/// The rules a seal that stops at `reached` breaks when another seal of its
+/// edition reaches further: VER-80 and SEAL-1, then the rule for the next
+/// level of the manifest's seal (`manifest`) or of a PDF's. The manifest's
+/// seal reaches B-LTA only through an archive timestamp, which ends the
+/// comparison: stopping at B-LT there breaks SEAL-1 alone.
+fn rules_short_of(reached: Level, manifest: bool) -> &'static [&'static str] {
+    match (reached, manifest) {
+        (Level::BasicB, true) => &["VER-80", "SEAL-1", "SMAN-5"],
+        (Level::BasicB, false) => &["VER-80", "SEAL-1", "SPDF-11"],
+        (Level::BasicT, true) => &["VER-80", "SEAL-1", "SMAN-6"],
+        (Level::BasicT, false) => &["VER-80", "SEAL-1", "SPDF-12"],
+        (_, true) => &["VER-80", "SEAL-1"],
+        (_, false) => &["VER-80", "SEAL-1", "SPDF-14"],
     }
 }
 

@@ -921,3 +921,27 @@ fn python_bagit_validates_the_test_bag() {
     assert!(output.status.success(), "{log}");
     assert!(log.contains("is valid"), "{log}");
 }
+
+#[test]
+fn a_level_mismatch_names_the_rule_of_the_seal_that_stops_short_among_its_codes() {
+    let levels = [
+        Level::BasicB,
+        Level::BasicT,
+        Level::BasicLt,
+        Level::BasicLta,
+    ];
+    let all = crate::verify::Cited::rules(FindingCode::LevelMismatch);
+    let mut named = std::collections::BTreeSet::new();
+    for reached in levels {
+        for manifest in [true, false] {
+            let rules = rules_short_of(reached, manifest);
+            assert!(rules.iter().all(|r| all.contains(r)), "{rules:?} ⊄ {all:?}");
+            named.extend(rules.iter().copied());
+        }
+    }
+    assert_eq!(
+        named.len(),
+        all.len(),
+        "every rule of the code can be named"
+    );
+}
