@@ -265,6 +265,15 @@ pub(crate) fn signature_value(
     Ok(raw)
 }
 
+/// Whether `value`, an ECDSA SignatureValue for `algorithm`, is not r‖s
+/// but a DER Ecdsa-Sig-Value, the form signers return and XML-DSig 1.1
+/// forbids.
+pub(crate) fn is_der_ecdsa(algorithm: SignatureAlgorithm, value: &[u8]) -> bool {
+    profile(algorithm)
+        .ecdsa_scalar_len
+        .is_some_and(|size| value.len() != 2 * size && EcdsaSigValue::from_der(value).is_ok())
+}
+
 /// Whether `value` (a SignatureValue) signs `message` for `public_key`.
 pub(crate) fn verifies(
     algorithm: SignatureAlgorithm,

@@ -151,6 +151,7 @@ impl ProblemCode {
             ImprintMismatch => &["VER-69", "SPDF-11", "SMAN-5"],
             TimestampInvalid => &["VER-69", "SPDF-11", "SMAN-5", "SEAL-13"],
             SignedDataVersion => &["SMAN-7", "VER-59"],
+            SignatureValueForm => &["SEPUB-11", "VER-43"],
         }
     }
 }
@@ -178,6 +179,9 @@ pub enum ProblemCode {
     /// The SignedData's `crls` hold other revocation information, and its
     /// version is not 5 (RFC 5652 section 5.1).
     SignedDataVersion,
+    /// An XML-DSig ECDSA SignatureValue that is not r‖s, each integer of the
+    /// curve's length (XML-DSig 1.1): a DER Ecdsa-Sig-Value, say.
+    SignatureValueForm,
     /// signing-certificate-v2 does not identify the signer's certificate.
     SigningCertificateMismatch,
     /// A digest or signature algorithm (or its parameters) is not supported.

@@ -311,4 +311,5 @@ const CMS: &[ProblemCode] = &[
     ProblemCode::ImprintMismatch,
     ProblemCode::TimestampInvalid,
     ProblemCode::SignedDataVersion,
+    ProblemCode::SignatureValueForm,
 ];

@@ -486,7 +486,18 @@ fn check_seal(seal: &Seal, anchors: &[Vec<u8>]) -> Result<SignatureCheck, Findin
     let signature_valid = public_key(signer).is_some_and(|key| {
         xmldsig::verifies(seal.method, &key, seal.signed_info.as_bytes(), &seal.value)
     });
-    if !signature_valid {
+    if xmldsig::is_der_ecdsa(seal.method, &seal.value) {
+        // The usual mistake of a signer: say so rather than call the seal
+        // forged.
+        problems.push(Problem::new(
+            ProblemCode::SignatureValueForm,
+            format!(
+                "the SignatureValue is a DER Ecdsa-Sig-Value, not the r‖s that XML-DSig 1.1 \
+                 asks of {}, each integer of the curve's length",
+                profile(seal.method).name
+            ),
+        ));
+    } else if !signature_valid {
         problems.push(Problem::new(
             ProblemCode::BadSignature,
             format!(

@@ -10,7 +10,7 @@
 
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerInfos};
-use der::asn1::{OctetString, SetOfVec};
+use der::asn1::{OctetString, SetOfVec, UintRef};
 use der::{Any, Decode, Encode, Tag};
 use gazette::cms as gazette_cms;
 use gazette::seal::epub::{self, SIGNATURES_PATH};
@@ -56,6 +56,11 @@ pub struct Resign {
     /// the second and third swapped.
     #[serde(default)]
     pub references_reordered: bool,
+    /// An EPUB's ECDSA SignatureValue written as a DER Ecdsa-Sig-Value,
+    /// not as the r‖s of XML-DSig 1.1: the same signature, in a form the
+    /// format forbids (SEPUB-11).
+    #[serde(default)]
+    pub signature_value_der: bool,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -149,8 +154,33 @@ pub fn resign_epub(epub: &[u8], how: &Resign) -> Vec<u8> {
     let time = how.claimed_time.as_deref().unwrap_or(CLAIMED_TIME);
     let (signer, chain) = example_seal(how);
     let signatures = epub::sign(&files, &chain, signer.as_ref(), time).unwrap();
-    entries[at].content = signatures;
+    entries[at].content = if how.signature_value_der {
+        with_der_signature_value(&signatures)
+    } else {
+        signatures
+    };
     zip_entries(&entries)
+}
+
+/// signatures.xml with its ECDSA SignatureValue (r‖s, base64) written as the
+/// DER Ecdsa-Sig-Value of the same r and s. The value is outside SignedInfo,
+/// so nothing signed changes.
+fn with_der_signature_value(signatures: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let text = String::from_utf8(signatures.to_vec()).unwrap();
+    let (open, close) = ("<SignatureValue>", "</SignatureValue>");
+    let start = text.find(open).unwrap() + open.len();
+    let end = start + text[start..].find(close).unwrap();
+    let raw = STANDARD.decode(&text[start..end]).unwrap();
+    let (r, s) = raw.split_at(raw.len() / 2);
+    let der = vec![
+        Any::encode_from(&UintRef::new(r).unwrap()).unwrap(),
+        Any::encode_from(&UintRef::new(s).unwrap()).unwrap(),
+    ]
+    .to_der()
+    .unwrap();
+    format!("{}{}{}", &text[..start], STANDARD.encode(der), &text[end..]).into_bytes()
 }
 
 /// The example seal's key and chain (the seal certificate alone when

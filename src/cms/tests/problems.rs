@@ -644,6 +644,7 @@ fn problem_codes_are_stable_kebab_case() {
         ),
         (ProblemCode::WeakAlgorithm, "weak-algorithm"),
         (ProblemCode::SignedDataVersion, "signed-data-version"),
+        (ProblemCode::SignatureValueForm, "signature-value-form"),
     ];
     for (code, name) in expected {
         assert_eq!(serde_json::to_value(code).expect("json"), name);
