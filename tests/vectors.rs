@@ -28,6 +28,7 @@ use serde_json::Value;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+use document_timestamp::DocumentTimestamp;
 use long_term::{LongTermSeal, at_b_lt, at_b_t, sample_of_2026};
 use resign::{Resign, resign, resign_epub, resign_pdf};
 use short_rsa::ShortRsa;
@@ -37,6 +38,7 @@ use crate::support::{
     signature_object, unsealed_sample,
 };
 
+mod document_timestamp;
 mod long_term;
 mod resign;
 mod short_rsa;
@@ -198,6 +200,9 @@ enum Mutation {
     /// A long-term base's typeset PDF sealed anew with the test PKI, its
     /// key, time-stamp and level as `seal` says (see [`LongTermSeal`]).
     ResealLongTerm { seal: LongTermSeal },
+    /// A document timestamp of the test PKI's authority appended in the form
+    /// `timestamp` describes (see [`DocumentTimestamp`]).
+    AppendDocumentTimestamp { timestamp: DocumentTimestamp },
     /// A zip entry's content with the first `find` replaced by `with`.
     EntryReplace {
         entry: String,
@@ -1339,6 +1344,9 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
         }
         (Some(Mutation::ResealLongTerm { seal }), Base::PdfBT | Base::PdfBLt | Base::PdfBLta) => {
             long_term::reseal(bytes, seal)
+        }
+        (Some(Mutation::AppendDocumentTimestamp { timestamp }), base) if base.is_long_term() => {
+            document_timestamp::append(bytes, timestamp)
         }
         (Some(Mutation::Resign { changes }), Base::Epub) => resign_epub(bytes, changes),
         (Some(Mutation::Truncate { bytes: cut }), _) if !is_pdf => {

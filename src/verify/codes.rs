@@ -275,7 +275,7 @@ impl Cited for FindingCode {
             FindingCode::SealHidden => &["VER-29"],
             FindingCode::DamagedCrossReference => &["VER-30"],
             FindingCode::Truncated => &["VER-17"],
-            FindingCode::UnsupportedSubFilter => &["VER-22", "SPDF-2"],
+            FindingCode::UnsupportedSubFilter => &["VER-22", "SPDF-2", "SPDF-14", "VER-31"],
             FindingCode::NoSignatureValue => &["VER-13"],
             FindingCode::NoByteRange => &["VER-14"],
             FindingCode::ByteRangeInvalid => &["VER-15"],

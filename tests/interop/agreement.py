@@ -178,14 +178,18 @@ TOOLS = [
     ("pdfsig", "pdf", rules("VER-12", "VER-13", "VER-14", "VER-15", "VER-16", "VER-17", "VER-18",
                             "VER-19", "VER-20", "VER-21", "VER-27", "SPDF-2", "SPDF-3", "SPDF-4"),
      pdfsig),
+    # pyHanko also refuses weak algorithms (SHA-1, RSA under 2048 bits),
+    # which pdfsig accepts.
     ("pyHanko", "pdf", rules("VER-12", "VER-13", "VER-14", "VER-15", "VER-16", "VER-17", "VER-18",
-                             "VER-19", "VER-20", "VER-21", "VER-27", "SPDF-2", "SPDF-3", "SPDF-4"),
+                             "VER-19", "VER-20", "VER-21", "VER-27", "SPDF-2", "SPDF-3", "SPDF-4",
+                             "SEAL-4"),
      pyhanko),
     ("qpdf --check", "pdf", rules("VER-12", "VER-17"), qpdf),
     ("EPUBCheck", "epub", rules("EPUB-2", "VER-39", areas=("EPUB",)), epubcheck),
-    # XML-DSig's own checks: present, readable, references and value. The
-    # profile's restrictions (no DOCTYPE, the signature's Id) are not XML-DSig's.
-    ("xmlsec1", "epub", rules("VER-40", "VER-41", "VER-43", "VER-44"), xmlsec1),
+    # XML-DSig's own checks: present, readable, references and value (an
+    # ECDSA value as r‖s). The profile's restrictions (no DOCTYPE, the
+    # signature's Id) are not XML-DSig's.
+    ("xmlsec1", "epub", rules("VER-40", "VER-41", "VER-43", "VER-44", "SEPUB-11"), xmlsec1),
     # RFC 8493's own requirements, not the profile's stricter ones (BagIt 1.0
     # only, both manifests, bagit.txt exactly, two spaces in a line).
     ("bagit", "zip", rules("PKG-1", "PKG-3", "PKG-5", "PKG-11", "VER-51", "VER-52"), bagit),
@@ -209,11 +213,13 @@ TOOLS = [
 # long-term vectors. pdfsig is not one: it neither checks a signature's
 # time-stamp token nor verifies a document timestamp ("not yet verified").
 LONG_TERM_TOOLS = [
-    # The seal and its signature time-stamp token, no revocation checking.
-    ("pyHanko", "pdf", rules("SPDF-11", "SEAL-13"), pyhanko),
+    # The seal and its signature time-stamp token, no revocation checking,
+    # and what was appended after it. Neither pyHanko command holds a
+    # document timestamp to its /SubFilter (SPDF-14): it goes by /Type.
+    ("pyHanko", "pdf", rules("SPDF-11", "SEAL-13", "SPDF-16"), pyhanko),
     # ETSI EN 319 102-1: proof of existence, revocation evidence, levels.
-    ("pyHanko adesverify", "pdf", rules("SPDF-11", "SEAL-13", "VER-31", "VER-68", "VER-71",
-                                        "VER-72", "VER-73"), adesverify),
+    ("pyHanko adesverify", "pdf", rules("SPDF-11", "SEAL-13", "SPDF-16", "VER-31", "VER-68",
+                                        "VER-71", "VER-72", "VER-73"), adesverify),
     ("bagit", "zip", rules(), bagit),
     # The manifest's signature as CMS, with its time-stamp and revocation
     # values (RFC 5940) in the unsigned parts, not the levels of SEAL-1.

@@ -276,6 +276,12 @@ impl LongTermSample {
     }
 }
 
+/// A token over SHA-256(`data`) from the test PKI's time-stamp authority,
+/// taken as it comes.
+pub fn tsa_token(data: &[u8]) -> Token {
+    unchecked_token(&sample_of_2026().tsa_url, data)
+}
+
 /// A token over SHA-256(`data`) from the authority at `url`, taken as it
 /// comes: none of the checks gazette makes before it uses a token.
 fn unchecked_token(url: &str, data: &[u8]) -> Token {

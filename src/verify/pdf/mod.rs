@@ -666,7 +666,7 @@ fn check_signature_bytes(
     report: &mut SignatureReport,
 ) -> Result<(), Finding> {
     let bytes = context.bytes;
-    check_sub_filter(&report.sub_filter)?;
+    check_sub_filter(report.kind, &report.sub_filter)?;
     let value = signature_value(dict)?;
     let range = byte_range(dict)?;
     report.byte_range = Some(range);
@@ -689,14 +689,32 @@ fn check_signature_bytes(
 }
 
 /// Only the detached CMS formats and document timestamps are understood;
-/// anything else is refused rather than half-checked.
-fn check_sub_filter(sub_filter: &str) -> Result<(), Finding> {
-    let supported = [SUB_FILTER, "adbe.pkcs7.detached", "ETSI.RFC3161"];
+/// anything else is refused rather than half-checked. A document timestamp
+/// is `ETSI.RFC3161` and nothing else is: a value that one reader takes for
+/// a time-stamp token and another for a signature is refused too.
+fn check_sub_filter(kind: SignatureKind, sub_filter: &str) -> Result<(), Finding> {
+    const DOCUMENT_TIMESTAMP: &str = "ETSI.RFC3161";
+    let supported = [SUB_FILTER, "adbe.pkcs7.detached", DOCUMENT_TIMESTAMP];
     if !supported.contains(&sub_filter) {
         return Err(Finding::new(
             FindingCode::UnsupportedSubFilter,
             format!("the signature format /{sub_filter} is not supported"),
         ));
+    }
+    let timestamp = kind == SignatureKind::DocumentTimestamp;
+    if timestamp != (sub_filter == DOCUMENT_TIMESTAMP) {
+        let message = if timestamp {
+            format!(
+                "a document timestamp (/Type /DocTimeStamp) has the signature format \
+                 /{sub_filter}, not /{DOCUMENT_TIMESTAMP}: readers would take it for a signature"
+            )
+        } else {
+            format!(
+                "a signature has the format /{DOCUMENT_TIMESTAMP} without /Type /DocTimeStamp: \
+                 readers would take it for a document timestamp"
+            )
+        };
+        return Err(Finding::new(FindingCode::UnsupportedSubFilter, message));
     }
     Ok(())
 }

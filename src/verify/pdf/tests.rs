@@ -2,7 +2,7 @@
 //! tests/interop/foreign.sh): each must get the verdict pdfsig and pyHanko
 //! agree on, and lose it when one signed byte changes.
 
-use super::{verify_pdf, verify_pdf_in_package};
+use super::{check_sub_filter, verify_pdf, verify_pdf_in_package};
 use crate::cms::{ProblemCode, load_pem_certificates};
 use crate::test_support::keys::example_chain;
 use crate::verify::{
@@ -340,4 +340,21 @@ fn gazettes_seal_holds_in_a_package_as_alone() {
     let part = verify_pdf_in_package("edition", pdf, &options, Policy::default());
     assert_eq!(alone.verdict, part.verdict, "{}", part.summary);
     assert!(part.signatures[0].findings.is_empty());
+}
+
+#[test]
+fn a_document_timestamp_is_rfc3161_and_nothing_else_is() {
+    use SignatureKind::{Approval, Certification, DocumentTimestamp};
+    assert!(check_sub_filter(DocumentTimestamp, "ETSI.RFC3161").is_ok());
+    assert!(check_sub_filter(Certification, "ETSI.CAdES.detached").is_ok());
+    assert!(check_sub_filter(Approval, "adbe.pkcs7.detached").is_ok());
+    for (kind, sub_filter) in [
+        (DocumentTimestamp, "adbe.pkcs7.detached"),
+        (DocumentTimestamp, "ETSI.CAdES.detached"),
+        (Approval, "ETSI.RFC3161"),
+        (Certification, "ETSI.RFC3161"),
+    ] {
+        let refused = check_sub_filter(kind, sub_filter).expect_err(sub_filter);
+        assert_eq!(refused.code, FindingCode::UnsupportedSubFilter);
+    }
 }
