@@ -50,7 +50,7 @@ impl Responders {
     }
 
     /// A URL from tests/pki/responders.sh's env: TSA_URL, TSA_NOEKU_URL,
-    /// OCSP_URL or PKI_URL.
+    /// TSA_REVOKED_URL, OCSP_URL or PKI_URL.
     pub(crate) fn url(&self, name: &str) -> &str {
         &self.env[name]
     }

@@ -7,8 +7,8 @@
 #   responders.sh stop DIR
 #
 # After start, DIR/env holds shell assignments: PKI_URL (the server's base),
-# TSA_URL, TSA_NOEKU_URL, OCSP_URL, and PKI_CERTS (the folder of *.cert.pem,
-# with each certificate's key under DIR/keys). Needs python3 with
+# TSA_URL, TSA_NOEKU_URL, TSA_REVOKED_URL, OCSP_URL, and PKI_CERTS (the
+# folder of *.cert.pem, with each certificate's key under DIR/keys). Needs python3 with
 # certomancer[web-api] and openssl; exits 3 when certomancer is missing, so
 # callers can tell "skip" from "broken".
 set -euo pipefail
@@ -20,11 +20,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # (ECDSA's are not). Made in a private folder, then renamed into place, so
 # tests starting side by side never see half a key set.
 test_keys() {
-  local keys="${TMPDIR:-/tmp}/gazette-test-pki-keys-v1"
+  local keys="${TMPDIR:-/tmp}/gazette-test-pki-keys-v2"
   if [ ! -d "$keys" ]; then
     local fresh name
     fresh=$(mktemp -d "${TMPDIR:-/tmp}/gazette-test-pki-keys.XXXXXX")
-    for name in root interm interm-ocsp seal seal-revoked tsa tsa-noeku; do
+    for name in root interm interm-ocsp seal seal-revoked tsa tsa-noeku tsa-revoked; do
       openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$fresh/$name.key.pem" 2>/dev/null
     done
     mv -T "$fresh" "$keys" 2>/dev/null || rm -rf "$fresh"
@@ -61,6 +61,7 @@ start() {
 PKI_URL=$prefix
 TSA_URL=$prefix/gazette/tsa/tsa
 TSA_NOEKU_URL=$prefix/gazette/tsa/tsa-noeku
+TSA_REVOKED_URL=$prefix/gazette/tsa/tsa-revoked
 OCSP_URL=$prefix/gazette/ocsp/interm
 PKI_CERTS=$dir/certs
 ENV

@@ -60,6 +60,7 @@ pub struct LongTermSample {
     pki: PathBuf,
     tsa_url: String,
     tsa_noeku_url: String,
+    tsa_revoked_url: String,
     /// The test PKI's root, the anchor these vectors are checked against.
     pub root_pem: Vec<u8>,
 }
@@ -100,6 +101,7 @@ pub fn build_with(pki: &TestPki) {
         pki: pki.path(""),
         tsa_url: pki.url("TSA_URL"),
         tsa_noeku_url: pki.url("TSA_NOEKU_URL"),
+        tsa_revoked_url: pki.url("TSA_REVOKED_URL"),
         root_pem: std::fs::read(pki.path("certs/root.cert.pem")).unwrap(),
     };
     assert!(
@@ -188,6 +190,9 @@ pub enum Stamping {
     /// The right authority, answering as of 2026-03-01, before the seal
     /// certificate "seal-revoked" was revoked.
     TsaBeforeRevocation,
+    /// An authority whose certificate was revoked on 2026-06-01, before it
+    /// stamps.
+    TsaRevoked,
 }
 
 /// A seal made anew with the test PKI over the base's typeset PDF.
@@ -217,6 +222,7 @@ impl Authorities for ResealAuthorities<'_> {
             Stamping::TsaWithoutTimeStampingUsage => {
                 Ok(unchecked_token(&self.sample.tsa_noeku_url, data))
             }
+            Stamping::TsaRevoked => Ok(unchecked_token(&self.sample.tsa_revoked_url, data)),
             Stamping::TsaBeforeRevocation => {
                 self.sample.set_clock(Some("2026-03-01T00:00:00+00:00"));
                 let token = self.network.stamp(data);
