@@ -190,6 +190,9 @@ enum Mutation {
         #[serde(default)]
         add: String,
     },
+    /// An incremental update replacing the catalog's /DSS by a copy without
+    /// the keys `remove` (names without `/`).
+    UpdateDss { remove: Vec<String> },
     /// An incremental update giving page `page`'s first content stream `content`.
     UpdatePageContent { page: u32, content: String },
     /// An incremental update adding `annotation` to page `page`.
@@ -538,6 +541,31 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             body.extend_from_slice(add.as_bytes());
             body.extend_from_slice(b">>");
             append_update(bytes, &[(root.0, body)], None)
+        }
+        Mutation::UpdateDss { remove } => {
+            let doc = Document::load_mem(bytes).unwrap();
+            let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+            let mut catalog = doc.get_dictionary(root).unwrap().clone();
+            let (_, dss) = doc.dereference(catalog.get(b"DSS").unwrap()).unwrap();
+            let mut dss = dss.as_dict().unwrap().clone();
+            for key in remove {
+                assert!(dss.remove(key.as_bytes()).is_some(), "no /{key} in /DSS");
+            }
+            let new = doc.max_id + 1;
+            catalog.set("DSS", Object::Reference((new, 0)));
+            let write = |object: Object| {
+                let mut body = Vec::new();
+                lopdf::Writer::write_object(&mut body, &object).unwrap();
+                body
+            };
+            append_update(
+                bytes,
+                &[
+                    (root.0, write(Object::Dictionary(catalog))),
+                    (new, write(Object::Dictionary(dss))),
+                ],
+                None,
+            )
         }
         Mutation::UpdatePageContent { page, content } => {
             let doc = Document::load_mem(bytes).unwrap();
@@ -1472,8 +1500,9 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
         // A valid vector is the sample as built, or changed as the format
         // allows: an EXT rule, VER-26 for bytes appended that change no
         // object, VER-72 for a revocation after the seal's proof of
-        // existence, or VER-69 for a time-stamp that proves nothing (the
-        // seal stands without it), says a verifier must accept the change.
+        // existence, VER-69 for a time-stamp that proves nothing (the seal
+        // stands without it), or VER-74 for evidence taken away (the level
+        // falls, the seal stands), says a verifier must accept the change.
         // The unsealed package as built is NOT SEALED.
         assert!(
             sidecar.verdict == "valid"
@@ -1489,8 +1518,9 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
                 || sidecar.rule.starts_with("EXT-")
                 || sidecar.rule == "VER-26"
                 || sidecar.rule == "VER-72"
-                || sidecar.rule == "VER-69",
-            "{}: a valid vector with a mutation names the rule that allows it (EXT-…, VER-26, VER-69, VER-72)",
+                || sidecar.rule == "VER-69"
+                || sidecar.rule == "VER-74",
+            "{}: a valid vector with a mutation names the rule that allows it (EXT-…, VER-26, VER-69, VER-72, VER-74)",
             sidecar.id
         );
         // A valid vector names a code only for a note its report must hold.
