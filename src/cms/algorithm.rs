@@ -251,6 +251,9 @@ pub(crate) struct Verifier {
     /// Why a signature made this way no longer protects what it signs, when
     /// it does not: SHA-1, or an RSA key under 2048 bits.
     pub(crate) weakness: Option<String>,
+    /// Whether it is one of the four a seal may use (SEAL-3): other standard
+    /// signatures may use more.
+    pub(crate) for_seals: bool,
 }
 
 impl Verifier {
@@ -313,28 +316,33 @@ pub(crate) fn verifier_for(
             describe_key(key)
         )
     })?;
-    let found = |algorithm, name| {
+    let found = |algorithm, name, for_seals| {
         Ok(Verifier {
             algorithm,
             name,
             weakness: None,
+            for_seals,
         })
     };
     let sealed_with = |algorithm| {
         let profile = profile(algorithm);
-        found(profile.verifier, profile.name)
+        found(profile.verifier, profile.name, true)
     };
     let pkcs1 = |digest| rsa_pkcs1(digest, rsa_modulus_bits(key));
     match (signature_algorithm.oid, kind) {
         (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP256) => {
             sealed_with(SignatureAlgorithm::EcdsaP256Sha256)
         }
-        (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP256) => {
-            found(&s::ECDSA_P256_SHA384_ASN1, "ECDSA P-256 with SHA-384")
-        }
-        (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP384) => {
-            found(&s::ECDSA_P384_SHA256_ASN1, "ECDSA P-384 with SHA-256")
-        }
+        (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP256) => found(
+            &s::ECDSA_P256_SHA384_ASN1,
+            "ECDSA P-256 with SHA-384",
+            false,
+        ),
+        (rfc5912::ECDSA_WITH_SHA_256, KeyKind::EcP384) => found(
+            &s::ECDSA_P384_SHA256_ASN1,
+            "ECDSA P-384 with SHA-256",
+            false,
+        ),
         (rfc5912::ECDSA_WITH_SHA_384, KeyKind::EcP384) => {
             sealed_with(SignatureAlgorithm::EcdsaP384Sha384)
         }
@@ -357,6 +365,7 @@ pub(crate) fn verifier_for(
                     found(
                         profile(SignatureAlgorithm::RsaPssSha256).verifier,
                         "RSASSA-PSS with SHA-256 (MGF1 SHA-256, 32-byte salt)",
+                        true,
                     )
                 }
                 _ => Err(
@@ -421,6 +430,7 @@ fn rsa_pkcs1(digest: DigestAlgorithm, bits: usize) -> Result<Verifier, String> {
         algorithm,
         name,
         weakness: (!weaknesses.is_empty()).then(|| weaknesses.join(" and ")),
+        for_seals: digest == Sha256 && !short,
     })
 }
 

@@ -134,7 +134,7 @@ impl ProblemCode {
                 "VER-21", "SPDF-4", "SPDF-5", "SMAN-1", "SMAN-2", "VER-43", "VER-59",
             ],
             SigningTimePresent => &["SPDF-6", "SMAN-3", "VER-22"],
-            UnsupportedAlgorithm => &["SEAL-3"],
+            UnsupportedAlgorithm => &["SEAL-3", "VER-22", "VER-59"],
             MalformedCertificate
             | Expired
             | NotYetValid

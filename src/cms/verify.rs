@@ -726,6 +726,16 @@ fn check_signature(
         }
     };
     outcome.algorithm = verifier.name.to_owned();
+    // A weak algorithm has a verdict of its own (VER-25).
+    if verifier.weakness.is_none() && !verifier.for_seals {
+        found.against_profile(
+            ProblemCode::UnsupportedAlgorithm,
+            format!(
+                "the seal is signed with {}, which is not among the algorithms of a seal",
+                verifier.name
+            ),
+        );
+    }
     outcome.valid =
         message.is_some_and(|m| verifier.verify(key, &m, signer_info.signature.as_bytes()));
     if !outcome.valid {

@@ -25,6 +25,15 @@ use crate::support::{byte_range, example, find, rfind};
 /// Shanghai.
 const CLAIMED_TIME: &str = "2025-08-15T00:00:00+08:00";
 
+/// message-digest (RFC 5652, 11.2).
+const MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
+/// SHA-512 (RFC 5754).
+const SHA_512: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
+/// sha512WithRSAEncryption (RFC 4055), outside SEAL-3.
+const SHA_512_WITH_RSA_ENCRYPTION: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
+
 /// signing-time (RFC 5652, 11.3), which the format forbids (SPDF-6, SMAN-3).
 const SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
 /// signing-certificate-v2 (RFC 5035), which the format requires (SPDF-5, SMAN-2).
@@ -56,6 +65,11 @@ pub struct Resign {
     /// the second and third swapped.
     #[serde(default)]
     pub references_reordered: bool,
+    /// A CMS seal by the example RSA seal (certs-example/seal-rsa.*) signed
+    /// with RSA PKCS#1 v1.5 and SHA-512 (sha512WithRSAEncryption), a sound
+    /// algorithm but not one SEAL-3 lets a seal use.
+    #[serde(default)]
+    pub rsa_pkcs1_sha512: bool,
     /// An EPUB's ECDSA SignatureValue written as a DER Ecdsa-Sig-Value,
     /// not as the r‖s of XML-DSig 1.1: the same signature, in a form the
     /// format forbids (SEPUB-11).
@@ -186,19 +200,36 @@ fn with_der_signature_value(signatures: &[u8]) -> Vec<u8> {
 /// The example seal's key and chain (the seal certificate alone when
 /// `how` asks for it).
 fn example_seal(how: &Resign) -> (Box<dyn Signer>, Vec<Vec<u8>>) {
+    let (key, chain) = match how.rsa_pkcs1_sha512 {
+        true => ("seal-rsa.key.pem", "seal-rsa-chain.pem"),
+        false => ("seal.key.pem", "seal-chain.pem"),
+    };
     let identity = signer::open(
-        &KeySource::File(example("seal.key.pem")),
+        &KeySource::File(example(key)),
         RsaPadding::Pkcs1,
         &FixedSecrets::default(),
     )
     .unwrap();
     let mut chain =
-        gazette_cms::load_pem_certificates(&std::fs::read(example("seal-chain.pem")).unwrap())
-            .unwrap();
+        gazette_cms::load_pem_certificates(&std::fs::read(example(chain)).unwrap()).unwrap();
     if how.seal_certificate_only {
         chain.truncate(1);
     }
     (identity.signer, chain)
+}
+
+/// `message` signed with the example RSA seal key, PKCS#1 v1.5 hashing with
+/// SHA-512 instead of SHA-256: ring signs so, gazette's signers never do.
+fn with_sha512(message: &[u8]) -> Vec<u8> {
+    use ring::signature::{RSA_PKCS1_SHA512, RsaKeyPair};
+    let pem = std::fs::read_to_string(example("seal-rsa.key.pem")).unwrap();
+    let pkcs8 = rcgen::KeyPair::from_pem(&pem).unwrap().serialize_der();
+    let key = RsaKeyPair::from_pkcs8(&pkcs8).unwrap();
+    let mut signature = vec![0; key.public().modulus_len()];
+    let random = ring::rand::SystemRandom::new();
+    key.sign(&RSA_PKCS1_SHA512, &random, message, &mut signature)
+        .unwrap();
+    signature
 }
 
 /// A detached CMS over `content` (its parts in order) made with the example
@@ -211,7 +242,7 @@ pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
     let (signer, chain) = example_seal(how);
     let signer = signer.as_ref();
     let made = gazette_cms::sign_detached(content, &chain, signer).unwrap();
-    if !how.signing_time && !how.without_signing_certificate {
+    if !how.signing_time && !how.without_signing_certificate && !how.rsa_pkcs1_sha512 {
         return made;
     }
 
@@ -222,6 +253,20 @@ pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
     if how.without_signing_certificate {
         attributes.retain(|attribute| attribute.oid.to_string() != SIGNING_CERTIFICATE_V2);
     }
+    if how.rsa_pkcs1_sha512 {
+        // SHA-512 throughout, as RFC 5754 asks of a SignerInfo: its digest
+        // algorithm, the message digest, and the signature's hash.
+        let sha512 = ring::digest::digest(&ring::digest::SHA512, &content.concat());
+        let value = Any::encode_from(&OctetString::new(sha512.as_ref()).unwrap()).unwrap();
+        let message_digest = attributes
+            .iter_mut()
+            .find(|attribute| attribute.oid.to_string() == MESSAGE_DIGEST)
+            .unwrap();
+        message_digest.values = SetOfVec::try_from(vec![value]).unwrap();
+        signer_info.digest_alg.oid = SHA_512;
+        signed_data.digest_algorithms =
+            SetOfVec::try_from(vec![signer_info.digest_alg.clone()]).unwrap();
+    }
     if how.signing_time {
         let time = Any::new(Tag::UtcTime, b"250815000000Z".as_slice()).unwrap();
         attributes.push(Attribute {
@@ -230,7 +275,13 @@ pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
         });
     }
     let attributes = SetOfVec::try_from(attributes).unwrap();
-    let signature = signer.sign(&attributes.to_der().unwrap()).unwrap();
+    let signed = attributes.to_der().unwrap();
+    let signature = if how.rsa_pkcs1_sha512 {
+        signer_info.signature_algorithm.oid = SHA_512_WITH_RSA_ENCRYPTION;
+        with_sha512(&signed)
+    } else {
+        signer.sign(&signed).unwrap()
+    };
     signer_info.signed_attrs = Some(attributes);
     signer_info.signature = OctetString::new(signature).unwrap();
     signed_data.signer_infos = SignerInfos(SetOfVec::try_from(vec![signer_info]).unwrap());
