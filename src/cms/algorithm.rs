@@ -472,7 +472,7 @@ fn describe_key(key: &SubjectPublicKeyInfoOwned) -> String {
     }
 }
 
-fn describe_oid(oid: &ObjectIdentifier) -> String {
+pub(crate) fn describe_oid(oid: &ObjectIdentifier) -> String {
     match DB.by_oid(oid) {
         Some(name) => format!("{name} ({oid})"),
         None => oid.to_string(),

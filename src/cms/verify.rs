@@ -19,7 +19,7 @@ use der::asn1::{Any, ObjectIdentifier, OctetString};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::time::Time;
 
-use super::algorithm::{DigestAlgorithm, describe, verifier_for};
+use super::algorithm::{DigestAlgorithm, describe, describe_oid, verifier_for};
 use super::attributes::{IssuerSerial, SigningCertificateV1, SigningCertificateV2, single_value};
 use super::ber::read_signed_data;
 use super::certs::{ParsedCertificate, names_signer};
@@ -422,12 +422,38 @@ fn check_attributes(
     }
     outcome.signing_time = signing_time(attributes, found);
     check_certificate_binding(attributes, signer, found);
+    if found.rules == Rules::Gazette {
+        check_no_other_attributes(attributes, found);
+    }
     outcome.digest_matches =
         match required_value(attributes, ID_MESSAGE_DIGEST, "message-digest", found) {
             Some(value) => Some(check_message_digest(value, digest, expected.content, found)),
             None => Some(false),
         };
     outcome
+}
+
+/// A seal signs exactly content-type, message-digest and
+/// signing-certificate-v2 (SPDF-5, SMAN-2); signing-time has a code of its
+/// own. Anything else it signs breaks the profile, though CMS allows it, so
+/// other signatures are not asked.
+fn check_no_other_attributes(attributes: &SignedAttributes, found: &mut Findings) {
+    let known = [
+        ID_CONTENT_TYPE,
+        ID_MESSAGE_DIGEST,
+        ID_AA_SIGNING_CERTIFICATE_V_2,
+        ID_SIGNING_TIME,
+    ];
+    for attribute in attributes.iter().filter(|a| !known.contains(&a.oid)) {
+        found.problem(
+            ProblemCode::MalformedAttribute,
+            format!(
+                "the signed attributes hold {}, which a seal does not sign: only content-type, \
+                 message-digest and signing-certificate-v2",
+                describe_oid(&attribute.oid)
+            ),
+        );
+    }
 }
 
 /// The signing-time attribute, which PAdES leaves to the signature

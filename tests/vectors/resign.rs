@@ -25,6 +25,8 @@ use crate::support::{byte_range, example, find, rfind};
 /// Shanghai.
 const CLAIMED_TIME: &str = "2025-08-15T00:00:00+08:00";
 
+/// smimeCapabilities (RFC 8551, 2.5.2), which openssl signs by default.
+const SMIME_CAPABILITIES: &str = "1.2.840.113549.1.9.15";
 /// message-digest (RFC 5652, 11.2).
 const MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
 /// SHA-512 (RFC 5754).
@@ -65,6 +67,10 @@ pub struct Resign {
     /// the second and third swapped.
     #[serde(default)]
     pub references_reordered: bool,
+    /// An S/MIME capabilities attribute (RFC 8551, naming AES-256-CBC) added
+    /// to the signed attributes, as openssl adds one.
+    #[serde(default)]
+    pub smime_capabilities: bool,
     /// A CMS seal by the example RSA seal (certs-example/seal-rsa.*) signed
     /// with RSA PKCS#1 v1.5 and SHA-512 (sha512WithRSAEncryption), a sound
     /// algorithm but not one SEAL-3 lets a seal use.
@@ -242,7 +248,11 @@ pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
     let (signer, chain) = example_seal(how);
     let signer = signer.as_ref();
     let made = gazette_cms::sign_detached(content, &chain, signer).unwrap();
-    if !how.signing_time && !how.without_signing_certificate && !how.rsa_pkcs1_sha512 {
+    if !how.signing_time
+        && !how.without_signing_certificate
+        && !how.rsa_pkcs1_sha512
+        && !how.smime_capabilities
+    {
         return made;
     }
 
@@ -266,6 +276,15 @@ pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
         signer_info.digest_alg.oid = SHA_512;
         signed_data.digest_algorithms =
             SetOfVec::try_from(vec![signer_info.digest_alg.clone()]).unwrap();
+    }
+    if how.smime_capabilities {
+        let aes256_cbc = der::oid::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.42");
+        let capability = vec![Any::encode_from(&aes256_cbc).unwrap()];
+        let capabilities = vec![Any::encode_from(&capability).unwrap()];
+        attributes.push(Attribute {
+            oid: SMIME_CAPABILITIES.parse().unwrap(),
+            values: SetOfVec::try_from(vec![Any::encode_from(&capabilities).unwrap()]).unwrap(),
+        });
     }
     if how.signing_time {
         let time = Any::new(Tag::UtcTime, b"250815000000Z".as_slice()).unwrap();
