@@ -344,12 +344,17 @@ pub fn trailer(bytes: &[u8], size: u32, root: Option<u32>) -> String {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
     let root = root.unwrap_or(doc.trailer.get(b"Root").unwrap().as_reference().unwrap().0);
     let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap().0;
-    let mut id = Vec::new();
-    lopdf::Writer::write_object(&mut id, doc.trailer.get(b"ID").unwrap()).unwrap();
-    let id = String::from_utf8(id).unwrap();
+    let id = String::from_utf8(written(doc.trailer.get(b"ID").unwrap())).unwrap();
     let size = size.max(doc.max_id + 1);
     let prev = startxref(bytes);
     format!("trailer\n<</Size {size}/Root {root} 0 R/Info {info} 0 R/ID {id}/Prev {prev}>>\n")
+}
+
+/// `object` as PDF syntax, the body of an object in an update.
+pub fn written(object: &lopdf::Object) -> Vec<u8> {
+    let mut body = Vec::new();
+    lopdf::Writer::write_object(&mut body, object).unwrap();
+    body
 }
 
 /// Appends an incremental update holding `objects` (number, body without the

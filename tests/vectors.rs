@@ -35,7 +35,7 @@ use short_rsa::ShortRsa;
 
 use crate::support::{
     TestPki, append_update, byte_range, example, find, repo, seal_pdf_by, sealed_sample,
-    signature_object, unsealed_sample,
+    signature_object, unsealed_sample, written,
 };
 
 mod document_timestamp;
@@ -494,16 +494,11 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             let mut fields = form.get(b"Fields").unwrap().as_array().unwrap().clone();
             fields.push((new, 0).into());
             form.set("Fields", Object::Array(fields));
-            let write = |object: Object| {
-                let mut body = Vec::new();
-                lopdf::Writer::write_object(&mut body, &object).unwrap();
-                body
-            };
             let changed = match form_id {
-                Some(id) => (id.0, write(Object::Dictionary(form))),
+                Some(id) => (id.0, written(&Object::Dictionary(form))),
                 None => {
                     catalog.set("AcroForm", Object::Dictionary(form));
-                    (root.0, write(Object::Dictionary(catalog)))
+                    (root.0, written(&Object::Dictionary(catalog)))
                 }
             };
             append_update(bytes, &[changed, (new, field.clone().into_bytes())], None)
@@ -535,8 +530,7 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             for key in remove {
                 assert!(catalog.remove(key.as_bytes()).is_some(), "no /{key}");
             }
-            let mut body = Vec::new();
-            lopdf::Writer::write_object(&mut body, &Object::Dictionary(catalog)).unwrap();
+            let mut body = written(&Object::Dictionary(catalog));
             body.truncate(body.len() - b">>".len());
             body.extend_from_slice(add.as_bytes());
             body.extend_from_slice(b">>");
@@ -553,16 +547,11 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             }
             let new = doc.max_id + 1;
             catalog.set("DSS", Object::Reference((new, 0)));
-            let write = |object: Object| {
-                let mut body = Vec::new();
-                lopdf::Writer::write_object(&mut body, &object).unwrap();
-                body
-            };
             append_update(
                 bytes,
                 &[
-                    (root.0, write(Object::Dictionary(catalog))),
-                    (new, write(Object::Dictionary(dss))),
+                    (root.0, written(&Object::Dictionary(catalog))),
+                    (new, written(&Object::Dictionary(dss))),
                 ],
                 None,
             )
@@ -584,11 +573,12 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             };
             annots.push((note, 0).into());
             dictionary.set("Annots", Object::Array(annots));
-            let mut body = Vec::new();
-            lopdf::Writer::write_object(&mut body, &Object::Dictionary(dictionary)).unwrap();
             append_update(
                 bytes,
-                &[(page_id.0, body), (note, annotation.clone().into_bytes())],
+                &[
+                    (page_id.0, written(&Object::Dictionary(dictionary))),
+                    (note, annotation.clone().into_bytes()),
+                ],
                 None,
             )
         }

@@ -20,7 +20,7 @@ use rcgen::{
 
 use crate::support::{
     append_update, byte_range, example, find, gazette, seal_pdf_with, sealed_sample,
-    signature_object, trailer, unsealed_sample,
+    signature_object, trailer, unsealed_sample, written,
 };
 
 fn sealed() -> &'static [u8] {
@@ -293,8 +293,7 @@ fn validation_data_appended_later_is_allowed() {
         "DSS",
         lopdf::Dictionary::from_iter([("Certs", Object::Array(vec![(cert_number, 0).into()]))]),
     );
-    let mut body = Vec::new();
-    lopdf::Writer::write_object(&mut body, &Object::Dictionary(catalog)).unwrap();
+    let body = written(&Object::Dictionary(catalog));
     let certificate = &example_chain()[1];
     let mut cert_stream = format!("<</Length {}>>stream\n", certificate.len()).into_bytes();
     cert_stream.extend_from_slice(certificate);
@@ -477,8 +476,7 @@ fn incremental_saving_attack_adding_an_annotation_is_reported() {
     let mut page = doc.get_dictionary(page_id).unwrap().clone();
     let note = doc.max_id + 1;
     page.set("Annots", Object::Array(vec![(note, 0).into()]));
-    let mut body = Vec::new();
-    lopdf::Writer::write_object(&mut body, &Object::Dictionary(page)).unwrap();
+    let body = written(&Object::Dictionary(page));
     let annotation =
         b"<</Type/Annot/Subtype/FreeText/Rect[72 600 400 700]/Contents(void)/F 4>>".to_vec();
     let report = check(&append_update(

@@ -10,7 +10,7 @@ use lopdf::{Dictionary, Document, Object};
 use serde::Deserialize;
 
 use super::long_term::tsa_token;
-use crate::support::{append_update, find};
+use crate::support::{append_update, find, written};
 
 /// Bytes kept for the token in /Contents.
 const RESERVE: usize = 12 * 1024;
@@ -59,14 +59,14 @@ pub fn append(pdf: &[u8], wanted: &DocumentTimestamp) -> Vec<u8> {
     ]);
     let mut objects = vec![
         (signature, dictionary.into_bytes()),
-        (field, written(Object::Dictionary(widget))),
+        (field, written(&Object::Dictionary(widget))),
     ];
     let mut page_dictionary = doc.get_dictionary(page).unwrap().clone();
     match page_dictionary.get(b"Annots") {
         Ok(Object::Reference(annots)) => {
             let mut listed = doc.get_object(*annots).unwrap().as_array().unwrap().clone();
             listed.push((field, 0).into());
-            objects.push((annots.0, written(Object::Array(listed))));
+            objects.push((annots.0, written(&Object::Array(listed))));
         }
         other => {
             let mut listed = other
@@ -75,7 +75,7 @@ pub fn append(pdf: &[u8], wanted: &DocumentTimestamp) -> Vec<u8> {
                 .unwrap_or_default();
             listed.push((field, 0).into());
             page_dictionary.set("Annots", Object::Array(listed));
-            objects.push((page.0, written(Object::Dictionary(page_dictionary))));
+            objects.push((page.0, written(&Object::Dictionary(page_dictionary))));
         }
     }
     // The sealed edition's form is in its catalog; another's may stand apart.
@@ -89,10 +89,10 @@ pub fn append(pdf: &[u8], wanted: &DocumentTimestamp) -> Vec<u8> {
     fields.push((field, 0).into());
     form.set("Fields", Object::Array(fields));
     match form_id {
-        Some(id) => objects.push((id.0, written(Object::Dictionary(form)))),
+        Some(id) => objects.push((id.0, written(&Object::Dictionary(form)))),
         None => {
             catalog.set("AcroForm", Object::Dictionary(form));
-            objects.push((root.0, written(Object::Dictionary(catalog))));
+            objects.push((root.0, written(&Object::Dictionary(catalog))));
         }
     }
 
@@ -112,10 +112,4 @@ pub fn append(pdf: &[u8], wanted: &DocumentTimestamp) -> Vec<u8> {
     assert!(hex.len() <= 2 * RESERVE, "the token fits");
     out[start + 1..start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     out
-}
-
-fn written(object: Object) -> Vec<u8> {
-    let mut body = Vec::new();
-    lopdf::Writer::write_object(&mut body, &object).unwrap();
-    body
 }

@@ -238,6 +238,17 @@ fn with_sha512(message: &[u8]) -> Vec<u8> {
     signature
 }
 
+impl Resign {
+    /// Whether the SignerInfo that gazette signs must be changed and signed
+    /// again.
+    fn changes_the_signer_info(&self) -> bool {
+        self.signing_time
+            || self.without_signing_certificate
+            || self.rsa_pkcs1_sha512
+            || self.smime_capabilities
+    }
+}
+
 /// A detached CMS over `content` (its parts in order) made with the example
 /// seal key and chain, as `how` says.
 pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
@@ -248,11 +259,7 @@ pub fn resign(content: &[&[u8]], how: &Resign) -> Vec<u8> {
     let (signer, chain) = example_seal(how);
     let signer = signer.as_ref();
     let made = gazette_cms::sign_detached(content, &chain, signer).unwrap();
-    if !how.signing_time
-        && !how.without_signing_certificate
-        && !how.rsa_pkcs1_sha512
-        && !how.smime_capabilities
-    {
+    if !how.changes_the_signer_info() {
         return made;
     }
 
