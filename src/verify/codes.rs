@@ -362,7 +362,7 @@ impl Cited for FindingCode {
             ],
             FindingCode::MetadataMismatch => &[
                 "VER-76", "PDF-3", "PDF-4", "PDF-5", "DOC-4", "DOC-5", "DOC-6", "DOC-7", "EPUB-3",
-                "EPUB-4", "EPUB-6",
+                "EPUB-4", "EPUB-6", "SPDF-8",
             ],
             FindingCode::DataFile => &[
                 "VER-77", "DATA-1", "DATA-2", "DATA-3", "DATA-4", "DATA-6", "DATA-7", "DATA-8",

@@ -5,7 +5,8 @@
 //! document's content document (EPUB-6), and the data and Akoma Ntoso the
 //! PDF edition carries, the package's own (PDF-3, PDF-4); each document's
 //! PDF labels its pages with their printed numbers (DOC-5) and is sealed at
-//! the time the PDF edition is (DOC-7). Readers' tools cite a file by what it says of
+//! the time the PDF edition is (DOC-7), the issue date at 00:00 +08:00
+//! (SPDF-8), the same instant told the same way. Readers' tools cite a file by what it says of
 //! itself, so a file that names another edition or document than the sealed
 //! manifest does makes the package's citations mislead: INVALID (VER-76).
 //! A file that changed after sealing is told as a change, not judged here.
@@ -13,10 +14,19 @@
 use std::collections::HashSet;
 
 use super::container::Files;
-use super::{Outcome, PAYLOAD};
+use super::{Outcome, PAYLOAD, issue_midnight};
 use crate::package::manifest::VerificationManifest;
 use crate::verify::described::Described;
-use crate::verify::{FindingCode, Report};
+use crate::verify::{FindingCode, Report, parse_time};
+
+/// Whether two claimed times (RFC 3339) name one instant, however each is
+/// told; text that is no time is compared as text.
+fn same_instant(one: &str, other: &str) -> bool {
+    match (parse_time(one), parse_time(other)) {
+        (Ok(one), Ok(other)) => one == other,
+        _ => one == other,
+    }
+}
 
 /// What one part must say of itself.
 struct Expected<'a> {
@@ -61,10 +71,24 @@ pub(super) fn check(
         .iter()
         .find(|p| p.file == edition_pdf)
         .and_then(claimed);
+    // An issue date that is no date is the manifest's finding, not this.
+    let issue_time = issue_midnight(&manifest.edition.date).map(|(_, text)| text);
+    if let (Some(edition), Some(issue)) = (&edition_time, &issue_time)
+        && edition != issue
+        && !changed.contains(&edition_pdf)
+    {
+        outcome.invalid(
+            FindingCode::MetadataMismatch,
+            format!(
+                "{edition_pdf}'s seal claims the time {edition}, not the issue date at \
+                 00:00 +08:00, {issue} (SPDF-8)"
+            ),
+        );
+    }
     for part in parts.iter().filter(|part| !changed.contains(&part.file)) {
         let is_document_pdf = part.file.starts_with(&format!("{PAYLOAD}documents/"));
         if let (true, Some(edition), Some(own)) = (is_document_pdf, &edition_time, claimed(part))
-            && own != *edition
+            && !same_instant(&own, edition)
         {
             outcome.invalid(
                 FindingCode::MetadataMismatch,

@@ -713,7 +713,7 @@ fn check_seal(
 
 /// The time the seals of the edition of `YYYY-MM-DD` claim, as an instant
 /// and as RFC 3339 text.
-fn issue_midnight(text: &str) -> Option<(cms::UnixTime, String)> {
+pub(super) fn issue_midnight(text: &str) -> Option<(cms::UnixTime, String)> {
     if !date::is_calendar_date(text) {
         return None;
     }
