@@ -66,7 +66,7 @@ attached_akn() { # the PDF's associated file is the edition's Akoma Ntoso
   local list
   list=$(pdfdetach -list "$edition/$id.pdf")
   echo "$list" | sed 's/^/  pdfdetach: /'
-  echo "$list" | grep -q "$id.akn.xml\$" || return 1
+  grep -q "$id.akn.xml\$" <<<"$list" || return 1
   pdfdetach -savefile "$id.akn.xml" -o "$out/attached.akn.xml" "$edition/$id.pdf" &&
     cmp "$out/attached.akn.xml" "$edition/$id.akn.xml"
 }
@@ -84,8 +84,8 @@ check "its file specification says Alternative, application/akn+xml" af_relation
 gazette_verify() { # gazette_verify PATH EXPECTED-EXIT FIRST-WORD
   local said code=0
   said=$(cargo run -q -- verify "$1" --trust "$root" 2>&1) || code=$?
-  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
-  test "$code" -eq "$2" && echo "$said" | head -1 | grep -q "^$3"
+  echo "  gazette verify: ${said%%$'\n'*}"
+  test "$code" -eq "$2" && [[ ${said%%$'\n'*} == "$3"* ]]
 }
 check "gazette verify finds the package VALID" gazette_verify "$bag" 0 VALID
 cp -r "$bag" "$out/tampered.bag"

@@ -147,9 +147,9 @@ PY
 gazette_verify() { # gazette_verify PATH EXPECTED-EXIT FIRST-WORD [TEXT]
   local said code=0
   said=$(cargo run -q -- verify "$1" --trust "$root" 2>&1) || code=$?
-  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
-  test "$code" -eq "$2" && echo "$said" | head -1 | grep -q "^$3" &&
-    { test -z "${4:-}" || echo "$said" | grep -qF "$4"; }
+  echo "  gazette verify: ${said%%$'\n'*}"
+  test "$code" -eq "$2" && [[ ${said%%$'\n'*} == "$3"* ]] &&
+    { test -z "${4:-}" || grep -qF -- "$4" <<<"$said"; }
 }
 check "gazette verify: the package with its data is VALID" gazette_verify "$edition/$id.bag" 0 VALID
 changed="documents/$id-03.json"

@@ -1,5 +1,10 @@
 # Shared by the interop scripts: count checks, report them, fail at the end.
 # Source it, call `check NAME COMMAND...` for each check, then `finish`.
+#
+# A check reads a command's output from a variable (`grep -q P <<<"$said"`,
+# `[[ ${said%%$'\n'*} == VALID* ]]`), never through `echo "$said" | grep -q`
+# or `| head -1`: under pipefail, the reader's early exit can kill the writer
+# with SIGPIPE now and then, and fail a check that held.
 
 passed=0
 failures=0

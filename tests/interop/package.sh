@@ -75,8 +75,8 @@ check "two RSA-sealed builds give the same bag.zip" cmp "$(edition r1)/$id.bag.z
 gazette_verify() { # gazette_verify PATH EXPECTED-EXIT FIRST-WORD
   local said code=0
   said=$(cargo run -q -- verify "$1" --trust "$root" 2>&1) || code=$?
-  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
-  test "$code" -eq "$2" && echo "$said" | head -1 | grep -q "^$3"
+  echo "  gazette verify: ${said%%$'\n'*}"
+  test "$code" -eq "$2" && [[ ${said%%$'\n'*} == "$3"* ]]
 }
 check "gazette verify: the bag folder is VALID" gazette_verify "$(edition a)/$id.bag" 0 VALID
 check "gazette verify: the bag zip is VALID" gazette_verify "$(edition a)/$id.bag.zip" 0 VALID
@@ -187,8 +187,8 @@ check "openssl cms still verifies manifest.json.p7s" pki_cms_verifies "$edition_
 lasting_verify() { # gazette verify on the extended package, VALID
   local said
   said=$(cargo run -q -- verify "$1" --trust "$pki_root" 2>&1) || { echo "$said" | head -1; return 1; }
-  echo "$said" | head -1 | sed 's/^/  gazette verify: /'
-  echo "$said" | head -1 | grep -q '^VALID'
+  echo "  gazette verify: ${said%%$'\n'*}"
+  [[ ${said%%$'\n'*} == VALID* ]]
 }
 check "gazette verify: the extended bag is VALID" lasting_verify "$edition_dir/$lasting.bag"
 

@@ -109,7 +109,7 @@ every_page_decodes() {
       echo "    ${pdf#"$work"/} page $page: decoded \"$found\", expected \"$url\""
       return 1
     fi
-    if ! pdftotext -f "$page" -l "$page" "$pdf" - | grep -qF "$code"; then
+    if ! grep -qF -- "$code" <<<"$(pdftotext -f "$page" -l "$page" "$pdf" -)"; then
       echo "    ${pdf#"$work"/} page $page: the text does not print $code"
       return 1
     fi

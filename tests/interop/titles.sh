@@ -161,7 +161,7 @@ well_set() {
   disagreements=$(echo "$report" | sed -n 's/^disagreements: //p')
   echo "$report" | grep -E '^(problem|disagreement):' | sed 's/^/  /' || true
   echo "  $runs multi-line titles and contents entries checked, $disagreements with a break inside a jieba word"
-  ! echo "$report" | grep -q '^problem:' && [ "$runs" -ge "$3" ] && [ "$disagreements" -eq 0 ]
+  ! grep -q '^problem:' <<<"$report" && [ "$runs" -ge "$3" ] && [ "$disagreements" -eq 0 ]
 }
 
 cargo build -q
