@@ -5,10 +5,11 @@
 //! document's content document (EPUB-6), and the data and Akoma Ntoso the
 //! PDF edition carries, the package's own (PDF-3, PDF-4); each document's
 //! PDF labels its pages with their printed numbers (DOC-5) and is sealed at
-//! the time the PDF edition is (DOC-7), the issue date at 00:00 +08:00
-//! (SPDF-8), the same instant told the same way. Readers' tools cite a file by what it says of
-//! itself, so a file that names another edition or document than the sealed
-//! manifest does makes the package's citations mislead: INVALID (VER-76).
+//! the instant the PDF edition is (DOC-7), whose seal claims the issue date
+//! at 00:00 +08:00 in that very form (SPDF-8). Readers' tools cite a file by
+//! what it says of itself, so a file that names another edition or document
+//! than the sealed manifest does makes the package's citations mislead:
+//! INVALID (VER-76).
 //! A file that changed after sealing is told as a change, not judged here.
 
 use std::collections::HashSet;
