@@ -326,11 +326,8 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
         stamping: wanted.stamping,
         network: Network::new(&sample.tsa_url).unwrap(),
     };
-    let text = SealText {
-        organisation: "上海市人民政府办公厅".into(),
-        purpose: "公报专用章".into(),
-    };
-    let seal = Seal::new(signer, chain, text).with_long_term(Arc::new(authorities), level);
+    let seal =
+        Seal::new(signer, chain, office_seal_text()).with_long_term(Arc::new(authorities), level);
     let pdf = ParsedPdf::read(unsealed(base)).unwrap();
     let spot = Spot {
         page: 0,
@@ -340,18 +337,22 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
     edition::seal_pdf(&seal, &pdf, spot, &ISSUE_DATE.seal_time()).unwrap()
 }
 
+/// The words on the sample's seal, whoever's key makes it.
+fn office_seal_text() -> SealText {
+    SealText {
+        organisation: "上海市人民政府办公厅".into(),
+        purpose: "公报专用章".into(),
+    }
+}
+
 /// manifest.json `json` sealed as `gazette build --tsa` seals it at `level`
 /// (B-T or B-LT), with the test PKI's seal key and authorities.
 pub fn reseal_manifest(json: &[u8], level: &str) -> Vec<u8> {
     let sample = sample_of_2026();
     let (signer, chain) = sample.key(PkiSeal::Seal);
-    let text = SealText {
-        organisation: "上海市人民政府办公厅".into(),
-        purpose: "公报专用章".into(),
-    };
     let network = Network::new(&sample.tsa_url).unwrap();
-    let seal =
-        Seal::new(signer, chain, text).with_long_term(Arc::new(network), level.parse().unwrap());
+    let seal = Seal::new(signer, chain, office_seal_text())
+        .with_long_term(Arc::new(network), level.parse().unwrap());
     gazette::package::seal_manifest(json, &seal).unwrap()
 }
 
