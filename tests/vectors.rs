@@ -254,6 +254,13 @@ enum Mutation {
         #[serde(default)]
         rebag: Rebag,
     },
+    /// A zip entry renamed `to` (a full name in the zip), its content kept.
+    EntryRename {
+        entry: String,
+        to: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
     /// A zip entry moved to position `to` (0-based).
     EntryMove { entry: String, to: usize },
     /// A zip entry deflated.
@@ -679,16 +686,37 @@ fn sha512(bytes: &[u8]) -> String {
 }
 
 /// data/manifest.json made to record each payload file that differs from
-/// the `original` package's (its size, SHA-256 and SHA-512), and
-/// data/manifest.json.p7s made anew over it: with the example seal key, or
-/// for a long-term `base` as `gazette build` seals it at the base's level
-/// with the test PKI.
+/// the `original` package's (its size, SHA-256 and SHA-512) or was renamed
+/// (its path), and data/manifest.json.p7s made anew over it: with the
+/// example seal key, or for a long-term `base` as `gazette build` seals it
+/// at the base's level with the test PKI.
 fn reseal(entries: &mut [Entry], original: &[Entry], base: Base) {
     let at = entries
         .iter()
         .position(|e| e.name.ends_with(".bag/data/manifest.json"))
         .unwrap();
     let mut json = String::from_utf8(entries[at].content.clone()).unwrap();
+    let payload_path = |name: &str| {
+        name.split_once(".bag/data/")
+            .map(|(_, path)| path.to_owned())
+    };
+    let gone = |name: &str| !entries.iter().any(|e| e.name == name);
+    for entry in entries
+        .iter()
+        .filter(|e| original.iter().all(|o| o.name != e.name))
+    {
+        let renamed = original
+            .iter()
+            .find(|o| o.content == entry.content && gone(&o.name));
+        if let Some((old, new)) =
+            renamed.and_then(|o| payload_path(&o.name).zip(payload_path(&entry.name)))
+        {
+            json = json.replace(
+                &format!("\"path\": \"{old}\""),
+                &format!("\"path\": \"{new}\""),
+            );
+        }
+    }
     for entry in entries.iter() {
         let Some(before) = original.iter().find(|o| o.name == entry.name) else {
             continue;
@@ -899,6 +927,11 @@ fn mutate_zip(bytes: &[u8], base: Base, mutation: &Mutation) -> Vec<u8> {
         Mutation::EntryRemove { entry, rebag } => {
             let at = index(&entries, entry);
             entries.remove(at);
+            again = *rebag;
+        }
+        Mutation::EntryRename { entry, to, rebag } => {
+            let at = index(&entries, entry);
+            entries[at].name = to.clone();
             again = *rebag;
         }
         Mutation::EntryAdd {
