@@ -107,6 +107,16 @@ impl RevocationStatus {
 }
 
 impl Evidence {
+    /// This evidence without its CRLs: what settles a certificate that names
+    /// an OCSP responder in the form the format asks (SEAL-14).
+    pub(crate) fn ocsp_responses_only(&self) -> Evidence {
+        Evidence {
+            certificates: self.certificates.clone(),
+            ocsp_responses: self.ocsp_responses.clone(),
+            crls: Vec::new(),
+        }
+    }
+
     /// The status of `certificate` (DER), issued by `issuer` (DER), at `at`,
     /// by this evidence alone. Each OCSP response and CRL is checked
     /// (signature, signer, scope, times) before it counts. Revoked wins over

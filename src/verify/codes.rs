@@ -87,6 +87,10 @@ pub enum FindingCode {
     /// A note: the file holds no evidence that settles a certificate's
     /// revocation status.
     RevocationNotChecked,
+    /// A note: a seal held to the format carries a CRL alone for a
+    /// certificate that names an OCSP responder, which does not count
+    /// towards its level.
+    RevocationForm,
     /// A note: `--online` fetched revocation data.
     FetchedOnline,
     /// A note: `--online` could not fetch revocation data.
@@ -294,6 +298,7 @@ impl Cited for FindingCode {
             FindingCode::Revoked => &["VER-71"],
             FindingCode::RevokedLater => &["VER-72"],
             FindingCode::RevocationNotChecked => &["VER-73"],
+            FindingCode::RevocationForm => &["SEAL-14", "VER-74"],
             FindingCode::FetchedOnline => &["VER-2", "VER-3"],
             FindingCode::OnlineCheckFailed => &["VER-2"],
             FindingCode::TimestampNotProof => &["VER-69"],
@@ -358,7 +363,7 @@ impl Cited for FindingCode {
             FindingCode::SignerMismatch => &["VER-65", "SEAL-2", "MAN-17"],
             FindingCode::IncompleteChain => &["VER-75", "SEAL-10", "SPDF-7", "SMAN-4"],
             FindingCode::LevelMismatch => &[
-                "VER-80", "SEAL-1", "SMAN-5", "SMAN-6", "SPDF-11", "SPDF-12", "SPDF-14",
+                "VER-80", "SEAL-1", "SMAN-5", "SMAN-6", "SPDF-11", "SPDF-12", "SPDF-14", "SEAL-14",
             ],
             FindingCode::MetadataMismatch => &[
                 "VER-76", "PDF-3", "PDF-4", "PDF-5", "DOC-4", "DOC-5", "DOC-6", "DOC-7", "EPUB-3",
@@ -407,7 +412,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 87] = [
+    const FINDINGS: [(FindingCode, &str); 88] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -443,6 +448,7 @@ mod tests {
         (FindingCode::Revoked, "revoked"),
         (FindingCode::RevokedLater, "revoked-later"),
         (FindingCode::RevocationNotChecked, "revocation-not-checked"),
+        (FindingCode::RevocationForm, "revocation-form"),
         (FindingCode::FetchedOnline, "fetched-online"),
         (FindingCode::OnlineCheckFailed, "online-check-failed"),
         (FindingCode::TimestampNotProof, "timestamp-not-proof"),

@@ -209,6 +209,7 @@ pub(super) const OVER_TIME: &[FindingCode] = &[
     FindingCode::Revoked,
     FindingCode::RevokedLater,
     FindingCode::RevocationNotChecked,
+    FindingCode::RevocationForm,
     FindingCode::FetchedOnline,
     FindingCode::OnlineCheckFailed,
     FindingCode::TimestampNotProof,

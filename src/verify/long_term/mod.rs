@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::{Finding, FindingCode, Level, SignatureReport, Timestamp};
 use crate::cms::certs::ParsedCertificate;
 use crate::cms::{CertificateSummary, Problem, ProblemCode, SignatureCheck, Trust, UnixTime};
-use crate::revocation::{Evidence, RevocationStatus, Source};
+use crate::revocation::{Evidence, RevocationStatus, Source, ocsp_urls};
 use online::Fetched;
 
 pub(crate) use evidence::{Pool, in_cms, merge};
@@ -126,6 +126,10 @@ pub(crate) struct Sealed {
     pub(crate) place: u64,
     pub(crate) path: Path,
     pub(crate) stamps: Vec<usize>,
+    /// Whether the seal is held to the format, whose evidence for a
+    /// certificate that names an OCSP responder is an OCSP response
+    /// (SEAL-14): for it, a CRL alone settles the status but not the level.
+    pub(crate) held_to_format: bool,
 }
 
 /// What the rule found about one time-stamp.
@@ -302,13 +306,30 @@ impl Judge<'_> {
             None => Level::BasicB,
             Some(i) => self.level(seal, judged_at, &stamps[i], &outcomes[i], stamps, outcomes),
         };
+        let mut notes = revocation.notes;
+        if let Some(i) = proof.filter(|_| seal.held_to_format) {
+            let tsa_at = outcomes[i].revocation_at.unwrap_or(stamps[i].time);
+            let by_crl = [(&seal.path, judged_at), (&stamps[i].path, tsa_at)]
+                .into_iter()
+                .flat_map(|(path, at)| self.crl_where_ocsp_named(path, at, &self.embedded));
+            notes.extend(by_crl.map(|who| {
+                Finding::new(
+                    FindingCode::RevocationForm,
+                    format!(
+                        "the file answers for the certificate of {who}, which names an OCSP \
+                         responder, with a CRL alone: the format asks for an OCSP response \
+                         (SEAL-14), so this evidence does not lift the seal to B-LT"
+                    ),
+                )
+            }));
+        }
         SealOutcome {
             attested: proof.map(|i| stamps[i].shown.clone()),
             judged_at,
             level,
             validity: self.validity(&seal.path, judged_at),
             findings,
-            notes: revocation.notes,
+            notes,
             revocation: revocation.checks,
         }
     }
@@ -326,8 +347,10 @@ impl Judge<'_> {
         outcomes: &[StampOutcome],
     ) -> Level {
         let tsa_at = proof_outcome.revocation_at.unwrap_or(proof.time);
-        let seal_settled = |evidence: &Evidence| self.settled(&seal.path, judged_at, evidence);
-        let tsa_settled = |evidence: &Evidence| self.settled(&proof.path, tsa_at, evidence);
+        let format = seal.held_to_format;
+        let seal_settled =
+            |evidence: &Evidence| self.settled(&seal.path, judged_at, evidence, format);
+        let tsa_settled = |evidence: &Evidence| self.settled(&proof.path, tsa_at, evidence, format);
         if !(seal_settled(&self.embedded) && tsa_settled(&self.embedded)) {
             return Level::BasicT;
         }
@@ -349,17 +372,33 @@ impl Judge<'_> {
     }
 
     /// Whether `evidence` settles the status of every certificate of `path`
-    /// but its anchor at `at`.
-    fn settled(&self, path: &Path, at: UnixTime, evidence: &Evidence) -> bool {
-        links(self.pool, path)
+    /// but its anchor at `at`; held to the `format`, in the form SEAL-14 asks.
+    fn settled(&self, path: &Path, at: UnixTime, evidence: &Evidence, format: bool) -> bool {
+        let all = links(self.pool, path)
             .iter()
             .all(|link| match (link.der, link.issuer) {
-                (Some(der), Some(issuer)) => !matches!(
-                    evidence.status_of(der, issuer, at),
-                    RevocationStatus::NoEvidence | RevocationStatus::Unknown { .. }
-                ),
+                (Some(der), Some(issuer)) => is_settled(&evidence.status_of(der, issuer, at)),
                 _ => false,
+            });
+        all && (!format || self.crl_where_ocsp_named(path, at, evidence).is_empty())
+    }
+
+    /// The certificates of `path` that name an OCSP responder but whose
+    /// status at `at` `evidence` settles only with a CRL, by name.
+    fn crl_where_ocsp_named(&self, path: &Path, at: UnixTime, evidence: &Evidence) -> Vec<String> {
+        let responses = evidence.ocsp_responses_only();
+        links(self.pool, path)
+            .into_iter()
+            .filter_map(|link| {
+                let (der, issuer) = (link.der?, link.issuer?);
+                let names_ocsp = ParsedCertificate::from_der(der)
+                    .is_ok_and(|certificate| !ocsp_urls(&certificate).is_empty());
+                (names_ocsp
+                    && is_settled(&evidence.status_of(der, issuer, at))
+                    && !is_settled(&responses.status_of(der, issuer, at)))
+                .then(|| name_of(link.summary))
             })
+            .collect()
     }
 
     /// The certificates of `path` not valid at `at`.

@@ -95,6 +95,7 @@ pub(super) fn judge_over_time(
         place: 0,
         path: Path::of(check),
         stamps: (0..stamps.len()).collect(),
+        held_to_format: true,
     };
     stamps.extend(archives(files, &items, options, outcome));
     report.timestamps.extend(

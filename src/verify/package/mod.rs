@@ -927,12 +927,26 @@ fn check_levels(
     let Some(level) = signature.and_then(|s| s.level).filter(|_| !archived) else {
         return;
     };
+    // A seal whose evidence is a CRL where an OCSP response is due stops
+    // short for that (SEAL-14), and a note on the seal says so.
+    let by_crl = |signatures: &[&SignatureReport]| {
+        signatures
+            .iter()
+            .flat_map(|s| &s.notes)
+            .any(|note| note.code == FindingCode::RevocationForm)
+    };
     for part in parts.iter().filter(|p| p.format == "pdf") {
         if let Some(other) = part.level.filter(|other| *other != level) {
             let (short, reached, rules) = if level < other {
-                (MANIFEST_SEAL, level, rules_short_of(level, true))
+                let form = by_crl(&Vec::from_iter(signature));
+                (MANIFEST_SEAL, level, rules_short_of(level, true, form))
             } else {
-                (part.file.as_str(), other, rules_short_of(other, false))
+                let form = by_crl(&part.signatures.iter().collect::<Vec<_>>());
+                (
+                    part.file.as_str(),
+                    other,
+                    rules_short_of(other, false, form),
+                )
             };
             let message = format!(
                 "{MANIFEST_SEAL} reaches {level} but {} reaches {other}: every seal of an \
@@ -955,17 +969,20 @@ fn check_levels(
 
 /// The rules a seal that stops at `reached` breaks when another seal of its
 /// edition reaches further: VER-80 and SEAL-1, then the rule for the next
-/// level of the manifest's seal (`manifest`) or of a PDF's. The manifest's
-/// seal reaches B-LTA only through an archive timestamp, which ends the
+/// level of the manifest's seal (`manifest`) or of a PDF's, and SEAL-14
+/// when its evidence is of the wrong form (`by_crl`). The manifest's seal
+/// reaches B-LTA only through an archive timestamp, which ends the
 /// comparison: stopping at B-LT there breaks SEAL-1 alone.
-fn rules_short_of(reached: Level, manifest: bool) -> &'static [&'static str] {
-    match (reached, manifest) {
-        (Level::BasicB, true) => &["VER-80", "SEAL-1", "SMAN-5"],
-        (Level::BasicB, false) => &["VER-80", "SEAL-1", "SPDF-11"],
-        (Level::BasicT, true) => &["VER-80", "SEAL-1", "SMAN-6"],
-        (Level::BasicT, false) => &["VER-80", "SEAL-1", "SPDF-12"],
-        (_, true) => &["VER-80", "SEAL-1"],
-        (_, false) => &["VER-80", "SEAL-1", "SPDF-14"],
+fn rules_short_of(reached: Level, manifest: bool, by_crl: bool) -> &'static [&'static str] {
+    match (reached, manifest, by_crl) {
+        (Level::BasicB, true, _) => &["VER-80", "SEAL-1", "SMAN-5"],
+        (Level::BasicB, false, _) => &["VER-80", "SEAL-1", "SPDF-11"],
+        (Level::BasicT, true, false) => &["VER-80", "SEAL-1", "SMAN-6"],
+        (Level::BasicT, true, true) => &["VER-80", "SEAL-1", "SMAN-6", "SEAL-14"],
+        (Level::BasicT, false, false) => &["VER-80", "SEAL-1", "SPDF-12"],
+        (Level::BasicT, false, true) => &["VER-80", "SEAL-1", "SPDF-12", "SEAL-14"],
+        (_, true, _) => &["VER-80", "SEAL-1"],
+        (_, false, _) => &["VER-80", "SEAL-1", "SPDF-14"],
     }
 }
 

@@ -933,8 +933,8 @@ fn a_level_mismatch_names_the_rule_of_the_seal_that_stops_short_among_its_codes(
     let all = crate::verify::Cited::rules(FindingCode::LevelMismatch);
     let mut named = std::collections::BTreeSet::new();
     for reached in levels {
-        for manifest in [true, false] {
-            let rules = rules_short_of(reached, manifest);
+        for (manifest, by_crl) in [(true, false), (false, false), (true, true), (false, true)] {
+            let rules = rules_short_of(reached, manifest, by_crl);
             assert!(rules.iter().all(|r| all.contains(r)), "{rules:?} ⊄ {all:?}");
             named.extend(rules.iter().copied());
         }

@@ -15,11 +15,13 @@ use crate::verify::{Options, SignatureKind, SignatureReport};
 
 /// Judges each seal and document timestamp of `signatures` (checked, in the
 /// order they were made) by the long-term rule, with the evidence in
-/// `bytes`, read as `document`.
+/// `bytes`, read as `document`; `held_to_format` says of each signature
+/// whether it is a seal the format's profile binds.
 pub(super) fn judge_over_time(
     revisions: &Revisions,
     document: &Document,
     signatures: &mut [SignatureReport],
+    held_to_format: &[bool],
     options: &Options,
     policy: Policy,
 ) {
@@ -68,6 +70,7 @@ pub(super) fn judge_over_time(
             place,
             path: Path::of(check),
             stamps: own,
+            held_to_format: held_to_format[index],
         });
     }
     let (stamp_outcomes, seal_outcomes) = long_term::judge(&pool, policy, &stamps, &seals);

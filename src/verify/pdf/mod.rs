@@ -157,7 +157,18 @@ fn verify_held_to(
             .map_or(i64::MAX, |[_, _, b, c]| b.saturating_add(c))
     });
     attest(&mut signatures);
-    dss::judge_over_time(&revisions, &document, &mut signatures, options, policy);
+    let held: Vec<bool> = signatures
+        .iter()
+        .map(|signature| held_to_format(&context, signature))
+        .collect();
+    dss::judge_over_time(
+        &revisions,
+        &document,
+        &mut signatures,
+        &held,
+        options,
+        policy,
+    );
     let mut report = Report::conclude(file, FORMAT, signatures);
     if !report.signatures.iter().any(SignatureReport::is_seal) {
         // Whatever its fields, names or metadata say: only a signature seals (VER-4).

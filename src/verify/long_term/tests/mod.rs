@@ -16,6 +16,7 @@ const INTERM: &[u8] = include_bytes!("../../../revocation/testdata/interm.der");
 const SEAL: &[u8] = include_bytes!("../../../revocation/testdata/seal.der");
 const SEAL_REVOKED: &[u8] = include_bytes!("../../../revocation/testdata/seal-revoked.der");
 const ROOT_CRL: &[u8] = include_bytes!("../../../revocation/testdata/certomancer-root.crl");
+const INTERM_CRL: &[u8] = include_bytes!("../../../asn1/testdata/certomancer-interm.crl");
 const OCSP_GOOD: &[u8] = include_bytes!("../../../asn1/testdata/certomancer-good.ocsp");
 const OCSP_REVOKED: &[u8] = include_bytes!("../../../asn1/testdata/certomancer-revoked.ocsp");
 
@@ -97,6 +98,7 @@ fn a_seal_proven_before_its_certificate_expired_stays_valid_and_reaches_b_lta() 
         place: 1,
         path: path(&[SEAL, INTERM, ROOT]),
         stamps: vec![0],
+        held_to_format: false,
     };
     let (stamped, sealed) = judge(&pool, at(utc(2032, 1, 1)), &stamps, &[seal]);
     assert!(stamped.iter().all(|s| s.proof));
@@ -124,11 +126,59 @@ fn a_seal_proven_before_its_certificate_expired_stays_valid_and_reaches_b_lta() 
 }
 
 #[test]
+fn held_to_the_format_a_crl_where_an_ocsp_responder_is_named_settles_the_status_not_the_level() {
+    // The seal certificate names an OCSP responder and a CRL; the file
+    // answers for it with the CRL alone.
+    let mut pool = Pool::default();
+    pool.add_certificates(&[ROOT.to_vec(), INTERM.to_vec(), SEAL.to_vec()]);
+    pool.add(
+        1,
+        Evidence {
+            certificates: Vec::new(),
+            ocsp_responses: Vec::new(),
+            crls: vec![INTERM_CRL.to_vec(), ROOT_CRL.to_vec()],
+        },
+    );
+    let judged = |held_to_format| {
+        let own = stamp(utc(2026, 12, 6), &[INTERM, ROOT], 1, None);
+        let seal = Sealed {
+            place: 1,
+            path: path(&[SEAL, INTERM, ROOT]),
+            stamps: vec![0],
+            held_to_format,
+        };
+        let (_, mut sealed) = judge(&pool, at(utc(2026, 12, 8)), &[own], &[seal]);
+        sealed.remove(0)
+    };
+    let standard = judged(false);
+    assert_eq!(standard.level, Level::BasicLt);
+    assert!(standard.notes.is_empty(), "{:?}", standard.notes);
+    let held = judged(true);
+    assert_eq!(held.level, Level::BasicT);
+    assert_eq!(codes(&held.notes), [FindingCode::RevocationForm]);
+    assert!(held.notes[0].message.contains("SEAL-14"));
+    let statuses: Vec<(StatusWord, Option<Source>)> = held
+        .revocation
+        .iter()
+        .map(|c| (c.status, c.source))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (StatusWord::Good, Some(Source::Crl)),
+            (StatusWord::Good, Some(Source::Crl))
+        ],
+        "the CRL still settles the status"
+    );
+}
+
+#[test]
 fn the_level_says_how_far_the_evidence_reaches() {
     let seal = || Sealed {
         place: 1,
         path: path(&[SEAL, INTERM, ROOT]),
         stamps: vec![0],
+        held_to_format: false,
     };
     let own = stamp(utc(2026, 12, 6), &[INTERM, ROOT], 1, None);
     let now = at(utc(2026, 12, 8));
@@ -167,6 +217,7 @@ fn without_a_timestamp_an_expired_seal_certificate_is_expired() {
         place: 1,
         path: path(&[SEAL, INTERM, ROOT]),
         stamps: Vec::new(),
+        held_to_format: false,
     };
     let (_, sealed) = judge(&pool(OCSP_GOOD), at(utc(2032, 1, 1)), &[], &[seal]);
     let codes: Vec<ProblemCode> = sealed[0].validity.iter().map(|p| p.code).collect();
@@ -182,6 +233,7 @@ fn a_timestamp_holds_when_the_next_one_covered_it_while_its_authority_was_valid(
         place: 1,
         path: path(&[SEAL, INTERM, ROOT]),
         stamps: vec![0],
+        held_to_format: false,
     };
     let first = || stamp(utc(2026, 12, 6), &[SEAL, INTERM, ROOT], 1, None);
     let in_2035 = at(utc(2035, 1, 1));
@@ -204,6 +256,7 @@ fn revoked_before_the_proof_fails_the_seal_and_revoked_after_is_a_note() {
         place: 1,
         path: path(&[SEAL_REVOKED, INTERM, ROOT]),
         stamps: vec![0],
+        held_to_format: false,
     };
     let pool = pool(OCSP_REVOKED);
     let now = at(utc(2026, 12, 8));
