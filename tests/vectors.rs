@@ -335,6 +335,14 @@ enum Mutation {
         #[serde(default)]
         rebag: Rebag,
     },
+    /// A long-term package's PDF entry sealed anew as `reseal-long-term`
+    /// seals the PDF bases.
+    EntryResealLongTerm {
+        entry: String,
+        seal: LongTermSeal,
+        #[serde(default)]
+        rebag: Rebag,
+    },
     /// A PDF entry replaced by the sample's unsealed PDF of the same name
     /// sealed with the certificate `certificate` describes, as `reseal` does.
     EntryReseal {
@@ -1018,6 +1026,11 @@ fn mutate_zip(bytes: &[u8], base: Base, mutation: &Mutation) -> Vec<u8> {
             let index = index(&entries, entry);
             entries[index].content =
                 long_term::without_unsigned_attributes(&entries[index].content);
+            again = *rebag;
+        }
+        Mutation::EntryResealLongTerm { entry, seal, rebag } => {
+            let at = index(&entries, entry);
+            entries[at].content = long_term::reseal(&entries[at].content, seal);
             again = *rebag;
         }
         Mutation::EntryCopyFrom { entry, from, rebag } => {

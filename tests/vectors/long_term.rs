@@ -61,6 +61,8 @@ pub struct LongTermSample {
     tsa_url: String,
     tsa_noeku_url: String,
     tsa_revoked_url: String,
+    /// Where the CRL of the seal certificates' CA is.
+    interm_crl_url: String,
     /// The test PKI's root, the anchor these vectors are checked against.
     pub root_pem: Vec<u8>,
 }
@@ -102,6 +104,7 @@ pub fn build_with(pki: &TestPki) {
         tsa_url: pki.url("TSA_URL"),
         tsa_noeku_url: pki.url("TSA_NOEKU_URL"),
         tsa_revoked_url: pki.url("TSA_REVOKED_URL"),
+        interm_crl_url: format!("{}/gazette/crls/interm/latest.crl", pki.url("PKI_URL")),
         root_pem: std::fs::read(pki.path("certs/root.cert.pem")).unwrap(),
     };
     assert!(
@@ -195,6 +198,17 @@ pub enum Stamping {
     TsaRevoked,
 }
 
+/// What answers for the seal certificate's revocation status at B-LT.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SealRevocation {
+    /// The OCSP responder it names, as gazette asks.
+    #[default]
+    Ocsp,
+    /// Its CA's CRL, from the distribution point it names too.
+    Crl,
+}
+
 /// A seal made anew with the test PKI over the base's typeset PDF.
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -203,6 +217,8 @@ pub struct LongTermSeal {
     pub stamping: Stamping,
     /// B-T or B-LT.
     pub level: String,
+    #[serde(default)]
+    pub seal_revocation: SealRevocation,
 }
 
 /// The authorities a resealed vector is made with: the test PKI's, with
@@ -212,6 +228,9 @@ struct ResealAuthorities<'a> {
     sample: &'a LongTermSample,
     stamping: Stamping,
     network: Network,
+    /// The seal certificate whose status its CA's CRL gives, when the
+    /// vector asks so.
+    by_crl: Option<Vec<u8>>,
 }
 
 impl Authorities for ResealAuthorities<'_> {
@@ -238,7 +257,25 @@ impl Authorities for ResealAuthorities<'_> {
         best_effort: &[&[Vec<u8>]],
     ) -> Result<Collected, String> {
         let all: Vec<&[Vec<u8>]> = required.iter().chain(best_effort).copied().collect();
-        revocation::collect_for_renewal(&[], &all).map_err(|e| e.to_string())
+        let Some(seal) = &self.by_crl else {
+            return revocation::collect_for_renewal(&[], &all).map_err(|e| e.to_string());
+        };
+        // The seal's chain from its CA up as the certificates name it; the
+        // seal certificate itself by the CA's CRL.
+        let chains: Vec<&[Vec<u8>]> = all
+            .iter()
+            .map(|chain| match chain.split_first() {
+                Some((leaf, rest)) if leaf == seal => rest,
+                _ => chain,
+            })
+            .collect();
+        let mut collected =
+            revocation::collect_for_renewal(&[], &chains).map_err(|e| e.to_string())?;
+        let crl =
+            http::get(Service::Crl, &self.sample.interm_crl_url).map_err(|e| e.to_string())?;
+        collected.evidence.crls.push(crl);
+        collected.evidence.certificates.push(seal.clone());
+        Ok(collected)
     }
 }
 
@@ -325,6 +362,7 @@ pub fn reseal(base: &[u8], wanted: &LongTermSeal) -> Vec<u8> {
         sample,
         stamping: wanted.stamping,
         network: Network::new(&sample.tsa_url).unwrap(),
+        by_crl: (wanted.seal_revocation == SealRevocation::Crl).then(|| chain[0].clone()),
     };
     let seal =
         Seal::new(signer, chain, office_seal_text()).with_long_term(Arc::new(authorities), level);
