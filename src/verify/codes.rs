@@ -91,6 +91,9 @@ pub enum FindingCode {
     /// certificate that names an OCSP responder, which does not count
     /// towards its level.
     RevocationForm,
+    /// A note: the `/DSS` serves a seal held to the format without a `/VRI`
+    /// entry for it.
+    VriMissing,
     /// A note: `--online` fetched revocation data.
     FetchedOnline,
     /// A note: `--online` could not fetch revocation data.
@@ -299,6 +302,7 @@ impl Cited for FindingCode {
             FindingCode::RevokedLater => &["VER-72"],
             FindingCode::RevocationNotChecked => &["VER-73"],
             FindingCode::RevocationForm => &["SEAL-14", "VER-74"],
+            FindingCode::VriMissing => &["SPDF-13", "VER-82"],
             FindingCode::FetchedOnline => &["VER-2", "VER-3"],
             FindingCode::OnlineCheckFailed => &["VER-2"],
             FindingCode::TimestampNotProof => &["VER-69"],
@@ -412,7 +416,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 88] = [
+    const FINDINGS: [(FindingCode, &str); 89] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -449,6 +453,7 @@ mod tests {
         (FindingCode::RevokedLater, "revoked-later"),
         (FindingCode::RevocationNotChecked, "revocation-not-checked"),
         (FindingCode::RevocationForm, "revocation-form"),
+        (FindingCode::VriMissing, "vri-missing"),
         (FindingCode::FetchedOnline, "fetched-online"),
         (FindingCode::OnlineCheckFailed, "online-check-failed"),
         (FindingCode::TimestampNotProof, "timestamp-not-proof"),

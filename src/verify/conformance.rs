@@ -210,6 +210,7 @@ pub(super) const OVER_TIME: &[FindingCode] = &[
     FindingCode::RevokedLater,
     FindingCode::RevocationNotChecked,
     FindingCode::RevocationForm,
+    FindingCode::VriMissing,
     FindingCode::FetchedOnline,
     FindingCode::OnlineCheckFailed,
     FindingCode::TimestampNotProof,

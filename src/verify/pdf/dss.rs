@@ -10,8 +10,9 @@ use lopdf::{Dictionary, Document, Object};
 use super::revisions::Revisions;
 use super::{signature_fields, trim_padding};
 use crate::revocation::Evidence;
+use crate::seal::dss::vri_key;
 use crate::verify::long_term::{self, Path, Policy, Pool, Sealed, Stamp, in_cms, parse_time};
-use crate::verify::{Options, SignatureKind, SignatureReport};
+use crate::verify::{Finding, FindingCode, Level, Options, SignatureKind, SignatureReport};
 
 /// Judges each seal and document timestamp of `signatures` (checked, in the
 /// order they were made) by the long-term rule, with the evidence in
@@ -79,6 +80,53 @@ pub(super) fn judge_over_time(
     }
     for (index, outcome) in stamp_of.into_iter().zip(stamp_outcomes) {
         outcome.apply(&mut signatures[index]);
+    }
+    note_missing_vri(document, signatures, held_to_format);
+}
+
+/// A seal held to the format that the `/DSS` serves (it reaches B-LT) has a
+/// `/VRI` entry of its own (SPDF-13). ISO 32000-2 makes `/VRI` optional and
+/// no evidence is read from it alone, so its absence is a note (VER-82),
+/// never a failure.
+fn note_missing_vri(
+    document: &Document,
+    signatures: &mut [SignatureReport],
+    held_to_format: &[bool],
+) {
+    let keys: Vec<Vec<u8>> = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get_deref(b"DSS", document).ok())
+        .and_then(|dss| dss.as_dict().ok())
+        .and_then(|dss| dss.get_deref(b"VRI", document).ok())
+        .and_then(|vri| vri.as_dict().ok())
+        .map(|vri| vri.iter().map(|(key, _)| key.clone()).collect())
+        .unwrap_or_default();
+    for field in signature_fields(document) {
+        let range = super::byte_range(&field.value).ok();
+        let Some(index) = signatures
+            .iter()
+            .position(|s| s.field == field.name && s.byte_range == range)
+        else {
+            continue;
+        };
+        let Ok(contents) = field.value.get(b"Contents").and_then(Object::as_str) else {
+            continue;
+        };
+        let served = signatures[index]
+            .level
+            .is_some_and(|level| level >= Level::BasicLt);
+        let key = vri_key(contents);
+        if held_to_format[index] && served && !keys.iter().any(|k| *k == key.as_bytes()) {
+            signatures[index].notes.push(Finding::new(
+                FindingCode::VriMissing,
+                format!(
+                    "the /DSS that carries the seal's validation data has no /VRI entry {key} for it, \
+                     which the format asks (SPDF-13); nothing is read from one, so the seal's \
+                     verdict and level stand"
+                ),
+            ));
+        }
     }
 }
 
