@@ -93,30 +93,16 @@ fn note_missing_vri(
     signatures: &mut [SignatureReport],
     held_to_format: &[bool],
 ) {
-    let keys: Vec<Vec<u8>> = document
-        .catalog()
-        .ok()
-        .and_then(|catalog| catalog.get_deref(b"DSS", document).ok())
-        .and_then(|dss| dss.as_dict().ok())
+    let keys: Vec<Vec<u8>> = security_store(document)
         .and_then(|dss| dss.get_deref(b"VRI", document).ok())
         .and_then(|vri| vri.as_dict().ok())
         .map(|vri| vri.iter().map(|(key, _)| key.clone()).collect())
         .unwrap_or_default();
-    for field in signature_fields(document) {
-        let range = super::byte_range(&field.value).ok();
-        let Some(index) = signatures
-            .iter()
-            .position(|s| s.field == field.name && s.byte_range == range)
-        else {
-            continue;
-        };
-        let Ok(contents) = field.value.get(b"Contents").and_then(Object::as_str) else {
-            continue;
-        };
+    for (index, contents) in contents_of(document, signatures) {
         let served = signatures[index]
             .level
             .is_some_and(|level| level >= Level::BasicLt);
-        let key = vri_key(contents);
+        let key = vri_key(&contents);
         if held_to_format[index] && served && !keys.iter().any(|k| *k == key.as_bytes()) {
             signatures[index].notes.push(Finding::new(
                 FindingCode::VriMissing,
@@ -148,21 +134,10 @@ fn evidence(
 ) -> Pool {
     let mut pool = Pool::default();
     pool.add_certificates(&options.anchors);
-    for field in signature_fields(document) {
-        let range = super::byte_range(&field.value).ok();
-        let Some(signature) = signatures
-            .iter()
-            .find(|s| s.field == field.name && s.byte_range == range)
-        else {
-            continue;
-        };
-        let (Some(place), Ok(contents)) = (
-            place_of(signature),
-            field.value.get(b"Contents").and_then(Object::as_str),
-        ) else {
-            continue;
-        };
-        pool.add(place, in_cms(trim_padding(contents)));
+    for (index, contents) in contents_of(document, signatures) {
+        if let Some(place) = place_of(&signatures[index]) {
+            pool.add(place, in_cms(trim_padding(&contents)));
+        }
     }
     for signature in signatures
         .iter()
@@ -180,15 +155,35 @@ fn evidence(
     pool
 }
 
-/// The items of `document`'s Document Security Store.
-fn store(document: &Document) -> Evidence {
-    let mut evidence = Evidence::default();
-    let Some(dss) = document
+/// Each signature field's place among `signatures` and its `/Contents`
+/// value as stored, zero padding included.
+fn contents_of(document: &Document, signatures: &[SignatureReport]) -> Vec<(usize, Vec<u8>)> {
+    signature_fields(document)
+        .into_iter()
+        .filter_map(|field| {
+            let range = super::byte_range(&field.value).ok();
+            let index = signatures
+                .iter()
+                .position(|s| s.field == field.name && s.byte_range == range)?;
+            let contents = field.value.get(b"Contents").and_then(Object::as_str).ok()?;
+            Some((index, contents.to_vec()))
+        })
+        .collect()
+}
+
+/// `document`'s Document Security Store, if it has one.
+fn security_store(document: &Document) -> Option<&Dictionary> {
+    document
         .catalog()
         .ok()
         .and_then(|catalog| catalog.get_deref(b"DSS", document).ok())
         .and_then(|dss| dss.as_dict().ok())
-    else {
+}
+
+/// The items of `document`'s Document Security Store.
+fn store(document: &Document) -> Evidence {
+    let mut evidence = Evidence::default();
+    let Some(dss) = security_store(document) else {
         return evidence;
     };
     add_items(document, dss, &mut evidence);
