@@ -247,6 +247,14 @@ enum Mutation {
         #[serde(default)]
         rebag: Rebag,
     },
+    /// The member at the JSON pointer `pointer` of a zip entry holding JSON
+    /// removed, the entry written again as `EntryJsonSet` writes it.
+    EntryJsonRemove {
+        entry: String,
+        pointer: String,
+        #[serde(default)]
+        rebag: Rebag,
+    },
     /// A line removed from a zip entry (a text file).
     EntryRemoveLine {
         entry: String,
@@ -874,6 +882,16 @@ fn rebag(entries: &mut [Entry], rebag: Rebag, original: &[Entry], base: Base) {
     }
 }
 
+/// The JSON `content` changed by `edit`, written again as serde_json's
+/// pretty printer writes it, with a final line feed.
+fn rewritten_json(content: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut json: Value = serde_json::from_slice(content).unwrap();
+    edit(&mut json);
+    let mut text = serde_json::to_string_pretty(&json).unwrap();
+    text.push('\n');
+    text.into_bytes()
+}
+
 /// `bytes`, the zip of `base`, changed as `mutation` says.
 fn mutate_zip(bytes: &[u8], base: Base, mutation: &Mutation) -> Vec<u8> {
     let original = unzip(bytes);
@@ -964,13 +982,27 @@ fn mutate_zip(bytes: &[u8], base: Base, mutation: &Mutation) -> Vec<u8> {
             rebag,
         } => {
             let at = index(&entries, entry);
-            let mut json: Value = serde_json::from_slice(&entries[at].content).unwrap();
-            *json
-                .pointer_mut(pointer)
-                .unwrap_or_else(|| panic!("{pointer} not in {entry}")) = value.clone();
-            let mut text = serde_json::to_string_pretty(&json).unwrap();
-            text.push('\n');
-            entries[at].content = text.into_bytes();
+            entries[at].content = rewritten_json(&entries[at].content, |json| {
+                *json
+                    .pointer_mut(pointer)
+                    .unwrap_or_else(|| panic!("{pointer} not in {entry}")) = value.clone();
+            });
+            again = *rebag;
+        }
+        Mutation::EntryJsonRemove {
+            entry,
+            pointer,
+            rebag,
+        } => {
+            let at = index(&entries, entry);
+            let (parent, member) = pointer.rsplit_once('/').expect("a pointer to a member");
+            entries[at].content = rewritten_json(&entries[at].content, |json| {
+                let removed = json
+                    .pointer_mut(parent)
+                    .and_then(Value::as_object_mut)
+                    .and_then(|object| object.remove(member));
+                assert!(removed.is_some(), "{pointer} not in {entry}");
+            });
             again = *rebag;
         }
         Mutation::EntryRemoveLine {

@@ -349,9 +349,9 @@ impl Cited for FindingCode {
             FindingCode::Fixity => &["VER-51", "VER-52", "PKG-5", "PKG-8"],
             FindingCode::UnsupportedSchema => &["VER-54", "EXT-1", "MAN-2"],
             FindingCode::MissingManifestJson => &["VER-53", "PKG-13"],
-            FindingCode::BadManifestJson => {
-                &["VER-53", "VER-55", "MAN-1", "MAN-3", "MAN-5", "MAN-21"]
-            }
+            FindingCode::BadManifestJson => &[
+                "VER-53", "VER-55", "MAN-1", "MAN-3", "MAN-5", "MAN-21", "MAN-23",
+            ],
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6", "MAN-7", "MAN-12"],
             FindingCode::InconsistentManifest => &[
@@ -371,7 +371,7 @@ impl Cited for FindingCode {
             ],
             FindingCode::MetadataMismatch => &[
                 "VER-76", "PDF-3", "PDF-4", "PDF-5", "DOC-4", "DOC-5", "DOC-6", "DOC-7", "EPUB-3",
-                "EPUB-4", "EPUB-6", "SPDF-8",
+                "EPUB-4", "EPUB-6", "EPUB-7", "SPDF-8",
             ],
             FindingCode::DataFile => &[
                 "VER-77", "DATA-1", "DATA-2", "DATA-3", "DATA-4", "DATA-6", "DATA-7", "DATA-8",

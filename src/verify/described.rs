@@ -29,6 +29,45 @@ pub struct Described {
     /// Each page's label as a decimal number, when its `/PageLabels` range
     /// numbers pages in decimal without a prefix (DOC-5).
     pub page_numbers: Vec<Option<u32>>,
+    /// An EPUB's XHTML files, each with the languages its root element
+    /// gives (EPUB-7).
+    pub languages: Vec<Languages>,
+}
+
+/// The `lang` and `xml:lang` of an XHTML file's root element.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Languages {
+    pub file: String,
+    pub lang: Option<String>,
+    pub xml_lang: Option<String>,
+}
+
+impl Languages {
+    /// What the root element of `xhtml`, the file `file` or the start of
+    /// it, gives; nothing when no root element starts there.
+    pub fn of_root(file: &str, xhtml: &[u8]) -> Languages {
+        let mut languages = Languages {
+            file: file.to_owned(),
+            ..Languages::default()
+        };
+        let mut reader = quick_xml::Reader::from_reader(xhtml);
+        let root = loop {
+            match reader.read_event() {
+                Ok(Event::Start(root) | Event::Empty(root)) => break root,
+                Ok(Event::Eof) | Err(_) => return languages,
+                Ok(_) => {}
+            }
+        };
+        for attribute in root.attributes().flatten() {
+            let value = attribute.value.clone().into_owned();
+            match attribute.key.as_ref() {
+                "lang" => languages.lang = Some(value),
+                "xml:lang" => languages.xml_lang = Some(value),
+                _ => {}
+            }
+        }
+        languages
+    }
 }
 
 /// One associated file of a PDF, as its file specification gives it.
@@ -122,6 +161,18 @@ impl Described {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_xhtml_files_languages_are_its_root_elements() {
+        let xhtml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="zh-Hans" lang="zh-Hant"><body lang="en"/></html>"#;
+        let languages = Languages::of_root("EPUB/text/s1-d1.xhtml", xhtml);
+        assert_eq!(languages.lang.as_deref(), Some("zh-Hant"));
+        assert_eq!(languages.xml_lang.as_deref(), Some("zh-Hans"));
+        let cut = Languages::of_root("a.xhtml", &xhtml[..50]);
+        assert_eq!((cut.lang, cut.xml_lang), (None, None));
+    }
 
     #[test]
     fn reads_xmp_and_opf_values_by_namespace_not_prefix() {

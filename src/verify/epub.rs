@@ -44,7 +44,7 @@ use quick_xml::events::{BytesStart, Event};
 use ring::digest;
 
 use super::archive::{self, Entry, MIB, Refusal, Rules, cannot_check, invalid};
-use super::described::{self, Described};
+use super::described::{self, Described, Languages};
 use super::{
     FileChange, FileChangeKind, Finding, FindingCode, Options, Report, SignatureKind,
     SignatureReport,
@@ -64,6 +64,9 @@ const FORMAT: &str = "epub";
 const RULES: Rules = Rules { what: "an EPUB" };
 /// signatures.xml is parsed in memory; 10 000 references take about 2 MiB.
 const MAX_SIGNATURES_SIZE: u64 = 16 * MIB;
+/// How much of an XHTML file is read for its root element: the XML
+/// declaration and doctype before it are short.
+const XHTML_HEAD: usize = 4096;
 /// Where the `mimetype` entry's name and content start when it is the first
 /// local header, stored, without extra field (OCF's "magic number").
 const MIMETYPE_MAGIC_OFFSET: usize = 30;
@@ -98,6 +101,7 @@ pub fn verify_epub(file: &str, bytes: &[u8], options: &Options) -> Report {
     let mut report = Report::conclude(file.to_owned(), FORMAT, vec![signature]);
     report.described = Some(Described {
         files: container.files.iter().map(|f| f.path.clone()).collect(),
+        languages: container.languages,
         ..described_in(&container.descriptions).unwrap_or_default()
     });
     report
@@ -132,6 +136,8 @@ struct Container {
     signatures: Option<Vec<u8>>,
     /// META-INF/container.xml and the package documents it may name, by path.
     descriptions: Vec<(String, Vec<u8>)>,
+    /// The languages of each XHTML file's root element.
+    languages: Vec<Languages>,
 }
 
 fn read_container(bytes: &[u8]) -> Result<Container, Refusal> {
@@ -176,7 +182,8 @@ fn check_mimetype_entry(bytes: &[u8], entries: &[Entry]) -> Result<(), Refusal> 
 }
 
 /// Streams every file through SHA-256, keeping only `mimetype`,
-/// signatures.xml, container.xml and package documents (`.opf`) of sane size.
+/// signatures.xml, container.xml and package documents (`.opf`) of sane size,
+/// and the start of each XHTML file, where its root element is.
 fn read_contents(
     reader: &mut archive::Reader<'_>,
     entries: &[Entry],
@@ -185,6 +192,7 @@ fn read_contents(
         files: Vec::with_capacity(entries.len()),
         signatures: None,
         descriptions: Vec::new(),
+        languages: Vec::new(),
     };
     let mut description_room = MAX_DESCRIPTION_SIZE;
     for entry in entries.iter().filter(|e| !e.is_dir) {
@@ -194,14 +202,25 @@ fn read_contents(
             description_room -= entry.size;
         }
         let keep = entry.path == SIGNATURES_PATH || entry.path == MIMETYPE_PATH || describes;
+        let xhtml = entry.path.ends_with(".xhtml");
         let mut context = digest::Context::new(&digest::SHA256);
         let mut kept = Vec::new();
+        let mut head = Vec::new();
         reader.read(entry, |chunk| {
             context.update(chunk);
             if keep {
                 kept.extend_from_slice(chunk);
             }
+            if xhtml && head.len() < XHTML_HEAD {
+                let room = XHTML_HEAD - head.len();
+                head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
         })?;
+        if xhtml {
+            container
+                .languages
+                .push(Languages::of_root(&entry.path, &head));
+        }
         if entry.path == MIMETYPE_PATH && kept != MIMETYPE {
             return Err(invalid(
                 FindingCode::Mimetype,

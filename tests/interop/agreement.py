@@ -197,7 +197,7 @@ TOOLS = [
     # CMS itself, not the profile's choice of attributes and certificates
     # (SMAN-2 to SMAN-7).
     ("openssl cms", "zip", rules("PKG-14", "VER-58", "VER-59", "SMAN-1"), openssl_cms),
-    ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "VER-54"), jsonschema),
+    ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "MAN-23", "VER-54"), jsonschema),
     # The site's verify page (templates/site/assets/verify.js) says whether a
     # file is one the gazette published, unchanged: its bytes listed in a
     # sealed manifest the site publishes, or, for a package, that manifest

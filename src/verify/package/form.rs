@@ -1,8 +1,8 @@
 //! What reading manifest.json into its types leaves unchecked of the form
 //! Appendix B's schema gives it: its last byte (MAN-3), how its digests are
-//! spelt (MAN-5) and the values a document's disclosure may take (MAN-21).
-//! A manifest of another form is no verification manifest, whatever its
-//! seal says.
+//! spelt (MAN-5), the values a document's disclosure may take (MAN-21) and
+//! the members a 1.0 manifest may not leave out (MAN-23). A manifest of
+//! another form is no verification manifest, whatever its seal says.
 
 use crate::package::manifest::{Artifact, SourceFile, VerificationManifest};
 
@@ -24,19 +24,54 @@ pub(super) fn check(json: &[u8], manifest: &VerificationManifest) -> Result<(), 
             ));
         }
     }
-    match manifest
+    if let Some(document) = manifest
         .documents
         .iter()
         .find(|document| !DISCLOSURES.contains(&document.disclosure.as_str()))
     {
-        Some(document) => Err(format!(
+        return Err(format!(
             "the disclosure of \"{}\", {:?}, is none of {}",
             document.title,
             document.disclosure,
             DISCLOSURES.join(", ")
-        )),
-        None => Ok(()),
+        ));
     }
+    match left_out_of_1_0(manifest).as_slice() {
+        [] => Ok(()),
+        missing => Err(format!(
+            "it gives verification_code, as a 1.0 producer writes it, but leaves out {} \
+             (MAN-23)",
+            missing.join(", ")
+        )),
+    }
+}
+
+/// The members MAN-23 asks of a 1.0 manifest that `manifest` leaves out. A
+/// manifest without `verification_code` was written before 1.0, when none
+/// of them was written.
+fn left_out_of_1_0(manifest: &VerificationManifest) -> Vec<String> {
+    if manifest.verification_code.is_none() {
+        return Vec::new();
+    }
+    let mut missing = Vec::new();
+    if manifest.verify_url.is_none() {
+        missing.push("verify_url".to_owned());
+    }
+    for (index, document) in manifest.documents.iter().enumerate() {
+        let members = [
+            ("uri", document.uri.is_none()),
+            ("files", document.files.is_empty()),
+            ("verification_code", document.verification_code.is_none()),
+            ("verify_url", document.verify_url.is_none()),
+        ];
+        missing.extend(
+            members
+                .into_iter()
+                .filter(|(_, absent)| *absent)
+                .map(|(member, _)| format!("documents[{index}].{member}")),
+        );
+    }
+    missing
 }
 
 /// Every digest of the manifest: what it is of, its hex, and how many digits
@@ -91,6 +126,20 @@ mod tests {
     #[test]
     fn a_manifest_of_the_schemas_form_passes() {
         assert_eq!(check(b"{}\n", &manifest()), Ok(()));
+    }
+
+    #[test]
+    fn a_1_0_manifest_leaves_out_none_of_the_members_man_23_asks() {
+        let mut without = manifest();
+        without.documents[1].verify_url = None;
+        let error = check(b"{}\n", &without).unwrap_err();
+        assert!(
+            error.contains("documents[1].verify_url") && error.contains("MAN-23"),
+            "{error}"
+        );
+        // Without verification_code it was written before 1.0, which wrote none.
+        without.verification_code = None;
+        assert_eq!(check(b"{}\n", &without), Ok(()));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! edition's XMP `dc:identifier` (PDF-5), each document's PDF's
 //! `dc:identifier` and `dc:relation` (DOC-6) and its pages (DOC-4), the
 //! EPUB's `dc:identifier` and `dc:date` (EPUB-3, EPUB-4) and each
-//! document's content document (EPUB-6), and the data and Akoma Ntoso the
+//! document's content document and its language (EPUB-6, EPUB-7), and the data and Akoma Ntoso the
 //! PDF edition carries, the package's own (PDF-3, PDF-4); each document's
 //! PDF labels its pages with their printed numbers (DOC-5) and is sealed at
 //! the instant the PDF edition is (DOC-7), whose seal claims the issue date
@@ -38,8 +38,8 @@ struct Expected<'a> {
     pages: Option<usize>,
     /// A document's PDF: the printed number of its first page, `first`.
     first_page: Option<u32>,
-    /// The EPUB: each document's content document, in order.
-    content_documents: Vec<&'a str>,
+    /// The EPUB: each document's content document and language, in order.
+    content_documents: Vec<(&'a str, &'a str)>,
     /// The PDF edition: its associated files, each with the SHA-256 of the
     /// package's copy.
     attachments: Vec<Carried<'a>>,
@@ -173,7 +173,7 @@ fn expected<'a>(
             content_documents: manifest
                 .documents
                 .iter()
-                .map(|d| d.epub_file.as_str())
+                .map(|d| (d.epub_file.as_str(), d.language.as_str()))
                 .collect(),
             attachments: Vec::new(),
         });
@@ -289,11 +289,11 @@ fn attachment_break(described: &Described, carried: &Carried<'_>) -> Option<Stri
 
 /// Each document's body is the content document its entry names, in the
 /// container, at `EPUB/text/s<S>-d<D>.xhtml` numbered as the sections and
-/// documents run (EPUB-6).
-fn content_document_breaks(described: &Described, files: &[&str]) -> Vec<String> {
+/// documents run (EPUB-6), in the document's language (EPUB-7).
+fn content_document_breaks(described: &Described, documents: &[(&str, &str)]) -> Vec<String> {
     let mut found = Vec::new();
     let mut at = (1, 0);
-    for (index, file) in files.iter().enumerate() {
+    for (index, (file, language)) in documents.iter().enumerate() {
         let numbers = file
             .strip_prefix("EPUB/text/s")
             .and_then(|rest| rest.strip_suffix(".xhtml"))
@@ -312,6 +312,19 @@ fn content_document_breaks(described: &Described, files: &[&str]) -> Vec<String>
         if !described.files.iter().any(|f| f == file) {
             found.push(format!(
                 "does not hold {file}, which manifest.json gives as document {}'s (EPUB-6)",
+                index + 1
+            ));
+        }
+        let given = described.languages.iter().find(|l| l.file == *file);
+        if let Some(given) = given.filter(|given| {
+            given.lang.as_deref() != Some(language) || given.xml_lang.as_deref() != Some(language)
+        }) {
+            let shown = |value: &Option<String>| value.as_deref().unwrap_or("nothing").to_owned();
+            found.push(format!(
+                "gives {file} the languages lang={} and xml:lang={}, not {language}, which \
+                 manifest.json gives document {} (EPUB-7)",
+                shown(&given.lang),
+                shown(&given.xml_lang),
                 index + 1
             ));
         }

@@ -37,7 +37,7 @@ fn identity(uri: &str) -> EditionIdentity {
         number: 8,
         running: None,
         date: DATE.to_owned(),
-        language: "zh-CN".to_owned(),
+        language: "zh-Hans".to_owned(),
     }
 }
 
@@ -63,7 +63,7 @@ pub(super) fn unsealed_manifest(uri: &str) -> VerificationManifest {
         issuer: "上海市人民政府".to_owned(),
         date: "2025-08-01".to_owned(),
         disclosure: "proactive".to_owned(),
-        language: "zh-CN".to_owned(),
+        language: "zh-Hans".to_owned(),
         pdf_pages: PageRange { first: 3, last: 4 },
         epub_file: format!("EPUB/text/s1-d{position}.xhtml"),
         sources: vec![SourceFile {
@@ -178,7 +178,7 @@ fn manifest(chain: &[Vec<u8>]) -> VerificationManifest {
             issuer: "上海市人民政府".to_owned(),
             date: "2025-08-01".to_owned(),
             disclosure: "proactive".to_owned(),
-            language: "zh-CN".to_owned(),
+            language: "zh-Hans".to_owned(),
             pdf_pages: PageRange { first: 1, last: 2 },
             epub_file: "EPUB/text/s1-d1.xhtml".to_owned(),
             files: Vec::new(),
