@@ -6,12 +6,14 @@
 //! the sealed manifest says the file is.
 
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, XmlVersion};
 
 /// The Dublin Core elements 1.1 namespace, which XMP and OPF both use.
 const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
+/// The PDF/A identification schema of XMP (ISO 19005).
+const PDFA_ID: &str = "http://www.aiim.org/pdfa/ns/id/";
 
 /// The Dublin Core values a file gives, each as written, in order, and
 /// what a package also holds to its manifest: a PDF's page count (DOC-4),
@@ -32,6 +34,10 @@ pub struct Described {
     /// An EPUB's XHTML files, each with the languages its root element
     /// gives (EPUB-7).
     pub languages: Vec<Languages>,
+    /// The PDF/A part and conformance level a PDF's XMP declares
+    /// (`pdfaid:part`, `pdfaid:conformance`; PDF-1, DOC-3).
+    pub pdfa_parts: Vec<String>,
+    pub pdfa_conformances: Vec<String>,
 }
 
 /// The `lang` and `xml:lang` of an XHTML file's root element.
@@ -103,7 +109,9 @@ pub fn read(xml: &[u8]) -> Option<Described> {
             }
             (Event::Start(start), None) => {
                 inside = element(&namespace, start.local_name().as_ref()).map(|e| (e, 0));
+                described.take_attributes(&reader, &start);
             }
+            (Event::Empty(start), None) => described.take_attributes(&reader, &start),
             (Event::End(_), Some((element, depth))) => {
                 described.take(*element, &mut text);
                 match depth {
@@ -128,21 +136,37 @@ enum Element {
     Identifier,
     Relation,
     Date,
+    PdfaPart,
+    PdfaConformance,
 }
 
 fn element(namespace: &ResolveResult<'_>, local: &str) -> Option<Element> {
-    if !matches!(namespace, ResolveResult::Bound(ns) if ns.as_ref() == DUBLIN_CORE) {
+    let ResolveResult::Bound(namespace) = namespace else {
         return None;
-    }
-    match local {
-        "identifier" => Some(Element::Identifier),
-        "relation" => Some(Element::Relation),
-        "date" => Some(Element::Date),
+    };
+    match (namespace.as_ref(), local) {
+        (DUBLIN_CORE, "identifier") => Some(Element::Identifier),
+        (DUBLIN_CORE, "relation") => Some(Element::Relation),
+        (DUBLIN_CORE, "date") => Some(Element::Date),
+        (PDFA_ID, "part") => Some(Element::PdfaPart),
+        (PDFA_ID, "conformance") => Some(Element::PdfaConformance),
         _ => None,
     }
 }
 
 impl Described {
+    /// The values `start`'s attributes give, as XMP may write a simple
+    /// property: `<rdf:Description pdfaid:part="3">`.
+    fn take_attributes(&mut self, reader: &NsReader<&[u8]>, start: &BytesStart<'_>) {
+        for attribute in start.attributes().flatten() {
+            let (namespace, local) = reader.resolver().resolve_attribute(attribute.key);
+            if let Some(element) = element(&namespace, local.as_ref()) {
+                let mut value = attribute.value.into_owned();
+                self.take(element, &mut value);
+            }
+        }
+    }
+
     /// The value read so far, if any, as one of `element`'s.
     fn take(&mut self, element: Element, text: &mut String) {
         let value = text.trim();
@@ -151,6 +175,8 @@ impl Described {
                 Element::Identifier => &mut self.identifiers,
                 Element::Relation => &mut self.relations,
                 Element::Date => &mut self.dates,
+                Element::PdfaPart => &mut self.pdfa_parts,
+                Element::PdfaConformance => &mut self.pdfa_conformances,
             };
             values.push(value.to_owned());
         }
@@ -161,6 +187,22 @@ impl Described {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pdfa_identification_is_read_as_elements_or_as_attributes() {
+        let elements = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let described = read(elements).unwrap();
+        assert_eq!(
+            (described.pdfa_parts, described.pdfa_conformances),
+            (vec!["3".to_owned()], vec!["B".to_owned()])
+        );
+        let attributes = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:a="http://www.aiim.org/pdfa/ns/id/" a:part="3" a:conformance="U"/></rdf:RDF></x:xmpmeta>"#;
+        let described = read(attributes).unwrap();
+        assert_eq!(
+            (described.pdfa_parts, described.pdfa_conformances),
+            (vec!["3".to_owned()], vec!["U".to_owned()])
+        );
+    }
 
     #[test]
     fn an_xhtml_files_languages_are_its_root_elements() {

@@ -1,15 +1,16 @@
 //! The editions' own metadata against the signed manifest: the PDF
 //! edition's XMP `dc:identifier` (PDF-5), each document's PDF's
 //! `dc:identifier` and `dc:relation` (DOC-6) and its pages (DOC-4), the
-//! EPUB's `dc:identifier` and `dc:date` (EPUB-3, EPUB-4) and each
-//! document's content document and its language (EPUB-6, EPUB-7), and the data and Akoma Ntoso the
-//! PDF edition carries, the package's own (PDF-3, PDF-4); each document's
-//! PDF labels its pages with their printed numbers (DOC-5) and is sealed at
-//! the instant the PDF edition is (DOC-7), whose seal claims the issue date
-//! at 00:00 +08:00 in that very form (SPDF-8). Readers' tools cite a file by
-//! what it says of itself, so a file that names another edition or document
-//! than the sealed manifest does makes the package's citations mislead:
-//! INVALID (VER-76).
+//! PDF/A conformance each PDF declares (PDF-1, DOC-3), the EPUB's
+//! `dc:identifier` and `dc:date` (EPUB-3, EPUB-4) and each document's
+//! content document and its language (EPUB-6, EPUB-7), and the data and
+//! Akoma Ntoso the PDF edition carries, the package's own (PDF-3, PDF-4);
+//! each document's PDF labels its pages with their printed numbers (DOC-5)
+//! and is sealed at the instant the PDF edition is (DOC-7), whose seal claims
+//! the issue date at 00:00 +08:00 in that very form (SPDF-8). Readers' tools
+//! cite a file by what it says of itself, so a file that names another
+//! edition or document than the sealed manifest does makes the package's
+//! citations mislead: INVALID (VER-76).
 //! A file that changed after sealing is told as a change, not judged here.
 
 use std::collections::HashSet;
@@ -40,6 +41,9 @@ struct Expected<'a> {
     first_page: Option<u32>,
     /// The EPUB: each document's content document and language, in order.
     content_documents: Vec<(&'a str, &'a str)>,
+    /// A PDF: the rule by which its XMP declares PDF/A-3 and the conformance
+    /// levels it may declare (PDF-1: B; DOC-3: level B, which A and U meet).
+    pdfa: Option<(&'static str, &'static [&'static str])>,
     /// The PDF edition: its associated files, each with the SHA-256 of the
     /// package's copy.
     attachments: Vec<Carried<'a>>,
@@ -145,6 +149,7 @@ fn expected<'a>(
             pages: None,
             first_page: None,
             content_documents: Vec::new(),
+            pdfa: Some(("PDF-1", &["B"])),
             attachments: vec![
                 Carried {
                     sha256: digest(&data),
@@ -175,6 +180,7 @@ fn expected<'a>(
                 .iter()
                 .map(|d| (d.epub_file.as_str(), d.language.as_str()))
                 .collect(),
+            pdfa: None,
             attachments: Vec::new(),
         });
     }
@@ -191,6 +197,7 @@ fn expected<'a>(
         pages: (pages.first <= pages.last).then(|| (pages.last - pages.first + 1) as usize),
         first_page: Some(pages.first),
         content_documents: Vec::new(),
+        pdfa: Some(("DOC-3", &["A", "B", "U"])),
         attachments: Vec::new(),
     })
 }
@@ -244,6 +251,22 @@ fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
                 index + 1,
                 described.page_numbers[index].map_or("otherwise".to_owned(), |n| n.to_string()),
                 first + index as u32
+            ));
+        }
+    }
+    if let Some((rule, levels)) = expected.pdfa {
+        let part = described.pdfa_parts.iter().any(|p| p == "3");
+        let level = described
+            .pdfa_conformances
+            .iter()
+            .any(|c| levels.contains(&c.as_str()));
+        if !(part && level) {
+            found.push(format!(
+                "declares PDF/A part {} and conformance {} in its XMP, not part 3 and \
+                 conformance {} ({rule})",
+                listed(&described.pdfa_parts),
+                listed(&described.pdfa_conformances),
+                levels.join(" or ")
             ));
         }
     }
