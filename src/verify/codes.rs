@@ -370,8 +370,8 @@ impl Cited for FindingCode {
                 "VER-80", "SEAL-1", "SMAN-5", "SMAN-6", "SPDF-11", "SPDF-12", "SPDF-14", "SEAL-14",
             ],
             FindingCode::MetadataMismatch => &[
-                "VER-76", "PDF-1", "PDF-3", "PDF-4", "PDF-5", "DOC-3", "DOC-4", "DOC-5", "DOC-6",
-                "DOC-7", "EPUB-3", "EPUB-4", "EPUB-6", "EPUB-7", "SPDF-8",
+                "VER-76", "PDF-1", "PDF-2", "PDF-3", "PDF-4", "PDF-5", "DOC-3", "DOC-4", "DOC-5",
+                "DOC-6", "DOC-7", "EPUB-3", "EPUB-4", "EPUB-6", "EPUB-7", "SPDF-8",
             ],
             FindingCode::DataFile => &[
                 "VER-77", "DATA-1", "DATA-2", "DATA-3", "DATA-4", "DATA-6", "DATA-7", "DATA-8",

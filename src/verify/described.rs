@@ -34,6 +34,8 @@ pub struct Described {
     /// An EPUB's XHTML files, each with the languages its root element
     /// gives (EPUB-7).
     pub languages: Vec<Languages>,
+    /// A PDF's fonts whose program it does not carry, by name (PDF-2).
+    pub fonts_not_embedded: Vec<String>,
     /// The PDF/A part and conformance level a PDF's XMP declares
     /// (`pdfaid:part`, `pdfaid:conformance`; PDF-1, DOC-3).
     pub pdfa_parts: Vec<String>,

@@ -41,12 +41,22 @@ struct Expected<'a> {
     first_page: Option<u32>,
     /// The EPUB: each document's content document and language, in order.
     content_documents: Vec<(&'a str, &'a str)>,
-    /// A PDF: the rule by which its XMP declares PDF/A-3 and the conformance
-    /// levels it may declare (PDF-1: B; DOC-3: level B, which A and U meet).
-    pdfa: Option<(&'static str, &'static [&'static str])>,
+    /// A PDF: what it must be as PDF/A-3.
+    pdfa: Option<PdfA>,
     /// The PDF edition: its associated files, each with the SHA-256 of the
     /// package's copy.
     attachments: Vec<Carried<'a>>,
+}
+
+/// What a PDF of the package declares in its XMP and embeds as PDF/A-3,
+/// and by which rules.
+struct PdfA {
+    /// The rule of its `pdfaid:part` and `pdfaid:conformance`, and the
+    /// levels it may declare.
+    declared: &'static str,
+    levels: &'static [&'static str],
+    /// The rule that it embeds every font it uses.
+    fonts: &'static str,
 }
 
 /// An associated file the PDF edition must carry.
@@ -149,7 +159,11 @@ fn expected<'a>(
             pages: None,
             first_page: None,
             content_documents: Vec::new(),
-            pdfa: Some(("PDF-1", &["B"])),
+            pdfa: Some(PdfA {
+                declared: "PDF-1",
+                levels: &["B"],
+                fonts: "PDF-2",
+            }),
             attachments: vec![
                 Carried {
                     sha256: digest(&data),
@@ -197,7 +211,12 @@ fn expected<'a>(
         pages: (pages.first <= pages.last).then(|| (pages.last - pages.first + 1) as usize),
         first_page: Some(pages.first),
         content_documents: Vec::new(),
-        pdfa: Some(("DOC-3", &["A", "B", "U"])),
+        // Level B, which A and U meet too.
+        pdfa: Some(PdfA {
+            declared: "DOC-3",
+            levels: &["A", "B", "U"],
+            fonts: "DOC-3",
+        }),
         attachments: Vec::new(),
     })
 }
@@ -254,21 +273,8 @@ fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
             ));
         }
     }
-    if let Some((rule, levels)) = expected.pdfa {
-        let part = described.pdfa_parts.iter().any(|p| p == "3");
-        let level = described
-            .pdfa_conformances
-            .iter()
-            .any(|c| levels.contains(&c.as_str()));
-        if !(part && level) {
-            found.push(format!(
-                "declares PDF/A part {} and conformance {} in its XMP, not part 3 and \
-                 conformance {} ({rule})",
-                listed(&described.pdfa_parts),
-                listed(&described.pdfa_conformances),
-                levels.join(" or ")
-            ));
-        }
+    if let Some(pdfa) = &expected.pdfa {
+        found.extend(pdfa_breaks(described, pdfa));
     }
     found.extend(content_document_breaks(
         described,
@@ -280,6 +286,35 @@ fn breaks(described: &Described, expected: &Expected<'_>) -> Vec<String> {
             .iter()
             .filter_map(|carried| attachment_break(described, carried)),
     );
+    found
+}
+
+/// How a PDF falls short of what it must be as PDF/A-3: its declaration and
+/// its fonts.
+fn pdfa_breaks(described: &Described, pdfa: &PdfA) -> Vec<String> {
+    let mut found = Vec::new();
+    let part = described.pdfa_parts.iter().any(|p| p == "3");
+    let level = described
+        .pdfa_conformances
+        .iter()
+        .any(|c| pdfa.levels.contains(&c.as_str()));
+    if !(part && level) {
+        found.push(format!(
+            "declares PDF/A part {} and conformance {} in its XMP, not part 3 and conformance \
+             {} ({})",
+            listed(&described.pdfa_parts),
+            listed(&described.pdfa_conformances),
+            pdfa.levels.join(" or "),
+            pdfa.declared
+        ));
+    }
+    if !described.fonts_not_embedded.is_empty() {
+        found.push(format!(
+            "does not embed the fonts {} that it uses ({})",
+            described.fonts_not_embedded.join(", "),
+            pdfa.fonts
+        ));
+    }
     found
 }
 

@@ -1,7 +1,8 @@
 //! What a PDF says of itself, for a package to hold to its manifest: its
-//! XMP's Dublin Core (PDF-5, DOC-6), its page count (DOC-4) and page labels
-//! (DOC-5), and its associated files (PDF-3, PDF-4). Alone, a PDF has
-//! nothing to hold these to.
+//! XMP's Dublin Core (PDF-5, DOC-6) and PDF/A identification (PDF-1,
+//! DOC-3), its page count (DOC-4) and page labels (DOC-5), its associated
+//! files (PDF-3, PDF-4) and the fonts it does not embed (PDF-2). Alone, a
+//! PDF has nothing to hold these to.
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -22,10 +23,54 @@ pub(super) fn describe(document: &Document) -> Described {
         pages: Some(pages),
         page_numbers: page_numbers(document, pages),
         attachments: associated_files(document),
+        fonts_not_embedded: fonts_not_embedded(document),
         ..metadata(document)
             .and_then(|xmp| described::read(&xmp))
             .unwrap_or_default()
     }
+}
+
+/// The fonts of `document` whose program it does not carry, by their
+/// /BaseFont: every font dictionary but a Type 3 font, which its own
+/// content streams draw, a composite font judged by its descendant's
+/// descriptor.
+fn fonts_not_embedded(document: &Document) -> Vec<String> {
+    let name = |font: &Dictionary, key: &[u8]| {
+        font.get(key)
+            .and_then(Object::as_name)
+            .map(|name| String::from_utf8_lossy(name).into_owned())
+            .ok()
+    };
+    let mut missing: Vec<String> = document
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|font| name(font, b"Type").as_deref() == Some("Font"))
+        .filter(|font| {
+            let subtype = name(font, b"Subtype").unwrap_or_default();
+            let described = match subtype.as_str() {
+                // Judged through the composite font that uses them.
+                "Type3" | "CIDFontType0" | "CIDFontType2" => return false,
+                "Type0" => font
+                    .get_deref(b"DescendantFonts", document)
+                    .and_then(Object::as_array)
+                    .ok()
+                    .and_then(|fonts| fonts.first())
+                    .and_then(|first| document.dereference(first).ok())
+                    .and_then(|(_, first)| first.as_dict().ok()),
+                _ => Some(*font),
+            };
+            let programs: [&[u8]; 3] = [b"FontFile", b"FontFile2", b"FontFile3"];
+            !described
+                .and_then(|f| f.get_deref(b"FontDescriptor", document).ok())
+                .and_then(|descriptor| descriptor.as_dict().ok())
+                .is_some_and(|descriptor| programs.iter().any(|key| descriptor.has(key)))
+        })
+        .map(|font| name(font, b"BaseFont").unwrap_or_else(|| "a font without a name".to_owned()))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
 }
 
 /// Each of the `pages` pages' label as a number, from the catalog's
