@@ -307,7 +307,9 @@ impl Judge<'_> {
             Some(i) => self.level(seal, judged_at, &stamps[i], &outcomes[i], stamps, outcomes),
         };
         let mut notes = revocation.notes;
-        if let Some(i) = proof.filter(|_| seal.held_to_format) {
+        // Evidence of the wrong form can only have stopped a seal at B-T.
+        let at_b_t = level == Level::BasicT && seal.held_to_format;
+        if let Some(i) = proof.filter(|_| at_b_t) {
             let tsa_at = outcomes[i].revocation_at.unwrap_or(stamps[i].time);
             let by_crl = [(&seal.path, judged_at), (&stamps[i].path, tsa_at)]
                 .into_iter()
@@ -374,13 +376,19 @@ impl Judge<'_> {
     /// Whether `evidence` settles the status of every certificate of `path`
     /// but its anchor at `at`; held to the `format`, in the form SEAL-14 asks.
     fn settled(&self, path: &Path, at: UnixTime, evidence: &Evidence, format: bool) -> bool {
-        let all = links(self.pool, path)
+        let responses = format.then(|| evidence.ocsp_responses_only());
+        links(self.pool, path)
             .iter()
             .all(|link| match (link.der, link.issuer) {
-                (Some(der), Some(issuer)) => is_settled(&evidence.status_of(der, issuer, at)),
+                (Some(der), Some(issuer)) => {
+                    let by = match &responses {
+                        Some(responses) if names_ocsp(der) => responses,
+                        _ => evidence,
+                    };
+                    is_settled(&by.status_of(der, issuer, at))
+                }
                 _ => false,
-            });
-        all && (!format || self.crl_where_ocsp_named(path, at, evidence).is_empty())
+            })
     }
 
     /// The certificates of `path` that name an OCSP responder but whose
@@ -391,9 +399,7 @@ impl Judge<'_> {
             .into_iter()
             .filter_map(|link| {
                 let (der, issuer) = (link.der?, link.issuer?);
-                let names_ocsp = ParsedCertificate::from_der(der)
-                    .is_ok_and(|certificate| !ocsp_urls(&certificate).is_empty());
-                (names_ocsp
+                (names_ocsp(der)
                     && is_settled(&evidence.status_of(der, issuer, at))
                     && !is_settled(&responses.status_of(der, issuer, at)))
                 .then(|| name_of(link.summary))
@@ -518,6 +524,11 @@ fn links<'p>(pool: &'p Pool, path: &'p Path) -> Vec<Link<'p>> {
         });
     }
     links
+}
+
+/// Whether the certificate `der` names an OCSP responder.
+fn names_ocsp(der: &[u8]) -> bool {
+    ParsedCertificate::from_der(der).is_ok_and(|certificate| !ocsp_urls(&certificate).is_empty())
 }
 
 fn is_settled(status: &RevocationStatus) -> bool {
