@@ -67,7 +67,7 @@ impl Languages {
             }
         };
         for attribute in root.attributes().flatten() {
-            let value = attribute.value.clone().into_owned();
+            let value = attribute.value.into_owned();
             match attribute.key.as_ref() {
                 "lang" => languages.lang = Some(value),
                 "xml:lang" => languages.xml_lang = Some(value),

@@ -927,21 +927,13 @@ fn check_levels(
     let Some(level) = signature.and_then(|s| s.level).filter(|_| !archived) else {
         return;
     };
-    // A seal whose evidence is a CRL where an OCSP response is due stops
-    // short for that (SEAL-14), and a note on the seal says so.
-    let by_crl = |signatures: &[&SignatureReport]| {
-        signatures
-            .iter()
-            .flat_map(|s| &s.notes)
-            .any(|note| note.code == FindingCode::RevocationForm)
-    };
     for part in parts.iter().filter(|p| p.format == "pdf") {
         if let Some(other) = part.level.filter(|other| *other != level) {
             let (short, reached, rules) = if level < other {
-                let form = by_crl(&Vec::from_iter(signature));
+                let form = stopped_by_crl(signature);
                 (MANIFEST_SEAL, level, rules_short_of(level, true, form))
             } else {
-                let form = by_crl(&part.signatures.iter().collect::<Vec<_>>());
+                let form = stopped_by_crl(&part.signatures);
                 (
                     part.file.as_str(),
                     other,
@@ -965,6 +957,16 @@ fn check_levels(
             ));
         }
     }
+}
+
+/// Whether one of `signatures` stopped short because its evidence is a CRL
+/// where an OCSP response is due (SEAL-14), as a note on it says.
+fn stopped_by_crl<'a>(signatures: impl IntoIterator<Item = &'a SignatureReport>) -> bool {
+    signatures.into_iter().any(|s| {
+        s.notes
+            .iter()
+            .any(|note| note.code == FindingCode::RevocationForm)
+    })
 }
 
 /// The rules a seal that stops at `reached` breaks when another seal of its

@@ -45,7 +45,7 @@ fn fonts_not_embedded(document: &Document) -> Vec<String> {
         .objects
         .values()
         .filter_map(|object| object.as_dict().ok())
-        .filter(|font| name(font, b"Type").as_deref() == Some("Font"))
+        .filter(|font| font.get(b"Type").and_then(Object::as_name).ok() == Some(b"Font"))
         .filter(|font| {
             let subtype = name(font, b"Subtype").unwrap_or_default();
             let described = match subtype.as_str() {

@@ -102,8 +102,11 @@ fn note_missing_vri(
         let served = signatures[index]
             .level
             .is_some_and(|level| level >= Level::BasicLt);
+        if !(held_to_format[index] && served) {
+            continue;
+        }
         let key = vri_key(&contents);
-        if held_to_format[index] && served && !keys.iter().any(|k| *k == key.as_bytes()) {
+        if !keys.iter().any(|k| *k == key.as_bytes()) {
             signatures[index].notes.push(Finding::new(
                 FindingCode::VriMissing,
                 format!(
