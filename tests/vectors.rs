@@ -59,6 +59,15 @@ struct Sidecar {
     /// The validation time, as `gazette verify --at` takes it; now without.
     #[serde(default)]
     at: Option<String>,
+    /// Verified as `gazette verify --online` does, the test PKI's
+    /// responders answering.
+    #[serde(default)]
+    online: bool,
+    /// Rules of what a verifier does (clause 7) that judging this vector
+    /// puts to the test, besides the rule it names: each is checked as
+    /// [`unexercised`] says.
+    #[serde(default)]
+    exercises: Vec<String>,
     description: String,
 }
 
@@ -1457,14 +1466,17 @@ fn materialise(sidecar: &Sidecar) -> Vec<u8> {
 /// prints: the file written as `<id>.<ext>` and told apart as the command
 /// tells it (a ZIP whose first entry is not `mimetype` is a package).
 fn verify(sidecar: &Sidecar, bytes: &[u8]) -> Value {
+    verify_named(sidecar, bytes, sidecar.base.extension())
+}
+
+/// [`verify`], the file written as `<id>.<extension>`.
+fn verify_named(sidecar: &Sidecar, bytes: &[u8], extension: &str) -> Value {
     let folder = tempfile::tempdir().unwrap();
-    let file = folder
-        .path()
-        .join(format!("{}.{}", sidecar.id, sidecar.base.extension()));
+    let file = folder.path().join(format!("{}.{extension}", sidecar.id));
     std::fs::write(&file, bytes).unwrap();
     let policy = Policy {
         at: sidecar.at.as_deref().map(|at| parse_time(at).unwrap()),
-        online: false,
+        online: sidecar.online,
     };
     let report: Report = verify_path_under(&file, &options(sidecar.base), policy)
         .unwrap_or_else(|e| panic!("{}: cannot check: {e}", sidecar.id));
@@ -1528,6 +1540,176 @@ fn disagreement(sidecar: &Sidecar, report: &Value) -> Option<String> {
     (!names_rule).then(|| format!("{code} does not name {}: {with_code:?}", sidecar.rule))
 }
 
+/// The verdicts in the order VER-7 gives them precedence, VALID last.
+const PRECEDENCE: [&str; 6] = [
+    "invalid",
+    "modified",
+    "cannot-check",
+    "indeterminate",
+    "untrusted",
+    "valid",
+];
+
+fn precedence(verdict: &Value) -> usize {
+    PRECEDENCE
+        .iter()
+        .position(|v| verdict == *v)
+        .unwrap_or_else(|| panic!("no verdict {verdict}"))
+}
+
+fn time(value: &Value) -> gazette::cms::UnixTime {
+    parse_time(value.as_str().unwrap_or_else(|| panic!("no time: {value}"))).unwrap()
+}
+
+/// Why the report does not bear out `rule`, a rule of what a verifier does
+/// that the vector exercises, or nothing when it does. Most are borne out
+/// by a finding or note that names them; those about the verdict as a
+/// whole, by the report:
+/// - VER-7: several verdicts apply (a part's, and the package's own
+///   findings'), and the package's is the first of them in VER-7's order;
+/// - VER-64: the package's own checks all hold, and its verdict is the one
+///   its parts' verdicts give;
+/// - VER-68: the seal is VALID after its certificate's end, on a proof of
+///   existence that is the earliest time-stamp holding in the file;
+/// - VER-81: the file named as another kind is judged as the same kind.
+fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> Option<String> {
+    let parts = report["parts"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let worst_part = parts
+        .iter()
+        .map(|p| &p["verdict"])
+        .min_by_key(|v| precedence(v));
+    let own = report["findings"].as_array().unwrap();
+    match rule {
+        "VER-7" => {
+            let other = parts
+                .iter()
+                .find(|p| p["verdict"] != "valid" && p["verdict"] != report["verdict"]);
+            if own.is_empty() || other.is_none() {
+                return Some("not two verdicts: the package's own and another part's".into());
+            }
+            let first = parts
+                .iter()
+                .all(|p| precedence(&report["verdict"]) <= precedence(&p["verdict"]));
+            (!first).then(|| format!("{} is not first of its parts'", report["verdict"]))
+        }
+        "VER-64" => match worst_part {
+            Some(worst) if own.is_empty() && *worst != "valid" => (report["verdict"] != *worst)
+                .then(|| format!("{} is not its parts' {worst}", report["verdict"])),
+            _ => Some("no part alone makes the package's verdict".into()),
+        },
+        "VER-68" => {
+            let seal = &report["signatures"][0];
+            let end = &seal["cms"]["signer"]["not_after"];
+            if report["verdict"] != "valid" || time(&report["validation_time"]) <= time(end) {
+                return Some("not VALID after the seal certificate's end".into());
+            }
+            let mut holding = Vec::new();
+            for signature in report["signatures"].as_array().unwrap() {
+                for stamp in signature["timestamps"].as_array().into_iter().flatten() {
+                    if stamp["valid"] == true {
+                        holding.push(time(&stamp["time"]));
+                    }
+                }
+            }
+            let proof = time(&seal["proof_of_existence"]);
+            (Some(&proof) != holding.iter().min() || proof > time(end))
+                .then(|| format!("proof of existence {proof:?} of {holding:?}"))
+        }
+        "VER-81" => {
+            let misnamed = if sidecar.base.extension() == "pdf" {
+                "zip"
+            } else {
+                "pdf"
+            };
+            let judged = verify_named(sidecar, bytes, misnamed);
+            (judged["format"] != report["format"]).then(|| {
+                format!(
+                    "as .{misnamed}, a {} not a {}",
+                    judged["format"], report["format"]
+                )
+            })
+        }
+        _ => {
+            let mut all = Vec::new();
+            findings(report, true, &mut all);
+            let named = all.iter().any(|f| {
+                f["rules"]
+                    .as_array()
+                    .is_some_and(|rules| rules.iter().any(|r| r == rule))
+            });
+            (!named).then(|| "no finding names it".into())
+        }
+    }
+}
+
+/// Every code the spec's Appendix A gives: its table's and those its text
+/// names for changes and for the signature checks.
+fn appendix_codes() -> &'static BTreeSet<String> {
+    static CODES: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let text =
+            std::fs::read_to_string(repo().join("docs/spec/gazette-format-1.0.en.md")).unwrap();
+        let start = text.find("## Appendix A.").unwrap();
+        let appendix = &text[start..start + text[start..].find("## Appendix B.").unwrap()];
+        appendix
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|word| {
+                word.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+/// What every report must say, whatever the vector (VER-5, VER-8, VER-9),
+/// or nothing when it says it: one verdict for the file and each part;
+/// each finding, note, change and check under a code of Appendix A; for each
+/// seal whose signature could be read, its signer's subject and certificate
+/// SHA-256, the claimed time, each change after it with whether it is
+/// allowed, and for a PDF's seal the level it reaches.
+fn unreported(report: &Value) -> Option<String> {
+    let mut reports = vec![report];
+    reports.extend(report["parts"].as_array().into_iter().flatten());
+    for one in reports {
+        if !VERDICTS.iter().any(|v| one["verdict"] == *v) {
+            return Some(format!("VER-5: verdict {}", one["verdict"]));
+        }
+        let mut all = Vec::new();
+        findings(one, true, &mut all);
+        all.extend(one["checks"].as_array().into_iter().flatten().cloned());
+        for code in all.iter().map(|f| &f["code"]) {
+            if !code.as_str().is_some_and(|c| appendix_codes().contains(c)) {
+                return Some(format!("VER-8: {code} is not a code of Appendix A"));
+            }
+        }
+        for seal in one["signatures"].as_array().into_iter().flatten() {
+            let signer = &seal["cms"]["signer"];
+            let described = signer.is_null()
+                || (signer["subject"].is_string()
+                    && signer["sha256_fingerprint"]
+                        .as_str()
+                        .is_some_and(|h| h.len() == 64));
+            let changes = seal["changes_after"]
+                .as_array()
+                .is_some_and(|c| c.iter().all(|change| change["allowed"].is_boolean()));
+            let level = one["format"] != "pdf"
+                || seal["kind"] == "document-timestamp"
+                || signer.is_null()
+                || seal["level"].is_string();
+            if !(described && changes && level && seal.get("claimed_time").is_some()) {
+                return Some(format!(
+                    "VER-9: the seal {} is not described",
+                    seal["field"]
+                ));
+            }
+        }
+    }
+    None
+}
+
 fn rule_ids() -> BTreeSet<String> {
     let text = std::fs::read_to_string(repo().join("docs/spec/rules.json")).unwrap();
     let rules: Value = serde_json::from_str(&text).unwrap();
@@ -1554,11 +1736,16 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
     let all = sidecars(name);
     let ids = rule_ids();
     for (sidecar, _) in &all {
+        for rule in std::iter::once(&sidecar.rule).chain(&sidecar.exercises) {
+            assert!(ids.contains(rule), "{}: no rule {rule}", sidecar.id);
+        }
         assert!(
-            ids.contains(&sidecar.rule),
-            "{}: no rule {}",
-            sidecar.id,
-            sidecar.rule
+            sidecar
+                .exercises
+                .iter()
+                .all(|rule| rule.starts_with("VER-")),
+            "{}: a vector exercises only what a verifier does",
+            sidecar.id
         );
         assert!(
             VERDICTS.contains(&sidecar.verdict.as_str()),
@@ -1689,19 +1876,27 @@ fn check_folder(name: &str, at_least: usize, out: Option<&Path>) {
     for (sidecar, text, bytes, report) in &results {
         assert!(
             recipes.insert(format!(
-                "{:?} {:?} {:?}",
-                sidecar.base, sidecar.mutation, sidecar.at
+                "{:?} {:?} {:?} {}",
+                sidecar.base, sidecar.mutation, sidecar.at, sidecar.online
             )),
             "{}: another vector has this recipe",
             sidecar.id
         );
         assert!(
-            files.insert((sha256(bytes), &sidecar.at)),
-            "{}: another vector makes the same file, judged at the same time",
+            files.insert((sha256(bytes), &sidecar.at, sidecar.online)),
+            "{}: another vector makes the same file, judged at the same time and the same way",
             sidecar.id
         );
         if let Some(why) = disagreement(sidecar, report) {
             failures.push(format!("{} ({}): {why}", sidecar.id, sidecar.rule));
+        }
+        for rule in &sidecar.exercises {
+            if let Some(why) = unexercised(rule, sidecar, bytes, report) {
+                failures.push(format!("{} (exercises {rule}): {why}", sidecar.id));
+            }
+        }
+        if let Some(why) = unreported(report) {
+            failures.push(format!("{}: {why}", sidecar.id));
         }
         if let Some(out) = out {
             write_out(out, sidecar, text, bytes);

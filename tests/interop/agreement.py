@@ -230,7 +230,9 @@ LONG_TERM_TOOLS = [
 
 
 # The tools told a validation time; the others judge as of now, so a vector
-# judged at another time (its sidecar's `at`) is not theirs to judge.
+# judged at another time (its sidecar's `at`) is not theirs to judge. A
+# vector judged with the network allowed (its sidecar's `online`) is no
+# tool's here: each is run offline, on what the file carries.
 TIME_AWARE = {adesverify}
 
 
@@ -241,7 +243,8 @@ def judgement(tool, path, sidecar, root):
     at = sidecar.get("at")
     if (reads not in (path.suffix.lstrip("."), "*")
             or not (sidecar["verdict"] == "valid" or judges(sidecar["rule"]))
-            or (at and judge not in TIME_AWARE)):
+            or (at and judge not in TIME_AWARE)
+            or sidecar.get("online")):
         return None
     with tempfile.TemporaryDirectory() as work:
         if judge in TIME_AWARE:
