@@ -38,6 +38,7 @@ use crate::support::{
     signature_object, unsealed_sample, written,
 };
 
+mod archive;
 mod document_timestamp;
 mod long_term;
 mod resign;
@@ -404,8 +405,19 @@ fn folder(name: &str) -> PathBuf {
     repo().join("tests/vectors").join(name)
 }
 
+/// A sidecar's id, which names its file.
+trait Named {
+    fn id(&self) -> &str;
+}
+
+impl Named for Sidecar {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// The sidecars of a folder, sorted by file name, each with its text.
-fn sidecars(name: &str) -> Vec<(Sidecar, String)> {
+fn sidecars<T: serde::de::DeserializeOwned + Named>(name: &str) -> Vec<(T, String)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(folder(name))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -416,11 +428,11 @@ fn sidecars(name: &str) -> Vec<(Sidecar, String)> {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).unwrap();
-            let sidecar: Sidecar =
+            let sidecar: T =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(
                 path.file_stem().unwrap().to_str().unwrap(),
-                sidecar.id,
+                sidecar.id(),
                 "a sidecar is named by its id"
             );
             (sidecar, text)
@@ -1439,10 +1451,10 @@ fn seal_with_certificate(pdf: &[u8], rect: [f32; 4], wanted: &SealCertificate) -
 }
 
 /// The vector's file: its base with its mutation applied.
-fn materialise(sidecar: &Sidecar) -> Vec<u8> {
-    let bytes = &*base(sidecar.base);
-    let is_pdf = sidecar.base.extension() == "pdf";
-    match (&sidecar.mutation, sidecar.base) {
+fn materialise(from: Base, mutation: Option<&Mutation>) -> Vec<u8> {
+    let bytes = &*base(from);
+    let is_pdf = from.extension() == "pdf";
+    match (mutation, from) {
         (None, _) => bytes.to_vec(),
         (Some(Mutation::Reseal { certificate }), base @ (Base::Pdf | Base::Document)) => {
             reseal_pdf(base, certificate)
@@ -1733,7 +1745,7 @@ const VERDICTS: [&str; 6] = [
 /// Materialises and verifies every vector of a folder, several at once:
 /// (sidecar, its text, its bytes, its report).
 fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
-    let all = sidecars(name);
+    let all: Vec<(Sidecar, String)> = sidecars(name);
     let ids = rule_ids();
     for (sidecar, _) in &all {
         for rule in std::iter::once(&sidecar.rule).chain(&sidecar.exercises) {
@@ -1814,7 +1826,7 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
                     chunk
                         .into_iter()
                         .map(|(sidecar, text)| {
-                            let bytes = materialise(&sidecar);
+                            let bytes = materialise(sidecar.base, sidecar.mutation.as_ref());
                             let report = verify(&sidecar, &bytes);
                             (sidecar, text, bytes, report)
                         })
@@ -1849,7 +1861,8 @@ fn conformance_vectors_name_the_rule_they_break() {
 /// PKI's time-stamp authority, OCSP responder and CRLs run: skipped where
 /// certomancer is missing, a failure then under GAZETTE_REQUIRE_TOOLS=1.
 /// Written out beside the others, under long-term/, with the test PKI's
-/// root they are checked against.
+/// root they are checked against. The archive vectors (tests/vectors/
+/// archive) follow, renewed with the same PKI, which they stop.
 #[test]
 fn long_term_vectors_name_the_rule_they_break() {
     let Some(pki) = TestPki::start() else {
@@ -1862,7 +1875,7 @@ fn long_term_vectors_name_the_rule_they_break() {
     if let Some(out) = out {
         std::fs::write(out.join("root.pem"), &sample_of_2026().root_pem).unwrap();
     }
-    drop(pki);
+    archive::check(pki);
 }
 
 /// Runs a folder's vectors: each gives its verdict and names its rule, and no

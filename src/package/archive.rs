@@ -1,13 +1,14 @@
 //! The bag as one zip, `<id>.bag.zip`, for transfer: every entry under the
 //! top folder `<id>.bag/`, in the bag's order, stamped with the issue date, so
-//! that the same bag always gives the same bytes; and read back, for renewal.
+//! that the same bag always gives the same bytes; and read back, for renewal,
+//! which adds its files after the earlier entries and leaves those in place.
 
 use std::io::{Cursor, Read};
 
 use zip::ZipArchive;
 
 use super::PackageError;
-use super::bag::BagFile;
+use super::bag::{self, BagFile};
 use crate::model::Date;
 use crate::relative_path::{self, DistinctPaths};
 use crate::zipped::{self, Deflated};
@@ -38,6 +39,77 @@ pub(super) fn zip(
         });
     zipped::write_with(entries, date, deflated)
         .map_err(|why| PackageError::Zip(format!("cannot write the package's zip: {why}")))
+}
+
+/// The bag's zip `earlier`, read as `unzipped`, renewed to hold `renewed`
+/// (the whole bag, its tag manifests made afresh): every earlier entry but
+/// the tag manifests byte for byte where it was, then the files the renewal
+/// adds, then the tag manifests (LTP-10). The error says why a zip cannot
+/// be renewed so: its tag manifests are not its last entries, or its
+/// entries are not written as this writer writes them.
+pub(super) fn renewed(
+    earlier: &[u8],
+    unzipped: &Unzipped,
+    renewed: &[BagFile],
+) -> Result<Vec<u8>, String> {
+    let kept = before_tag_manifests(earlier)?;
+    let find = |path: &str| renewed.iter().find(|(p, _)| p == path);
+    let mut files: Vec<BagFile> = Vec::with_capacity(renewed.len());
+    for (path, _) in unzipped
+        .files
+        .iter()
+        .filter(|(p, _)| !bag::is_tag_manifest(p))
+    {
+        let file = find(path).ok_or_else(|| format!("the renewal would drop {path}"))?;
+        files.push(file.clone());
+    }
+    let (tag_manifests, others): (Vec<&BagFile>, Vec<&BagFile>) = renewed
+        .iter()
+        .partition(|(path, _)| bag::is_tag_manifest(path));
+    let added = others
+        .into_iter()
+        .filter(|(path, _)| !unzipped.files.iter().any(|(p, _)| p == path));
+    files.extend(added.chain(tag_manifests).cloned());
+    let bytes = zip(&unzipped.top, &files, unzipped.date, &[]).map_err(|e| e.to_string())?;
+    if bytes.get(..kept) != Some(&earlier[..kept]) {
+        return Err(
+            "its entries are not written as gazette writes them, so rewriting the zip \
+                    would change them"
+                .into(),
+        );
+    }
+    Ok(bytes)
+}
+
+/// Where the tag manifests begin in the zip `bytes`: every byte before
+/// them is the other entries', which must all come first.
+pub(super) fn before_tag_manifests(bytes: &[u8]) -> Result<usize, String> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let (mut first_tag_manifest, mut last_other) = (None::<u64>, 0u64);
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(|e| e.to_string())?;
+        let start = entry.header_start();
+        let is_tag_manifest = entry
+            .name()
+            .ok()
+            .and_then(|name| {
+                name.split_once('/')
+                    .map(|(_, path)| bag::is_tag_manifest(path))
+            })
+            .unwrap_or(false);
+        if is_tag_manifest {
+            first_tag_manifest = Some(first_tag_manifest.map_or(start, |first| first.min(start)));
+        } else {
+            last_other = last_other.max(start);
+        }
+    }
+    match first_tag_manifest {
+        Some(first) if first > last_other => {
+            usize::try_from(first).map_err(|_| "it is too large".to_owned())
+        }
+        Some(_) => Err("its tag manifests are not its last entries".into()),
+        None => Err("it has no tag manifest".into()),
+    }
 }
 
 /// What a bag's zip holds, read back for renewal.

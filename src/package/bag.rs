@@ -107,7 +107,7 @@ fn place(path: &str) -> u8 {
     }
 }
 
-fn is_tag_manifest(path: &str) -> bool {
+pub(super) fn is_tag_manifest(path: &str) -> bool {
     path.starts_with("tagmanifest-") && !path.contains('/')
 }
 

@@ -66,8 +66,8 @@ pub fn renew(
 ) -> Result<(Vec<BagFile>, Renewed), PackageError> {
     bag::check_fixity(&files).map_err(|why| {
         PackageError::Extend(format!(
-            "the bag is not intact ({why}): renewing it would time-stamp damaged files; check \
-             it with `gazette verify` or `bagit.py --validate`"
+            "the bag is not intact ({why}): renewing it would time-stamp damaged files, which an \
+             archive must not do (LTP-11); check it with `gazette verify` or `bagit.py --validate`"
         ))
     })?;
     let number = next_number(&files)?;
@@ -79,7 +79,16 @@ pub fn renew(
         evidence: revocation,
         notes,
     } = chains.gather(authorities)?;
-    let renewal = evidence::renew(&files, number, &revocation, authorities, &chains.pool)?;
+    let renewal = evidence::renew(&files, number, &revocation, authorities, &chains.pool).map_err(
+        |error| match error {
+            PackageError::Revocation(why) => unobtainable(why),
+            PackageError::Timestamp(why) => PackageError::Extend(format!(
+                "cannot time-stamp the package: {why}; nothing was written, the package is left \
+                 as it was (LTP-13)"
+            )),
+            other => other,
+        },
+    )?;
     let mut added: Vec<String> = renewal.files.iter().map(|(path, _)| path.clone()).collect();
     added.sort();
     let mut files = files;
@@ -110,9 +119,17 @@ impl Chains {
     /// The evidence for the required chains, and for the others what can
     /// be had.
     fn gather(&self, authorities: &dyn Authorities) -> Result<Collected, PackageError> {
-        long_term::collect_renewal(authorities, &self.chains, &self.required)
-            .map_err(PackageError::Revocation)
+        long_term::collect_renewal(authorities, &self.chains, &self.required).map_err(unobtainable)
     }
+}
+
+/// Evidence a renewal must have and cannot get: the renewal fails before it
+/// writes anything (LTP-4).
+fn unobtainable(why: String) -> PackageError {
+    PackageError::Extend(format!(
+        "cannot gather the revocation evidence the renewal needs ({why}), so the package is \
+         left as it was (LTP-4); try again when the authorities answer"
+    ))
 }
 
 /// The chains renewal `number` of the bag `files` gathers evidence for:
@@ -122,7 +139,8 @@ impl Chains {
 fn chains(files: &[BagFile], number: usize, anchors: &[Vec<u8>]) -> Result<Chains, PackageError> {
     let seal = bag_file(files, SEAL).ok_or_else(|| {
         PackageError::Extend(format!(
-            "the package is not sealed (it has no {SEAL}): it has no evidence to renew"
+            "the package is not sealed (it has no {SEAL}): it has no evidence to renew, and an \
+             archive renews only sealed packages (LTP-12)"
         ))
     })?;
     let seal = cades::read_seal(seal)
@@ -269,33 +287,36 @@ pub fn extend_folder(
 /// written.
 struct EditionRenewals {
     folder: Option<(Vec<BagFile>, Renewed)>,
-    zip: Option<(archive::Unzipped, Renewed)>,
+    zip: Option<(ReadZip, Vec<BagFile>, Renewed)>,
+}
+
+/// A bag's zip as read: its bytes, which a renewal keeps (LTP-10), and
+/// what it holds, in its order.
+struct ReadZip {
+    bytes: Vec<u8>,
+    unzipped: archive::Unzipped,
 }
 
 fn edition_renewals(
     folder: Option<Vec<BagFile>>,
-    zipped: Option<archive::Unzipped>,
+    zipped: Option<ReadZip>,
     authorities: &dyn Authorities,
     anchors: &[Vec<u8>],
 ) -> Result<EditionRenewals, PackageError> {
     let same = match (&folder, &zipped) {
-        (Some(files), Some(unzipped)) => same_files(files, &unzipped.files),
+        (Some(files), Some(read)) => same_files(files, &read.unzipped.files),
         _ => false,
     };
     let folder = folder
         .map(|files| renew(files, authorities, anchors))
         .transpose()?;
     let zip = match (zipped, &folder) {
-        (Some(unzipped), Some((files, renewed))) if same => Some((
-            archive::Unzipped {
-                files: files.clone(),
-                ..unzipped
-            },
-            renewed.clone(),
-        )),
-        (Some(unzipped), _) => {
-            let (files, renewed) = renew(unzipped.files, authorities, anchors)?;
-            Some((archive::Unzipped { files, ..unzipped }, renewed))
+        (Some(read), Some((files, renewed))) if same => {
+            Some((read, files.clone(), renewed.clone()))
+        }
+        (Some(read), _) => {
+            let (files, renewed) = renew(read.unzipped.files.clone(), authorities, anchors)?;
+            Some((read, files, renewed))
         }
         (None, _) => None,
     };
@@ -306,8 +327,8 @@ impl EditionRenewals {
     /// Writes the zip first (one rename), then the folder.
     fn write(self, folder: &Path, zip: &Path) -> Result<Vec<Extended>, PackageError> {
         let mut extended = Vec::new();
-        if let Some((unzipped, renewed)) = self.zip {
-            write_zip(zip, &unzipped)?;
+        if let Some((read, files, renewed)) = self.zip {
+            write_zip(zip, &read, &files)?;
             extended.push(Extended {
                 path: zip.to_owned(),
                 renewed,
@@ -334,16 +355,17 @@ fn sorted(files: &[BagFile]) -> Vec<&BagFile> {
     sorted
 }
 
-/// Renews the bag's zip at `path`, rewritten with the rules it was made
-/// with (see [`archive`]) and renamed over the old one.
+/// Renews the bag's zip at `path`: its entries kept where they are, the
+/// new ones added after them (see [`archive::renewed`]), and the whole
+/// renamed over the old one.
 pub fn extend_zip(
     path: &Path,
     authorities: &dyn Authorities,
     anchors: &[Vec<u8>],
 ) -> Result<Extended, PackageError> {
-    let unzipped = read_zip(path)?;
-    let (files, renewed) = renew(unzipped.files, authorities, anchors)?;
-    write_zip(path, &archive::Unzipped { files, ..unzipped })?;
+    let read = read_zip(path)?;
+    let (files, renewed) = renew(read.unzipped.files.clone(), authorities, anchors)?;
+    write_zip(path, &read, &files)?;
     Ok(Extended {
         path: path.to_owned(),
         renewed,
@@ -354,11 +376,12 @@ fn io_error(path: &Path, what: &str, error: impl std::fmt::Display) -> PackageEr
     PackageError::Extend(format!("cannot {what} {}: {error}", path.display()))
 }
 
-fn read_zip(path: &Path) -> Result<archive::Unzipped, PackageError> {
+fn read_zip(path: &Path) -> Result<ReadZip, PackageError> {
     let bytes = fs::read(path).map_err(|e| io_error(path, "read", e))?;
-    archive::unzip(&bytes).map_err(|why| {
+    let unzipped = archive::unzip(&bytes).map_err(|why| {
         PackageError::Extend(format!("{} is not a bag's zip: {why}", path.display()))
-    })
+    })?;
+    Ok(ReadZip { bytes, unzipped })
 }
 
 /// Every file under `folder`, paths relative to it with `/`. A link is
@@ -415,11 +438,17 @@ fn write_folder(folder: &Path, files: &[BagFile]) -> Result<(), PackageError> {
     fs::set_permissions(placed, permissions).map_err(cannot)
 }
 
-/// Writes the zip of `unzipped` beside `path`, then renames it over `path`,
-/// keeping the old file's permissions.
-fn write_zip(path: &Path, unzipped: &archive::Unzipped) -> Result<(), PackageError> {
+/// Writes the zip `read` renewed to hold `files` beside `path`, then
+/// renames it over `path`, keeping the old file's permissions.
+fn write_zip(path: &Path, read: &ReadZip, files: &[BagFile]) -> Result<(), PackageError> {
     let cannot = |e: io::Error| io_error(path, "write", e);
-    let bytes = archive::zip(&unzipped.top, &unzipped.files, unzipped.date, &[])?;
+    let bytes = archive::renewed(&read.bytes, &read.unzipped, files).map_err(|why| {
+        PackageError::Extend(format!(
+            "{} cannot be renewed in place: {why}, and a renewal must keep every earlier entry \
+             as it is (LTP-10); unzip it and renew the bag folder instead",
+            path.display()
+        ))
+    })?;
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

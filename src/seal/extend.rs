@@ -79,10 +79,22 @@ pub fn extend_pdf(
         Some(authority) => vec![chain_of(authority, &pool)],
         None => signed.iter().flat_map(|s| s.chains.clone()).collect(),
     };
-    let (validated, notes) =
-        long_term::renew_validation_data(pdf, &signed, authorities, &required)?;
-    let pdf = long_term::add_archive_timestamp(&validated, authorities, &pool)?;
+    let (validated, notes) = long_term::renew_validation_data(pdf, &signed, authorities, &required)
+        .map_err(unobtainable)?;
+    let pdf =
+        long_term::add_archive_timestamp(&validated, authorities, &pool).map_err(unobtainable)?;
     Ok(Extended { pdf, notes })
+}
+
+/// Evidence a renewal must have and could not get: the renewal fails and
+/// the file is left as it was (LTP-4).
+fn unobtainable(error: SealError) -> SealError {
+    match error {
+        SealError::Revocation(why) => SealError::Revocation(format!(
+            "{why}; a renewal cannot go on without it, so the file is left as it was (LTP-4)"
+        )),
+        other => other,
+    }
 }
 
 /// The certificate of the authority whose timestamp in the file is the
