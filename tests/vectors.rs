@@ -207,6 +207,9 @@ enum Mutation {
     UpdatePageContent { page: u32, content: String },
     /// An incremental update adding `annotation` to page `page`.
     UpdateAddAnnotation { page: u32, annotation: String },
+    /// The sealed PDF written again as one revision, its seal made anew
+    /// over the new bytes (see [`in_one_revision`]).
+    OneRevision,
     /// The unsealed sample's PDF (the edition, or the first document's)
     /// sealed as gazette seals it, with a certificate issued for the vector.
     Reseal { certificate: SealCertificate },
@@ -464,6 +467,55 @@ fn base(base: Base) -> std::borrow::Cow<'static, [u8]> {
 // Mutations of a PDF's bytes.
 // ---------------------------------------------------------------------------
 
+/// `pdf` written again as one revision: every object as the newest
+/// revision has it, under one cross-reference table, and the seal's
+/// /ByteRange set to where its /Contents now lies. The seal's value no
+/// longer matches until it is made anew: a seal not added as an incremental
+/// update, so that no unsealed file is a prefix of this one.
+fn in_one_revision(pdf: &[u8]) -> Vec<u8> {
+    let mut document = Document::load_mem(pdf).unwrap();
+    let seal = document
+        .objects
+        .iter()
+        .find_map(|(id, object)| {
+            let dict = object.as_dict().ok()?;
+            dict.has(b"ByteRange").then_some(*id)
+        })
+        .unwrap();
+    let mut range = [0i64; 4];
+    // Each /ByteRange written may move the /Contents after it: written again
+    // until the numbers say where the /Contents is.
+    for _ in 0..4 {
+        let array = range.iter().map(|&n| Object::Integer(n)).collect();
+        let dict = document
+            .get_object_mut(seal)
+            .unwrap()
+            .as_dict_mut()
+            .unwrap();
+        dict.set("ByteRange", Object::Array(array));
+        let mut out = Vec::new();
+        document.save_to(&mut out).unwrap();
+        let object = find(&out, format!("\n{} {} obj", seal.0, seal.1).as_bytes()).unwrap();
+        let mut key = object + find(&out[object..], b"/Contents").unwrap() + b"/Contents".len();
+        while out[key].is_ascii_whitespace() {
+            key += 1;
+        }
+        assert_eq!(out[key], b'<', "the seal's /Contents is a hex string");
+        let end = key + find(&out[key..], b">").unwrap() + 1;
+        let found = [0, key as i64, end as i64, (out.len() - end) as i64];
+        if found == range {
+            assert_eq!(
+                out.windows(5).filter(|w| w == b"%%EOF").count(),
+                1,
+                "one revision"
+            );
+            return out;
+        }
+        range = found;
+    }
+    panic!("the seal's /ByteRange does not settle");
+}
+
 fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
     match mutation {
         Mutation::Replace {
@@ -482,6 +534,7 @@ fn mutate_pdf(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             out
         }
         Mutation::Resign { changes } => resign_pdf(bytes, changes),
+        Mutation::OneRevision => resign_pdf(&in_one_revision(bytes), &Resign::default()),
         Mutation::Truncate { bytes: cut } => bytes[..bytes.len() - cut].to_vec(),
         Mutation::GapStuff { with } => {
             let [a, b, c, _] = byte_range(bytes);

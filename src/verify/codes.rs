@@ -69,6 +69,9 @@ pub enum FindingCode {
     /// A seal held to the format (in a package, or in a file gazette made) is
     /// not a certification signature with DocMDP permission 1.
     NotCertification,
+    /// A seal held to the format that was not added as an incremental
+    /// update: the file holds no unsealed edition before it.
+    NotIncremental,
     /// A seal held to the format whose interactive form is not /SigFlags 3,
     /// or asks readers to redraw appearances.
     SealForm,
@@ -296,6 +299,7 @@ impl Cited for FindingCode {
             FindingCode::TimestampImprintMismatch => &["VER-31", "SPDF-14"],
             FindingCode::NotPades => &["SPDF-2", "VER-22"],
             FindingCode::NotCertification => &["SPDF-9", "VER-22"],
+            FindingCode::NotIncremental => &["SPDF-1", "VER-22"],
             FindingCode::SealForm => &["SPDF-10", "VER-22"],
             FindingCode::SealWidget => &["VIS-1", "VIS-2", "VER-22"],
             FindingCode::Revoked => &["VER-71"],
@@ -416,7 +420,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 89] = [
+    const FINDINGS: [(FindingCode, &str); 90] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -447,6 +451,7 @@ mod tests {
         ),
         (FindingCode::NotPades, "not-pades"),
         (FindingCode::NotCertification, "not-certification"),
+        (FindingCode::NotIncremental, "not-incremental"),
         (FindingCode::SealForm, "seal-form"),
         (FindingCode::SealWidget, "seal-widget"),
         (FindingCode::Revoked, "revoked"),

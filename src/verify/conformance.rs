@@ -201,6 +201,7 @@ pub(super) const PDF: &[FindingCode] = &[
     FindingCode::TimestampImprintMismatch,
     FindingCode::NotPades,
     FindingCode::NotCertification,
+    FindingCode::NotIncremental,
     FindingCode::SealForm,
     FindingCode::SealWidget,
 ];

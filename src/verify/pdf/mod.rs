@@ -424,8 +424,9 @@ const SUB_FILTER: &str = "ETSI.CAdES.detached";
 /// What makes a seal held to the format fail before its CMS is read: another
 /// form than PAdES (SPDF-2), other than a certification that allows no
 /// change (SPDF-9), which would let annotations and fields change what a
-/// reader sees after sealing, or a form and widget that do not show it as
-/// the format asks (see [`face`]).
+/// reader sees after sealing, a revision of its own that no earlier
+/// revision ends before (SPDF-1), or a form and widget that do not show it
+/// as the format asks (see [`face`]).
 fn format_findings(context: &Context<'_>, field: &Field, report: &SignatureReport) -> Vec<Finding> {
     if !held_to_format(context, report) {
         return Vec::new();
@@ -452,6 +453,18 @@ fn format_findings(context: &Context<'_>, field: &Field, report: &SignatureRepor
             FindingCode::NotCertification,
             "the seal is an approval signature, not the certification of the file the format asks for",
         )),
+    }
+    if let Some([_, before_contents, _, _]) = report.byte_range
+        && !context
+            .ends
+            .iter()
+            .any(|&end| i64::try_from(end).is_ok_and(|end| end <= before_contents))
+    {
+        findings.push(Finding::new(
+            FindingCode::NotIncremental,
+            "the seal is written in the file's first revision, not added as an incremental \
+             update, so the file holds no unsealed edition before it",
+        ));
     }
     findings.extend(face::findings(context.document, field));
     findings
