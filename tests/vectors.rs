@@ -64,12 +64,26 @@ struct Sidecar {
     /// responders answering.
     #[serde(default)]
     online: bool,
+    /// A package judged as the bag folder its zip holds, unzipped, as
+    /// `gazette verify <id>.bag` judges a folder.
+    #[serde(default)]
+    folder: Option<AsFolder>,
     /// Rules of what a verifier does (clause 7) that judging this vector
     /// puts to the test, besides the rule it names: each is checked as
     /// [`unexercised`] says.
     #[serde(default)]
     exercises: Vec<String>,
     description: String,
+}
+
+/// What the bag folder of a vector judged as a folder holds besides the
+/// zip's files.
+#[derive(Debug, Default, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+struct AsFolder {
+    /// A symbolic link: its path in the bag, and what it points at.
+    #[serde(default)]
+    symlink: Option<[String; 2]>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
@@ -1534,11 +1548,18 @@ fn verify(sidecar: &Sidecar, bytes: &[u8]) -> Value {
     verify_named(sidecar, bytes, sidecar.base.extension())
 }
 
-/// [`verify`], the file written as `<id>.<extension>`.
+/// [`verify`], the file written as `<id>.<extension>`, or as the bag folder
+/// it holds when the sidecar says so.
 fn verify_named(sidecar: &Sidecar, bytes: &[u8], extension: &str) -> Value {
     let folder = tempfile::tempdir().unwrap();
-    let file = folder.path().join(format!("{}.{extension}", sidecar.id));
-    std::fs::write(&file, bytes).unwrap();
+    let file = match &sidecar.folder {
+        Some(as_folder) => unzipped_into(folder.path(), bytes, as_folder),
+        None => {
+            let file = folder.path().join(format!("{}.{extension}", sidecar.id));
+            std::fs::write(&file, bytes).unwrap();
+            file
+        }
+    };
     let policy = Policy {
         at: sidecar.at.as_deref().map(|at| parse_time(at).unwrap()),
         online: sidecar.online,
@@ -1546,6 +1567,22 @@ fn verify_named(sidecar: &Sidecar, bytes: &[u8], extension: &str) -> Value {
     let report: Report = verify_path_under(&file, &options(sidecar.base), policy)
         .unwrap_or_else(|e| panic!("{}: cannot check: {e}", sidecar.id));
     serde_json::to_value(&report).unwrap()
+}
+
+/// The package zip `bytes` unzipped into `folder` as `as_folder` says; its
+/// bag folder.
+fn unzipped_into(folder: &Path, bytes: &[u8], as_folder: &AsFolder) -> PathBuf {
+    let entries = unzip(bytes);
+    for entry in &entries {
+        let path = folder.join(&entry.name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &entry.content).unwrap();
+    }
+    let bag = folder.join(entries[0].name.split('/').next().unwrap());
+    if let Some([link, to]) = &as_folder.symlink {
+        std::os::unix::fs::symlink(to, bag.join(link)).unwrap();
+    }
+    bag
 }
 
 /// Every finding of a JSON report: of the file, its signatures, its parts;
@@ -1830,8 +1867,9 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
             sidecar.verdict == "valid"
                 || sidecar.mutation.is_some()
                 || sidecar.at.is_some()
-                || sidecar.base == Base::UnsealedPackage,
-            "{}: only a valid vector, one judged at another time, or the unsealed package, has no mutation",
+                || sidecar.base == Base::UnsealedPackage
+                || sidecar.folder.is_some(),
+            "{}: only a valid vector, one judged at another time or as a folder, or the unsealed package, has no mutation",
             sidecar.id
         );
         assert!(
@@ -1942,14 +1980,14 @@ fn check_folder(name: &str, at_least: usize, out: Option<&Path>) {
     for (sidecar, text, bytes, report) in &results {
         assert!(
             recipes.insert(format!(
-                "{:?} {:?} {:?} {}",
-                sidecar.base, sidecar.mutation, sidecar.at, sidecar.online
+                "{:?} {:?} {:?} {} {:?}",
+                sidecar.base, sidecar.mutation, sidecar.at, sidecar.online, sidecar.folder
             )),
             "{}: another vector has this recipe",
             sidecar.id
         );
         assert!(
-            files.insert((sha256(bytes), &sidecar.at, sidecar.online)),
+            files.insert((sha256(bytes), &sidecar.at, sidecar.online, &sidecar.folder)),
             "{}: another vector makes the same file, judged at the same time and the same way",
             sidecar.id
         );
@@ -1964,7 +2002,8 @@ fn check_folder(name: &str, at_least: usize, out: Option<&Path>) {
         if let Some(why) = unreported(report) {
             failures.push(format!("{}: {why}", sidecar.id));
         }
-        if let Some(out) = out {
+        // A folder is not a file another tool could be handed as one.
+        if let Some(out) = out.filter(|_| sidecar.folder.is_none()) {
             write_out(out, sidecar, text, bytes);
         }
     }
