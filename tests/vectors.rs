@@ -1551,6 +1551,11 @@ fn verify(sidecar: &Sidecar, bytes: &[u8]) -> Value {
 /// [`verify`], the file written as `<id>.<extension>`, or as the bag folder
 /// it holds when the sidecar says so.
 fn verify_named(sidecar: &Sidecar, bytes: &[u8], extension: &str) -> Value {
+    verify_as(sidecar, bytes, extension, sidecar.online)
+}
+
+/// [`verify_named`], online or not as asked.
+fn verify_as(sidecar: &Sidecar, bytes: &[u8], extension: &str, online: bool) -> Value {
     let folder = tempfile::tempdir().unwrap();
     let file = match &sidecar.folder {
         Some(as_folder) => unzipped_into(folder.path(), bytes, as_folder),
@@ -1562,7 +1567,7 @@ fn verify_named(sidecar: &Sidecar, bytes: &[u8], extension: &str) -> Value {
     };
     let policy = Policy {
         at: sidecar.at.as_deref().map(|at| parse_time(at).unwrap()),
-        online: sidecar.online,
+        online,
     };
     let report: Report = verify_path_under(&file, &options(sidecar.base), policy)
         .unwrap_or_else(|e| panic!("{}: cannot check: {e}", sidecar.id));
@@ -1673,7 +1678,9 @@ fn time(value: &Value) -> gazette::cms::UnixTime {
 ///   its parts' verdicts give;
 /// - VER-68: the seal is VALID after its certificate's end, on a proof of
 ///   existence that is the earliest time-stamp holding in the file;
-/// - VER-81: the file named as another kind is judged as the same kind.
+/// - VER-81: the file named as another kind is judged as the same kind;
+/// - VER-2: judged offline, the file costs the test PKI's server no request,
+///   though its certificates name the server and, judged online, it does.
 fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> Option<String> {
     let parts = report["parts"].as_array().map(Vec::as_slice).unwrap_or(&[]);
     let worst_part = parts
@@ -1716,6 +1723,17 @@ fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> O
             let proof = time(&seal["proof_of_existence"]);
             (Some(&proof) != holding.iter().min() || proof > time(end))
                 .then(|| format!("proof of existence {proof:?} of {holding:?}"))
+        }
+        "VER-2" => {
+            let sample = sample_of_2026();
+            let extension = sidecar.base.extension();
+            let before = sample.requests_answered();
+            verify_as(sidecar, bytes, extension, false);
+            let offline = sample.requests_answered() - before;
+            verify_as(sidecar, bytes, extension, true);
+            let online = sample.requests_answered() - before - offline;
+            (offline > 0 || online == 0)
+                .then(|| format!("{offline} requests judged offline, {online} online"))
         }
         "VER-81" => {
             let misnamed = if sidecar.base.extension() == "pdf" {

@@ -8,7 +8,8 @@
 //! (LTP-10), no file of the bag changed but the tag manifests, which list
 //! every new file (LTP-9), and the renewed package VALID at B-LTA.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use gazette::verify::{Level, Policy, Report, SignatureKind, Verdict, verify_path_under};
 use serde::Deserialize;
@@ -29,6 +30,9 @@ struct ArchiveSidecar {
     /// What answers the renewal's requests.
     #[serde(default)]
     authorities: Answering,
+    /// Handed over as the bag folder the package's zip holds, unzipped.
+    #[serde(default)]
+    folder: bool,
     description: String,
 }
 
@@ -97,26 +101,84 @@ pub fn check(pki: TestPki) {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// The files of a package as path → bytes: a bag folder's, or a zip's
+/// entries, named as the zip names them.
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// What a renewal is handed, as the vector's sidecar says: a PDF, a bag's
+/// zip, or the bag folder that zip holds.
+enum Handed {
+    Pdf(PathBuf),
+    Zip(PathBuf),
+    Folder(PathBuf),
+}
+
+impl Handed {
+    fn path(&self) -> &Path {
+        match self {
+            Handed::Pdf(path) | Handed::Zip(path) | Handed::Folder(path) => path,
+        }
+    }
+
+    /// What it holds now: a file's bytes under its own name, or a folder's
+    /// files under the paths a zip would give them.
+    fn files(&self) -> Files {
+        match self {
+            Handed::Pdf(path) | Handed::Zip(path) => {
+                Files::from([(String::new(), std::fs::read(path).unwrap())])
+            }
+            Handed::Folder(path) => walkdir::WalkDir::new(path)
+                .sort_by_file_name()
+                .into_iter()
+                .map(Result::unwrap)
+                .filter(|entry| entry.file_type().is_file())
+                .map(|entry| {
+                    let relative = entry.path().strip_prefix(path.parent().unwrap()).unwrap();
+                    let name = relative.to_str().unwrap().replace('\\', "/");
+                    (name, std::fs::read(entry.path()).unwrap())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The vector written into `folder` in the form its sidecar hands it over.
+fn hand_over(sidecar: &ArchiveSidecar, bytes: &[u8], folder: &Path) -> Handed {
+    if sidecar.base.extension() == "pdf" {
+        let file = folder.join(format!("{}.pdf", sidecar.id));
+        std::fs::write(&file, bytes).unwrap();
+        return Handed::Pdf(file);
+    }
+    let entries = unzip(bytes);
+    let bag = entries[0].name.split('/').next().unwrap();
+    if !sidecar.folder {
+        let file = folder.join(format!("{bag}.zip"));
+        std::fs::write(&file, bytes).unwrap();
+        return Handed::Zip(file);
+    }
+    for entry in &entries {
+        let path = folder.join(&entry.name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &entry.content).unwrap();
+    }
+    Handed::Folder(folder.join(bag))
+}
+
 /// What renewing the vector did against what its sidecar says, or nothing
 /// when they agree.
 fn disagreement(sidecar: &ArchiveSidecar, tsa: &str, root: &Path) -> Option<String> {
-    let before = materialise(sidecar.base, sidecar.mutation.as_ref());
-    let is_pdf = sidecar.base.extension() == "pdf";
-    let name = match is_pdf {
-        true => format!("{}.pdf", sidecar.id),
-        false => format!("{}.zip", unzip(&before)[0].name.split('/').next().unwrap()),
-    };
+    let bytes = materialise(sidecar.base, sidecar.mutation.as_ref());
     let folder = tempfile::tempdir().unwrap();
-    let file = folder.path().join(name);
-    std::fs::write(&file, &before).unwrap();
+    let handed = hand_over(sidecar, &bytes, folder.path());
+    let before = handed.files();
     let run = gazette()
         .arg("extend")
-        .arg(&file)
+        .arg(handed.path())
         .args(["--tsa", tsa, "--trust"])
         .arg(root)
         .output()
         .unwrap();
-    let after = std::fs::read(&file).unwrap();
+    let after = handed.files();
     let beside = std::fs::read_dir(folder.path()).unwrap().count() - 1;
     match sidecar.outcome {
         Outcome::Refused if run.status.success() => Some("renewed, not refused".into()),
@@ -130,8 +192,19 @@ fn disagreement(sidecar: &ArchiveSidecar, tsa: &str, root: &Path) -> Option<Stri
         )),
         Outcome::Refused => None,
         Outcome::Renewed if !run.status.success() => Some(format!("refused: {}", stderr(&run))),
-        Outcome::Renewed if is_pdf => pdf_renewal_breaks(sidecar, &before, &after),
-        Outcome::Renewed => zip_renewal_breaks(sidecar, &before, &after, &file),
+        Outcome::Renewed => match &handed {
+            Handed::Pdf(_) => pdf_renewal_breaks(sidecar, &before[""], &after[""]),
+            Handed::Zip(zip) => zip_entries_moved(&before[""], &after[""]).or_else(|| {
+                let files = |bytes: &[u8]| -> Files {
+                    unzip(bytes)
+                        .into_iter()
+                        .map(|e| (e.name, e.content))
+                        .collect()
+                };
+                package_renewal_breaks(sidecar, &files(&before[""]), &files(&after[""]), zip)
+            }),
+            Handed::Folder(bag) => package_renewal_breaks(sidecar, &before, &after, bag),
+        },
     }
 }
 
@@ -180,13 +253,9 @@ fn lasting(report: &Report) -> Option<String> {
     })
 }
 
-/// Which rule of a renewal the renewed zip `after` of `before` breaks.
-fn zip_renewal_breaks(
-    sidecar: &ArchiveSidecar,
-    before: &[u8],
-    after: &[u8],
-    zip: &Path,
-) -> Option<String> {
+/// Whether the renewed zip `after` of `before` moved or changed an earlier
+/// entry but the tag manifests (LTP-10).
+fn zip_entries_moved(before: &[u8], after: &[u8]) -> Option<String> {
     // The tag manifests come last, after every other entry's local header
     // and data: those stay byte for byte in place when the bytes before the
     // first tag manifest do.
@@ -211,31 +280,40 @@ fn zip_renewal_breaks(
         "the tag manifests come last"
     );
     let kept = usize::try_from(kept).unwrap();
-    if after.get(..kept) != Some(&before[..kept]) {
-        return Some("LTP-10: an earlier entry moved or changed".into());
-    }
-    let (old, new) = (unzip(before), unzip(after));
+    (after.get(..kept) != Some(&before[..kept]))
+        .then(|| "LTP-10: an earlier entry moved or changed".into())
+}
+
+/// Which rule of a renewal the renewed package's files `after` of `before`
+/// break (LTP-9), or, when none, why the package at `path` is not VALID at
+/// B-LTA.
+fn package_renewal_breaks(
+    sidecar: &ArchiveSidecar,
+    before: &Files,
+    after: &Files,
+    path: &Path,
+) -> Option<String> {
     let is_tag_manifest = |name: &str| name.contains("/tagmanifest-");
-    for entry in old.iter().filter(|e| !is_tag_manifest(&e.name)) {
-        if !new
-            .iter()
-            .any(|n| n.name == entry.name && n.content == entry.content)
-        {
-            return Some(format!("LTP-9: {} changed", entry.name));
+    for (name, bytes) in before.iter().filter(|(name, _)| !is_tag_manifest(name)) {
+        if after.get(name) != Some(bytes) {
+            return Some(format!("LTP-9: {name} changed"));
         }
     }
-    let tag_manifests: Vec<&super::Entry> =
-        new.iter().filter(|e| is_tag_manifest(&e.name)).collect();
-    for added in new.iter().filter(|n| !old.iter().any(|e| e.name == n.name)) {
-        let path = added.name.split_once('/').unwrap().1;
-        let listed = |manifest: &&super::Entry| {
-            String::from_utf8_lossy(&manifest.content)
+    let tag_manifests: Vec<&Vec<u8>> = after
+        .iter()
+        .filter(|(name, _)| is_tag_manifest(name))
+        .map(|(_, bytes)| bytes)
+        .collect();
+    for name in after.keys().filter(|name| !before.contains_key(*name)) {
+        let path = name.split_once('/').unwrap().1;
+        let listed = |manifest: &&Vec<u8>| {
+            String::from_utf8_lossy(manifest)
                 .lines()
                 .any(|line| line.split_once(' ').is_some_and(|(_, p)| p.trim() == path))
         };
-        if tag_manifests.is_empty() || !tag_manifests.iter().all(listed) {
-            return Some(format!("LTP-9: {path} is not listed in every tag manifest"));
+        if tag_manifests.len() != 2 || !tag_manifests.iter().all(listed) {
+            return Some(format!("LTP-9: {path} is not listed in both tag manifests"));
         }
     }
-    lasting(&verify_path_under(zip, &options(sidecar.base), Policy::default()).unwrap())
+    lasting(&verify_path_under(path, &options(sidecar.base), Policy::default()).unwrap())
 }

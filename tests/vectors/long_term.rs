@@ -306,6 +306,18 @@ impl LongTermSample {
         (identity.signer, chain)
     }
 
+    /// How many requests the test PKI's server has answered so far, as its
+    /// log says: one line for each.
+    pub fn requests_answered(&self) -> usize {
+        // The server logs a request just after it answers.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        std::fs::read_to_string(self.pki.join("server.log"))
+            .unwrap()
+            .lines()
+            .filter(|line| line.contains("\" ") && line.contains(" HTTP/1."))
+            .count()
+    }
+
     /// The responders answer as of `time` from now on, or of the present.
     fn set_clock(&self, time: Option<&str>) {
         let status = Command::new("bash")
