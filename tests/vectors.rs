@@ -340,6 +340,12 @@ enum Mutation {
         #[serde(default)]
         rebag: Rebag,
     },
+    /// Every entry whose name starts with `prefix` (under one
+    /// `evidence/revocation-N/`) taken out of a long-term package, its lines
+    /// taken out of `evidence/archive-N.txt`, and `archive-N.tsr` made anew
+    /// over the new list by the test PKI's time-stamp authority; then
+    /// `rebag: tags`.
+    EvidenceDropRestamp { prefix: String },
     /// A zip entry's content replaced by the entry of the same name in the
     /// package `from` (another base).
     EntryCopyFrom {
@@ -1141,6 +1147,33 @@ fn mutate_zip(bytes: &[u8], base: Base, mutation: &Mutation) -> Vec<u8> {
             let index = index(&entries, entry);
             entries[index].content = long_term::without_revocation_values(&entries[index].content);
             again = *rebag;
+        }
+        Mutation::EvidenceDropRestamp { prefix } => {
+            let (top, folder) = prefix.split_once("/evidence/").unwrap();
+            let number = folder
+                .strip_prefix("revocation-")
+                .and_then(|rest| rest.split_once('/'))
+                .unwrap()
+                .0;
+            let dropped: Vec<String> = entries
+                .iter()
+                .filter(|e| e.name.starts_with(prefix.as_str()))
+                .map(|e| e.name[top.len() + 1..].to_owned())
+                .collect();
+            assert!(!dropped.is_empty(), "nothing under {prefix}");
+            entries.retain(|e| !e.name.starts_with(prefix.as_str()));
+            let list = index(&entries, &format!("{top}/evidence/archive-{number}.txt"));
+            let text = String::from_utf8(entries[list].content.clone()).unwrap();
+            let kept: String = text
+                .lines()
+                .filter(|line| !dropped.iter().any(|d| line.ends_with(&format!("  {d}"))))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            assert_ne!(kept, text, "archive-{number}.txt lists what was dropped");
+            entries[list].content = kept.into_bytes();
+            let token = index(&entries, &format!("{top}/evidence/archive-{number}.tsr"));
+            entries[token].content = long_term::tsa_token(&entries[list].content).der;
+            again = Rebag::Tags;
         }
         Mutation::EntryDropSignatureTimestamp { entry, rebag } => {
             let index = index(&entries, entry);

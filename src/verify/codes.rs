@@ -113,6 +113,9 @@ pub enum FindingCode {
     ArchiveTimestamp,
     /// A file under a package's evidence/ that the layout does not have.
     EvidenceLayout,
+    /// A package's `evidence/revocation-N/` without evidence about a
+    /// certificate of the chain of the newest time-stamp before renewal N.
+    EvidenceIncomplete,
 
     // An EPUB.
     /// The first entry is not `mimetype` at offset 0, stored, without extra
@@ -313,6 +316,7 @@ impl Cited for FindingCode {
             FindingCode::ExpiredWithoutProof => &["VER-70"],
             FindingCode::ArchiveTimestamp => &["VER-67", "LTP-7", "LTP-8"],
             FindingCode::EvidenceLayout => &["VER-66", "LTP-5"],
+            FindingCode::EvidenceIncomplete => &["VER-66", "LTP-6"],
             FindingCode::Mimetype => &["VER-39", "EPUB-2"],
             FindingCode::Doctype => &["VER-41", "SEPUB-12", "SEC-6"],
             FindingCode::UnexpectedXml => &[
@@ -420,7 +424,7 @@ mod tests {
     use super::*;
 
     /// Every finding code, as published.
-    const FINDINGS: [(FindingCode, &str); 90] = [
+    const FINDINGS: [(FindingCode, &str); 91] = [
         (FindingCode::NotSealed, "not-sealed"),
         (FindingCode::UnreadableSignature, "unreadable-signature"),
         (FindingCode::Unreadable, "unreadable"),
@@ -465,6 +469,7 @@ mod tests {
         (FindingCode::ExpiredWithoutProof, "expired-without-proof"),
         (FindingCode::ArchiveTimestamp, "archive-timestamp"),
         (FindingCode::EvidenceLayout, "evidence-layout"),
+        (FindingCode::EvidenceIncomplete, "evidence-incomplete"),
         (FindingCode::Mimetype, "mimetype"),
         (FindingCode::Doctype, "doctype"),
         (FindingCode::UnexpectedXml, "unexpected-xml"),

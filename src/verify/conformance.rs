@@ -218,6 +218,7 @@ pub(super) const OVER_TIME: &[FindingCode] = &[
     FindingCode::ExpiredWithoutProof,
     FindingCode::ArchiveTimestamp,
     FindingCode::EvidenceLayout,
+    FindingCode::EvidenceIncomplete,
 ];
 
 pub(super) const EPUB: &[FindingCode] = &[

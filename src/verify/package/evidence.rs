@@ -24,8 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::bagit::decode_path;
 use super::container::{Files, is_payload};
 use super::{MANIFEST_SEAL, Outcome, PAYLOAD};
-use crate::cms::{self, load_pem_certificates};
-use crate::revocation::Evidence;
+use crate::cms::{self, CertificateSummary, load_pem_certificates};
+use crate::revocation::{Evidence, RevocationStatus};
 use crate::verify::long_term::{self, Path, Policy, Pool, Sealed, Stamp, in_cms};
 use crate::verify::{FindingCode, Options, SignatureReport, Timestamp, TimestampKind};
 
@@ -98,6 +98,7 @@ pub(super) fn judge_over_time(
         held_to_format: true,
     };
     stamps.extend(archives(files, &items, options, outcome));
+    incomplete_evidence(files, &items, &pool, &stamps, outcome);
     report.timestamps.extend(
         stamps
             .iter()
@@ -111,6 +112,92 @@ pub(super) fn judge_over_time(
     for judged in stamp_outcomes {
         judged.apply(report);
     }
+}
+
+/// LTP-6 as a verifier can hold a renewal to it: `evidence/revocation-N/`
+/// holds evidence about each certificate of the chain of the newest
+/// time-stamp before renewal N, which the renewal must have had (LTP-4).
+/// The other chains' evidence is gathered with best effort, so its absence
+/// is no finding. Judged as of archive-N's time, when it was gathered.
+fn incomplete_evidence(
+    files: &Files,
+    items: &BTreeMap<String, Item>,
+    pool: &Pool,
+    stamps: &[Stamp],
+    outcome: &mut Outcome,
+) {
+    let renewals: BTreeSet<u32> = items
+        .values()
+        .filter_map(|item| match item {
+            Item::Revocation {
+                n, archive: false, ..
+            } => Some(*n),
+            _ => None,
+        })
+        .collect();
+    for n in renewals {
+        let place = 2 * u64::from(n);
+        let archive = stamps
+            .iter()
+            .find(|s| s.place == place && s.covers.is_some());
+        let newest = stamps
+            .iter()
+            .filter(|s| s.place < place - 1)
+            .max_by_key(|s| s.time);
+        let (Some(archive), Some(newest)) = (archive, newest) else {
+            continue;
+        };
+        let evidence = renewal_evidence(files, items, n);
+        let chain: Vec<(&CertificateSummary, &[u8])> = newest
+            .path
+            .chain
+            .iter()
+            .map_while(|c| Some((c, pool.certificate(&c.sha256_fingerprint)?)))
+            .collect();
+        for pair in chain.windows(2) {
+            let ((summary, certificate), (_, issuer)) = (pair[0], pair[1]);
+            if evidence.status_of(certificate, issuer, archive.time) == RevocationStatus::NoEvidence
+            {
+                let name = summary.common_name.as_deref().unwrap_or(&summary.subject);
+                outcome.invalid(
+                    FindingCode::EvidenceIncomplete,
+                    format!(
+                        "{EVIDENCE}revocation-{n}/ holds no OCSP response or CRL about {name}, \
+                         of the chain of {}, whose time-stamp is the newest before renewal {n}: \
+                         that renewal had to have it",
+                        newest.shown.tsa
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// What `evidence/revocation-N/` holds, alone.
+fn renewal_evidence(files: &Files, items: &BTreeMap<String, Item>, n: u32) -> Evidence {
+    let mut evidence = Evidence::default();
+    for (path, item) in items {
+        let (
+            Item::Revocation {
+                n: of,
+                archive: false,
+                kind,
+            },
+            Some(bytes),
+        ) = (item, files.get(path).and_then(|f| f.bytes.clone()))
+        else {
+            continue;
+        };
+        if *of != n {
+            continue;
+        }
+        match kind {
+            Kind::Certificate => evidence.certificates.push(bytes),
+            Kind::Ocsp => evidence.ocsp_responses.push(bytes),
+            Kind::Crl => evidence.crls.push(bytes),
+        }
+    }
+    evidence
 }
 
 /// Every file under evidence/, by what it is; a finding for anything else.
