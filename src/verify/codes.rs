@@ -315,7 +315,7 @@ impl Cited for FindingCode {
             FindingCode::TimestampNotProof => &["VER-69"],
             FindingCode::ExpiredWithoutProof => &["VER-70"],
             FindingCode::ArchiveTimestamp => &["VER-67", "LTP-7", "LTP-8"],
-            FindingCode::EvidenceLayout => &["VER-66", "LTP-5"],
+            FindingCode::EvidenceLayout => &["VER-66", "LTP-5", "EXT-10"],
             FindingCode::EvidenceIncomplete => &["VER-66", "LTP-6"],
             FindingCode::Mimetype => &["VER-39", "EPUB-2"],
             FindingCode::Doctype => &["VER-41", "SEPUB-12", "SEC-6"],
@@ -358,7 +358,7 @@ impl Cited for FindingCode {
             FindingCode::UnsupportedSchema => &["VER-54", "EXT-1", "MAN-2"],
             FindingCode::MissingManifestJson => &["VER-53", "PKG-13"],
             FindingCode::BadManifestJson => &[
-                "VER-53", "VER-55", "MAN-1", "MAN-3", "MAN-5", "MAN-21", "MAN-23",
+                "VER-53", "VER-55", "MAN-1", "MAN-3", "MAN-5", "MAN-21", "MAN-23", "EXT-2", "EXT-5",
             ],
             FindingCode::DuplicateArtifact => &["VER-55", "MAN-9"],
             FindingCode::ArtifactList => &["VER-55", "MAN-6", "MAN-7", "MAN-12"],

@@ -197,7 +197,10 @@ TOOLS = [
     # CMS itself, not the profile's choice of attributes and certificates
     # (SMAN-2 to SMAN-7).
     ("openssl cms", "zip", rules("PKG-14", "VER-58", "VER-59", "SMAN-1"), openssl_cms),
-    ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "MAN-23", "VER-54"), jsonschema),
+    # The manifest's JSON Schema (Appendix B), which also refuses a member
+    # added or renamed under the 1.0 schema value (EXT-2, EXT-5).
+    ("jsonschema", "zip", rules("MAN-1", "MAN-2", "MAN-5", "MAN-21", "MAN-23", "VER-54", "EXT-2",
+                                "EXT-5"), jsonschema),
     # The site's verify page (templates/site/assets/verify.js) says whether a
     # file is one the gazette published, unchanged: its bytes listed in a
     # sealed manifest the site publishes, or, for a package, that manifest

@@ -163,8 +163,8 @@ fn incomplete_evidence(
                     FindingCode::EvidenceIncomplete,
                     format!(
                         "{EVIDENCE}revocation-{n}/ holds no OCSP response or CRL about {name}, \
-                         of the chain of {}, whose time-stamp is the newest before renewal {n}: \
-                         that renewal had to have it",
+                         of the chain of the time-stamp authority {}, whose time-stamp is the \
+                         newest before renewal {n}: that renewal had to have it",
                         newest.shown.tsa
                     ),
                 );
