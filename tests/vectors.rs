@@ -1713,7 +1713,10 @@ fn time(value: &Value) -> gazette::cms::UnixTime {
 ///   existence that is the earliest time-stamp holding in the file;
 /// - VER-81: the file named as another kind is judged as the same kind;
 /// - VER-2: judged offline, the file costs the test PKI's server no request,
-///   though its certificates name the server and, judged online, it does.
+///   though its certificates name the server and, judged online, it does;
+/// - SEC-7: judged in a folder two levels down, the file is all that tree
+///   holds afterwards: nothing was unpacked, not even entries named to
+///   climb out of it.
 fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> Option<String> {
     let parts = report["parts"].as_array().map(Vec::as_slice).unwrap_or(&[]);
     let worst_part = parts
@@ -1767,6 +1770,21 @@ fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> O
             let online = sample.requests_answered() - before - offline;
             (offline > 0 || online == 0)
                 .then(|| format!("{offline} requests judged offline, {online} online"))
+        }
+        "SEC-7" => {
+            let root = tempfile::tempdir().unwrap();
+            let folder = root.path().join("unpacked/here");
+            std::fs::create_dir_all(&folder).unwrap();
+            let file = folder.join(format!("{}.{}", sidecar.id, sidecar.base.extension()));
+            std::fs::write(&file, bytes).unwrap();
+            verify_path_under(&file, &options(sidecar.base), Policy::default()).unwrap();
+            let written: Vec<PathBuf> = walkdir::WalkDir::new(root.path())
+                .into_iter()
+                .map(Result::unwrap)
+                .filter(|entry| !entry.file_type().is_dir())
+                .map(walkdir::DirEntry::into_path)
+                .collect();
+            (written != [file]).then(|| format!("written while judging: {written:?}"))
         }
         "VER-81" => {
             let misnamed = if sidecar.base.extension() == "pdf" {
@@ -1896,7 +1914,7 @@ fn run(name: &str) -> Vec<(Sidecar, String, Vec<u8>, Value)> {
             sidecar
                 .exercises
                 .iter()
-                .all(|rule| rule.starts_with("VER-")),
+                .all(|rule| rule.starts_with("VER-") || rule.starts_with("SEC-")),
             "{}: a vector exercises only what a verifier does",
             sidecar.id
         );
