@@ -72,11 +72,7 @@ pub(super) fn renewed(
     files.extend(added.chain(tag_manifests).cloned());
     let bytes = zip(&unzipped.top, &files, unzipped.date, &[]).map_err(|e| e.to_string())?;
     if bytes.get(..kept) != Some(&earlier[..kept]) {
-        return Err(
-            "its entries are not written as gazette writes them, so rewriting the zip \
-                    would change them"
-                .into(),
-        );
+        return Err("rewriting its entries as gazette writes them would change them".into());
     }
     Ok(bytes)
 }

@@ -82,6 +82,15 @@ impl Pool {
             .map(Vec::as_slice)
     }
 
+    /// All the evidence at `place`, in one.
+    pub(crate) fn at(&self, place: u64) -> Evidence {
+        let mut all = Evidence::default();
+        for placed in self.placed.iter().filter(|p| p.place == place) {
+            merge(&mut all, &placed.evidence);
+        }
+        all
+    }
+
     /// All the evidence at places up to `limit` (all of it for `None`), in one.
     pub(crate) fn up_to(&self, limit: Option<u64>) -> Evidence {
         let mut all = Evidence::default();

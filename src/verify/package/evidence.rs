@@ -98,7 +98,7 @@ pub(super) fn judge_over_time(
         held_to_format: true,
     };
     stamps.extend(archives(files, &items, options, outcome));
-    incomplete_evidence(files, &items, &pool, &stamps, outcome);
+    incomplete_evidence(&items, &pool, &stamps, outcome);
     report.timestamps.extend(
         stamps
             .iter()
@@ -120,7 +120,6 @@ pub(super) fn judge_over_time(
 /// The other chains' evidence is gathered with best effort, so its absence
 /// is no finding. Judged as of archive-N's time, when it was gathered.
 fn incomplete_evidence(
-    files: &Files,
     items: &BTreeMap<String, Item>,
     pool: &Pool,
     stamps: &[Stamp],
@@ -147,7 +146,8 @@ fn incomplete_evidence(
         let (Some(archive), Some(newest)) = (archive, newest) else {
             continue;
         };
-        let evidence = renewal_evidence(files, items, n);
+        // revocation-N/ alone: the place of its files (see the module docs).
+        let evidence = pool.at(place - 1);
         let chain: Vec<(&CertificateSummary, &[u8])> = newest
             .path
             .chain
@@ -171,33 +171,6 @@ fn incomplete_evidence(
             }
         }
     }
-}
-
-/// What `evidence/revocation-N/` holds, alone.
-fn renewal_evidence(files: &Files, items: &BTreeMap<String, Item>, n: u32) -> Evidence {
-    let mut evidence = Evidence::default();
-    for (path, item) in items {
-        let (
-            Item::Revocation {
-                n: of,
-                archive: false,
-                kind,
-            },
-            Some(bytes),
-        ) = (item, files.get(path).and_then(|f| f.bytes.clone()))
-        else {
-            continue;
-        };
-        if *of != n {
-            continue;
-        }
-        match kind {
-            Kind::Certificate => evidence.certificates.push(bytes),
-            Kind::Ocsp => evidence.ocsp_responses.push(bytes),
-            Kind::Crl => evidence.crls.push(bytes),
-        }
-    }
-    evidence
 }
 
 /// Every file under evidence/, by what it is; a finding for anything else.
