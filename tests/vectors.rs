@@ -1608,7 +1608,7 @@ fn verify_as(sidecar: &Sidecar, bytes: &[u8], extension: &str, online: bool) -> 
 }
 
 /// The package zip `bytes` unzipped into `folder` as `as_folder` says; its
-/// bag folder.
+/// bag folder. The archive vectors hand a folder over so too.
 fn unzipped_into(folder: &Path, bytes: &[u8], as_folder: &AsFolder) -> PathBuf {
     let entries = unzip(bytes);
     for entry in &entries {
@@ -1672,12 +1672,15 @@ fn disagreement(sidecar: &Sidecar, report: &Value) -> Option<String> {
             report["summary"]
         ));
     }
-    let names_rule = with_code.iter().any(|f| {
-        f["rules"]
-            .as_array()
-            .is_some_and(|rules| rules.iter().any(|r| r == sidecar.rule.as_str()))
-    });
+    let names_rule = with_code.iter().any(|f| names(f, &sidecar.rule));
     (!names_rule).then(|| format!("{code} does not name {}: {with_code:?}", sidecar.rule))
+}
+
+/// Whether a finding of a JSON report names `rule` among its rules.
+fn names(finding: &Value, rule: &str) -> bool {
+    finding["rules"]
+        .as_array()
+        .is_some_and(|rules| rules.iter().any(|r| r == rule))
 }
 
 /// The verdicts in the order VER-7 gives them precedence, VALID last.
@@ -1719,10 +1722,6 @@ fn time(value: &Value) -> gazette::cms::UnixTime {
 ///   climb out of it.
 fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> Option<String> {
     let parts = report["parts"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let worst_part = parts
-        .iter()
-        .map(|p| &p["verdict"])
-        .min_by_key(|v| precedence(v));
     let own = report["findings"].as_array().unwrap();
     match rule {
         "VER-7" => {
@@ -1737,7 +1736,11 @@ fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> O
                 .all(|p| precedence(&report["verdict"]) <= precedence(&p["verdict"]));
             (!first).then(|| format!("{} is not first of its parts'", report["verdict"]))
         }
-        "VER-64" => match worst_part {
+        "VER-64" => match parts
+            .iter()
+            .map(|p| &p["verdict"])
+            .min_by_key(|v| precedence(v))
+        {
             Some(worst) if own.is_empty() && *worst != "valid" => (report["verdict"] != *worst)
                 .then(|| format!("{} is not its parts' {worst}", report["verdict"])),
             _ => Some("no part alone makes the package's verdict".into()),
@@ -1803,12 +1806,7 @@ fn unexercised(rule: &str, sidecar: &Sidecar, bytes: &[u8], report: &Value) -> O
         _ => {
             let mut all = Vec::new();
             findings(report, true, &mut all);
-            let named = all.iter().any(|f| {
-                f["rules"]
-                    .as_array()
-                    .is_some_and(|rules| rules.iter().any(|r| r == rule))
-            });
-            (!named).then(|| "no finding names it".into())
+            (!all.iter().any(|f| names(f, rule))).then(|| "no finding names it".into())
         }
     }
 }

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use gazette::verify::{Level, Policy, Report, SignatureKind, Verdict, verify_path_under};
 use serde::Deserialize;
 
-use super::{Base, Mutation, Named, materialise, options, sidecars, unzip};
+use super::{
+    AsFolder, Base, Mutation, Named, materialise, options, sidecars, unzip, unzipped_into,
+};
 use crate::support::{TestPki, gazette, stderr};
 
 /// One archive vector's sidecar, tests/vectors/archive/<id>.json.
@@ -149,19 +151,13 @@ fn hand_over(sidecar: &ArchiveSidecar, bytes: &[u8], folder: &Path) -> Handed {
         std::fs::write(&file, bytes).unwrap();
         return Handed::Pdf(file);
     }
-    let entries = unzip(bytes);
-    let bag = entries[0].name.split('/').next().unwrap();
-    if !sidecar.folder {
-        let file = folder.join(format!("{bag}.zip"));
-        std::fs::write(&file, bytes).unwrap();
-        return Handed::Zip(file);
+    if sidecar.folder {
+        return Handed::Folder(unzipped_into(folder, bytes, &AsFolder::default()));
     }
-    for entry in &entries {
-        let path = folder.join(&entry.name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, &entry.content).unwrap();
-    }
-    Handed::Folder(folder.join(bag))
+    let bag = unzip(bytes)[0].name.split('/').next().unwrap().to_owned();
+    let file = folder.join(format!("{bag}.zip"));
+    std::fs::write(&file, bytes).unwrap();
+    Handed::Zip(file)
 }
 
 /// What renewing the vector did against what its sidecar says, or nothing
